@@ -1,0 +1,1 @@
+"""The bundled, signed driver catalogue, shipped as package data (``hy_drivers``)."""

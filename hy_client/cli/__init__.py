@@ -1,0 +1,73 @@
+"""`hy-client …` commands: one module per command group, each with ``register(subparsers)``.
+
+Exit codes: 0 ok, 1 a finding (no token, failed check, refused login), 2 usage error.
+Errors print their catalogue code and Chinese message; tracebacks never reach the user.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import sys
+from collections.abc import Callable, Sequence
+
+from .. import __version__, errors
+from ..logs import setup_logging
+
+EXIT_OK, EXIT_FINDING, EXIT_USAGE = 0, 1, 2
+
+# Command groups, imported lazily so `hy-client token list` never pays for FastAPI.
+GROUPS: dict[str, str] = {
+    "token": "hy_client.cli.token_cmd",
+    "sandbox": "hy_client.cli.sandbox_cmd",
+}
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def build_parser(groups: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="hy-client", description="衡阳市公共资源交易系统 客户端")
+    parser.add_argument("--version", action="version", version=f"hy-client {__version__}")
+    parser.add_argument("-v", "--verbose", action="store_true", help="详细日志输出到标准错误")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in groups or GROUPS:
+        module = importlib.import_module(GROUPS[name])
+        module.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    # Only import the group that is asked for (start-up time), all of them for --help.
+    wanted = next((a for a in argv if not a.startswith("-")), None)
+    parser = build_parser([wanted] if wanted in GROUPS else None)
+    args = parser.parse_args(argv)
+    setup_logging(verbose=args.verbose)
+    handler: Handler | None = getattr(args, "handler", None)
+    if handler is None:
+        parser.print_help()
+        return EXIT_USAGE
+    try:
+        return handler(args)
+    except errors.UserCancelled:
+        return EXIT_FINDING
+    except errors.HyError as exc:
+        print_error(exc)
+        return EXIT_FINDING
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # the last guard: a code and a log entry, not a traceback
+        logging.getLogger(__name__).exception("unexpected error")
+        print_error(errors.HyError(errors.INTERNAL, type(exc).__name__))
+        return EXIT_FINDING
+
+
+def print_error(exc: errors.HyError) -> None:
+    print(f"错误 {exc}", file=sys.stderr)
+    if exc.info.advice_zh:
+        print(f"建议：{exc.info.advice_zh}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

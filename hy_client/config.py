@@ -1,0 +1,191 @@
+"""The one settings object, stored as TOML in the user's config dir.
+
+Environment overrides (for support, scripting and tests):
+``HY_PLATFORM_URL`` (the platform base URL), ``HY_PKCS11_MODULE`` (a module path tried first),
+``HY_CONFIG_DIR`` / ``HY_DATA_DIR`` / ``HY_LOG_DIR`` (where files live).
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import asdict, dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import platformdirs
+import tomli_w
+
+from . import errors
+
+APP_NAME = "hy-client"
+CONFIG_FILE = "config.toml"
+SANDBOX_PORT = 8765
+
+
+def config_dir() -> Path:
+    return Path(os.environ.get("HY_CONFIG_DIR") or platformdirs.user_config_dir(APP_NAME, False))
+
+
+def data_dir() -> Path:
+    return Path(os.environ.get("HY_DATA_DIR") or platformdirs.user_data_dir(APP_NAME, False))
+
+
+def log_dir() -> Path:
+    return Path(os.environ.get("HY_LOG_DIR") or platformdirs.user_log_dir(APP_NAME, False))
+
+
+def origin_of(url: str) -> str:
+    """``scheme://host[:port]`` of a URL: the origin the login challenge is bound to."""
+    parts = urlsplit(url)
+    if not parts.scheme or not parts.hostname:
+        raise errors.HyError(errors.CONFIG_INVALID, f"not a URL: {url!r}")
+    host = parts.hostname
+    if ":" in host:  # IPv6 literal
+        host = f"[{host}]"
+    default_port = {"http": 80, "https": 443}.get(parts.scheme)
+    port = f":{parts.port}" if parts.port and parts.port != default_port else ""
+    return f"{parts.scheme}://{host}{port}"
+
+
+def is_loopback_host(host: str | None) -> bool:
+    return host in {"127.0.0.1", "localhost", "::1"} or bool(host and host.startswith("127."))
+
+
+@dataclass(frozen=True)
+class PlatformProfile:
+    """Where one trading platform lives. ``url`` is the API base; the origin derives from it."""
+
+    name: str
+    url: str
+    title: str = ""
+    ca_bundle: str = ""  # extra trusted CAs (PEM file); empty = the system store via certifi
+
+    @property
+    def origin(self) -> str:
+        return origin_of(self.url)
+
+
+DEFAULT_PLATFORMS: dict[str, PlatformProfile] = {
+    "sandbox": PlatformProfile("sandbox", f"http://127.0.0.1:{SANDBOX_PORT}", "本机测试平台"),
+    "hengyang": PlatformProfile("hengyang", "https://ggzy.hengyang.gov.cn", "衡阳市公共资源交易系统"),
+}
+
+
+@dataclass(frozen=True)
+class Settings:
+    platform: str = "sandbox"
+    platforms: dict[str, PlatformProfile] = field(default_factory=lambda: dict(DEFAULT_PLATFORMS))
+    pkcs11_modules: tuple[str, ...] = ()
+    renewal_thresholds: tuple[int, int, int] = (90, 30, 7)
+    bid_reminder_hours: tuple[int, ...] = (48, 2)
+    catalogue_keys: tuple[str, ...] = ()  # pinned Ed25519 public keys, hex
+    catalogue_url: str = ""  # empty: the platform's /api/v1/drivers/catalogue
+    language: str = "zh_CN"
+    http_timeout: float = 15.0
+    token_poll_seconds: float = 2.0
+    autostart: bool = False
+
+    @property
+    def active_platform(self) -> PlatformProfile:
+        url = os.environ.get("HY_PLATFORM_URL")
+        if url:
+            return PlatformProfile("env", url.rstrip("/"), url)
+        try:
+            return self.platforms[self.platform]
+        except KeyError:
+            raise errors.HyError(errors.PLATFORM_UNKNOWN, self.platform) from None
+
+    def platform_named(self, name_or_url: str) -> PlatformProfile:
+        """A profile by name, or an ad-hoc one for a URL (``--platform``)."""
+        if "://" in name_or_url:
+            return PlatformProfile("url", name_or_url.rstrip("/"), name_or_url)
+        try:
+            return self.platforms[name_or_url]
+        except KeyError:
+            raise errors.HyError(errors.PLATFORM_UNKNOWN, name_or_url) from None
+
+    @property
+    def module_overrides(self) -> tuple[str, ...]:
+        env = os.environ.get("HY_PKCS11_MODULE")
+        return (env,) if env else ()
+
+    def to_toml(self) -> dict[str, Any]:
+        out = asdict(self)
+        out["platforms"] = {k: {kk: vv for kk, vv in asdict(v).items() if kk != "name"}
+                            for k, v in self.platforms.items()}
+        return {k: list(v) if isinstance(v, tuple) else v for k, v in out.items()}
+
+    @classmethod
+    def from_toml(cls, data: dict[str, Any]) -> Settings:
+        known = {f.name: f for f in fields(cls)}
+        kwargs: dict[str, Any] = {}
+        for key, value in data.items():
+            if key not in known:
+                continue  # tolerate keys from newer versions
+            if key == "platforms":
+                platforms = dict(DEFAULT_PLATFORMS)
+                for name, spec in value.items():
+                    if not isinstance(spec, dict) or "url" not in spec:
+                        raise errors.HyError(errors.CONFIG_INVALID, f"platforms.{name}")
+                    platforms[name] = PlatformProfile(name=name, **{
+                        k: str(v) for k, v in spec.items() if k in ("url", "title", "ca_bundle")})
+                value = platforms
+            elif isinstance(value, list):
+                value = tuple(value)
+            kwargs[key] = value
+        try:
+            settings = cls(**kwargs)
+        except TypeError as exc:
+            raise errors.HyError(errors.CONFIG_INVALID, str(exc)) from None
+        _check_types(settings)
+        return settings
+
+
+def _check_types(settings: Settings) -> None:
+    default = Settings()
+    for f in fields(Settings):
+        value, expected = getattr(settings, f.name), getattr(default, f.name)
+        if isinstance(expected, bool) and not isinstance(value, bool):
+            raise errors.HyError(errors.CONFIG_INVALID, f.name)
+        if isinstance(expected, float) and not isinstance(value, int | float):
+            raise errors.HyError(errors.CONFIG_INVALID, f.name)
+        if isinstance(expected, str | tuple | dict) and not isinstance(value, type(expected)):
+            raise errors.HyError(errors.CONFIG_INVALID, f.name)
+
+
+def config_path() -> Path:
+    return config_dir() / CONFIG_FILE
+
+
+def load() -> Settings:
+    """The settings from disk; defaults when there is no file; CONFIG_INVALID when it is bad."""
+    path = config_path()
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return Settings()
+    except OSError as exc:
+        raise errors.HyError(errors.CONFIG_INVALID, type(exc).__name__) from None
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise errors.HyError(errors.CONFIG_INVALID, str(exc)) from None
+    return Settings.from_toml(data)
+
+
+def save(settings: Settings) -> Path:
+    """Write atomically, so a crash never leaves half a config."""
+    path = config_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_bytes(tomli_w.dumps(settings.to_toml()).encode("utf-8"))
+    os.replace(tmp, path)
+    return path
+
+
+def update(**changes: Any) -> Settings:
+    settings = replace(load(), **changes)
+    save(settings)
+    return settings

@@ -1,0 +1,348 @@
+"""The one error catalogue: every failure a user or support engineer can see.
+
+A code is stable forever (support staff quote it on the phone); the texts may improve.
+Codes: T token, M module, A auth/login, P platform/network, F forms, D drivers,
+G diagnostics, C config/credentials, S sandbox-only, U user action.
+The sandbox answers with the same codes, so the client can show the catalogue's words.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class ErrorInfo:
+    code: str
+    zh: str
+    en: str
+    advice_zh: str = ""
+    advice_en: str = ""
+    http_status: int = 400  # what the sandbox answers with
+
+
+CATALOGUE: dict[str, ErrorInfo] = {}
+
+
+def _e(code: str, zh: str, en: str, advice_zh: str = "", advice_en: str = "",
+       http_status: int = 400) -> ErrorInfo:
+    if code in CATALOGUE:
+        raise ValueError(f"duplicate error code {code}")
+    info = ErrorInfo(code, zh, en, advice_zh, advice_en, http_status)
+    CATALOGUE[code] = info
+    return info
+
+
+SUPPORT_PHONE = "0734-8846545"
+_CALL = f"如仍无法解决，请致电技术支持 {SUPPORT_PHONE}。"
+_CALL_EN = f"If this persists, call technical support on {SUPPORT_PHONE}."
+
+# --- PKCS#11 modules (drivers as loaded libraries) ---------------------------------------
+MODULE_NOT_FOUND = _e(
+    "M101", "找不到CA驱动模块文件", "PKCS#11 module file not found",
+    "请安装CA锁对应的驱动，或在设置中填写正确的驱动路径。", "Install the key's driver or fix the path.")
+MODULE_NOT_PKCS11 = _e(
+    "M102", "该文件不是PKCS#11驱动模块", "The file is not a PKCS#11 library",
+    "请选择CA厂商提供的PKCS#11驱动文件（Windows 上通常为 .dll）。",
+    "Choose the vendor's PKCS#11 library.")
+MODULE_WRONG_ARCH = _e(
+    "M103", "驱动模块与本程序位数不符（32位/64位）", "Module architecture mismatch (32/64-bit)",
+    "请安装与本程序位数相同的驱动版本。", "Install the driver build matching this program.")
+MODULE_MISSING_DEPENDENCY = _e(
+    "M104", "驱动模块缺少依赖的库文件", "Module is missing a dependency",
+    "请重新安装CA驱动。" + _CALL, "Reinstall the driver. " + _CALL_EN)
+MODULE_LOAD_FAILED = _e(
+    "M105", "驱动模块加载失败", "The PKCS#11 module failed to load",
+    "请重新安装CA驱动。" + _CALL, "Reinstall the driver. " + _CALL_EN)
+MODULE_PATH_NOT_ABSOLUTE = _e(
+    "M106", "驱动路径必须是完整的绝对路径", "Module path must be absolute",
+    "为安全起见，只加载以完整路径指定的驱动。", "Only modules given by absolute path are loaded.")
+NO_MODULE = _e(
+    "M107", "未找到任何CA驱动", "No PKCS#11 module found",
+    "请先安装CA锁驱动。", "Install your key's driver first.")
+
+# --- tokens --------------------------------------------------------------------------------
+NO_TOKEN = _e(
+    "T101", "未检测到CA锁", "No USB key found",
+    "请插入CA锁；如已插入，请换一个USB口或重新安装驱动。",
+    "Plug in the key; try another USB port or reinstall the driver.")
+SEVERAL_TOKENS = _e(
+    "T102", "检测到多把CA锁，请选择要使用的一把", "Several keys found: choose one",
+    "请用 --token 指定CA锁名称，或只插入一把CA锁。", "Pick one with --token or unplug the others.")
+PIN_INCORRECT = _e(
+    "T103", "PIN码错误", "Incorrect PIN",
+    "请核对PIN码后重试。多次输错将锁定CA锁。", "Check the PIN; repeated failures lock the key.", 401)
+PIN_FINAL_TRY = _e(
+    "T104", "PIN码错误，再错一次CA锁将被锁定", "Incorrect PIN: one more failure locks the key",
+    "请确认PIN码无误后再试，或联系CA机构。", "Be sure of the PIN before trying again.", 401)
+PIN_LOCKED = _e(
+    "T105", "PIN码已锁定", "The PIN is locked",
+    "请携带CA锁到CA办理点或使用CA厂商的解锁工具解锁。" + _CALL,
+    "Take the key to the CA's service point to unlock it. " + _CALL_EN, 401)
+PIN_INVALID = _e(
+    "T106", "PIN码格式不符合要求", "The PIN does not meet the key's rules",
+    "请检查PIN码长度和字符。", "Check the PIN's length and characters.")
+PIN_WEAK = _e(
+    "T107", "新PIN码太简单", "The new PIN is too weak",
+    "请不要使用 123456、连续数字或重复数字，至少6位。",
+    "Avoid 123456, sequences and repeats; use at least 6 digits.")
+TOKEN_REMOVED = _e(
+    "T108", "操作过程中CA锁被拔出", "The key was removed during the operation",
+    "请重新插入CA锁后重试。", "Plug the key back in and try again.")
+TOKEN_NOT_LOGGED_IN = _e(
+    "T109", "尚未输入CA锁PIN码", "Not logged in to the key",
+    "请先输入PIN码。", "Enter the PIN first.")
+CERT_NOT_FOUND = _e(
+    "T110", "CA锁中没有可用的证书", "No usable certificate on the key",
+    "该CA锁中找不到带私钥的证书，请联系CA机构。", "No certificate with a private key was found.")
+CERT_UNPARSEABLE = _e(
+    "T111", "证书无法解析", "The certificate cannot be parsed",
+    "CA锁中的证书数据已损坏，请联系CA机构。", "The certificate data is damaged.")
+KEY_NOT_FOUND = _e(
+    "T112", "找不到证书对应的私钥", "No private key for this certificate",
+    "请联系CA机构重新写入证书。", "Ask the CA to re-issue the certificate.")
+ALGORITHM_UNSUPPORTED = _e(
+    "T113", "不支持该证书的密钥算法", "The certificate's key algorithm is not supported",
+    "国密SM2证书暂不支持本系统登录，请使用RSA或ECC证书。", "SM2 keys cannot be used here.")
+MECHANISM_UNSUPPORTED = _e(
+    "T114", "CA锁不支持所需的签名方式", "The key does not support the required mechanism",
+    "请更新CA驱动。", "Update the driver.")
+TOKEN_ERROR = _e(
+    "T115", "CA锁操作失败", "The key operation failed",
+    "请拔出CA锁后重新插入再试。" + _CALL, "Re-plug the key and try again. " + _CALL_EN)
+SELF_TEST_FAILED = _e(
+    "T116", "CA锁自检未通过", "The key self-test failed",
+    "签名或解密校验失败，开标时可能无法解密投标文件。请尽快联系CA机构。",
+    "Sign or decrypt check failed: bids may not decrypt at opening. Contact the CA.")
+TOKEN_BUSY = _e(
+    "T117", "CA锁正忙，请稍候", "The key is busy", "请等待当前操作完成。", "Wait for the current job.")
+PIN_PAD_CANCELLED = _e(
+    "T118", "已在密码键盘上取消", "Cancelled on the PIN pad", "", "")
+TOKEN_READ_ONLY = _e(
+    "T119", "CA锁为只读，无法修改", "The key is read-only", "", "")
+
+# --- auth (login, sessions, challenge protocol) -------------------------------------------
+BAD_CREDENTIALS = _e(
+    "A101", "用户名或密码错误", "Wrong username or password",
+    "请核对后重试；连续输错5次账号将被锁定15分钟。", "Five failures lock the account for 15 minutes.",
+    401)
+ACCOUNT_LOCKED = _e(
+    "A102", "账号已临时锁定", "The account is temporarily locked",
+    "请15分钟后再试，或使用找回密码。", "Try again in 15 minutes or reset the password.", 423)
+SESSION_EXPIRED = _e(
+    "A103", "登录已过期，请重新登录", "Your session has expired: please log in again",
+    "", "", 401)
+NOT_LOGGED_IN = _e(
+    "A104", "请先登录", "Please log in first", "", "", 401)
+CHALLENGE_EXPIRED = _e(
+    "A105", "登录挑战已过期或已使用", "The login challenge expired or was already used",
+    "请重新登录；如反复出现，请检查电脑时间是否准确。", "Log in again; check the computer's clock.",
+    401)
+AUTH_TOKEN_MALFORMED = _e(
+    "A106", "登录数据格式错误", "Malformed authentication token", "", "", 400)
+AUTH_ALGORITHM_REJECTED = _e(
+    "A107", "不接受的签名算法", "Signature algorithm not accepted", "", "", 400)
+CERT_EXPIRED = _e(
+    "A108", "证书已过期", "The certificate has expired",
+    "请到CA机构办理证书延期（不要在投标期间办理）。", "Renew the certificate (not during a bid).", 401)
+CERT_NOT_YET_VALID = _e(
+    "A109", "证书尚未生效", "The certificate is not yet valid",
+    "请检查电脑时间是否准确。", "Check the computer's clock.", 401)
+CERT_UNTRUSTED = _e(
+    "A110", "证书不是受信任的CA签发的", "The certificate is not from a trusted CA",
+    "请使用平台认可的CA机构签发的CA锁。", "Use a key from a CA the platform accepts.", 401)
+CERT_KEY_USAGE = _e(
+    "A111", "该证书不能用于登录签名", "The certificate is not for digital signatures",
+    "请选择签名证书。", "Choose the signing certificate.", 401)
+CERT_NOT_ACTIVATED = _e(
+    "A112", "该证书尚未激活（未绑定账号）", "The certificate is not bound to an account",
+    "请先用账号密码登录，在\u201c证书\u201d中进行远程证书激活。",
+    "Log in with the password and activate the certificate first.", 401)
+SIGNATURE_INVALID = _e(
+    "A113", "签名验证失败", "The signature does not verify", "", "", 401)
+PASSWORD_WEAK = _e(
+    "A114", "密码强度不足", "The password is too weak",
+    "至少8位，需同时包含字母和数字。", "At least 8 characters with letters and digits.")
+USERNAME_TAKEN = _e(
+    "A115", "用户名已被注册", "The username is taken", "", "", 409)
+QR_EXPIRED = _e(
+    "A116", "二维码已过期", "The QR code has expired", "请刷新二维码。", "Refresh the code.", 410)
+QR_DENIED = _e(
+    "A117", "已在手机上拒绝登录", "Login was denied on the phone", "", "", 403)
+QR_INVALID = _e(
+    "A118", "二维码无效或已使用", "The QR code is invalid or already used", "", "", 400)
+APP_NOT_BOUND = _e(
+    "A119", "标证通尚未绑定", "The Biaozhengtong app is not bound",
+    "请先用账号密码登录并绑定标证通。", "Log in with the password and bind the app first.", 403)
+CERT_ALREADY_BOUND = _e(
+    "A120", "该证书已绑定到其他账号", "The certificate is bound to another account",
+    "", "", 409)
+FORBIDDEN = _e(
+    "A121", "无权访问该数据", "Access denied", "", "", 403)
+USER_CANCELLED = _e(
+    "U101", "已取消", "Cancelled", "", "")
+
+# --- platform / network / API --------------------------------------------------------------
+NETWORK_UNREACHABLE = _e(
+    "P101", "无法连接交易平台", "Cannot reach the trading platform",
+    "请检查网络连接和代理设置。" + _CALL, "Check the network and proxy. " + _CALL_EN, 503)
+NETWORK_TIMEOUT = _e(
+    "P102", "连接交易平台超时", "The platform did not answer in time",
+    "请稍后重试。", "Try again later.", 504)
+TLS_ERROR = _e(
+    "P103", "平台证书校验失败（连接不安全）", "TLS verification failed",
+    "请检查电脑时间，以及是否有代理或安全软件拦截了加密连接。",
+    "Check the clock and any proxy or security software.", 502)
+API_INCOMPATIBLE = _e(
+    "P104", "该地址不是本客户端支持的交易平台接口", "The server does not speak the platform API",
+    "请在设置中检查平台地址。", "Check the platform address in settings.", 502)
+API_BAD_RESPONSE = _e(
+    "P105", "平台返回的数据无法识别", "Unexpected answer from the platform",
+    "请稍后重试。" + _CALL, "Try again later. " + _CALL_EN, 502)
+SERVER_ERROR = _e(
+    "P106", "交易平台暂时无法处理请求", "The platform failed to handle the request",
+    "请稍后重试。", "Try again later.", 500)
+NOT_FOUND = _e(
+    "P107", "数据不存在", "Not found", "", "", 404)
+CONFLICT = _e(
+    "P108", "当前状态不允许该操作", "Not allowed in the current state",
+    "已提交审核的数据不能修改。", "Submitted data cannot be changed.", 409)
+IDEMPOTENCY_MISMATCH = _e(
+    "P109", "重复请求与原请求内容不一致", "Idempotency-Key reused with another body",
+    "", "", 422)
+CLOCK_SKEW = _e(
+    "P110", "电脑时间与平台时间相差过大", "The computer's clock differs from the platform's",
+    "请校准电脑时间（Windows：设置 → 时间和语言 → 立即同步）。", "Synchronise the clock.")
+INSECURE_URL = _e(
+    "P111", "平台地址必须使用 https", "The platform URL must use https",
+    "只有本机测试平台允许使用 http。", "Plain http is allowed only on loopback.")
+RATE_LIMITED = _e(
+    "P112", "请求过于频繁", "Too many requests", "请稍后重试。", "Try again later.", 429)
+
+# --- forms, attachments --------------------------------------------------------------------
+VALIDATION_FAILED = _e(
+    "F101", "填写内容有误", "Some fields are invalid",
+    "请按提示修改标红的项目。", "Fix the marked fields.", 422)
+ATTACHMENT_TOO_LARGE = _e(
+    "F102", "电子件超过20MB", "The file is larger than 20 MB",
+    "请压缩或分页扫描后再上传。", "Compress or split the scan.", 413)
+ATTACHMENT_TYPE = _e(
+    "F103", "电子件格式不支持（仅支持PDF、JPG、PNG）", "Only PDF, JPEG and PNG files are accepted",
+    "", "", 415)
+ATTACHMENT_HASH_MISMATCH = _e(
+    "F104", "电子件上传校验失败", "Upload checksum mismatch", "请重新上传。", "Upload again.", 502)
+ATTACHMENT_EMPTY = _e(
+    "F105", "电子件为空文件", "The file is empty", "", "", 400)
+DRAFT_STORE_ERROR = _e(
+    "F106", "草稿保存失败", "The draft could not be saved",
+    "请检查磁盘空间。", "Check free disk space.")
+
+# --- drivers -------------------------------------------------------------------------------
+CATALOGUE_SIGNATURE = _e(
+    "D101", "驱动目录签名无效", "The driver catalogue signature is invalid",
+    "目录可能被篡改，已拒绝使用。", "The catalogue may be tampered with and was refused.")
+CATALOGUE_ROLLBACK = _e(
+    "D102", "驱动目录版本比已有的旧", "The driver catalogue is older than the one we have",
+    "已拒绝回退到旧目录。", "Rollback refused.")
+CATALOGUE_EXPIRED = _e(
+    "D103", "驱动目录已过期", "The driver catalogue is out of date",
+    "请联网更新驱动目录。", "Refresh the catalogue online.")
+CATALOGUE_MALFORMED = _e(
+    "D104", "驱动目录格式错误", "The driver catalogue is malformed", "", "")
+DOWNLOAD_TOO_LARGE = _e(
+    "D105", "下载文件超过目录所列大小", "The download is larger than listed",
+    "已中止下载。", "The download was aborted.")
+DOWNLOAD_HASH_MISMATCH = _e(
+    "D106", "下载文件校验失败", "The downloaded file's SHA-256 does not match",
+    "文件可能损坏或被篡改，已删除。", "The file was deleted.")
+DOWNLOAD_FAILED = _e(
+    "D107", "驱动下载失败", "The driver download failed", "请检查网络后重试。", "Try again.")
+ARCHIVE_UNSAFE = _e(
+    "D108", "驱动安装包包含不安全的路径", "The driver archive has unsafe paths",
+    "已拒绝解压。", "Nothing was unpacked.")
+INSTALL_NEEDS_ADMIN = _e(
+    "D109", "安装驱动需要管理员权限", "Installing the driver needs administrator rights",
+    "请在弹出的窗口中点\u201c是\u201d，或请管理员安装。", "Accept the elevation prompt or ask an admin.")
+INSTALL_FAILED = _e(
+    "D110", "驱动安装失败", "The driver installation failed", _CALL, _CALL_EN)
+DRIVER_UNKNOWN = _e(
+    "D111", "驱动目录中没有该驱动", "No such driver in the catalogue", "", "")
+URL_NOT_ALLOWED = _e(
+    "D112", "下载地址不安全（必须为 https）", "Download URL refused (https only)", "", "")
+
+# --- config, credentials, diagnostics ------------------------------------------------------
+CONFIG_INVALID = _e(
+    "C101", "配置文件有误", "The configuration file is invalid",
+    "可在诊断页面使用一键修复恢复默认配置（会保留备份）。",
+    "Use repair to reset it (a backup is kept).")
+KEYRING_UNAVAILABLE = _e(
+    "C102", "系统凭据存储不可用，无法记住登录状态", "The OS keyring is unavailable",
+    "本次登录不会被记住；下次启动需要重新登录。", "The session will not be remembered.")
+PLATFORM_UNKNOWN = _e(
+    "C103", "未知的平台配置", "Unknown platform profile", "", "")
+DIAGNOSTIC_FAILED = _e(
+    "G101", "检查项执行失败", "A check could not run", "", "")
+INTERNAL = _e(
+    "G199", "程序内部错误", "Internal error", _CALL, _CALL_EN, 500)
+
+
+class HyError(Exception):
+    """An error from the catalogue, optionally with data (e.g. tries left) and a safe detail.
+
+    ``detail`` is for support (an exception class name, an HTTP status); it must never carry a
+    PIN, password or session token.
+    """
+
+    def __init__(self, info: ErrorInfo, detail: str = "", **data: Any) -> None:
+        self.info = info
+        self.detail = detail
+        self.data: Mapping[str, Any] = data
+        super().__init__(self.__str__())
+
+    @property
+    def code(self) -> str:
+        return self.info.code
+
+    @property
+    def message(self) -> str:
+        return self.info.zh
+
+    def __str__(self) -> str:
+        text = f"[{self.info.code}] {self.info.zh}"
+        return f"{text}（{self.detail}）" if self.detail else text
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"code": self.code, "message": self.info.zh, "message_en": self.info.en,
+                "advice": self.info.advice_zh, "detail": self.detail, **dict(self.data)}
+
+
+class UserCancelled(HyError):
+    """Shown silently: the user chose to stop."""
+
+    def __init__(self) -> None:
+        super().__init__(USER_CANCELLED)
+
+
+@dataclass(frozen=True)
+class FieldError:
+    """One invalid form field: the field key and the Chinese reason."""
+
+    field: str
+    message: str
+    label: str = ""
+
+
+class ValidationError(HyError):
+    """Several field errors at once; ``errors`` drives the inline marks in forms."""
+
+    def __init__(self, errors: list[FieldError]) -> None:
+        self.errors = errors
+        text = "；".join(f"{e.label or e.field}：{e.message}" for e in errors)
+        HyError.__init__(self, VALIDATION_FAILED, text)
+
+
+def lookup(code: str) -> ErrorInfo:
+    """The catalogue entry for a code from the platform; unknown codes become API_BAD_RESPONSE."""
+    return CATALOGUE.get(code, API_BAD_RESPONSE)
