@@ -7,7 +7,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_PACKAGES := softhsm2 opensc gnutls-bin libegl1 libgl1 libfontconfig1 libxkbcommon0 \
 	libglib2.0-0 libdbus-1-3 fonts-wqy-microhei xvfb xauth libxkbcommon-x11-0 libx11-xcb1 \
 	libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-randr0 \
-	libxcb-render-util0 libxcb-shape0 libxcb-xfixes0 libxcb-xkb1 python3-venv
+	libxcb-render-util0 libxcb-shape0 libxcb-xfixes0 libxcb-xkb1 python3-venv zbar-tools
 STAMP := $(VENV)/.installed
 
 .PHONY: setup system-packages demo test lint bench clean

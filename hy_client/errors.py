@@ -122,6 +122,9 @@ PIN_PAD_CANCELLED = _e(
     "T118", "已在密码键盘上取消", "Cancelled on the PIN pad", "", "")
 TOKEN_READ_ONLY = _e(
     "T119", "CA锁为只读，无法修改", "The key is read-only", "", "")
+PIN_EXPIRED = _e(
+    "T120", "PIN码已过期，需要修改", "The PIN has expired and must be changed",
+    "请先修改PIN码。", "Change the PIN first.", 401)
 
 # --- auth (login, sessions, challenge protocol) -------------------------------------------
 BAD_CREDENTIALS = _e(
@@ -220,6 +223,11 @@ INSECURE_URL = _e(
     "只有本机测试平台允许使用 http。", "Plain http is allowed only on loopback.")
 RATE_LIMITED = _e(
     "P112", "请求过于频繁", "Too many requests", "请稍后重试。", "Try again later.", 429)
+REQUEST_TOO_LARGE = _e(
+    "P113", "请求数据过大", "The request is too large", "", "", 413)
+RANGE_NOT_SATISFIABLE = _e(
+    "P114", "请求的下载范围无效", "The requested byte range cannot be served",
+    "请重新下载。", "Download again.", 416)
 
 # --- forms, attachments --------------------------------------------------------------------
 VALIDATION_FAILED = _e(
@@ -286,6 +294,17 @@ DIAGNOSTIC_FAILED = _e(
     "G101", "检查项执行失败", "A check could not run", "", "")
 INTERNAL = _e(
     "G199", "程序内部错误", "Internal error", _CALL, _CALL_EN, 500)
+
+# --- sandbox (the local stand-in platform) ---------------------------------------------------
+SANDBOX_NOT_LOOPBACK = _e(
+    "S101", "测试平台默认只监听本机地址", "The sandbox listens on loopback only",
+    "如确需对外提供服务，请加 --public 参数。", "Add --public to listen on another address.")
+SANDBOX_NOT_RUNNING = _e(
+    "S102", "本机测试平台未运行", "The sandbox is not running",
+    "请先运行 hy-client sandbox serve。", "Start it with `hy-client sandbox serve`.")
+SANDBOX_DEVICE_MISSING = _e(
+    "S103", "标证通模拟器尚未绑定", "The app simulator has no bound device",
+    "请先运行 hy-client sandbox app bind。", "Run `hy-client sandbox app bind` first.")
 
 
 class HyError(Exception):

@@ -28,9 +28,17 @@ class Model(BaseModel):
     model_config = ConfigDict(extra="ignore", frozen=True)
 
 
+class FieldProblem(Model):
+    """One invalid field in a 422 F101 answer (``errors.FieldError`` on the wire)."""
+
+    field: str
+    message: str
+
+
 class ErrorDetail(Model):
     code: str
     message: str
+    fields: list[FieldProblem] = Field(default_factory=list)  # F101 only
 
 
 class ErrorBody(Model):
@@ -52,6 +60,7 @@ class Registration(Model):
     username: str = Field(min_length=3, max_length=64)
     password: str = Field(min_length=1, max_length=256)
     data: dict[str, str]
+    user_type: UserType = "bidder"  # 代理机构 register as "agency" (their profile is reviewed)
 
 
 class Account(Model):

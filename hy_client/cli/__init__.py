@@ -21,6 +21,7 @@ EXIT_OK, EXIT_FINDING, EXIT_USAGE = 0, 1, 2
 GROUPS: dict[str, str] = {
     "token": "hy_client.cli.token_cmd",
     "sandbox": "hy_client.cli.sandbox_cmd",
+    "drivers": "hy_client.cli.drivers_cmd",
 }
 
 Handler = Callable[[argparse.Namespace], int]

@@ -1,0 +1,159 @@
+"""Attachment uploads: checked before sending, streamed as multipart without loading the file.
+
+The body is a file-like object with a known length, so requests sends a Content-Length and
+reads it block by block: memory stays flat whatever the file size, every block reports
+progress, a cancel flag stops between blocks, and the SHA-256 is taken from the bytes actually
+sent (compared with the platform's answer afterwards).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import threading
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from .. import errors
+
+MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
+BLOCK = 64 * 1024
+
+# Magic bytes decide the type: a renamed .exe is not a PDF, whatever its name says.
+_MAGIC: tuple[tuple[bytes, str], ...] = (
+    (b"%PDF-", "application/pdf"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+)
+
+Progress = Callable[[int, int], None]  # (bytes sent, total bytes)
+
+
+def sniff_content_type(head: bytes) -> str | None:
+    """The accepted type whose signature ``head`` starts with, else None."""
+    return next((ctype for magic, ctype in _MAGIC if head.startswith(magic)), None)
+
+
+@dataclass(frozen=True)
+class AttachmentFile:
+    """A local file that passed the checks the platform would make."""
+
+    path: Path
+    filename: str
+    content_type: str
+    size: int
+
+
+def check_attachment(path: str | os.PathLike[str], *,
+                     max_bytes: int = MAX_ATTACHMENT_BYTES) -> AttachmentFile:
+    """Size and type checked before a single byte goes out (F102, F103, F105)."""
+    p = Path(path)
+    try:
+        size = p.stat().st_size
+        with p.open("rb") as fh:
+            head = fh.read(16)
+    except OSError as exc:
+        raise errors.HyError(errors.NOT_FOUND, f"{type(exc).__name__}: {p.name}") from None
+    if size == 0:
+        raise errors.HyError(errors.ATTACHMENT_EMPTY, p.name)
+    if size > max_bytes:
+        raise errors.HyError(errors.ATTACHMENT_TOO_LARGE, f"{size} bytes")
+    ctype = sniff_content_type(head)
+    if ctype is None:
+        raise errors.HyError(errors.ATTACHMENT_TYPE, p.name)
+    return AttachmentFile(p, p.name, ctype, size)
+
+
+class CancelToken:
+    """Set from any thread (a Cancel button) to stop an upload between blocks."""
+
+    def __init__(self) -> None:
+        self._event = threading.Event()
+
+    def cancel(self) -> None:
+        self._event.set()
+
+    def wait(self, timeout: float) -> bool:
+        """Sleep up to ``timeout`` seconds, waking at once on cancel; True when cancelled."""
+        return self._event.wait(timeout)
+
+    @property
+    def cancelled(self) -> bool:
+        return self._event.is_set()
+
+
+def _quote(filename: str) -> str:
+    # RFC 7578: the name goes as UTF-8 inside quotes; quotes and line breaks cannot appear.
+    return filename.replace("\\", "_").replace('"', "%22").replace("\r", "").replace("\n", "")
+
+
+class MultipartFileBody:
+    """One ``file`` part as a readable stream of known length (re-creatable for a retry)."""
+
+    def __init__(self, attachment: AttachmentFile, *, progress: Progress | None = None,
+                 cancel: CancelToken | None = None, field: str = "file") -> None:
+        self.boundary = uuid.uuid4().hex
+        self._head = (
+            f"--{self.boundary}\r\n"
+            f'Content-Disposition: form-data; name="{field}"; '
+            f'filename="{_quote(attachment.filename)}"\r\n'
+            f"Content-Type: {attachment.content_type}\r\n\r\n").encode()
+        self._tail = f"\r\n--{self.boundary}--\r\n".encode("ascii")
+        self.attachment = attachment
+        self._length = len(self._head) + attachment.size + len(self._tail)
+        self._progress = progress
+        self._cancel = cancel
+        self._file: BinaryIO | None = None
+        self._stage = 0  # 0 head, 1 file, 2 tail, 3 done
+        self._sent_file = 0
+        self._digest = hashlib.sha256()
+
+    @property
+    def content_type(self) -> str:
+        return f"multipart/form-data; boundary={self.boundary}"
+
+    @property
+    def sha256(self) -> str:
+        """Hex SHA-256 of the file bytes that were sent."""
+        return self._digest.hexdigest()
+
+    def __len__(self) -> int:
+        return self._length
+
+    def read(self, size: int = -1) -> bytes:
+        if self._cancel is not None and self._cancel.cancelled:
+            self.close()
+            raise errors.UserCancelled()
+        if self._stage == 0:
+            self._stage = 1
+            self._file = self.attachment.path.open("rb")
+            return self._head
+        if self._stage == 1:
+            assert self._file is not None
+            block = self._file.read(BLOCK if size is None or size < 0 else min(size, BLOCK))
+            if block:
+                self._sent_file += len(block)
+                if self._sent_file > self.attachment.size:
+                    # The file grew while we sent it: what the platform gets is not what we checked.
+                    self.close()
+                    raise errors.HyError(errors.ATTACHMENT_HASH_MISMATCH, "file changed")
+                self._digest.update(block)
+                if self._progress is not None:
+                    self._progress(self._sent_file, self.attachment.size)
+                return block
+            self.close()
+            if self._sent_file != self.attachment.size:
+                raise errors.HyError(errors.ATTACHMENT_HASH_MISMATCH, "file changed")
+            self._stage = 2
+        if self._stage == 2:
+            self._stage = 3
+            return self._tail
+        return b""
+
+    def close(self) -> None:
+        if self._file is not None:
+            self._file.close()
+            self._file = None

@@ -1,0 +1,200 @@
+"""Field and form specs: one declaration drives validation, the payload and the GUI widgets.
+
+A spec is plain frozen data; ``validate`` and ``payload`` are pure and fast because the sandbox
+server runs the very same functions on every write.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal, Protocol
+
+from ..errors import FieldError
+from . import validators as v
+
+if TYPE_CHECKING:
+    from ..api.models import ReferenceLists
+
+FieldKind = Literal["text", "multiline", "date", "choice", "phone", "mobile", "email", "uscc",
+                    "id_number", "password", "number"]
+
+# The longest value a kind accepts when the field does not say (characters, not bytes).
+DEFAULT_MAX_LENGTH: dict[str, int] = {
+    "text": 100, "multiline": 2000, "date": 10, "choice": 64, "phone": 20, "mobile": 11,
+    "email": 254, "uscc": 18, "id_number": 18, "password": 128, "number": 20,
+}
+
+# Shape checks per kind; "text" and "multiline" have none, choices are checked against their
+# list, and a password must meet the platform's strength rule.
+_KIND_CHECKS = {
+    "date": v.date_error, "phone": v.phone_error, "mobile": v.mobile_error,
+    "email": v.email_error, "uscc": v.uscc_error, "id_number": v.id_number_error,
+    "number": v.number_error, "password": v.password_error,
+}
+
+REQUIRED = "不能为空"
+
+
+@dataclass(frozen=True)
+class Field:
+    """One input. ``choices_from`` names a ReferenceLists list; ``choices`` are (code, 中文)."""
+
+    key: str
+    label_zh: str
+    label_en: str
+    kind: FieldKind = "text"
+    required: bool = True
+    max_length: int = 0  # 0: the kind's default
+    choices_from: str = ""
+    choices: tuple[tuple[str, str], ...] = ()
+    placeholder: str = ""
+    help_zh: str = ""
+    pattern: str = ""  # an extra full-match regex for text fields (e.g. the username)
+    pattern_reason: str = ""
+
+    @property
+    def limit(self) -> int:
+        return self.max_length or DEFAULT_MAX_LENGTH[self.kind]
+
+    @property
+    def secret(self) -> bool:
+        """Never autosaved, logged or echoed."""
+        return self.kind == "password"
+
+    def options(self, references: ReferenceLists | None = None) -> list[tuple[str, str]]:
+        """(code, name) pairs for a choice field; a reference list needs ``references``."""
+        if self.choices:
+            return list(self.choices)
+        if self.choices_from and references is not None:
+            return [(o.code, o.name) for o in getattr(references, self.choices_from)]
+        return []
+
+    def normalise(self, value: str) -> str:
+        """What is stored and sent: trimmed, codes in capitals, multiline with LF only."""
+        if self.kind == "multiline":
+            return value.replace("\r\n", "\n").replace("\r", "\n").strip()
+        if self.kind in ("uscc", "id_number"):
+            return v.normalise_code(value)
+        if self.kind == "password":
+            return value  # a password is taken exactly as typed
+        return value.strip()
+
+    def error(self, value: str, references: ReferenceLists | None = None) -> str | None:
+        """The Chinese reason a non-empty, normalised value is refused, or None."""
+        allowed = "\n\t" if self.kind == "multiline" else ""
+        if any(unicodedata.category(c) == "Cc" and c not in allowed for c in value):
+            return "含有不可见的控制字符" if self.kind == "multiline" else "不能包含换行或控制字符"
+        check = _KIND_CHECKS.get(self.kind)
+        if check is not None and (reason := check(value)):
+            return reason
+        if len(value) > self.limit:
+            return f"不能超过{self.limit}个字符"
+        if self.pattern and not re.fullmatch(self.pattern, value):
+            return self.pattern_reason or "格式错误"
+        if self.kind == "choice":
+            codes = [code for code, _ in self.options(references)]
+            if (self.choices or references is not None) and value not in codes:
+                return "请从列表中选择"
+        return None
+
+
+class Rule(Protocol):
+    """A cross-field rule: sees the normalised values of fields that passed on their own."""
+
+    def check(self, values: Mapping[str, str], spec: FormSpec) -> FieldError | None: ...
+
+
+@dataclass(frozen=True)
+class DateAfter:
+    """``later`` must be a date strictly after ``earlier`` (e.g. 有效期至 after 发证日期)."""
+
+    later: str
+    earlier: str
+    reason_zh: str
+
+    def check(self, values: Mapping[str, str], spec: FormSpec) -> FieldError | None:
+        late, early = v.parse_date(values.get(self.later, "")), v.parse_date(
+            values.get(self.earlier, ""))
+        if late is None or early is None or late > early:
+            return None
+        return FieldError(self.later, self.reason_zh, spec.field(self.later).label_zh)
+
+
+@dataclass(frozen=True)
+class SameAs:
+    """``key`` must repeat ``other`` (password confirmation)."""
+
+    key: str
+    other: str
+    reason_zh: str
+
+    def check(self, values: Mapping[str, str], spec: FormSpec) -> FieldError | None:
+        if self.key not in values or values.get(self.key) == values.get(self.other):
+            return None
+        return FieldError(self.key, self.reason_zh, spec.field(self.key).label_zh)
+
+
+@dataclass(frozen=True)
+class FormSpec:
+    name: str
+    title_zh: str
+    title_en: str
+    fields: tuple[Field, ...]
+    rules: tuple[Rule, ...] = ()
+
+    def __post_init__(self) -> None:
+        keys = [f.key for f in self.fields]
+        if len(set(keys)) != len(keys):
+            raise ValueError(f"duplicate field key in spec {self.name}")
+
+    def field(self, key: str) -> Field:
+        for f in self.fields:
+            if f.key == key:
+                return f
+        raise KeyError(f"{self.name} has no field {key!r}")
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return tuple(f.key for f in self.fields)
+
+    def validate(self, data: Mapping[str, str], *, partial: bool = False,
+                 references: ReferenceLists | None = None) -> list[FieldError]:
+        """Every invalid field, in form order. ``partial``: only filled-in fields (draft saves).
+
+        Choice fields are checked against ``references`` when given (the server passes its
+        lists); without them only static choices are checked.
+        """
+        found: list[FieldError] = []
+        good: dict[str, str] = {}
+        for f in self.fields:
+            raw = data.get(f.key, "")
+            if not isinstance(raw, str):
+                found.append(FieldError(f.key, "格式错误", f.label_zh))
+                continue
+            value = f.normalise(raw)
+            if not value:
+                if f.required and not partial:
+                    found.append(FieldError(f.key, REQUIRED, f.label_zh))
+                continue
+            reason = f.error(value, references)
+            if reason:
+                found.append(FieldError(f.key, reason, f.label_zh))
+            else:
+                good[f.key] = value
+        for rule in self.rules:
+            error = rule.check(good, self)
+            if error is not None:
+                found.append(error)
+        return found
+
+    def payload(self, data: Mapping[str, str]) -> dict[str, str]:
+        """Known, non-empty fields only, normalised, in form order."""
+        out: dict[str, str] = {}
+        for f in self.fields:
+            raw = data.get(f.key)
+            if isinstance(raw, str) and (value := f.normalise(raw)):
+                out[f.key] = value
+        return out

@@ -1,0 +1,193 @@
+"""Field validators: pure functions, shared by the client forms and the sandbox server.
+
+Each check comes in two forms: ``<thing>_error(value) -> str | None`` gives the Chinese reason
+(None when valid), so a form can show why; ``check_<thing>(value) -> bool`` is the yes/no.
+Validators are strict about case and spaces: callers normalise first (``normalise_code``),
+which is what the form layer does before it validates and builds the payload.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+# --- 统一社会信用代码, GB 32100-2015 ---------------------------------------------------------
+# 31 characters: digits and capitals without I, O, S, V, Z. A character's value is its index.
+USCC_CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+_USCC_VALUE = {c: i for i, c in enumerate(USCC_CHARSET)}
+USCC_WEIGHTS = tuple(pow(3, i, 31) for i in range(17))  # 1, 3, 9, 27, 19, 26, 16, ...
+USCC_LENGTH = 18
+
+
+def uscc_check_char(body: str) -> str:
+    """The check character for the first 17 characters of a USCC (ValueError if not in charset)."""
+    if len(body) != USCC_LENGTH - 1:
+        raise ValueError("a USCC body has 17 characters")
+    try:
+        total = sum(_USCC_VALUE[c] * w for c, w in zip(body, USCC_WEIGHTS, strict=True))
+    except KeyError:
+        raise ValueError("character outside the USCC charset") from None
+    return USCC_CHARSET[(31 - total % 31) % 31]
+
+
+def uscc_error(code: str) -> str | None:
+    if len(code) != USCC_LENGTH:
+        return "统一社会信用代码应为18位"
+    if any(c not in _USCC_VALUE for c in code):
+        return "统一社会信用代码含有无效字符（不使用I、O、S、V、Z）"
+    if uscc_check_char(code[:17]) != code[17]:
+        return "统一社会信用代码校验位错误"
+    return None
+
+
+def check_uscc(code: str) -> bool:
+    return uscc_error(code) is None
+
+
+# --- 公民身份号码, GB 11643-1999 (ISO 7064 MOD 11-2) -----------------------------------------
+ID_WEIGHTS = tuple(pow(2, 17 - i, 11) for i in range(17))  # 7, 9, 10, 5, 8, 4, 2, 1, 6, 3, ...
+_ID_CHECK = "10X98765432"  # indexed by the weighted sum mod 11
+_ID_SHAPE = re.compile(r"[0-9]{17}[0-9X]")
+
+
+def id_check_char(body: str) -> str:
+    """The check character (0-9 or X) for the first 17 digits of a resident ID number."""
+    if len(body) != 17 or not body.isascii() or not body.isdigit():
+        raise ValueError("an ID number body has 17 digits")
+    return _ID_CHECK[sum(int(c) * w for c, w in zip(body, ID_WEIGHTS, strict=True)) % 11]
+
+
+def id_number_error(code: str, *, today: date | None = None) -> str | None:
+    """Shape, birth date (a real day, 1900 or later, not in the future) and check character."""
+    if len(code) != 18:
+        return "身份证号应为18位"
+    if not _ID_SHAPE.fullmatch(code):
+        return "身份证号格式错误（前17位为数字，末位为数字或X）"
+    try:
+        born = date(int(code[6:10]), int(code[10:12]), int(code[12:14]))
+    except ValueError:
+        return "身份证号中的出生日期无效"
+    if born.year < 1900 or born > (today or date.today()):
+        return "身份证号中的出生日期无效"
+    if id_check_char(code[:17]) != code[17]:
+        return "身份证号校验位错误"
+    return None
+
+
+def check_id_number(code: str, *, today: date | None = None) -> bool:
+    return id_number_error(code, today=today) is None
+
+
+def normalise_code(code: str) -> str:
+    """USCC and ID numbers as stored: no surrounding spaces, capitals (a typed 'x' becomes 'X')."""
+    return code.strip().upper()
+
+
+# --- phone numbers -------------------------------------------------------------------------
+_MOBILE = re.compile(r"1[3-9][0-9]{9}")
+# Area code 0xx/0xxx, a 7-8 digit number, optional extension: 0734-8846540, 07348846540,
+# 0734-8846540-801; service numbers 400/800: 4007777016, 400-777-7016.
+_LANDLINE = re.compile(r"0[1-9][0-9]{1,2}-?[2-9][0-9]{6,7}(-[0-9]{1,6})?")
+_SERVICE = re.compile(r"[48]00-?[0-9]{3}-?[0-9]{4}")
+
+
+def mobile_error(number: str) -> str | None:
+    if not _MOBILE.fullmatch(number):
+        return "手机号格式错误（应为11位，以1开头）"
+    return None
+
+
+def check_mobile(number: str) -> bool:
+    return mobile_error(number) is None
+
+
+def landline_error(number: str) -> str | None:
+    if not (_LANDLINE.fullmatch(number) or _SERVICE.fullmatch(number)):
+        return "固定电话格式错误（如 0734-8846540）"
+    return None
+
+
+def check_landline(number: str) -> bool:
+    return landline_error(number) is None
+
+
+def phone_error(number: str) -> str | None:
+    """A mobile or a landline number: what a contact-phone field accepts."""
+    if check_mobile(number) or check_landline(number):
+        return None
+    return "电话号码格式错误（手机号11位，或固定电话如 0734-8846540）"
+
+
+def check_phone(number: str) -> bool:
+    return phone_error(number) is None
+
+
+# --- e-mail, dates, numbers, passwords ------------------------------------------------------
+# Practical, not RFC 5322: what registration forms accept. ASCII only, a dot in the domain.
+_EMAIL = re.compile(
+    r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+    r"@([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}")
+
+
+def email_error(address: str) -> str | None:
+    if len(address) > 254 or not _EMAIL.fullmatch(address):
+        return "电子邮箱格式错误"
+    return None
+
+
+def check_email(address: str) -> bool:
+    return email_error(address) is None
+
+
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def parse_date(text: str) -> date | None:
+    """An ISO ``YYYY-MM-DD`` date, or None (Python's fromisoformat alone also takes 20240101)."""
+    if not _ISO_DATE.fullmatch(text):
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def date_error(text: str) -> str | None:
+    if parse_date(text) is None:
+        return "日期格式错误（应为 YYYY-MM-DD，如 2024-06-30）"
+    return None
+
+
+def check_date(text: str) -> bool:
+    return date_error(text) is None
+
+
+_NUMBER = re.compile(r"(0|[1-9][0-9]{0,11})(\.[0-9]{1,6})?")
+
+
+def number_error(text: str) -> str | None:
+    """A non-negative decimal such as a registered capital in 万元 (no sign, no separators)."""
+    if not _NUMBER.fullmatch(text):
+        return "请输入数字（如 500 或 1200.5）"
+    return None
+
+
+def check_number(text: str) -> bool:
+    return number_error(text) is None
+
+
+PASSWORD_MIN_LENGTH = 8
+
+
+def password_error(password: str) -> str | None:
+    """The platform's rule (catalogue A114): at least 8 characters with letters and digits."""
+    if len(password) < PASSWORD_MIN_LENGTH:
+        return f"密码至少{PASSWORD_MIN_LENGTH}位"
+    if not (any(c.isascii() and c.isalpha() for c in password)
+            and any(c.isascii() and c.isdigit() for c in password)):
+        return "密码需同时包含字母和数字"
+    return None
+
+
+def check_password(password: str) -> bool:
+    return password_error(password) is None

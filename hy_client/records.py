@@ -1,0 +1,194 @@
+"""Profile, qualification and personnel flows: local draft first, then the platform.
+
+Every change is saved to the local DraftStore before anything goes over the network, so a
+crash or a platform that stops mid-submit loses nothing. Writes that create something carry a
+key derived from the draft's Idempotency-Key (``<key>:create``, ``<key>:submit``): the
+platform fingerprints method + path + body per key, so one key per kind of write keeps a retry
+— after a restart, too — answering with the first result instead of a second record.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Literal
+
+from . import errors, forms
+from .api import models
+from .api.client import PlatformClient, RecordKind
+from .api.upload import CancelToken, Progress
+from .drafts import Draft, DraftStore
+
+Kind = Literal["profile", "qualification", "personnel"]
+KINDS: tuple[Kind, ...] = ("profile", "qualification", "personnel")
+_PATHS: dict[str, RecordKind] = {"qualification": "qualifications", "personnel": "personnel"}
+
+
+def form_key(kind: Kind, record_id: int | None = None) -> str:
+    """``profile``, ``qualification:12``; a record not yet on the platform: ``…:new-<uuid>``."""
+    if kind == "profile":
+        return "profile"
+    return f"{kind}:{record_id}" if record_id is not None else f"{kind}:new-{uuid.uuid4().hex}"
+
+
+def kind_of(key: str) -> Kind:
+    kind = key.split(":", 1)[0]
+    if kind not in KINDS:
+        raise ValueError(f"not a record form key: {key!r}")
+    return kind
+
+
+def spec_name_for(kind: Kind, account_kind: models.AccountKind) -> str:
+    """The forms spec of a record: the profile's depends on unit or natural person."""
+    return f"profile_{account_kind}" if kind == "profile" else kind
+
+
+@dataclass(frozen=True)
+class FormState:
+    """What an editor opens: the local draft (unsent changes) and/or the platform's record."""
+
+    form_key: str
+    spec_name: str
+    data: dict[str, str]
+    record: models.Record | None
+    draft: Draft | None
+
+    @property
+    def has_draft(self) -> bool:
+        return self.draft is not None
+
+
+class RecordFlows:
+    """Drafts plus platform calls for the three kinds of reviewed records."""
+
+    def __init__(self, client: PlatformClient, drafts: DraftStore) -> None:
+        self.client = client
+        self.drafts = drafts
+        self._references: models.ReferenceLists | None = None
+
+    # --- reading ----------------------------------------------------------------------------
+    def references(self) -> models.ReferenceLists:
+        if self._references is None:
+            self._references = self.client.reference()
+        return self._references
+
+    def fetch(self, kind: Kind, record_id: int | None = None) -> models.Record:
+        if kind == "profile":
+            return self.client.profile()
+        if record_id is None:
+            raise errors.HyError(errors.NOT_FOUND, "no record id")
+        return self.client.record(_PATHS[kind], record_id)
+
+    def list_records(self, kind: Kind) -> list[models.Record]:
+        if kind == "profile":
+            return [self.client.profile()]
+        return self.client.records(_PATHS[kind])
+
+    def open(self, kind: Kind, record_id: int | None = None, *,
+             key: str | None = None) -> FormState:
+        """The local draft when there is one (it is newer than anything sent), else the record."""
+        key = key or form_key(kind, record_id)
+        draft = self.drafts.load(key)
+        record = None
+        if record_id is not None or kind == "profile":
+            record = self.fetch(kind, record_id)
+        if draft is not None:
+            return FormState(key, draft.spec_name, dict(draft.data), record, draft)
+        if record is None:
+            raise errors.HyError(errors.NOT_FOUND, key)
+        return FormState(key, record.spec, dict(record.data), record, None)
+
+    # --- editing --------------------------------------------------------------------------
+    def edit(self, key: str, spec_name: str, data: Mapping[str, str], *,
+             record_id: int | None = None) -> Draft:
+        """Autosave one change locally (call on every change; cheap, durable)."""
+        return self.drafts.save(key, spec_name, data, record_id=record_id)
+
+    def save_remote(self, key: str) -> models.Record:
+        """Send the draft as the platform's draft (partial data allowed); the draft stays."""
+        draft = self._draft(key)
+        forms.ensure_valid(draft.spec_name, draft.data, partial=True,
+                           references=self.references())
+        record, draft = self._push(draft)
+        return record
+
+    def submit(self, key: str) -> models.Record:
+        """Validate fully, make the platform's copy equal the draft, submit exactly once.
+
+        A failure anywhere leaves the draft and its key as they were: calling again (now or
+        after a restart) finishes the same submission rather than starting a second one.
+        """
+        draft = self._draft(key)
+        forms.ensure_valid(draft.spec_name, draft.data, references=self.references())
+        record, draft = self._push(draft)
+        kind = kind_of(key)
+        submit_key = f"{draft.idempotency_key}:submit"
+        if kind == "profile":
+            done = self.client.submit_profile(submit_key)
+        else:
+            done = self.client.submit_record(_PATHS[kind], record.id, submit_key)
+        self.drafts.mark_submitted(key, revision=draft.revision)
+        return done
+
+    def discard(self, key: str) -> None:
+        self.drafts.discard(key)
+
+    def attach(self, key: str, path: str, *, progress: Progress | None = None,
+               cancel: CancelToken | None = None) -> models.Record:
+        """Upload a file and link it to the record (created first when new)."""
+        attachment = self.client.upload_attachment(path, progress=progress, cancel=cancel)
+        draft = self._draft(key)
+        record, draft = self._push(draft, add=[attachment.id])
+        return record
+
+    def detach(self, key: str, attachment_id: str) -> models.Record:
+        draft = self._draft(key)
+        record, _ = self._push(draft, remove=[attachment_id])
+        return record
+
+    # --- the one write path ---------------------------------------------------------------
+    def _draft(self, key: str) -> Draft:
+        draft = self.drafts.load(key)
+        if draft is None:
+            # Nothing unsent: the platform's copy is the truth; start a draft from it.
+            kind = kind_of(key)
+            record_id = _record_id(key)
+            record = self.fetch(kind, record_id)
+            draft = self.drafts.save(key, record.spec, record.data, record_id=record.id
+                                     if kind != "profile" else None)
+        return draft
+
+    def _push(self, draft: Draft, *, add: list[str] | None = None,
+              remove: list[str] | None = None) -> tuple[models.Record, Draft]:
+        """Create or update the platform's copy to match the draft; skip an identical write.
+
+        The skip matters for a retried submit: once submitted the record is frozen, so an
+        update would be refused even though nothing changed.
+        """
+        kind = kind_of(draft.form_key)
+        data = forms.payload(draft.spec_name, draft.data)
+        if kind != "profile" and draft.record_id is None:
+            ids = list(add or [])
+            record = self.client.create_record(
+                _PATHS[kind], models.RecordWrite(data=data, attachments=ids),
+                f"{draft.idempotency_key}:create")
+            # Remember the id at once: a retry then updates instead of creating.
+            return record, self.drafts.save(draft.form_key, draft.spec_name, draft.data,
+                                            record_id=record.id)
+        record = self.fetch(kind, draft.record_id)
+        ids = [a.id for a in record.attachments if a.id not in (remove or [])]
+        ids += [i for i in (add or []) if i not in ids]
+        if record.data == data and ids == [a.id for a in record.attachments]:
+            return record, draft
+        body = models.RecordWrite(data=data, attachments=ids)
+        if kind == "profile":
+            return self.client.save_profile(body), draft
+        assert draft.record_id is not None
+        return self.client.update_record(_PATHS[kind], draft.record_id, body), draft
+
+
+def _record_id(key: str) -> int | None:
+    rest = key.split(":", 1)[1] if ":" in key else ""
+    return int(rest) if rest.isdigit() else None
+

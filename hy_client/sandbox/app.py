@@ -1,0 +1,400 @@
+"""The sandbox's HTTP layer: ``create_app(settings)`` builds the FastAPI app.
+
+Every failure answers ``{"error": {"code", "message"}}`` with a catalogue code and that entry's
+HTTP status (field errors add ``fields``); a request FastAPI cannot parse is F101 (A106 on the
+login endpoints), and an unexpected exception is G199 — the handlers below make a 500 from bad
+input impossible by construction. Only this package imports FastAPI.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import secrets
+import sqlite3
+from collections.abc import Callable, Iterator
+from typing import Annotated, Any, Literal
+
+from fastapi import Depends, FastAPI, File, Header, Request, Response, UploadFile
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse, JSONResponse
+from pydantic import BaseModel
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from .. import __version__, errors
+from ..api import models
+from . import appqr, db, files, records, service
+from .demo import REFERENCES
+from .errors_http import error_response
+from .runtime import Runtime
+from .settings import SandboxSettings
+
+log = logging.getLogger(__name__)
+
+API = "/api/v1"
+CLIENT_COOKIE = "hy_client"
+MAX_JSON_BODY = 256 * 1024
+MAX_UPLOAD_BODY = files.MAX_SIZE + 64 * 1024
+_AUTH_PATHS = (f"{API}/auth/token-login", f"{API}/activations")
+_ERRORS: dict[int | str, dict[str, Any]] = {"4XX": {"model": models.ErrorBody,
+                                                    "description": "a catalogue error"}}
+
+
+class QrRequest(models.Model):
+    kind: models.QrKind
+
+
+def _field_errors(exc: RequestValidationError) -> list[errors.FieldError]:
+    out = []
+    for item in exc.errors()[:50]:
+        loc = [str(p) for p in item.get("loc", ()) if p not in ("body", "query", "path")]
+        out.append(errors.FieldError(".".join(loc) or "body", "格式不正确"))
+    return out
+
+
+def client_id(request: Request) -> str:
+    """Who asked: the peer address plus the ``hy_client`` cookie set with the first challenge."""
+    host = request.client.host if request.client else "?"
+    return f"{host}|{request.cookies.get(CLIENT_COOKIE, '')}"
+
+
+def _ensure_client_cookie(request: Request, response: Response, secure: bool) -> str:
+    cookie = request.cookies.get(CLIENT_COOKIE, "")
+    if not cookie or len(cookie) > 64:
+        cookie = secrets.token_urlsafe(16)
+        response.set_cookie(CLIENT_COOKIE, cookie, httponly=True, samesite="strict",
+                            secure=secure, path=API)
+    host = request.client.host if request.client else "?"
+    return f"{host}|{cookie}"
+
+
+def _bearer(authorization: str | None) -> str | None:
+    if not authorization:
+        return None
+    scheme, _, token = authorization.partition(" ")
+    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+
+
+def _runtime(request: Request) -> Runtime:
+    return request.app.state.runtime  # type: ignore[no-any-return]
+
+
+def get_conn(request: Request) -> Iterator[sqlite3.Connection]:
+    with _runtime(request).pool.connection() as conn:
+        yield conn
+
+
+Conn = Annotated[sqlite3.Connection, Depends(get_conn)]
+IdemKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=128)]
+
+
+def get_account(request: Request, conn: Conn,
+                authorization: Annotated[str | None, Header()] = None) -> service.AccountRow:
+    return service.session_account(conn, _runtime(request).ctx, _bearer(authorization))
+
+
+Me = Annotated[service.AccountRow, Depends(get_account)]
+
+
+def idempotent(conn: sqlite3.Connection, scope: str, key: str | None, request: Request,
+               body: Any, status: int, produce: Callable[[], BaseModel]) -> Response:
+    """Run ``produce`` in one write transaction, or replay the stored answer for the key.
+
+    The stored fingerprint covers method, path and body: the same key on another request is a
+    different body (P109)."""
+    digest = hashlib.sha256(json.dumps(
+        [request.method, request.url.path, body], sort_keys=True, ensure_ascii=False,
+        default=str).encode()).hexdigest()
+    with db.write(conn):
+        if key:
+            row = conn.execute("SELECT * FROM idempotency WHERE scope = ? AND key = ?",
+                               (scope, key)).fetchone()
+            if row is not None:
+                if row["body_hash"] != digest:
+                    raise errors.HyError(errors.IDEMPOTENCY_MISMATCH)
+                return Response(row["answer"], status_code=row["status"],
+                                media_type="application/json")
+        answer = produce().model_dump_json()
+        if key:
+            conn.execute("INSERT INTO idempotency (scope, key, body_hash, status, answer,"
+                         " created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                         (scope, key, digest, status, answer,
+                          db.ts(_runtime(request).ctx.now())))
+    return Response(answer, status_code=status, media_type="application/json")
+
+
+def _json(model: BaseModel) -> Any:
+    return model.model_dump(mode="json")
+
+
+def create_app(settings: SandboxSettings, *, prepare: bool = True) -> FastAPI:
+    """The sandbox platform for ``settings``; first use creates its database, CA and demo data
+    (``prepare=False``: only the routes, e.g. to print the OpenAPI document)."""
+    rt = Runtime(settings, REFERENCES)
+    if prepare:
+        rt.prepare()
+    app = FastAPI(title="衡阳市公共资源交易系统 平台接口 (sandbox)", version=models.API_VERSION,
+                  description="The platform API hy-client speaks; see docs/api/ENDPOINTS.md.",
+                  openapi_url="/openapi.json", docs_url=None, redoc_url=None)
+    app.state.runtime = rt
+    secure_cookie = settings.origin.startswith("https:")
+
+    # --- errors -------------------------------------------------------------------------
+    @app.exception_handler(errors.HyError)
+    async def _hy_error(request: Request, exc: errors.HyError) -> JSONResponse:
+        fields = exc.errors if isinstance(exc, errors.ValidationError) else None
+        return error_response(exc, fields)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        if request.url.path in _AUTH_PATHS:
+            return error_response(errors.HyError(errors.AUTH_TOKEN_MALFORMED))
+        return error_response(errors.HyError(errors.VALIDATION_FAILED), _field_errors(exc))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        info = {404: errors.NOT_FOUND, 405: errors.NOT_FOUND, 413: errors.REQUEST_TOO_LARGE}.get(
+            exc.status_code, errors.VALIDATION_FAILED if exc.status_code < 500 else errors.INTERNAL)
+        return error_response(errors.HyError(info))
+
+    @app.exception_handler(Exception)
+    async def _last_resort(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unexpected error on %s %s", request.method, request.url.path)
+        return error_response(errors.HyError(errors.INTERNAL))
+
+    @app.middleware("http")
+    async def _limit_body(request: Request, call_next: Callable[[Request], Any]) -> Any:
+        length = request.headers.get("content-length", "")
+        limit = MAX_UPLOAD_BODY if request.url.path == f"{API}/attachments" else MAX_JSON_BODY
+        if length.isdigit() and int(length) > limit:
+            info = (errors.ATTACHMENT_TOO_LARGE if limit == MAX_UPLOAD_BODY
+                    else errors.REQUEST_TOO_LARGE)
+            return error_response(errors.HyError(info), headers={"Connection": "close"})
+        return await call_next(request)
+
+    # --- health and reference -----------------------------------------------------------
+    @app.get(f"{API}/health", response_model=models.Health, tags=["platform"])
+    def health() -> models.Health:
+        return models.Health(status="ok", api=models.API_VERSION, version=__version__,
+                             server_time=rt.ctx.now())
+
+    @app.get(f"{API}/reference", response_model=models.ReferenceLists, tags=["platform"],
+             responses=_ERRORS)
+    def reference() -> models.ReferenceLists:
+        return REFERENCES
+
+    # --- accounts -----------------------------------------------------------------------
+    @app.post(f"{API}/accounts/register", response_model=models.Account, status_code=201,
+              tags=["accounts"], responses=_ERRORS)
+    def register(body: models.Registration, request: Request, conn: Conn,
+                 idempotency_key: IdemKey = None) -> Response:
+        host = request.client.host if request.client else "?"
+        return idempotent(conn, f"register:{host}", idempotency_key, request, _json(body), 201,
+                          lambda: service.register(conn, rt.ctx, body).model())
+
+    @app.post(f"{API}/auth/login", response_model=models.Session, tags=["accounts"],
+              responses=_ERRORS)
+    def login(body: models.PasswordLogin, conn: Conn) -> models.Session:
+        with db.write(conn):
+            return service.password_login(conn, rt.ctx, body)
+
+    @app.post(f"{API}/auth/logout", status_code=204, tags=["accounts"], responses=_ERRORS)
+    def logout(conn: Conn, account: Me,
+               authorization: Annotated[str | None, Header()] = None) -> Response:
+        with db.write(conn):
+            service.logout(conn, _bearer(authorization) or "")
+        return Response(status_code=204)
+
+    @app.post(f"{API}/auth/password", status_code=204, tags=["accounts"], responses=_ERRORS)
+    def change_password(body: models.PasswordChange, conn: Conn, account: Me) -> Response:
+        with db.write(conn):
+            service.change_password(conn, account, body)
+        return Response(status_code=204)
+
+    @app.get(f"{API}/me", response_model=models.Account, tags=["accounts"], responses=_ERRORS)
+    def me(account: Me) -> models.Account:
+        return account.model()
+
+    # --- hy-auth:1 ----------------------------------------------------------------------
+    @app.post(f"{API}/auth/challenge", response_model=models.Challenge, tags=["auth"],
+              responses=_ERRORS)
+    def challenge(request: Request, response: Response, conn: Conn) -> models.Challenge:
+        client = _ensure_client_cookie(request, response, secure_cookie)
+        with db.write(conn):
+            return service.challenge(conn, rt.ctx, client)
+
+    @app.post(f"{API}/auth/token-login", response_model=models.Session, tags=["auth"],
+              responses=_ERRORS)
+    def token_login(body: models.TokenLogin, request: Request, conn: Conn) -> models.Session:
+        with db.write(conn):
+            return service.token_login(conn, rt.ctx, client_id(request), body)
+
+    @app.get(f"{API}/activations", response_model=list[models.Activation], tags=["auth"],
+             responses=_ERRORS)
+    def list_activations(conn: Conn, account: Me) -> list[models.Activation]:
+        return service.activations(conn, account)
+
+    @app.post(f"{API}/activations", response_model=models.Activation, status_code=201,
+              tags=["auth"], responses=_ERRORS)
+    def activate(body: models.ActivationRequest, request: Request, conn: Conn, account: Me,
+                 idempotency_key: IdemKey = None) -> Response:
+        return idempotent(conn, f"account:{account.id}", idempotency_key, request, _json(body),
+                          201, lambda: service.activate(conn, rt.ctx, client_id(request),
+                                                        account, body))
+
+    @app.delete(f"{API}/activations/{{activation_id}}", status_code=204, tags=["auth"],
+                responses=_ERRORS)
+    def unbind_activation(activation_id: int, conn: Conn, account: Me) -> Response:
+        with db.write(conn):
+            service.unbind(conn, account, activation_id)
+        return Response(status_code=204)
+
+    # --- 标证通 --------------------------------------------------------------------------
+    @app.post(f"{API}/app/qr", response_model=models.QrCode, tags=["app"], responses=_ERRORS)
+    def create_qr(body: QrRequest, request: Request, response: Response, conn: Conn,
+                  authorization: Annotated[str | None, Header()] = None) -> models.QrCode:
+        client = _ensure_client_cookie(request, response, secure_cookie)
+        with db.write(conn):
+            account = (service.session_account(conn, rt.ctx, _bearer(authorization))
+                       if body.kind == "bind" else None)
+            return appqr.create(conn, rt.ctx, body.kind, client, account)
+
+    @app.get(f"{API}/app/qr/{{qr_id}}", response_model=models.QrStatus, tags=["app"],
+             responses=_ERRORS)
+    def qr_status(qr_id: str, request: Request, conn: Conn) -> models.QrStatus:
+        with db.write(conn):
+            return appqr.status(conn, rt.ctx, qr_id, client_id(request))
+
+    @app.post(f"{API}/app/bind", response_model=models.Device, tags=["app"], responses=_ERRORS)
+    def app_bind(body: models.AppBindComplete, conn: Conn) -> models.Device:
+        with db.write(conn):
+            return appqr.bind(conn, rt.ctx, body)
+
+    @app.post(f"{API}/app/scan", response_model=models.QrStatus, tags=["app"],
+              responses=_ERRORS)
+    def app_scan(body: models.AppScan, conn: Conn) -> models.QrStatus:
+        with db.write(conn):
+            return appqr.scan(conn, rt.ctx, body)
+
+    @app.post(f"{API}/app/decide", response_model=models.QrStatus, tags=["app"],
+              responses=_ERRORS)
+    def app_decide(body: models.AppDecision, conn: Conn) -> models.QrStatus:
+        with db.write(conn):
+            return appqr.decide(conn, rt.ctx, body)
+
+    @app.get(f"{API}/app/devices", response_model=list[models.Device], tags=["app"],
+             responses=_ERRORS)
+    def list_devices(conn: Conn, account: Me) -> list[models.Device]:
+        return appqr.devices(conn, account)
+
+    @app.delete(f"{API}/app/devices/{{device_id}}", status_code=204, tags=["app"],
+                responses=_ERRORS)
+    def delete_device(device_id: str, conn: Conn, account: Me) -> Response:
+        with db.write(conn):
+            appqr.unbind(conn, account, device_id)
+        return Response(status_code=204)
+
+    # --- profile, qualifications, personnel ---------------------------------------------
+    @app.get(f"{API}/profile", response_model=models.Record, tags=["records"],
+             responses=_ERRORS)
+    def get_profile(conn: Conn, account: Me) -> models.Record:
+        return records.get(conn, account, "profile")
+
+    @app.put(f"{API}/profile", response_model=models.Record, tags=["records"],
+             responses=_ERRORS)
+    def save_profile(body: models.RecordWrite, conn: Conn, account: Me) -> models.Record:
+        with db.write(conn):
+            return records.save(conn, rt.ctx, account, "profile", None, body)
+
+    @app.post(f"{API}/profile/submit", response_model=models.Record, tags=["records"],
+              responses=_ERRORS)
+    def submit_profile(request: Request, conn: Conn, account: Me,
+                       idempotency_key: IdemKey = None) -> Response:
+        return idempotent(conn, f"account:{account.id}", idempotency_key, request, None, 200,
+                          lambda: records.submit(conn, rt.ctx, account, "profile", None))
+
+    for kind, path in (("qualification", "qualifications"), ("personnel", "personnel")):
+        _record_routes(app, rt, kind, path)  # type: ignore[arg-type]
+
+    # --- attachments --------------------------------------------------------------------
+    @app.post(f"{API}/attachments", response_model=models.Attachment, status_code=201,
+              tags=["attachments"], responses=_ERRORS)
+    def upload(request: Request, conn: Conn, account: Me,
+               file: Annotated[UploadFile, File()], idempotency_key: IdemKey = None) -> Response:
+        content = file.file.read(files.MAX_SIZE + 1)
+        name = file.filename or "file"
+        body = [name, hashlib.sha256(content).hexdigest()]
+        return idempotent(conn, f"account:{account.id}", idempotency_key, request, body, 201,
+                          lambda: files.store(conn, rt.ctx, settings.attachments_dir, account,
+                                              name, content))
+
+    @app.get(f"{API}/attachments/{{attachment_id}}", response_model=models.Attachment,
+             tags=["attachments"], responses=_ERRORS)
+    def attachment(attachment_id: str, conn: Conn, account: Me) -> models.Attachment:
+        return files.get(conn, account, attachment_id)
+
+    @app.get(f"{API}/attachments/{{attachment_id}}/content", tags=["attachments"],
+             responses={**_ERRORS, 200: {"content": {"application/octet-stream": {}},
+                                         "description": "the file's bytes"}},
+             response_class=Response)
+    def attachment_content(attachment_id: str, conn: Conn, account: Me) -> Response:
+        found = files.get(conn, account, attachment_id)
+        return FileResponse(files.content_path(settings.attachments_dir, found),
+                            media_type=found.content_type, filename=found.filename)
+
+    # --- bids and drivers ---------------------------------------------------------------
+    @app.get(f"{API}/bids", response_model=list[models.Bid], tags=["bids"], responses=_ERRORS)
+    def list_bids(conn: Conn, account: Me) -> list[models.Bid]:
+        return service.bids(conn, account)
+
+    from .drivers_http import add_driver_routes
+
+    add_driver_routes(app, rt, API, _ERRORS)
+    return app
+
+
+def _record_routes(app: FastAPI, rt: Runtime, kind: Literal["qualification", "personnel"],
+                   path: str) -> None:
+    """List/create/get/update/delete/submit for one kind of reviewed record."""
+    base, tag = f"{API}/{path}", kind
+
+    def list_(conn: Conn, account: Me) -> list[models.Record]:
+        return records.list_records(conn, account, kind)
+
+    def create(body: models.RecordWrite, request: Request, conn: Conn, account: Me,
+               idempotency_key: IdemKey = None) -> Response:
+        return idempotent(conn, f"account:{account.id}", idempotency_key, request, _json(body),
+                          201, lambda: records.create(conn, rt.ctx, account, kind, body))
+
+    def get(record_id: int, conn: Conn, account: Me) -> models.Record:
+        return records.get(conn, account, kind, record_id)
+
+    def update(record_id: int, body: models.RecordWrite, conn: Conn,
+               account: Me) -> models.Record:
+        with db.write(conn):
+            return records.save(conn, rt.ctx, account, kind, record_id, body)
+
+    def delete(record_id: int, conn: Conn, account: Me) -> Response:
+        with db.write(conn):
+            records.delete(conn, account, kind, record_id)
+        return Response(status_code=204)
+
+    def submit(record_id: int, request: Request, conn: Conn, account: Me,
+               idempotency_key: IdemKey = None) -> Response:
+        return idempotent(conn, f"account:{account.id}", idempotency_key, request, None, 200,
+                          lambda: records.submit(conn, rt.ctx, account, kind, record_id))
+
+    item = f"{base}/{{record_id}}"
+    common: dict[str, Any] = {"tags": [tag], "responses": _ERRORS}
+    app.get(base, response_model=list[models.Record], operation_id=f"list_{path}",
+            **common)(list_)
+    app.post(base, response_model=models.Record, status_code=201,
+             operation_id=f"create_{kind}", **common)(create)
+    app.get(item, response_model=models.Record, operation_id=f"get_{kind}", **common)(get)
+    app.put(item, response_model=models.Record, operation_id=f"update_{kind}",
+            **common)(update)
+    app.delete(item, status_code=204, operation_id=f"delete_{kind}", **common)(delete)
+    app.post(f"{item}/submit", response_model=models.Record, operation_id=f"submit_{kind}",
+             **common)(submit)
+

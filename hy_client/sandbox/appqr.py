@@ -1,0 +1,158 @@
+"""标证通: binding and login QR codes, completed by the phone app with its device key.
+
+The desktop keeps the QR's ``id`` (a secret, polled with ``GET /app/qr/{id}``) and shows the
+``payload``; the app only ever sees the payload. A code lives ≤ 120 s, works once, and its status
+(with the new session) is answered only to the desktop client that asked for it.
+The app signs ``payload|approve`` or ``payload|deny`` with its bound EC P-256 key (ES256, r‖s).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import secrets
+import sqlite3
+from datetime import timedelta
+
+from cryptography.exceptions import UnsupportedAlgorithm
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.serialization import load_der_public_key
+
+from .. import auth, errors
+from ..api import models
+from . import db
+from .service import AccountRow, Context, account_by_id, create_session
+
+QR_LIFETIME = timedelta(seconds=120)
+PAYLOAD_PREFIX = "hyapp:1"
+
+
+def decision_message(payload: str, approve: bool) -> bytes:
+    """What the app signs to approve or deny a login QR."""
+    return f"{payload}|{'approve' if approve else 'deny'}".encode()
+
+
+def create(conn: sqlite3.Connection, ctx: Context, kind: str, client: str,
+           account: AccountRow | None) -> models.QrCode:
+    if kind == "bind" and account is None:
+        raise errors.HyError(errors.NOT_LOGGED_IN)
+    now = ctx.now()
+    conn.execute("DELETE FROM qr_codes WHERE expires < ?", (db.ts(now - timedelta(hours=1)),))
+    qr_id = secrets.token_urlsafe(24)
+    payload = f"{PAYLOAD_PREFIX}:{kind}:{secrets.token_urlsafe(18)}"
+    expires = now + QR_LIFETIME
+    conn.execute(
+        "INSERT INTO qr_codes (id, payload, kind, client, account_id, state, expires)"
+        " VALUES (?, ?, ?, ?, ?, 'pending', ?)",
+        (qr_id, payload, kind, client, account.id if account else None, db.ts(expires)))
+    return models.QrCode(id=qr_id, kind=kind, payload=payload, expires_at=expires)  # type: ignore[arg-type]
+
+
+def _state(ctx: Context, row: sqlite3.Row) -> str:
+    if row["state"] in ("pending", "scanned") and row["expires"] < db.ts(ctx.now()):
+        return "expired"
+    return str(row["state"])
+
+
+def _status(conn: sqlite3.Connection, ctx: Context, row: sqlite3.Row,
+            session: models.Session | None = None) -> models.QrStatus:
+    name = ""
+    if row["device_id"]:
+        device = conn.execute("SELECT name FROM devices WHERE id = ?",
+                              (row["device_id"],)).fetchone()
+        name = device["name"] if device else ""
+    return models.QrStatus(id=row["id"], kind=row["kind"], state=_state(ctx, row),  # type: ignore[arg-type]
+                           expires_at=db.dt_required(row["expires"]), session=session,
+                           device_name=name)
+
+
+def status(conn: sqlite3.Connection, ctx: Context, qr_id: str, client: str) -> models.QrStatus:
+    """The desktop's poll; a confirmed login hands over its session once."""
+    row = conn.execute("SELECT * FROM qr_codes WHERE id = ?", (qr_id,)).fetchone()
+    if row is None or row["client"] != client:
+        raise errors.HyError(errors.NOT_FOUND)
+    session = None
+    if row["session_token"]:
+        conn.execute("UPDATE qr_codes SET session_token = NULL WHERE id = ?", (qr_id,))
+        session = models.Session.model_validate_json(row["session_token"])
+    return _status(conn, ctx, row, session)
+
+
+def _by_payload(conn: sqlite3.Connection, ctx: Context, payload: str, kind: str) -> sqlite3.Row:
+    row = conn.execute("SELECT * FROM qr_codes WHERE payload = ? AND kind = ?",
+                       (payload, kind)).fetchone()
+    if row is None:
+        raise errors.HyError(errors.QR_INVALID)
+    if _state(ctx, row) == "expired":
+        raise errors.HyError(errors.QR_EXPIRED)
+    return row
+
+
+def bind(conn: sqlite3.Connection, ctx: Context, body: models.AppBindComplete) -> models.Device:
+    row = _by_payload(conn, ctx, body.payload, "bind")
+    if row["state"] != "pending":
+        raise errors.HyError(errors.QR_INVALID)
+    try:
+        der = base64.b64decode(body.device_public_key, validate=True)
+        key = load_der_public_key(der)
+    except (binascii.Error, ValueError, UnsupportedAlgorithm):
+        raise errors.HyError(errors.AUTH_TOKEN_MALFORMED, "device key") from None
+    if not isinstance(key, ec.EllipticCurvePublicKey) or not isinstance(key.curve, ec.SECP256R1):
+        raise errors.HyError(errors.AUTH_ALGORITHM_REJECTED, "device key must be P-256")
+    device_id, now = secrets.token_urlsafe(16), ctx.now()
+    name = body.device_name or "标证通"
+    conn.execute("INSERT INTO devices (id, account_id, name, public_key, created_at)"
+                 " VALUES (?, ?, ?, ?, ?)", (device_id, row["account_id"], name, der, db.ts(now)))
+    conn.execute("UPDATE qr_codes SET state = 'confirmed', device_id = ? WHERE id = ?",
+                 (device_id, row["id"]))
+    return models.Device(id=device_id, name=name, created_at=now)
+
+
+def _device(conn: sqlite3.Connection, device_id: str) -> sqlite3.Row:
+    device = conn.execute("SELECT * FROM devices WHERE id = ?", (device_id,)).fetchone()
+    if device is None:
+        raise errors.HyError(errors.APP_NOT_BOUND)
+    return device
+
+
+def scan(conn: sqlite3.Connection, ctx: Context, body: models.AppScan) -> models.QrStatus:
+    row = _by_payload(conn, ctx, body.payload, "login")
+    _device(conn, body.device_id)
+    if row["state"] != "pending":
+        raise errors.HyError(errors.QR_INVALID)
+    conn.execute("UPDATE qr_codes SET state = 'scanned', device_id = ? WHERE id = ?",
+                 (body.device_id, row["id"]))
+    return _status(conn, ctx, conn.execute("SELECT * FROM qr_codes WHERE id = ?",
+                                           (row["id"],)).fetchone())
+
+
+def decide(conn: sqlite3.Connection, ctx: Context, body: models.AppDecision) -> models.QrStatus:
+    row = _by_payload(conn, ctx, body.payload, "login")
+    device = _device(conn, body.device_id)
+    if row["state"] != "scanned" or row["device_id"] != body.device_id:
+        raise errors.HyError(errors.QR_INVALID)
+    key = load_der_public_key(device["public_key"])
+    signature = auth.b64decode_strict(body.signature)
+    auth.verify_signature(key, "ES256", signature, decision_message(body.payload, body.approve))
+    token = None
+    if body.approve:
+        session = create_session(conn, ctx, account_by_id(conn, device["account_id"]))
+        token = session.model_dump_json()
+    conn.execute("UPDATE qr_codes SET state = ?, session_token = ? WHERE id = ?",
+                 ("confirmed" if body.approve else "denied", token, row["id"]))
+    return _status(conn, ctx, conn.execute("SELECT * FROM qr_codes WHERE id = ?",
+                                           (row["id"],)).fetchone())
+
+
+def devices(conn: sqlite3.Connection, account: AccountRow) -> list[models.Device]:
+    rows = conn.execute("SELECT * FROM devices WHERE account_id = ? ORDER BY created_at",
+                        (account.id,)).fetchall()
+    return [models.Device(id=r["id"], name=r["name"], created_at=db.dt_required(r["created_at"]))
+            for r in rows]
+
+
+def unbind(conn: sqlite3.Connection, account: AccountRow, device_id: str) -> None:
+    cur = conn.execute("DELETE FROM devices WHERE id = ? AND account_id = ?",
+                       (device_id, account.id))
+    if cur.rowcount == 0:
+        raise errors.HyError(errors.NOT_FOUND)

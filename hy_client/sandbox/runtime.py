@@ -1,0 +1,80 @@
+"""One sandbox instance's live parts: settings, connection pool, trust store, rule context.
+
+``prepare`` runs on start: the database schema, the test CA, the demo data (first start only)
+and the signed driver repository. It needs no FastAPI, so the CLI's review and provisioning
+commands use it too.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from pathlib import Path
+
+from cryptography import x509
+
+from .. import auth
+from ..api import models
+from . import db
+from .service import Context
+from .settings import SandboxSettings
+
+log = logging.getLogger(__name__)
+
+
+class Runtime:
+    def __init__(self, settings: SandboxSettings, references: models.ReferenceLists) -> None:
+        self.settings = settings
+        self.pool = db.Pool(settings.db_path)
+        self._trust: auth.TrustStore | None = None
+        self._lock = threading.Lock()
+        self.ctx = Context(origin=settings.origin, now=settings.now, trust=self.trust,
+                           references=references)
+        self.drivers_dir: Path | None = None
+
+    def prepare(self, *, drivers: bool = True) -> None:
+        self.settings.data_dir.mkdir(parents=True, exist_ok=True)
+        db.init_db(self.settings.db_path)
+        self.trust()
+        with self.pool.connection() as conn, db.write(conn):
+            if self.settings.demo_data and db.get_meta(conn, "demo_seeded") is None:
+                from .demo import seed
+
+                seed(conn, self.ctx)
+                db.set_meta(conn, "demo_seeded", "1")
+        if drivers:
+            self.drivers_dir = prepare_drivers(self.settings)
+
+    def trust(self) -> auth.TrustStore:
+        """The CA's root and issuing certificates (created on first use)."""
+        with self._lock:
+            if self._trust is None:
+                self._trust = load_trust(self.settings.ca_dir)
+            return self._trust
+
+
+def load_trust(ca_dir: Path) -> auth.TrustStore:
+    from .ca import TestCA
+
+    ca = TestCA.create(ca_dir)  # loads the one kept there, if any
+    return auth.TrustStore(roots=[ca.root], intermediates=[ca.issuing])
+
+
+def prepare_drivers(settings: SandboxSettings) -> Path | None:
+    """The signed catalogue and test package, when the driver repository builder is present."""
+    try:
+        from .driver_repo import ensure_driver_repo
+    except ImportError:
+        return None
+    try:
+        return ensure_driver_repo(settings.data_dir, settings.origin)
+    except OSError as exc:  # e.g. no SoftHSM module to package on this machine
+        log.warning("driver repository not built: %s", type(exc).__name__)
+        return None
+
+
+def trusted_pem(trust: auth.TrustStore) -> bytes:
+    from cryptography.hazmat.primitives.serialization import Encoding
+
+    certs: list[x509.Certificate] = [*trust.roots, *trust.intermediates]
+    return b"".join(c.public_bytes(Encoding.PEM) for c in certs)

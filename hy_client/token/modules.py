@@ -1,0 +1,232 @@
+"""Where PKCS#11 modules are found, and why one does not load.
+
+Discovery order (first wins, duplicates by real path dropped):
+1. explicit paths (``--module``) and ``HY_PKCS11_MODULE`` (``Settings.module_overrides``);
+2. ``Settings.pkcs11_modules`` from the config file;
+3. module paths the bundled driver catalogue lists for this OS, when the file exists;
+4. Linux only: the p11-kit registry, then the usual SoftHSM2 and OpenSC paths.
+Explicit and configured paths are kept even when missing, so their error can be shown.
+On Windows only absolute paths are accepted: a bare DLL name would be resolved through PATH or
+the working directory, where anyone could plant one.
+
+``diagnose_module_file`` explains a module that does not load (missing, not a shared library or
+not PKCS#11, 32/64-bit mismatch, missing dependency). The drivers and diagnostics code reuse both.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import json
+import ntpath
+import os
+import platform
+import re
+import struct
+import sys
+import sysconfig
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from .. import config, errors
+from ..errors import ErrorInfo
+
+Source = Literal["explicit", "config", "catalogue", "p11-kit", "default"]
+P11KIT_DIRS = ("/etc/pkcs11/modules", "/usr/share/p11-kit/modules", "~/.config/pkcs11/modules")
+_P11KIT_SKIP = ("p11-kit-trust",)  # the system trust store, not a key
+
+
+@dataclass(frozen=True)
+class ModuleCandidate:
+    path: str
+    source: Source
+    error: ErrorInfo | None = None  # set when the path is refused before any load (not absolute)
+
+
+def os_key(plat: str = sys.platform) -> str:
+    """The catalogue's name for this OS."""
+    if plat.startswith("win"):
+        return "windows"
+    return "macos" if plat == "darwin" else "linux"
+
+
+def _multiarch() -> str:
+    return str(sysconfig.get_config_var("MULTIARCH") or f"{platform.machine()}-linux-gnu")
+
+
+def default_linux_paths() -> list[str]:
+    arch = _multiarch()
+    return [
+        "/usr/lib/softhsm/libsofthsm2.so", f"/usr/lib/{arch}/softhsm/libsofthsm2.so",
+        "/usr/lib64/pkcs11/libsofthsm2.so", "/usr/local/lib/softhsm/libsofthsm2.so",
+        f"/usr/lib/{arch}/opensc-pkcs11.so", f"/usr/lib/{arch}/pkcs11/opensc-pkcs11.so",
+        "/usr/lib64/opensc-pkcs11.so", "/usr/lib/opensc-pkcs11.so",
+    ]
+
+
+def p11kit_modules(dirs: Iterable[str] = P11KIT_DIRS) -> list[str]:
+    """Module paths from p11-kit ``*.module`` files; relative names live in p11-kit's dir."""
+    base = f"/usr/lib/{_multiarch()}/pkcs11"
+    found: list[str] = []
+    for d in dirs:
+        folder = Path(d).expanduser()
+        with contextlib.suppress(OSError):
+            for file in sorted(folder.glob("*.module")):
+                with contextlib.suppress(OSError, UnicodeDecodeError):
+                    for line in file.read_text("utf-8").splitlines():
+                        m = re.match(r"\s*module\s*:\s*(\S.*?)\s*$", line)
+                        if m and not any(s in m.group(1) for s in _P11KIT_SKIP):
+                            value = m.group(1)
+                            found.append(value if os.path.isabs(value) else f"{base}/{value}")
+    return found
+
+
+def catalogue_modules(plat: str = sys.platform) -> list[str]:
+    """Module paths the bundled driver catalogue lists for this OS (none if it is absent)."""
+    try:
+        from ..paths import bundled_drivers_dir
+        data = json.loads((bundled_drivers_dir() / "catalogue.json").read_text("utf-8"))
+        drivers = data.get("drivers", []) if isinstance(data, dict) else []
+    except (OSError, ValueError, ModuleNotFoundError, TypeError):
+        return []
+    out: list[str] = []
+    for driver in drivers:
+        modules = driver.get("modules", {}) if isinstance(driver, dict) else {}
+        value = modules.get(os_key(plat)) if isinstance(modules, dict) else None
+        if isinstance(value, str):
+            out.append(value)
+        elif isinstance(value, list):
+            out.extend(v for v in value if isinstance(v, str))
+    return [os.path.expandvars(p) for p in out]
+
+
+def is_absolute(path: str, plat: str = sys.platform) -> bool:
+    return ntpath.isabs(path) and bool(ntpath.splitdrive(path)[0]) if plat.startswith("win") \
+        else os.path.isabs(path)
+
+
+def discover_modules(settings: config.Settings | None = None, explicit: Sequence[str] = (), *,
+                     plat: str = sys.platform, include_system: bool = True
+                     ) -> list[ModuleCandidate]:
+    """Candidate modules in the documented order. With ``explicit`` paths, only those."""
+    settings = settings if settings is not None else config.Settings()
+    windows = plat.startswith("win")
+    wanted: list[tuple[str, Source]] = []
+    if explicit:
+        wanted += [(p, "explicit") for p in explicit]
+    else:
+        wanted += [(p, "explicit") for p in settings.module_overrides]
+        wanted += [(p, "config") for p in settings.pkcs11_modules]
+        if include_system:
+            wanted += [(p, "catalogue") for p in catalogue_modules(plat)]
+            if not windows and plat != "darwin":
+                wanted += [(p, "p11-kit") for p in p11kit_modules()]
+                wanted += [(p, "default") for p in default_linux_paths()]
+    seen: set[str] = set()
+    out: list[ModuleCandidate] = []
+    for path, source in wanted:
+        path = os.path.expanduser(path)
+        keep_missing = source in ("explicit", "config")
+        if not is_absolute(path, plat):
+            if windows or not keep_missing:
+                out.append(ModuleCandidate(path, source, errors.MODULE_PATH_NOT_ABSOLUTE))
+                continue
+            path = os.path.abspath(path)  # typed on a Linux command line: relative to here
+        if not keep_missing and not os.path.isfile(path):
+            continue
+        key = os.path.realpath(path) if os.path.exists(path) else path
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(ModuleCandidate(path, source))
+    return out
+
+
+def module_paths(settings: config.Settings | None = None, explicit: Sequence[str] = ()
+                 ) -> list[str]:
+    """The paths ``TokenService`` is given: every candidate, refused ones included (reported)."""
+    return [c.path for c in discover_modules(settings, explicit)]
+
+
+# --- why a module does not load ------------------------------------------------------------
+
+_ELF_MACHINES = {3: "x86", 62: "x86_64", 40: "arm", 183: "arm64"}
+_PE_MACHINES = {0x14C: "x86", 0x8664: "x86_64", 0xAA64: "arm64", 0x1C4: "arm"}
+
+
+def process_arch() -> str:
+    machine = platform.machine().lower()
+    bits = struct.calcsize("P") * 8
+    if machine in ("aarch64", "arm64", "armv8l") or machine.startswith("arm"):
+        return "arm64" if bits == 64 else "arm"
+    return "x86_64" if bits == 64 else "x86"
+
+
+def binary_arch(header: bytes) -> tuple[str, str] | None:
+    """(format, arch) of a shared-library header; None when it is no shared library at all."""
+    if header[:4] == b"\x7fELF" and len(header) >= 20:
+        little = header[5] == 1
+        e_type, e_machine = struct.unpack("<HH" if little else ">HH", header[16:20])
+        if e_type != 3:  # ET_DYN: a shared object
+            return None
+        return "elf", _ELF_MACHINES.get(e_machine, f"elf-{e_machine}")
+    if header[:2] == b"MZ" and len(header) >= 64:
+        offset = struct.unpack("<I", header[60:64])[0]
+        if header[offset:offset + 4] == b"PE\0\0":
+            machine = struct.unpack("<H", header[offset + 4:offset + 6])[0]
+            return "pe", _PE_MACHINES.get(machine, f"pe-{machine:#x}")
+        return None
+    if header[:4] in (b"\xcf\xfa\xed\xfe", b"\xce\xfa\xed\xfe", b"\xca\xfe\xba\xbe"):
+        return "macho", process_arch()  # fat binaries carry several; let the loader decide
+    return None
+
+
+def diagnose_module_file_detail(path: str) -> tuple[ErrorInfo | None, str]:
+    """(error or None, a safe detail for support). Loads the library: not on the GUI thread."""
+    if not is_absolute(path):
+        return errors.MODULE_PATH_NOT_ABSOLUTE, path
+    try:
+        with open(path, "rb") as fh:
+            header = fh.read(4096)
+    except FileNotFoundError:
+        return errors.MODULE_NOT_FOUND, path
+    except IsADirectoryError:
+        return errors.MODULE_NOT_PKCS11, "a directory"
+    except OSError as exc:
+        return errors.MODULE_LOAD_FAILED, type(exc).__name__
+    kind = binary_arch(header)
+    if kind is None:
+        return errors.MODULE_NOT_PKCS11, "not a shared library"
+    if kind[1] != process_arch():
+        return errors.MODULE_WRONG_ARCH, f"module {kind[1]}, program {process_arch()}"
+    try:
+        dll = ctypes.CDLL(path)
+    except OSError as exc:
+        return _loader_error(path, exc)
+    if not hasattr(dll, "C_GetFunctionList"):
+        return errors.MODULE_NOT_PKCS11, "no C_GetFunctionList"
+    return None, ""
+
+
+def diagnose_module_file(path: str) -> ErrorInfo | None:
+    """Why the module at ``path`` cannot be used, or None when it loads as a PKCS#11 library."""
+    return diagnose_module_file_detail(path)[0]
+
+
+def _loader_error(path: str, exc: OSError) -> tuple[ErrorInfo, str]:
+    winerror = getattr(exc, "winerror", None)
+    if winerror == 126:  # the file exists, so "module not found" means a DLL it needs
+        return errors.MODULE_MISSING_DEPENDENCY, "WinError 126"
+    if winerror == 193:
+        return errors.MODULE_WRONG_ARCH, "WinError 193"
+    text = str(exc)
+    m = re.search(r"([^\s:]+): cannot open shared object file", text)
+    if m and os.path.basename(m.group(1)) != os.path.basename(path):
+        return errors.MODULE_MISSING_DEPENDENCY, m.group(1)
+    if "wrong ELF class" in text:
+        return errors.MODULE_WRONG_ARCH, "wrong ELF class"
+    if "undefined symbol" in text:
+        return errors.MODULE_MISSING_DEPENDENCY, text.rsplit(":", 1)[-1].strip()
+    return errors.MODULE_LOAD_FAILED, text.rsplit(":", 1)[-1].strip()[:200]

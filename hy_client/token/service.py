@@ -1,0 +1,704 @@
+"""TokenService: the one thread that owns every PKCS#11 call.
+
+python-pkcs11 initialises modules without OS locking and releases the GIL inside C calls, so two
+threads in a vendor module at once is undefined (it crashed SoftHSM). Every method here returns a
+``concurrent.futures.Future`` whose work runs on the thread named ``token``; callers never see a
+pkcs11 object, only the dataclasses of ``models``.
+
+What a real key costs is the number of calls (each one a USB round trip), so each token's
+certificates, key IDs and mechanisms are read once per insertion and cached by serial; the PIN
+flags are read afresh. A hot-plug ``poll`` with nothing changed costs one call
+(``C_WaitForSlotEvent`` without blocking, where the module supports it) or one ``C_GetSlotList``.
+
+The PIN is an argument of one job and is dropped after it; ``C_Login`` is never retried here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import queue
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future
+from dataclasses import dataclass, field, replace
+from typing import Any, TypeVar
+
+import pkcs11
+from cryptography import x509
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
+from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
+from pkcs11 import MGF, Attribute, KeyType, Mechanism, ObjectClass, SlotFlag, TokenFlag
+
+from .. import errors
+from ..errors import ErrorInfo, HyError
+from .certificate import EXPIRING_DAYS, parse_certificate
+from .models import (
+    Algorithm,
+    CertificateInfo,
+    ModuleInfo,
+    SelfTestResult,
+    SlotInfo,
+    TokenEvent,
+    TokenFlags,
+    TokenInfo,
+)
+from .modules import diagnose_module_file_detail, is_absolute
+from .pin import check_new_pin
+from .pkcs11_errors import is_removal, map_error
+from .raw import RawModule
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+THREAD_NAME = "token"
+
+# Signing mechanisms worth reporting (the full list of a software token is ~70 entries).
+_SIGNING = (
+    Mechanism.RSA_PKCS, Mechanism.SHA256_RSA_PKCS, Mechanism.RSA_PKCS_PSS,
+    Mechanism.SHA256_RSA_PKCS_PSS, Mechanism.ECDSA, Mechanism.ECDSA_SHA256,
+    Mechanism.ECDSA_SHA384,
+)
+# DER DigestInfo prefix for SHA-256, for tokens that only offer raw RSA_PKCS.
+_SHA256_DIGEST_INFO = bytes.fromhex("3031300d060960864801650304020105000420")
+
+
+def flags_of(token: Any) -> TokenFlags:
+    f = token.flags
+    return TokenFlags(
+        login_required=bool(f & TokenFlag.LOGIN_REQUIRED),
+        protected_auth_path=bool(f & TokenFlag.PROTECTED_AUTHENTICATION_PATH),
+        user_pin_count_low=bool(f & TokenFlag.USER_PIN_COUNT_LOW),
+        user_pin_final_try=bool(f & TokenFlag.USER_PIN_FINAL_TRY),
+        user_pin_locked=bool(f & TokenFlag.USER_PIN_LOCKED),
+        user_pin_to_be_changed=bool(f & TokenFlag.USER_PIN_TO_BE_CHANGED),
+        token_initialized=bool(f & TokenFlag.TOKEN_INITIALIZED),
+    )
+
+
+def _serial(token: Any) -> str:
+    return bytes(token.serial).decode("ascii", "replace").strip()
+
+
+def _version(v: tuple[int, int]) -> str:
+    return f"{v[0]}.{v[1]}"
+
+
+@dataclass
+class _Module:
+    path: str
+    lib: Any = None
+    raw: RawModule | None = None
+    error: ErrorInfo | None = None
+    detail: str = ""
+    present: tuple[int, ...] | None = None
+    slot_events: bool | None = None  # C_WaitForSlotEvent(DONT_BLOCK) supported?
+    dirty: bool = False  # an operation saw the token vanish: relist fully on the next poll
+    info: ModuleInfo | None = None
+
+
+@dataclass
+class _Token:
+    serial: str
+    module: _Module
+    slot: Any
+    token: Any
+    info: TokenInfo
+    mechanisms: set[Any]
+    session: Any = None  # the one logged-in session
+    keys: dict[str, Any] = field(default_factory=dict)  # cert id hex → private key object
+
+
+class TokenService:
+    """Owns the PKCS#11 modules; construct cheaply, the thread starts on first use.
+
+    ``loader`` loads a module (``pkcs11.lib``); tests wrap its result to inject faults a real
+    token cannot produce. One TokenService per process: modules are process-wide.
+    """
+
+    def __init__(self, module_paths: Sequence[str], *, loader: Callable[[str], Any] = pkcs11.lib,
+                 expiring_days: int = EXPIRING_DAYS) -> None:
+        self._paths = list(dict.fromkeys(module_paths))
+        self._loader = loader
+        self._expiring_days = expiring_days
+        self._queue: queue.SimpleQueue[tuple[Future[Any], Callable[[], Any]] | None] = (
+            queue.SimpleQueue())
+        self._thread: threading.Thread | None = None
+        self._start_lock = threading.Lock()
+        self._closed = False
+        self._listeners: tuple[Callable[[TokenEvent], None], ...] = ()
+        # Owned by the token thread only:
+        self._modules: list[_Module] | None = None
+        self._tokens: dict[str, _Token] = {}
+
+    # --- the thread ----------------------------------------------------------------------
+
+    @property
+    def module_paths(self) -> list[str]:
+        return list(self._paths)
+
+    def call(self, fn: Callable[..., T], *args: Any) -> Future[T]:
+        """Run ``fn(*args)`` on the token thread (inline when already on it)."""
+        future: Future[T] = Future()
+        if self.on_token_thread():
+            future.set_running_or_notify_cancel()
+            try:
+                future.set_result(fn(*args))
+            except BaseException as exc:
+                future.set_exception(exc)
+            return future
+        if self._closed:
+            raise RuntimeError("TokenService is closed")
+        self._ensure_thread()
+        self._queue.put((future, (lambda: fn(*args)) if args else fn))
+        return future
+
+    def _ensure_thread(self) -> None:
+        if self._thread is None:
+            with self._start_lock:
+                if self._thread is None:
+                    self._thread = threading.Thread(target=self._run, name=THREAD_NAME,
+                                                    daemon=True)
+                    self._thread.start()
+
+    def _run(self) -> None:
+        while True:
+            item = self._queue.get()
+            if item is None:
+                return
+            future, fn = item
+            if not future.set_running_or_notify_cancel():
+                continue
+            try:
+                future.set_result(fn())
+            except BaseException as exc:
+                future.set_exception(exc)
+            del item, future, fn  # drop job arguments (a PIN) at once
+
+    def on_token_thread(self) -> bool:
+        return self._thread is not None and threading.current_thread() is self._thread
+
+    def assert_token_thread(self) -> None:
+        """Guard for code that touches PKCS#11: it must run on this service's thread."""
+        if not self.on_token_thread():
+            raise AssertionError(
+                f"PKCS#11 call outside the token thread ({threading.current_thread().name})")
+
+    def close(self, timeout: float = 10.0) -> None:
+        """Log out, close sessions and stop the thread. Modules stay loaded (process-wide)."""
+        if self._closed:
+            return
+        if self._thread is not None:
+            self.call(self._close_sessions).result(timeout)
+            self._closed = True
+            self._queue.put(None)
+            self._thread.join(timeout)
+        self._closed = True
+
+    def __enter__(self) -> TokenService:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- events --------------------------------------------------------------------------
+
+    def subscribe(self, callback: Callable[[TokenEvent], None]) -> Callable[[], None]:
+        """Call ``callback(event)`` on the token thread for each insertion/removal.
+
+        Returns the function that unsubscribes. Callbacks must be quick and must not block on
+        this service's futures (the GUI re-emits them as queued signals).
+        """
+        self._listeners = (*self._listeners, callback)
+
+        def unsubscribe() -> None:
+            self._listeners = tuple(c for c in self._listeners if c is not callback)
+        return unsubscribe
+
+    def _emit(self, events: Iterable[TokenEvent]) -> None:
+        for event in events:
+            for callback in self._listeners:
+                try:
+                    callback(event)
+                except Exception:
+                    log.exception("token event listener failed")
+
+    # --- public API (each a Future) -----------------------------------------------------
+
+    def scan(self, *, refresh: bool = False) -> Future[list[ModuleInfo]]:
+        """Modules → slots → initialised tokens → certificates. PIN flags are read afresh.
+
+        ``refresh`` re-initialises each module with no logged-in session: some modules (and
+        SoftHSM) only see a token plugged in after start once C_Finalize/C_Initialize ran.
+        """
+        return self.call(self._scan, refresh)
+
+    def poll(self) -> Future[list[TokenEvent]]:
+        """Hot-plug check; listeners get the same events."""
+        return self.call(self._poll)
+
+    def login(self, serial: str, pin: str | None) -> Future[None]:
+        """Log in with ``pin``, or through the PIN pad (protected path) when ``pin`` is None."""
+        return self.call(self._login, serial, pin)
+
+    def logout(self, serial: str) -> Future[None]:
+        return self.call(self._logout, serial)
+
+    def sign(self, serial: str, cert_id: str, data: bytes, algorithm: Algorithm
+             ) -> Future[bytes]:
+        """Sign ``data`` (the message; hashing is part of the algorithm). ECDSA: raw r‖s."""
+        return self.call(self.sign_now, serial, cert_id, data, algorithm)
+
+    def sign_batch(self, serial: str, cert_id: str, items: Sequence[bytes],
+                   algorithm: Algorithm) -> Future[list[bytes]]:
+        """Several signatures in one job (one thread hand-off)."""
+        return self.call(lambda: [self.sign_now(serial, cert_id, d, algorithm) for d in items])
+
+    def change_pin(self, serial: str, old: str, new: str) -> Future[None]:
+        return self.call(self._change_pin, serial, old, new)
+
+    def self_test(self, serial: str, cert_id: str) -> Future[SelfTestResult]:
+        return self.call(self._self_test, serial, cert_id)
+
+    def token_flags(self, serial: str) -> Future[TokenFlags]:
+        return self.call(self._fresh_flags_of, serial)
+
+    def token_info(self, serial: str) -> Future[TokenInfo]:
+        """The cached description of one token (flags as of the last scan, login or poll)."""
+        return self.call(lambda: self._entry(serial).info)
+
+    # --- scanning (token thread) ---------------------------------------------------------
+
+    def _ensure_modules(self) -> list[_Module]:
+        self.assert_token_thread()
+        if self._modules is None:
+            self._modules = [self._load(p) for p in self._paths]
+        return self._modules
+
+    def _load(self, path: str) -> _Module:
+        m = _Module(path)
+        if not is_absolute(path):
+            m.error, m.detail = errors.MODULE_PATH_NOT_ABSOLUTE, path
+            return m
+        try:
+            m.lib = self._loader(path)
+        except Exception as exc:
+            info, detail = diagnose_module_file_detail(path)
+            m.error, m.detail = info or errors.MODULE_LOAD_FAILED, detail or type(exc).__name__
+            log.warning("module %s not loaded: %s %s", path, m.error.code, m.detail)
+            return m
+        try:
+            m.raw = RawModule(path)
+        except OSError:
+            m.raw = None  # polling falls back to python-pkcs11's slot listing
+        return m
+
+    def _scan(self, refresh: bool) -> list[ModuleInfo]:
+        modules = self._ensure_modules()
+        events: list[TokenEvent] = []
+        for m in modules:
+            if m.lib is not None:
+                events += self._scan_module(m, reinit=refresh and not self._logged_in(m))
+        self._emit(events)
+        return [self._module_info(m) for m in modules]
+
+    def _logged_in(self, m: _Module) -> bool:
+        return any(t.session is not None for t in self._tokens.values() if t.module is m)
+
+    def _reinitialize(self, m: _Module) -> None:
+        for t in self._tokens.values():
+            if t.module is m:
+                t.session, t.keys = None, {}  # handles die with C_Finalize
+        m.lib.reinitialize()
+        m.slot_events = None
+
+    def _scan_module(self, m: _Module, *, reinit: bool) -> list[TokenEvent]:
+        """Relist one module; returns insert/remove events against what was known."""
+        before = {s for s, t in self._tokens.items() if t.module is m}
+        listed = True
+        try:
+            if reinit:
+                self._reinitialize(m)
+            slots = m.lib.get_slots()
+        except pkcs11.PKCS11Error as exc:
+            # A token vanished under an open session (SoftHSM: GeneralError): start afresh.
+            log.info("slot listing failed (%s): re-initialising %s", type(exc).__name__, m.path)
+            try:
+                self._reinitialize(m)
+                slots = m.lib.get_slots()
+            except pkcs11.PKCS11Error as exc2:
+                m.error, m.detail = errors.MODULE_LOAD_FAILED, type(exc2).__name__
+                slots, listed = [], False
+        slot_infos: list[SlotInfo] = []
+        present: list[int] = []
+        seen: set[str] = set()
+        for slot in slots:
+            token_info = None
+            try:
+                if slot.flags & SlotFlag.TOKEN_PRESENT:
+                    present.append(slot.slot_id)
+                    token_info = self._token_in(m, slot, seen)
+            except pkcs11.PKCS11Error as exc:
+                log.info("slot %s skipped: %s", slot.slot_id, type(exc).__name__)
+            slot_infos.append(SlotInfo(slot.slot_id, slot.slot_description.strip(), token_info))
+        m.present, m.dirty = tuple(sorted(present)), False
+        if listed:
+            m.error, m.detail = None, ""
+        events = [TokenEvent("inserted", s, self._tokens[s].info.label, m.path)
+                  for s in sorted(seen - before)]
+        for serial in sorted(before - seen):
+            gone = self._tokens.pop(serial)
+            events.append(TokenEvent("removed", serial, gone.info.label, m.path))
+        m.info = self._build_module_info(m, slot_infos)
+        return events
+
+    def _token_in(self, m: _Module, slot: Any, seen: set[str]) -> TokenInfo | None:
+        try:
+            token = slot.get_token()
+        except (pkcs11.TokenNotPresent, pkcs11.TokenNotRecognised):
+            return None
+        flags = flags_of(token)
+        if not flags.token_initialized:
+            return None  # SoftHSM's spare "free" slot, or a blank card
+        serial = _serial(token)
+        entry = self._tokens.get(serial)
+        if entry is not None and entry.module is not m:
+            log.info("token %s also seen through %s; keeping %s", serial, m.path,
+                     entry.module.path)
+            return None
+        seen.add(serial)
+        if entry is None:
+            entry = self._read_token(m, slot, token, flags)
+            self._tokens[serial] = entry
+        else:
+            if entry.slot.slot_id != slot.slot_id:
+                entry.session, entry.keys = None, {}
+            entry.slot, entry.token = slot, token
+            entry.info = replace(entry.info, flags=flags, logged_in=entry.session is not None)
+        return entry.info
+
+    def _read_token(self, m: _Module, slot: Any, token: Any, flags: TokenFlags) -> _Token:
+        """Everything cached for one insertion: mechanisms, certificates, visible key IDs."""
+        mechanisms = slot.get_mechanisms()
+        certs: list[tuple[bytes, str, bytes]] = []
+        key_ids: set[bytes] = set()
+        with token.open() as session:
+            for obj in session.get_objects({Attribute.CLASS: ObjectClass.CERTIFICATE}):
+                certs.append(self._cert_attrs(obj))
+            for key in session.get_objects({Attribute.CLASS: ObjectClass.PRIVATE_KEY}):
+                key_ids.add(bytes(key[Attribute.ID]))
+        known = not flags.login_required
+        info = TokenInfo(
+            label=token.label.strip(), manufacturer=token.manufacturer_id.strip(),
+            model=token.model.strip(), serial=_serial(token), flags=flags,
+            certificates=self._certificates(certs, key_ids, known),
+            mechanisms=[mech.name for mech in _SIGNING if mech in mechanisms],
+            keys_without_certificate=sorted(k.hex() for k in key_ids - {c[0] for c in certs}),
+        )
+        return _Token(info.serial, m, slot, token, info, mechanisms)
+
+    @staticmethod
+    def _cert_attrs(obj: Any) -> tuple[bytes, str, bytes]:
+        try:
+            attrs = obj.get_attributes([Attribute.ID, Attribute.LABEL, Attribute.VALUE])
+        except pkcs11.PKCS11Error:  # one unreadable object must not hide the others
+            return b"", "", b""
+        return (bytes(attrs.get(Attribute.ID) or b""), str(attrs.get(Attribute.LABEL) or ""),
+                bytes(attrs.get(Attribute.VALUE) or b""))
+
+    def _certificates(self, certs: list[tuple[bytes, str, bytes]], key_ids: set[bytes],
+                      known: bool) -> list[CertificateInfo]:
+        out = []
+        for cert_id, label, der in certs:
+            has_key: bool | None = True if cert_id in key_ids else (False if known else None)
+            out.append(parse_certificate(der, cert_id=cert_id, label=label,
+                                         has_private_key=has_key,
+                                         expiring_days=self._expiring_days))
+        return out
+
+    def _module_info(self, m: _Module) -> ModuleInfo:
+        return m.info or self._build_module_info(m, [])
+
+    @staticmethod
+    def _build_module_info(m: _Module, slots: list[SlotInfo]) -> ModuleInfo:
+        lib = m.lib
+        return ModuleInfo(
+            path=m.path,
+            manufacturer=lib.manufacturer_id.strip() if lib else "",
+            library_version=_version(lib.library_version) if lib else "",
+            cryptoki_version=_version(lib.cryptoki_version) if lib else "",
+            error=m.error, error_detail=m.detail, slots=slots)
+
+    # --- hot-plug ------------------------------------------------------------------------
+
+    def _poll(self) -> list[TokenEvent]:
+        first = self._modules is None
+        modules = self._ensure_modules()
+        events: list[TokenEvent] = []
+        for m in modules:
+            if m.lib is None:
+                continue
+            if first or m.present is None or m.dirty:
+                events += self._scan_module(m, reinit=m.dirty and not self._logged_in(m))
+            elif self._slot_event(m) or self._slots_changed(m):
+                events += self._scan_module(m, reinit=False)
+        self._emit(events)
+        return events
+
+    @staticmethod
+    def _slot_event(m: _Module) -> bool:
+        """One non-blocking C_WaitForSlotEvent; False when nothing happened or unsupported."""
+        if m.slot_events is False:
+            return False
+        try:
+            m.lib.wait_for_slot_event(blocking=False)
+        except pkcs11.NoEvent:
+            m.slot_events = True
+            return False
+        except pkcs11.PKCS11Error:
+            m.slot_events = False
+            return False
+        m.slot_events = True
+        return True
+
+    @staticmethod
+    def _slots_changed(m: _Module) -> bool:
+        if m.slot_events:
+            return False  # the event call already answered
+        if m.raw is None:
+            present: tuple[int, ...] | int = tuple(sorted(
+                s.slot_id for s in m.lib.get_slots(token_present=True)))
+        else:
+            present = m.raw.present_slots()
+        return present != m.present
+
+    # --- login, signing, PIN (token thread) ---------------------------------------------
+
+    def _entry(self, serial: str) -> _Token:
+        self.assert_token_thread()
+        if self._modules is None:
+            self._scan(False)
+        entry = self._tokens.get(serial)
+        if entry is None:
+            raise HyError(errors.NO_TOKEN, serial)
+        return entry
+
+    def _fresh_flags(self, entry: _Token) -> TokenFlags | None:
+        try:
+            token = entry.slot.get_token()
+        except pkcs11.PKCS11Error:
+            return None
+        flags = flags_of(token)
+        entry.token = token
+        entry.info = replace(entry.info, flags=flags)
+        return flags
+
+    def _fresh_flags_of(self, serial: str) -> TokenFlags:
+        entry = self._entry(serial)
+        flags = self._fresh_flags(entry)
+        if flags is None:
+            self._lost(entry)
+            raise HyError(errors.TOKEN_REMOVED, "GetTokenInfo")
+        return flags
+
+    def _lost(self, entry: _Token) -> None:
+        """The token vanished mid-operation: forget its handles; the next poll relists."""
+        entry.session, entry.keys = None, {}
+        entry.module.dirty = True
+        entry.info = replace(entry.info, logged_in=False)
+
+    def _fail(self, entry: _Token, exc: BaseException, *, pin: bool = False) -> HyError:
+        if is_removal(exc):
+            self._lost(entry)
+            return map_error(exc)
+        flags = self._fresh_flags(entry) if pin else None
+        return map_error(exc, flags)
+
+    def _login(self, serial: str, pin: str | None) -> None:
+        entry = self._entry(serial)
+        self._logout_entry(entry)
+        flags = self._fresh_flags(entry) or entry.info.flags
+        if flags.user_pin_locked:
+            raise HyError(errors.PIN_LOCKED, "flags", locked=True)
+        if pin is None and not flags.protected_auth_path:
+            raise HyError(errors.PIN_INVALID, "no PIN pad on this key")
+        try:
+            entry.session = entry.token.open(
+                user_pin=pkcs11.PROTECTED_AUTH if pin is None else pin)
+        except pkcs11.PKCS11Error as exc:
+            # C_OpenSession succeeded before C_Login failed: that session is still open and
+            # would block an SO login (SessionReadOnlyExists). Close it; never retry C_Login.
+            if entry.module.raw is not None:
+                entry.module.raw.close_all_sessions(entry.slot.slot_id)
+            raise self._fail(entry, exc, pin=True) from None
+        finally:
+            del pin
+        self._after_login(entry)
+
+    def _after_login(self, entry: _Token) -> None:
+        """Private keys are visible now: fill in ``has_private_key`` and the orphan keys."""
+        try:
+            ids = {bytes(k[Attribute.ID]) for k in entry.session.get_objects(
+                {Attribute.CLASS: ObjectClass.PRIVATE_KEY})}
+        except pkcs11.PKCS11Error as exc:
+            raise self._fail(entry, exc) from None
+        certs = [replace(c, has_private_key=bytes.fromhex(c.id) in ids) if c.error is None
+                 else c for c in entry.info.certificates]
+        cert_ids = {c.id for c in entry.info.certificates}
+        flags = self._fresh_flags(entry) or entry.info.flags
+        entry.info = replace(entry.info, certificates=certs, flags=flags, logged_in=True,
+                             keys_without_certificate=sorted(i.hex() for i in ids
+                                                             if i.hex() not in cert_ids))
+
+    def _logout(self, serial: str) -> None:
+        self._logout_entry(self._entry(serial))
+
+    def _logout_entry(self, entry: _Token) -> None:
+        session, entry.session, entry.keys = entry.session, None, {}
+        entry.info = replace(entry.info, logged_in=False)
+        if session is not None:
+            try:
+                session.close()  # C_Logout + C_CloseSession
+            except pkcs11.PKCS11Error as exc:
+                log.info("logout: %s", type(exc).__name__)
+
+    def _close_sessions(self) -> None:
+        for entry in self._tokens.values():
+            self._logout_entry(entry)
+
+    def _key(self, entry: _Token, cert_id: str) -> tuple[Any, Any]:
+        """(private key object, key type), cached per logged-in session."""
+        cached = entry.keys.get(cert_id)
+        if cached is None:
+            if entry.session is None:
+                raise HyError(errors.TOKEN_NOT_LOGGED_IN, entry.serial)
+            try:
+                key = entry.session.get_key(object_class=ObjectClass.PRIVATE_KEY,
+                                            id=bytes.fromhex(cert_id))
+                cached = entry.keys[cert_id] = (key, key.key_type)
+            except pkcs11.NoSuchKey:
+                raise HyError(errors.KEY_NOT_FOUND, cert_id) from None
+            except pkcs11.PKCS11Error as exc:
+                raise self._fail(entry, exc) from None
+        return cached
+
+    def sign_now(self, serial: str, cert_id: str, data: bytes, algorithm: Algorithm) -> bytes:
+        """Sign on the calling thread, which must be the token thread (inside ``call``)."""
+        entry = self._entry(serial)
+        key, key_type = self._key(entry, cert_id)
+        mechanism, param, payload = _mechanism(algorithm, key_type, entry.mechanisms, data)
+        if not hasattr(key, "sign"):
+            raise HyError(errors.MECHANISM_UNSUPPORTED, "key has no CKA_SIGN")
+        try:
+            return bytes(key.sign(payload, mechanism=mechanism, mechanism_param=param))
+        except pkcs11.PKCS11Error as exc:
+            raise self._fail(entry, exc) from None
+
+    def _change_pin(self, serial: str, old: str, new: str) -> None:
+        check_new_pin(new)
+        entry = self._entry(serial)
+        try:
+            with entry.token.open(rw=True) as session:
+                session.set_pin(old, new)
+        except pkcs11.PKCS11Error as exc:
+            raise self._fail(entry, exc, pin=True) from None
+        finally:
+            del old, new
+        self._fresh_flags(entry)
+
+    def _self_test(self, serial: str, cert_id: str) -> SelfTestResult:
+        entry = self._entry(serial)
+        cert = next((c for c in entry.info.certificates if c.id == cert_id), None)
+        if cert is None or cert.error is not None:
+            raise HyError(errors.CERT_NOT_FOUND if cert is None else errors.CERT_UNPARSEABLE,
+                          cert_id)
+        public = x509.load_der_x509_certificate(cert.der).public_key() \
+            if cert.key_kind in ("RSA", "EC") else None
+        algorithm: Algorithm
+        if isinstance(public, rsa.RSAPublicKey):
+            algorithm = "RS256"
+        elif isinstance(public, ec.EllipticCurvePublicKey):
+            algorithm = "ES384" if public.curve.name == "secp384r1" else "ES256"
+        else:
+            return SelfTestResult(serial, cert_id, cert.key_algorithm, False, None,
+                                  errors.ALGORITHM_UNSUPPORTED, cert.key_algorithm)
+        challenge = os.urandom(64)
+        try:
+            signature = self.sign_now(serial, cert_id, challenge, algorithm)
+        except HyError as exc:
+            if exc.info in (errors.TOKEN_NOT_LOGGED_IN, errors.TOKEN_REMOVED):
+                raise
+            return SelfTestResult(serial, cert_id, algorithm, False, None, exc.info, exc.detail)
+        signature_ok = verify(public, algorithm, challenge, signature)
+        decrypt_ok: bool | None = None
+        detail = "" if signature_ok else "signature does not verify with the certificate"
+        if isinstance(public, rsa.RSAPublicKey):
+            decrypt_ok, why = self._decrypt_check(entry, cert_id, public)
+            detail = detail or why
+        failed = not signature_ok or decrypt_ok is False
+        return SelfTestResult(serial, cert_id, algorithm, signature_ok, decrypt_ok,
+                              errors.SELF_TEST_FAILED if failed else None, detail)
+
+    def _decrypt_check(self, entry: _Token, cert_id: str, public: rsa.RSAPublicKey
+                       ) -> tuple[bool, str]:
+        """Encrypt to the certificate, decrypt on the token: what bid opening will do."""
+        key, _ = self._key(entry, cert_id)
+        if not hasattr(key, "decrypt"):
+            return False, "key has no CKA_DECRYPT"
+        secret = os.urandom(32)
+        try:
+            clear = key.decrypt(public.encrypt(secret, padding.PKCS1v15()),
+                                mechanism=Mechanism.RSA_PKCS)
+        except pkcs11.PKCS11Error as exc:
+            if is_removal(exc):
+                raise self._fail(entry, exc) from None
+            return False, type(exc).__name__
+        return bytes(clear) == secret, "" if bytes(clear) == secret else "decrypted text differs"
+
+
+def _mechanism(algorithm: Algorithm, key_type: Any, mechanisms: set[Any], data: bytes
+               ) -> tuple[Mechanism, Any, bytes]:
+    """(mechanism, parameter, what to pass): the token hashes when it can, else the host."""
+    rsa_alg = algorithm in ("RS256", "PS256")
+    if (key_type == KeyType.RSA) != rsa_alg or key_type not in (KeyType.RSA, KeyType.EC):
+        raise HyError(errors.ALGORITHM_UNSUPPORTED, f"{algorithm} with {key_type!r}")
+    if algorithm == "RS256":
+        if Mechanism.SHA256_RSA_PKCS in mechanisms:
+            return Mechanism.SHA256_RSA_PKCS, None, data
+        if Mechanism.RSA_PKCS in mechanisms:
+            return Mechanism.RSA_PKCS, None, _SHA256_DIGEST_INFO + hashlib.sha256(data).digest()
+    elif algorithm == "PS256":
+        param = (Mechanism.SHA256, MGF.SHA256, 32)
+        if Mechanism.SHA256_RSA_PKCS_PSS in mechanisms:
+            return Mechanism.SHA256_RSA_PKCS_PSS, param, data
+        if Mechanism.RSA_PKCS_PSS in mechanisms:
+            return Mechanism.RSA_PKCS_PSS, param, hashlib.sha256(data).digest()
+    else:
+        on_token = Mechanism.ECDSA_SHA256 if algorithm == "ES256" else Mechanism.ECDSA_SHA384
+        if on_token in mechanisms:
+            return on_token, None, data
+        if Mechanism.ECDSA in mechanisms:
+            digest = hashlib.sha256 if algorithm == "ES256" else hashlib.sha384
+            return Mechanism.ECDSA, None, digest(data).digest()
+    raise HyError(errors.MECHANISM_UNSUPPORTED, algorithm)
+
+
+def verify(public: Any, algorithm: str, data: bytes, signature: bytes) -> bool:
+    """Check a signature as the platform will (ECDSA given raw r‖s, as in JWS)."""
+    try:
+        if algorithm == "RS256":
+            public.verify(signature, data, padding.PKCS1v15(), hashes.SHA256())
+        elif algorithm == "PS256":
+            public.verify(signature, data, padding.PSS(padding.MGF1(hashes.SHA256()), 32),
+                          hashes.SHA256())
+        else:
+            half = len(signature) // 2
+            der = encode_dss_signature(int.from_bytes(signature[:half], "big"),
+                                       int.from_bytes(signature[half:], "big"))
+            digest = hashes.SHA256() if algorithm == "ES256" else hashes.SHA384()
+            public.verify(der, data, ec.ECDSA(digest))
+    except (InvalidSignature, ValueError, TypeError):
+        return False
+    return True

@@ -1,0 +1,214 @@
+"""PlatformClient against a raw loopback server that misbehaves on purpose."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from hy_client import errors
+from hy_client.api import models
+from hy_client.api.client import ApiError, PlatformClient, RetryPolicy, check_url, clock_skew_error
+from hy_client.config import PlatformProfile, Settings
+
+from .rawserver import Reply
+
+NOW = "2030-01-01T00:00:00Z"
+ACCOUNT = {"id": 1, "username": "demo_bidder", "kind": "unit", "user_type": "bidder",
+           "display_name": "衡阳示例建设有限公司"}
+SESSION = {"token": "tok-SECRET-1234567890", "expires_at": NOW, "account": ACCOUNT}
+
+
+def health(time: str | None = None, api: str = models.API_VERSION) -> dict:
+    return {"status": "ok", "api": api, "version": "1.0",
+            "server_time": time or datetime.now(UTC).isoformat()}
+
+
+def code_of(excinfo: pytest.ExceptionInfo) -> str:
+    return excinfo.value.code
+
+
+# --- the contract check -------------------------------------------------------------------
+def test_health_ok_and_clock_skew(raw_server, raw_client):
+    ahead = (datetime.now(UTC) + timedelta(minutes=10)).isoformat()
+    raw_server.route("GET", "/health", Reply(200, health(ahead)))
+    h = raw_client.health()
+    assert h.api == models.API_VERSION
+    assert timedelta(minutes=9) < raw_client.clock_skew < timedelta(minutes=11)
+    err = clock_skew_error(raw_client.clock_skew)
+    assert err is not None and err.code == errors.CLOCK_SKEW.code
+    assert clock_skew_error(timedelta(seconds=3)) is None
+
+
+@pytest.mark.parametrize("reply", [
+    Reply(404, "<html>404 页面不存在</html>"),
+    Reply(302, "", {"Location": "/login.aspx"}),
+    Reply(200, "<html>欢迎访问</html>"),
+    Reply(200, {"status": "ok"}),
+    Reply(200, health(api="other-api:9")),
+    Reply(500, b""),
+])
+def test_server_without_the_contract_is_incompatible(raw_server, raw_client, reply):
+    raw_server.route("GET", "/health", reply)
+    with pytest.raises(ApiError) as excinfo:
+        raw_client.health()
+    assert code_of(excinfo) in (errors.API_INCOMPATIBLE.code, errors.SERVER_ERROR.code)
+    if reply.status != 500:
+        assert code_of(excinfo) == errors.API_INCOMPATIBLE.code
+
+
+# --- malformed answers ------------------------------------------------------------------------
+@pytest.mark.parametrize("reply", [
+    Reply(200, b'{"id": 1, "username": "x"', {"Content-Type": "application/json"}),  # truncated
+    Reply(200, {"id": "one", **{k: v for k, v in ACCOUNT.items() if k != "id"}}),  # wrong type
+    Reply(200, {"id": 1}),  # missing keys
+    Reply(200, [ACCOUNT]),  # a list where an object belongs
+    Reply(200, {**ACCOUNT, "kind": "alien"}),  # outside the enum
+    Reply(200, "<html>ok</html>"),  # not JSON at all
+    Reply(200, b"\xff\xfe\x00garbage", {"Content-Type": "application/json"}),
+    Reply(418, {"error": {"code": "Z999", "message": "?"}}),  # unknown code
+    Reply(400, {"error": "just a string"}),  # not the error shape
+])
+def test_malformed_answers_are_api_bad_response(raw_server, raw_client, reply):
+    raw_client.token = "t"
+    raw_server.route("GET", "/me", reply)
+    with pytest.raises(ApiError) as excinfo:
+        raw_client.me()
+    assert code_of(excinfo) == errors.API_BAD_RESPONSE.code
+
+
+def test_error_body_maps_to_the_catalogue(raw_server, raw_client):
+    raw_server.route("POST", "/auth/login",
+                     Reply(423, {"error": {"code": "A102", "message": "locked"}}))
+    with pytest.raises(ApiError) as excinfo:
+        raw_client.login("demo_bidder", "pw")
+    assert excinfo.value.info is errors.ACCOUNT_LOCKED
+    assert excinfo.value.status == 423
+    assert raw_client.token is None
+
+
+def test_validation_error_carries_fields(raw_server, raw_client):
+    raw_client.token = "t"
+    raw_server.route("PUT", "/profile", Reply(422, {"error": {
+        "code": "F101", "message": "填写内容有误",
+        "fields": [{"field": "uscc", "message": "校验位错误", "label": "统一社会信用代码"}]}}))
+    with pytest.raises(errors.ValidationError) as excinfo:
+        raw_client.save_profile(models.RecordWrite(data={"uscc": "1"}))
+    assert isinstance(excinfo.value, ApiError)
+    assert [e.field for e in excinfo.value.errors] == ["uscc"]
+
+
+def test_server_error_without_body(raw_server, raw_client):
+    raw_client.token = "t"
+    raw_server.route("GET", "/bids", Reply(500, b""))
+    with pytest.raises(ApiError) as excinfo:
+        raw_client.bids()
+    assert code_of(excinfo) == errors.SERVER_ERROR.code
+
+
+# --- sessions ------------------------------------------------------------------------------
+def test_session_expiry_is_detected_and_forgotten(raw_server, raw_client):
+    expired = []
+    raw_client.on_session_expired = lambda: expired.append(True)
+    raw_server.route("POST", "/auth/login", Reply(200, SESSION))
+    raw_server.route("GET", "/me", Reply(401, {"error": {"code": "A104", "message": "请先登录"}}))
+    raw_client.login("demo_bidder", "pw")
+    assert raw_client.token == SESSION["token"]
+    with pytest.raises(ApiError) as excinfo:
+        raw_client.me()
+    assert excinfo.value.info is errors.SESSION_EXPIRED
+    assert raw_client.token is None and expired == [True]
+    assert raw_server.hits("GET", "/me")[0].headers["Authorization"] == f"Bearer {SESSION['token']}"
+
+
+def test_call_needing_a_session_without_one(raw_server, raw_client):
+    with pytest.raises(ApiError) as excinfo:
+        raw_client.me()
+    assert excinfo.value.info is errors.NOT_LOGGED_IN
+    assert raw_server.requests == []
+
+
+# --- retries ------------------------------------------------------------------------------
+def test_get_is_retried_on_503(raw_server, raw_client):
+    raw_client.token = "t"
+    raw_server.route("GET", "/me", Reply(503, b""), Reply(503, b""), Reply(200, ACCOUNT))
+    assert raw_client.me().username == "demo_bidder"
+    assert len(raw_server.hits("GET", "/me")) == 3
+
+
+def test_retries_are_bounded(raw_server, raw_client):
+    raw_client.token = "t"
+    raw_server.route("GET", "/me", Reply(503, b""))
+    with pytest.raises(ApiError) as excinfo:
+        raw_client.me()
+    assert code_of(excinfo) == errors.SERVER_ERROR.code
+    assert len(raw_server.hits("GET", "/me")) == 3  # one try plus two retries
+
+
+def test_write_without_key_is_never_retried(raw_server, raw_client):
+    raw_server.route("POST", "/auth/login", Reply(503, b""), Reply(200, SESSION))
+    with pytest.raises(ApiError):
+        raw_client.login("demo_bidder", "pw")
+    assert len(raw_server.hits("POST", "/auth/login")) == 1
+
+
+def test_write_with_key_is_retried_with_the_same_key(raw_server, raw_client):
+    raw_client.token = "t"
+    record = {"id": 7, "spec": "profile_unit", "status": "submitted", "data": {},
+              "updated_at": NOW, "submitted_at": NOW}
+    raw_server.route("POST", "/profile/submit", Reply(502, b""), Reply(200, record))
+    assert raw_client.submit_profile("key-1").status == "submitted"
+    keys = [r.headers["Idempotency-Key"] for r in raw_server.hits("POST", "/profile/submit")]
+    assert keys == ["key-1", "key-1"]
+
+
+def test_unreachable_and_timeout(raw_server):
+    dead = PlatformClient(PlatformProfile("dead", "http://127.0.0.1:9"), timeout=2,
+                          retry=RetryPolicy(retries=1, backoff=0), sleep=lambda s: None)
+    with pytest.raises(ApiError) as excinfo:
+        dead.health()
+    assert code_of(excinfo) == errors.NETWORK_UNREACHABLE.code
+    raw_server.route("GET", "/health", Reply(200, health(), delay=1.0))
+    slow = PlatformClient(PlatformProfile("slow", raw_server.url), timeout=0.2,
+                          retry=RetryPolicy(retries=0), sleep=lambda s: None)
+    with pytest.raises(ApiError) as excinfo:
+        slow.health()
+    assert code_of(excinfo) == errors.NETWORK_TIMEOUT.code
+
+
+# --- URLs and platform selection --------------------------------------------------------------
+@pytest.mark.parametrize("url", ["http://ggzy.hengyang.gov.cn", "ftp://127.0.0.1", "http://10.0.0.1:80"])
+def test_plain_http_only_on_loopback(url):
+    with pytest.raises(errors.HyError) as excinfo:
+        PlatformClient(PlatformProfile("x", url))
+    assert code_of(excinfo) == errors.INSECURE_URL.code
+
+
+def test_platform_selection(monkeypatch):
+    check_url("https://ggzy.hengyang.gov.cn")
+    settings = Settings()
+    assert PlatformClient.from_settings(settings).base_url == "http://127.0.0.1:8765/api/v1"
+    client = PlatformClient.from_settings(settings, "hengyang")
+    assert client.origin == "https://ggzy.hengyang.gov.cn"
+    assert client.http.verify is True
+    monkeypatch.setenv("HY_PLATFORM_URL", "http://127.0.0.1:9999/")
+    assert PlatformClient.from_settings(settings).origin == "http://127.0.0.1:9999"
+    assert PlatformClient.from_settings(settings, "https://example.org").origin == \
+        "https://example.org"
+    with pytest.raises(errors.HyError) as excinfo:
+        PlatformClient.from_settings(settings, "nowhere")
+    assert code_of(excinfo) == errors.PLATFORM_UNKNOWN.code
+
+
+# --- secrets ----------------------------------------------------------------------------------
+def test_password_and_token_never_logged(raw_server, raw_client, caplog):
+    caplog.set_level(logging.DEBUG)
+    raw_server.route("POST", "/auth/login", Reply(200, SESSION))
+    raw_server.route("GET", "/me", Reply(503, b""), Reply(401, b""))
+    raw_client.login("demo_bidder", "Pass-SEEDED-9876")
+    with pytest.raises(ApiError) as excinfo:
+        raw_client.me()
+    text = caplog.text + str(excinfo.value) + repr(excinfo.value.to_dict())
+    assert "Pass-SEEDED-9876" not in text and SESSION["token"] not in text
+    assert excinfo.value.info is errors.SESSION_EXPIRED

@@ -1,0 +1,99 @@
+"""What every window shares: settings, the platform client and sign-in, the token service
+(with hot-plug re-emitted as a queued Qt signal) and the draft store.
+
+Built cheaply: nothing here touches the network, a PKCS#11 module or the disk beyond opening
+the draft database; the token thread starts on its first job.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
+
+from hy_client import config
+from hy_client.api.client import PlatformClient
+from hy_client.api.models import Account
+from hy_client.drafts import DraftStore
+from hy_client.signin import SignIn
+from hy_client.token.models import TokenEvent
+from hy_client.token.modules import module_paths
+from hy_client.token.service import TokenService
+
+
+class TokenWatcher(QObject):
+    """Hot-plug for the GUI: a timer submits ``poll()`` to the token thread; the service's
+    events (delivered on that thread) come back here as a queued ``changed`` signal."""
+
+    event = Signal(object)  # TokenEvent, on the GUI thread
+    _raw = Signal(object)
+
+    def __init__(self, tokens: TokenService, interval_s: float,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.tokens = tokens
+        self._raw.connect(self._relay, Qt.ConnectionType.QueuedConnection)
+        self._unsubscribe = tokens.subscribe(self._raw.emit)
+        self._timer = QTimer(self)
+        self._timer.setInterval(max(200, int(interval_s * 1000)))
+        self._timer.timeout.connect(self.poll_now)
+        self._inflight = False
+
+    def start(self) -> None:
+        self._timer.start()
+
+    def stop(self) -> None:
+        self._timer.stop()
+        self._unsubscribe()
+
+    @Slot()
+    def poll_now(self) -> None:
+        if self._inflight:
+            return  # a slow module: never queue polls behind each other
+        self._inflight = True
+        try:
+            future = self.tokens.poll()
+        except RuntimeError:  # the service was closed
+            self._inflight = False
+            return
+        future.add_done_callback(self._done)
+
+    def _done(self, _future: object) -> None:
+        self._inflight = False  # a plain flag; the next tick reads it on the GUI thread
+
+    @Slot(object)
+    def _relay(self, event: TokenEvent) -> None:
+        self.event.emit(event)
+
+
+@dataclass
+class AppContext:
+    settings: config.Settings
+    client: PlatformClient
+    signin: SignIn
+    tokens: TokenService
+    drafts: DraftStore
+    account: Account | None = None
+    watcher: TokenWatcher | None = field(default=None, repr=False)
+
+    @classmethod
+    def create(cls, platform: str | None = None, modules: list[str] | None = None
+               ) -> AppContext:
+        settings = config.load()
+        client = PlatformClient.from_settings(settings, platform)
+        tokens = TokenService(modules if modules is not None else module_paths(settings))
+        return cls(settings, client, SignIn(client), tokens, DraftStore())
+
+    def start_watching(self) -> TokenWatcher:
+        if self.watcher is None:
+            self.watcher = TokenWatcher(self.tokens, self.settings.token_poll_seconds)
+            self.watcher.start()
+        return self.watcher
+
+    def close(self) -> None:
+        if self.watcher is not None:
+            self.watcher.stop()
+            self.watcher = None
+        self.tokens.close()
+        self.client.close()
+        self.drafts.close()

@@ -1,0 +1,84 @@
+"""Languages: Chinese is the source language; English comes from resources/translations/*.ts.
+
+The .qm files are built, never committed: a build puts them next to the .ts sources; when they
+are missing or older, they are compiled at start with PySide6's lrelease into the data dir.
+"""
+
+from __future__ import annotations
+
+import logging
+import subprocess
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
+
+from hy_client import config
+from hy_client.paths import resources_dir
+
+log = logging.getLogger(__name__)
+LANGUAGES = {"zh_CN": "简体中文", "en": "English"}
+DEFAULT_LANGUAGE = "zh_CN"
+_installed: list[QTranslator] = []
+
+
+def ts_path(language: str) -> Path:
+    return resources_dir() / "translations" / f"hy_client_{language}.ts"
+
+
+def _lrelease() -> str | None:
+    import PySide6
+
+    base = Path(PySide6.__file__).parent
+    for name in ("lrelease", "lrelease.exe"):
+        if (base / name).exists():
+            return str(base / name)
+    candidate = Path(sys.executable).parent / "pyside6-lrelease"
+    return str(candidate) if candidate.exists() else None
+
+
+def qm_path(language: str) -> Path | None:
+    """A current .qm for ``language``: the shipped one, else compiled now; None if impossible."""
+    source = ts_path(language)
+    shipped = source.with_suffix(".qm")
+    if shipped.exists() and (not source.exists()
+                             or shipped.stat().st_mtime >= source.stat().st_mtime):
+        return shipped
+    if not source.exists():
+        return None
+    built = config.data_dir() / "i18n" / shipped.name
+    if built.exists() and built.stat().st_mtime >= source.stat().st_mtime:
+        return built
+    tool = _lrelease()
+    if tool is None:
+        log.warning("lrelease not found: %s stays untranslated", language)
+        return None
+    built.parent.mkdir(parents=True, exist_ok=True)
+    result = subprocess.run([tool, "-silent", str(source), "-qm", str(built)],
+                            capture_output=True, timeout=60, check=False)
+    if result.returncode != 0 or not built.exists():
+        log.warning("lrelease failed for %s (exit %s)", language, result.returncode)
+        return None
+    return built
+
+
+def install(app: QCoreApplication, language: str) -> str:
+    """Load the translators for ``language`` (replacing earlier ones); returns what was used."""
+    for translator in _installed:
+        app.removeTranslator(translator)
+    _installed.clear()
+    if language not in LANGUAGES:
+        language = DEFAULT_LANGUAGE
+    qt_dir = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    qt = QTranslator(app)
+    if qt.load(QLocale(language), "qtbase", "_", qt_dir):
+        app.installTranslator(qt)
+        _installed.append(qt)
+    if language != DEFAULT_LANGUAGE:
+        qm = qm_path(language)
+        own = QTranslator(app)
+        if qm is not None and own.load(str(qm)):
+            app.installTranslator(own)
+            _installed.append(own)
+    QLocale.setDefault(QLocale(language))
+    return language

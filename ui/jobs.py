@@ -1,0 +1,282 @@
+"""Background jobs for the GUI: the GUI thread never waits on PKCS#11, HTTP or the disk.
+
+``QueryOp(parent, op, success).failure(...).with_progress(...).run_in_background()`` runs
+``op()`` on the HTTP/file pool; ``TokenOp(parent, start, success)`` takes ``start()`` returning
+the ``concurrent.futures.Future`` of a TokenService job (its own thread). Either way the result
+comes back to the GUI thread through a queued signal; ``success`` runs only if ``parent`` still
+exists. Errors are shown once by ``show_error`` (catalogue message, code, advice — never a
+traceback); ``UserCancelled`` is silent.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from concurrent.futures import CancelledError, Future, ThreadPoolExecutor
+from typing import Any, Generic, TypeVar
+
+import shiboken6
+from PySide6.QtCore import (
+    QCoreApplication,
+    QElapsedTimer,
+    QObject,
+    Qt,
+    QThread,
+    QTimer,
+    Signal,
+    Slot,
+)
+from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
+
+from hy_client import errors
+from hy_client.api.upload import CancelToken
+from hy_client.errors import HyError, UserCancelled
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+_pool: ThreadPoolExecutor | None = None
+_running: set[_Op[Any]] = set()  # keeps each op alive until its result is delivered
+
+
+def pool() -> ThreadPoolExecutor:
+    """The HTTP/file executor: independent of the token thread, so HTTP never waits behind it."""
+    global _pool
+    if _pool is None:
+        _pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="io")
+    return _pool
+
+
+def shutdown_pool() -> None:
+    global _pool
+    if _pool is not None:
+        _pool.shutdown(wait=False, cancel_futures=True)
+        _pool = None
+
+
+def on_gui_thread() -> bool:
+    app = QCoreApplication.instance()
+    return app is not None and QThread.currentThread() is app.thread()
+
+
+def assert_gui_thread() -> None:
+    if not on_gui_thread():
+        raise AssertionError("widget code outside the GUI thread")
+
+
+def as_hy_error(exc: BaseException) -> HyError:
+    """What the user sees for any failure: catalogue errors as they are, the rest as G199."""
+    if isinstance(exc, HyError):
+        return exc
+    if isinstance(exc, CancelledError):
+        return UserCancelled()
+    log.error("unexpected error in a background job", exc_info=exc)
+    return HyError(errors.INTERNAL, type(exc).__name__)
+
+
+def error_text(error: HyError) -> tuple[str, str]:
+    """(main text, informative text) for a message box: Chinese message and code; advice."""
+    main = f"{error.info.zh}\n\n错误代码：{error.code}"
+    extra = error.info.advice_zh
+    if error.detail and not isinstance(error, errors.ValidationError):
+        extra = f"{extra}\n（{error.detail}）" if extra else f"（{error.detail}）"
+    elif isinstance(error, errors.ValidationError):
+        extra = "\n".join(f"{e.label or e.field}：{e.message}" for e in error.errors)
+    return main, extra
+
+
+def show_error(parent: QWidget | None, error: BaseException) -> None:
+    """The one way a failure is shown; silent for UserCancelled."""
+    hy = as_hy_error(error)
+    if isinstance(hy, UserCancelled):
+        return
+    main, extra = error_text(hy)
+    box = QMessageBox(QMessageBox.Icon.Warning, "出错了", main, QMessageBox.StandardButton.Ok,
+                      parent)
+    box.setObjectName("errorBox")
+    box.setProperty("errorCode", hy.code)
+    if extra:
+        box.setInformativeText(extra)
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.open()
+
+
+class _Bridge(QObject):
+    """Lives on the GUI thread; a worker emits, the slot runs on the GUI thread (queued)."""
+
+    finished = Signal(object)
+    progressed = Signal(int, int)
+
+    def __init__(self, op: _Op[Any]) -> None:
+        super().__init__()
+        self._op = op
+        self.finished.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
+        self.progressed.connect(self._progress, Qt.ConnectionType.QueuedConnection)
+
+    @Slot(object)
+    def _deliver(self, future: Future[Any]) -> None:
+        self._op._deliver(future)
+
+    @Slot(int, int)
+    def _progress(self, done: int, total: int) -> None:
+        self._op._show_progress(done, total)
+
+
+class _Op(Generic[T]):
+    def __init__(self, parent: QWidget | None, success: Callable[[T], None] | None) -> None:
+        self._parent = parent
+        self._success = success
+        self._failure: Callable[[HyError], None] | None = None
+        self._label = ""
+        self._cancel: CancelToken | None = None
+        self._dialog: QProgressDialog | None = None
+        self._bridge: _Bridge | None = None
+        self.future: Future[T] | None = None
+
+    def failure(self, fn: Callable[[HyError], None]) -> _Op[T]:
+        """Handle failures here instead of the default ``show_error``."""
+        self._failure = fn
+        return self
+
+    def with_progress(self, label: str, cancel: CancelToken | None = None) -> _Op[T]:
+        """A progress dialog (after a short delay); with ``cancel``, a 取消 button sets it."""
+        self._label = label
+        self._cancel = cancel
+        return self
+
+    def report(self, done: int, total: int) -> None:
+        """Thread-safe progress report, e.g. an upload's ``progress`` callback."""
+        if self._bridge is not None:
+            self._bridge.progressed.emit(min(done, 2**31 - 1), min(total, 2**31 - 1))
+
+    def _start(self) -> Future[T]:
+        raise NotImplementedError
+
+    def run_in_background(self) -> Future[T]:
+        assert_gui_thread()
+        self._bridge = _Bridge(self)
+        if self._label:
+            self._open_dialog()
+        _running.add(self)
+        future = self._start()
+        self.future = future
+        bridge = self._bridge
+        future.add_done_callback(lambda f: bridge.finished.emit(f))
+        return future
+
+    def _open_dialog(self) -> None:
+        dialog = QProgressDialog(self._label, "取消" if self._cancel else "", 0, 0, self._parent)
+        dialog.setObjectName("progressDialog")
+        dialog.setWindowTitle("请稍候")
+        dialog.setMinimumDuration(400)
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.setAutoReset(False)
+        dialog.setAutoClose(False)
+        if self._cancel is None:
+            dialog.setCancelButton(None)  # type: ignore[arg-type]  # Qt accepts nullptr
+        else:
+            cancel = self._cancel
+            dialog.canceled.connect(cancel.cancel)
+        self._dialog = dialog
+
+    def _show_progress(self, done: int, total: int) -> None:
+        if self._dialog is not None and shiboken6.isValid(self._dialog) and total > 0:
+            self._dialog.setMaximum(total)
+            self._dialog.setValue(done)
+
+    def _deliver(self, future: Future[T]) -> None:
+        _running.discard(self)
+        if self._dialog is not None and shiboken6.isValid(self._dialog):
+            self._dialog.reset()
+            self._dialog.deleteLater()
+        self._dialog = None
+        if self._bridge is not None:
+            self._bridge.deleteLater()
+            self._bridge = None
+        if self._parent is not None and not shiboken6.isValid(self._parent):
+            return  # the window went away meanwhile: nothing to show the result in
+        try:
+            result = future.result()
+        except BaseException as exc:
+            error = as_hy_error(exc)
+            if self._failure is not None:
+                self._failure(error)
+            else:
+                show_error(self._parent, error)
+            return
+        if self._success is not None:
+            self._success(result)
+
+
+class QueryOp(_Op[T]):
+    """``op()`` on the HTTP/file pool; ``success(result)`` on the GUI thread."""
+
+    def __init__(self, parent: QWidget | None, op: Callable[[], T],
+                 success: Callable[[T], None] | None = None) -> None:
+        super().__init__(parent, success)
+        self._op = op
+
+    def _start(self) -> Future[T]:
+        return pool().submit(self._op)
+
+
+class TokenOp(_Op[T]):
+    """``start()`` submits a TokenService job and returns its Future (the token thread runs it)."""
+
+    def __init__(self, parent: QWidget | None, start: Callable[[], Future[T]],
+                 success: Callable[[T], None] | None = None) -> None:
+        super().__init__(parent, success)
+        self._start_fn = start
+
+    def _start(self) -> Future[T]:
+        try:
+            return self._start_fn()
+        except BaseException as exc:  # a closed service: deliver as a failed future
+            failed: Future[T] = Future()
+            failed.set_exception(exc)
+            return failed
+
+
+def running_count() -> int:
+    """Jobs whose result has not reached the GUI thread yet (tests wait for 0)."""
+    return len(_running)
+
+
+class LatencyProbe(QObject):
+    """Measures how long the GUI thread is kept from its event loop.
+
+    A timer asks to fire every ``interval_ms``; each late tick's lateness is a stall. The
+    longest stall is what a user feels as a frozen window.
+    """
+
+    def __init__(self, interval_ms: int = 5, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._interval = interval_ms
+        self._timer = QTimer(self)
+        self._timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self._timer.setInterval(interval_ms)
+        self._timer.timeout.connect(self._tick)
+        self._clock = QElapsedTimer()
+        self._last = 0
+        self.max_stall_ms = 0.0
+        self.ticks = 0
+
+    def start(self) -> None:
+        self.max_stall_ms = 0.0
+        self.ticks = 0
+        self._clock.start()
+        self._last = self._clock.nsecsElapsed()
+        self._timer.start()
+
+    def stop(self) -> float:
+        self._timer.stop()
+        return self.max_stall_ms
+
+    @Slot()
+    def _tick(self) -> None:
+        now = self._clock.nsecsElapsed()
+        stall = (now - self._last) / 1e6 - self._interval
+        self._last = now
+        self.ticks += 1
+        self.max_stall_ms = max(self.max_stall_ms, stall)

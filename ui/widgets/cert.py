@@ -1,0 +1,84 @@
+"""Certificate details as a bidder needs them: who, which company, which code, until when."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QFormLayout, QLabel, QWidget
+
+from hy_client.renewal import CHINA_TZ
+from hy_client.token.models import CertificateInfo
+
+STATUS_ZH = {"valid": "有效", "expiring": "即将到期", "expired": "已过期",
+             "not_yet_valid": "尚未生效", "invalid": "无法解析"}
+STATUS_ROLE = {"valid": "ok", "expiring": "warning", "expired": "critical",
+               "not_yet_valid": "warning", "invalid": "critical"}
+
+
+def rdn_value(name: str, attr: str = "CN") -> str:
+    """One attribute of an RFC 4514 name (``CN=…,O=…``); the whole name when it is absent."""
+    for part in name.replace("\\,", "\0").split(","):
+        key, _, value = part.partition("=")
+        if key.strip().upper() == attr:
+            return value.replace("\0", ",").strip()
+    return name
+
+
+def validity_text(cert: CertificateInfo) -> str:
+    if cert.not_before is None or cert.not_after is None:
+        return "—"
+    start = cert.not_before.astimezone(CHINA_TZ).strftime("%Y-%m-%d")
+    end = cert.not_after.astimezone(CHINA_TZ).strftime("%Y-%m-%d")
+    days = cert.days_left
+    if days is None:
+        tail = ""
+    elif days < 0:
+        tail = f"（已过期 {-days} 天）"
+    else:
+        tail = f"（剩余 {days} 天）"
+    return f"{start} 至 {end}{tail}"
+
+
+class CertificatePanel(QWidget):
+    ROWS = (("holder", "持有人"), ("organization", "单位"), ("uscc", "统一社会信用代码"),
+            ("issuer", "颁发者"), ("validity", "有效期"), ("status", "状态"),
+            ("algorithm", "密钥算法"))
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("certificatePanel")
+        layout = QFormLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.values: dict[str, QLabel] = {}
+        for key, title in self.ROWS:
+            value = QLabel("—")
+            value.setObjectName(f"cert_{key}")
+            value.setWordWrap(True)
+            value.setTextInteractionFlags(value.textInteractionFlags()
+                                          | value.textInteractionFlags().TextSelectableByMouse)
+            self.values[key] = value
+            layout.addRow(QLabel(title), value)
+
+    def set_certificate(self, cert: CertificateInfo | None) -> None:
+        if cert is None:
+            for label in self.values.values():
+                label.setText("—")
+            self._role("")
+            return
+        uscc = cert.uscc or (f"{cert.uscc_invalid}（校验位错误）" if cert.uscc_invalid else "—")
+        texts = {
+            "holder": cert.subject_cn or "—", "organization": cert.organization or "—",
+            "uscc": uscc, "issuer": rdn_value(cert.issuer) or "—",
+            "validity": validity_text(cert), "status": STATUS_ZH.get(cert.status, cert.status),
+            "algorithm": cert.key_algorithm or "—",
+        }
+        if cert.error is not None:
+            texts["status"] = f"{cert.error.zh}（{cert.error.code}）"
+        for key, text in texts.items():
+            self.values[key].setText(text)
+        self._role(STATUS_ROLE.get(cert.status, ""))
+
+    def _role(self, role: str) -> None:
+        for key in ("status", "validity"):
+            label = self.values[key]
+            label.setProperty("role", role)
+            label.style().unpolish(label)
+            label.style().polish(label)

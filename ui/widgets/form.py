@@ -1,0 +1,329 @@
+"""A form built from a core field spec: inputs, inline error marks, and autosave to drafts.
+
+Validation is the core's (``hy_client.forms.validate``); this widget only shows its answers.
+Every change is saved to the DraftStore on a worker, in order, newest text winning, so a crash
+loses nothing; password fields are never saved (the store drops them too).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
+
+from PySide6.QtCore import QObject, Qt, Signal, Slot
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from hy_client import forms
+from hy_client.api.models import ReferenceLists
+from hy_client.drafts import Draft, DraftStore
+from hy_client.errors import FieldError, HyError
+from hy_client.forms import Field, FormSpec
+
+from ..jobs import QueryOp, show_error
+
+FieldInput = QLineEdit | QPlainTextEdit | QComboBox
+
+_drafts_executor: ThreadPoolExecutor | None = None
+
+
+def drafts_executor() -> ThreadPoolExecutor:
+    """One worker for draft writes: saves happen in the order they were typed."""
+    global _drafts_executor
+    if _drafts_executor is None:
+        _drafts_executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="drafts")
+    return _drafts_executor
+
+
+class _Autosaver(QObject):
+    """Coalesces saves: while one is on disk the newest text waits; older text is never written
+    after newer."""
+
+    saved = Signal(object)  # Draft
+    failed = Signal(object)  # HyError
+
+    def __init__(self, store: DraftStore, form_key: str, spec_name: str) -> None:
+        super().__init__()
+        self._store, self._key, self._spec = store, form_key, spec_name
+        self._lock = threading.Lock()
+        self._pending: dict[str, str] | None = None
+        self._busy = False
+        self.record_id: int | None = None
+        self.last: Future[None] | None = None
+
+    def save(self, data: dict[str, str]) -> None:
+        with self._lock:
+            self._pending = data
+            if self._busy:
+                return
+            self._busy = True
+        self.last = drafts_executor().submit(self._drain)
+
+    def _drain(self) -> None:
+        while True:
+            with self._lock:
+                data, self._pending = self._pending, None
+                if data is None:
+                    self._busy = False
+                    return
+            try:
+                draft = self._store.save(self._key, self._spec, data, record_id=self.record_id)
+            except HyError as exc:
+                self.failed.emit(exc)
+            else:
+                self.saved.emit(draft)
+
+    @property
+    def idle(self) -> bool:
+        with self._lock:
+            return not self._busy
+
+
+class FormWidget(QWidget):
+    """Inputs for ``spec_name``; with ``store`` and ``form_key``, every change is autosaved."""
+
+    changed = Signal()
+    draft_saved = Signal(object)  # Draft
+
+    def __init__(self, spec_name: str, *, store: DraftStore | None = None, form_key: str = "",
+                 references: ReferenceLists | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.spec: FormSpec = forms.get_spec(spec_name)
+        self.setObjectName(f"form_{spec_name}")
+        self.references = references
+        self.inputs: dict[str, FieldInput] = {}
+        self.error_labels: dict[str, QLabel] = {}
+        self._loading = False
+        self._autosaver: _Autosaver | None = None
+        if store is not None and form_key:
+            self._autosaver = _Autosaver(store, form_key, spec_name)
+            self._autosaver.saved.connect(self._on_saved, Qt.ConnectionType.QueuedConnection)
+            self._autosaver.failed.connect(self._on_save_failed,
+                                           Qt.ConnectionType.QueuedConnection)
+        self.store, self.form_key = store, form_key
+
+        layout = QFormLayout()
+        layout.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        layout.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
+        layout.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        for field in self.spec.fields:
+            widget = self._make_input(field)
+            self.inputs[field.key] = widget
+            error = QLabel()
+            error.setObjectName(f"error_{field.key}")
+            error.setProperty("role", "fieldError")
+            error.setWordWrap(True)
+            error.hide()
+            self.error_labels[field.key] = error
+            box = QVBoxLayout()
+            box.setContentsMargins(0, 0, 0, 0)
+            box.setSpacing(2)
+            box.addWidget(widget)
+            box.addWidget(error)
+            label = QLabel(field.label_zh + ("" if not field.required else " *"))
+            label.setObjectName(f"label_{field.key}")
+            label.setBuddy(widget)
+            if field.help_zh:
+                label.setToolTip(field.help_zh)
+            layout.addRow(label, box)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addLayout(layout)
+        hint = QLabel("带 * 的为必填项")
+        hint.setProperty("role", "hint")
+        outer.addWidget(hint)
+
+    # --- building -----------------------------------------------------------------------
+
+    def _make_input(self, field: Field) -> FieldInput:
+        widget: FieldInput
+        if field.kind == "multiline":
+            widget = QPlainTextEdit()
+            widget.setTabChangesFocus(True)
+            widget.setFixedHeight(widget.fontMetrics().lineSpacing() * 4 + 12)
+            widget.textChanged.connect(self._on_change)
+        elif field.kind == "choice":
+            widget = QComboBox()
+            self._fill_choices(widget, field)
+            widget.currentIndexChanged.connect(self._on_change)
+            widget.currentIndexChanged.connect(lambda _i, k=field.key: self._check_one(k))
+        else:
+            widget = QLineEdit()
+            widget.setMaxLength(field.limit)
+            widget.setPlaceholderText(field.placeholder)
+            if field.secret:
+                widget.setEchoMode(QLineEdit.EchoMode.Password)
+            widget.textEdited.connect(self._on_change)
+            widget.editingFinished.connect(lambda k=field.key: self._check_one(k))
+        widget.setObjectName(f"input_{field.key}")
+        widget.setAccessibleName(field.label_zh)
+        if field.help_zh:
+            widget.setToolTip(field.help_zh)
+        return widget
+
+    def _fill_choices(self, combo: QComboBox, field: Field) -> None:
+        current = combo.currentData()
+        combo.blockSignals(True)
+        combo.clear()
+        combo.addItem("请选择", "")
+        for code, name in field.options(self.references):
+            combo.addItem(name, code)
+        if current:
+            combo.setCurrentIndex(max(0, combo.findData(current)))
+        combo.blockSignals(False)
+
+    def set_references(self, references: ReferenceLists) -> None:
+        """Fill choice lists that come from the platform (qualification types, titles …)."""
+        self.references = references
+        for field in self.spec.fields:
+            widget = self.inputs[field.key]
+            if field.kind == "choice" and isinstance(widget, QComboBox):
+                self._fill_choices(widget, field)
+
+    # --- values -------------------------------------------------------------------------
+
+    def values(self) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for key, widget in self.inputs.items():
+            if isinstance(widget, QComboBox):
+                out[key] = str(widget.currentData() or "")
+            elif isinstance(widget, QPlainTextEdit):
+                out[key] = widget.toPlainText()
+            else:
+                out[key] = widget.text()
+        return out
+
+    def set_values(self, data: Mapping[str, str]) -> None:
+        """Show ``data`` without autosaving it (it came from the platform or a draft)."""
+        self._loading = True
+        try:
+            for key, widget in self.inputs.items():
+                value = data.get(key, "")
+                if isinstance(widget, QComboBox):
+                    index = widget.findData(value)
+                    if index < 0 and value:  # a code the lists do not know yet: keep it
+                        widget.addItem(value, value)
+                        index = widget.count() - 1
+                    widget.setCurrentIndex(max(index, 0))
+                elif isinstance(widget, QPlainTextEdit):
+                    widget.setPlainText(value)
+                else:
+                    widget.setText(value)
+        finally:
+            self._loading = False
+        self.clear_errors()
+
+    def set_read_only(self, read_only: bool) -> None:
+        for widget in self.inputs.values():
+            if isinstance(widget, QComboBox):
+                widget.setEnabled(not read_only)
+            else:
+                widget.setReadOnly(read_only)
+
+    def clear_secrets(self) -> None:
+        for field in self.spec.fields:
+            widget = self.inputs[field.key]
+            if field.secret and isinstance(widget, QLineEdit):
+                widget.clear()
+
+    # --- errors ---------------------------------------------------------------------------
+
+    def validate(self, *, partial: bool = False) -> list[FieldError]:
+        """Ask the core; mark every invalid field; focus the first one."""
+        found = forms.validate(self.spec.name, self.values(), partial=partial,
+                               references=self.references)
+        self.show_errors(found)
+        return found
+
+    def show_errors(self, found: list[FieldError]) -> None:
+        self.clear_errors()
+        for error in found:
+            if error.field in self.error_labels:
+                self._mark(error.field, error.message)
+        if found and found[0].field in self.inputs:
+            self.inputs[found[0].field].setFocus()
+
+    def clear_errors(self) -> None:
+        for key in self.error_labels:
+            self._mark(key, "")
+
+    def _mark(self, key: str, message: str) -> None:
+        label, widget = self.error_labels[key], self.inputs[key]
+        label.setText(message)
+        label.setVisible(bool(message))
+        widget.setProperty("invalid", bool(message))
+        widget.style().unpolish(widget)
+        widget.style().polish(widget)
+
+    def error_for(self, key: str) -> str:
+        label = self.error_labels[key]
+        return label.text() if not label.isHidden() else ""
+
+    @Slot()
+    def _check_one(self, key: str) -> None:
+        if self._loading:
+            return
+        found = forms.validate(self.spec.name, self.values(), partial=True,
+                               references=self.references)
+        self._mark(key, next((e.message for e in found if e.field == key), ""))
+
+    # --- autosave -------------------------------------------------------------------------
+
+    @Slot()
+    def _on_change(self, *_args: object) -> None:
+        if self._loading:
+            return
+        self.changed.emit()
+        if self._autosaver is not None:
+            self._autosaver.save(self.values())
+
+    def set_record_id(self, record_id: int | None) -> None:
+        if self._autosaver is not None:
+            self._autosaver.record_id = record_id
+
+    @property
+    def autosave_idle(self) -> bool:
+        return self._autosaver is None or self._autosaver.idle
+
+    def _on_saved(self, draft: Draft) -> None:
+        self.draft_saved.emit(draft)
+
+    def _on_save_failed(self, error: HyError) -> None:
+        show_error(self, error)
+
+    def offer_restore(self, shown: Mapping[str, str]) -> None:
+        """If an autosaved draft differs from what is shown, ask whether to bring it back."""
+        store, key = self.store, self.form_key
+        if store is None or not key:
+            return
+        QueryOp(self, lambda: store.load(key),
+                lambda draft: self._maybe_restore(draft, shown)).run_in_background()
+
+    def _maybe_restore(self, draft: Draft | None, shown: Mapping[str, str]) -> None:
+        if draft is None:
+            return
+        payload = forms.payload(self.spec.name, draft.data)
+        if payload == forms.payload(self.spec.name, dict(shown)):
+            return
+        when = draft.updated_at.astimezone().strftime("%Y-%m-%d %H:%M")
+        answer = QMessageBox.question(
+            self, "恢复未保存的修改",
+            f"发现 {when} 自动保存、尚未提交的“{self.spec.title_zh}”修改。\n是否恢复？",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.Yes)
+        if answer == QMessageBox.StandardButton.Yes:
+            self.set_values(draft.data)
+            self.set_record_id(draft.record_id)
+            self.changed.emit()
+        elif self.store is not None:
+            store_ref, key_ref = self.store, self.form_key
+            QueryOp(self, lambda: store_ref.discard(key_ref)).run_in_background()

@@ -1,0 +1,145 @@
+"""The PIN dialog, driven by the token's PIN flags (as DigiDoc4 does).
+
+The PIN is read here, handed to exactly one job by the caller and cleared from the field;
+this dialog keeps no copy. A locked PIN gets no input at all, only the way to unlock it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from hy_client.errors import PIN_LOCKED, SUPPORT_PHONE
+from hy_client.token.models import TokenFlags
+
+COUNT_LOW = "PIN码已至少输错一次，请仔细核对后再输入。"
+FINAL_TRY = "注意：再输错一次，CA锁将被锁定！"
+LOCKED = (f"该CA锁的PIN码已被锁定，无法登录。\n{PIN_LOCKED.advice_zh}\n"
+          "解锁后请使用新的PIN码登录。")
+PIN_PAD = "请在读卡器（密码键盘）上输入PIN码，然后等待本窗口自动继续。"
+TO_BE_CHANGED = "该CA锁要求修改初始PIN码，登录后请在“证书”页修改。"
+
+
+@dataclass(frozen=True)
+class PinEntry:
+    """What the user gave: ``pin`` None means the PIN pad (protected authentication path)."""
+
+    pin: str | None
+
+
+class PinDialog(QDialog):
+    def __init__(self, token_label: str, flags: TokenFlags, parent: QWidget | None = None,
+                 purpose: str = "登录") -> None:
+        super().__init__(parent)
+        self.setObjectName("pinDialog")
+        self.setWindowTitle("输入PIN码")
+        self.flags = flags
+        self._entry: PinEntry | None = None
+        layout = QVBoxLayout(self)
+        title = QLabel(f"请输入CA锁“{token_label}”的PIN码以{purpose}。")
+        title.setWordWrap(True)
+        layout.addWidget(title)
+        self.warning = QLabel()
+        self.warning.setObjectName("pinWarning")
+        self.warning.setWordWrap(True)
+        self.warning.hide()
+        layout.addWidget(self.warning)
+        self.field = QLineEdit()
+        self.field.setObjectName("pinField")
+        self.field.setEchoMode(QLineEdit.EchoMode.Password)
+        self.field.setMaxLength(64)
+        self.field.setAccessibleName("PIN码")
+        self.field.setPlaceholderText("PIN码")
+        layout.addWidget(self.field)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self._on_ok)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+        self._apply_flags()
+
+    @property
+    def locked(self) -> bool:
+        return self.flags.user_pin_locked
+
+    def _warn(self, text: str, role: str) -> None:
+        self.warning.setText(text)
+        self.warning.setProperty("role", role)
+        self.warning.show()
+
+    def _apply_flags(self) -> None:
+        f = self.flags
+        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        if f.user_pin_locked:
+            self._warn(LOCKED + f"\n技术支持电话：{SUPPORT_PHONE}", "critical")
+            self.field.hide()
+            ok.hide()
+            self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("关闭")
+            return
+        if f.protected_auth_path:
+            self.field.hide()
+            self._warn(PIN_PAD, "info")
+            ok.setText("开始")
+        if f.user_pin_final_try:
+            self._warn(FINAL_TRY, "critical")
+        elif f.user_pin_count_low:
+            self._warn(COUNT_LOW, "warning")
+        if f.user_pin_to_be_changed and not f.user_pin_final_try:
+            self._warn(self.warning.text() + ("\n" if self.warning.text() else "")
+                       + TO_BE_CHANGED, "warning")
+        self.field.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _on_ok(self) -> None:
+        if self.flags.protected_auth_path:
+            self._entry = PinEntry(None)
+            self.accept()
+            return
+        pin = self.field.text()
+        if not pin:
+            self.field.setFocus()
+            return
+        if self.flags.user_pin_final_try and not self.confirm_final_try():
+            self.field.clear()
+            return
+        self._entry = PinEntry(pin)
+        self.field.clear()
+        self.accept()
+
+    def confirm_final_try(self) -> bool:
+        answer = QMessageBox.warning(
+            self, "最后一次机会",
+            "再输错一次，CA锁将被锁定，需要到CA机构解锁。\n确定PIN码无误并继续吗？",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No)
+        return answer == QMessageBox.StandardButton.Yes
+
+    def take(self) -> PinEntry | None:
+        """The entry, handed over once: a second call gets None."""
+        entry, self._entry = self._entry, None
+        return entry
+
+    def done(self, result: int) -> None:
+        self.field.clear()
+        super().done(result)
+
+
+def ask_pin(parent: QWidget | None, token_label: str, flags: TokenFlags,
+            purpose: str = "登录") -> PinEntry | None:
+    """Modal PIN prompt; None when cancelled or the PIN is locked."""
+    dialog = PinDialog(token_label, flags, parent, purpose)
+    try:
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return None
+        return dialog.take()
+    finally:
+        dialog.deleteLater()
