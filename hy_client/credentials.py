@@ -4,6 +4,10 @@ One keyring service per platform (``hy-client:<origin>``), so a sandbox session 
 real platform. A keyring that cannot really store — no backend, the null or fail backend, or one
 that writes plaintext files (keyrings.alt) — raises KEYRING_UNAVAILABLE: the login then simply
 is not remembered; nothing is ever written to a file of our own instead.
+
+Windows Credential Manager keeps at most 2560 bytes per secret, stored as UTF-16 (1280 BMP
+characters): a longer value is refused with CREDENTIAL_TOO_LARGE on every OS, before any write,
+so a bidder on Windows never meets a failure the tests on Linux could not show.
 """
 
 from __future__ import annotations
@@ -22,6 +26,21 @@ SESSION_TOKEN = "session_token"  # noqa: S105 (an entry name, not a secret)
 # Backends that look like a keyring but keep nothing, or keep it in plaintext.
 _REFUSED_MODULES = ("keyrings.alt",)
 _REFUSED_TYPES: tuple[type, ...] = (fail.Keyring, null.Keyring)
+
+
+CRED_MAX_CREDENTIAL_BLOB_SIZE = 2560  # bytes, wincred.h (5 * 512)
+
+
+def blob_size(value: str) -> int:
+    """Bytes the value takes in a Windows credential blob (keyring writes it as UTF-16-LE)."""
+    return len(value.encode("utf-16-le"))
+
+
+def check_blob_size(value: str) -> None:
+    size = blob_size(value)
+    if size > CRED_MAX_CREDENTIAL_BLOB_SIZE:
+        raise errors.HyError(errors.CREDENTIAL_TOO_LARGE,
+                             f"{size} > {CRED_MAX_CREDENTIAL_BLOB_SIZE} bytes")
 
 
 def service_name(origin: str) -> str:
@@ -69,6 +88,7 @@ class CredentialStore:
             raise errors.HyError(errors.KEYRING_UNAVAILABLE, type(exc).__name__) from None
 
     def _set(self, entry: str, value: str) -> None:
+        check_blob_size(value)  # before anything is written or overwritten
         backend = self._keyring()
         try:
             backend.set_password(self.service, entry, value)

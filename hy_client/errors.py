@@ -228,6 +228,9 @@ REQUEST_TOO_LARGE = _e(
 RANGE_NOT_SATISFIABLE = _e(
     "P114", "请求的下载范围无效", "The requested byte range cannot be served",
     "请重新下载。", "Download again.", 416)
+METHOD_NOT_ALLOWED = _e(
+    "P115", "平台接口不支持该请求方式", "The platform does not allow this method here",
+    "请升级客户端。", "Update the client.", 405)
 
 # --- forms, attachments --------------------------------------------------------------------
 VALIDATION_FAILED = _e(
@@ -290,6 +293,14 @@ KEYRING_UNAVAILABLE = _e(
     "本次登录不会被记住；下次启动需要重新登录。", "The session will not be remembered.")
 PLATFORM_UNKNOWN = _e(
     "C103", "未知的平台配置", "Unknown platform profile", "", "")
+CREDENTIAL_TOO_LARGE = _e(
+    "C104", "登录凭据过长，系统凭据存储无法保存", "The credential is too large for the OS keyring",
+    "本次登录不会被记住；下次启动需要重新登录。" + _CALL,
+    "The session will not be remembered. " + _CALL_EN)
+AUTOSTART_FAILED = _e(
+    "C105", "无法设置开机自动启动", "Could not change start at login",
+    "请检查当前用户是否有权限修改启动项；也可以手动启动本程序。",
+    "Check the user's rights to change startup entries, or start the program by hand.")
 DIAGNOSTIC_FAILED = _e(
     "G101", "检查项执行失败", "A check could not run", "", "")
 INTERNAL = _e(
@@ -305,6 +316,16 @@ SANDBOX_NOT_RUNNING = _e(
 SANDBOX_DEVICE_MISSING = _e(
     "S103", "标证通模拟器尚未绑定", "The app simulator has no bound device",
     "请先运行 hy-client sandbox app bind。", "Run `hy-client sandbox app bind` first.")
+SANDBOX_TOKEN_EXISTS = _e(
+    "S105", "已有同名的演示CA锁", "A demo token with this label already exists",
+    "请换一个 --label，或先删除旧的演示CA锁。", "Choose another --label or delete the old token.")
+SANDBOX_SOFTHSM_MISSING = _e(
+    "S106", "未安装SoftHSM2，无法创建演示CA锁", "SoftHSM2 is not installed",
+    "Debian/Ubuntu：apt-get install softhsm2", "Install the softhsm2 package.")
+SANDBOX_NOT_INCLUDED = _e(
+    "S104", "本安装包不包含本机测试平台", "This build does not include the sandbox",
+    "测试平台仅用于开发和培训，请在开发环境中运行 hy-client sandbox。",
+    "The sandbox is a development and training tool; run it from a development install.")
 
 
 class HyError(Exception):

@@ -9,6 +9,7 @@ platform fingerprints method + path + body per key, so one key per kind of write
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ from .drafts import Draft, DraftStore
 
 Kind = Literal["profile", "qualification", "personnel"]
 KINDS: tuple[Kind, ...] = ("profile", "qualification", "personnel")
+log = logging.getLogger(__name__)
 _PATHS: dict[str, RecordKind] = {"qualification": "qualifications", "personnel": "personnel"}
 
 
@@ -129,6 +131,7 @@ class RecordFlows:
         else:
             done = self.client.submit_record(_PATHS[kind], record.id, submit_key)
         self.drafts.mark_submitted(key, revision=draft.revision)
+        log.info("%s record %d submitted: %s", kind, done.id, done.status)
         return done
 
     def discard(self, key: str) -> None:

@@ -15,7 +15,7 @@ import logging
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 
 from . import __version__, auth, errors
@@ -23,7 +23,7 @@ from .api import models
 from .api.client import ApiError, PlatformClient, new_idempotency_key
 from .api.upload import CancelToken
 from .credentials import CredentialStore
-from .token.models import Algorithm, CertificateInfo, ModuleInfo, TokenInfo
+from .token.models import Algorithm, CertificateInfo, ModuleInfo, TokenFlags, TokenInfo
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +49,7 @@ class KeyChoice:
     token_label: str
     certificate: CertificateInfo
     algorithm: Algorithm
+    flags: TokenFlags = field(default_factory=TokenFlags)  # PIN state as of the scan
 
     @property
     def cert_id(self) -> str:
@@ -100,7 +101,7 @@ def _token_candidates(token: TokenInfo) -> list[KeyChoice]:
     for cert in token.certificates:
         algorithm = algorithm_for(cert)
         if cert.usable_for_login and algorithm is not None:
-            out.append(KeyChoice(token.serial, token.label, cert, algorithm))
+            out.append(KeyChoice(token.serial, token.label, cert, algorithm, token.flags))
     return out
 
 
@@ -153,7 +154,8 @@ class SignIn:
             raise errors.HyError(errors.NOT_LOGGED_IN)
         return self.client.me()
 
-    def _remember(self, session: models.Session) -> LoginResult:
+    def _remember(self, session: models.Session, method: str) -> LoginResult:
+        log.info("%s login to %s as %s", method, self.client.origin, session.account.username)
         try:
             self.credentials.save_session_token(session.token)
             self.credentials.remember_username(session.account.username)
@@ -176,6 +178,7 @@ class SignIn:
             log.info("logout on the platform failed: %s", exc.code)
         finally:
             self._forget_session()
+            log.info("logged out of %s", self.client.origin)
 
     def remembered_username(self) -> str | None:
         try:
@@ -187,7 +190,7 @@ class SignIn:
     def password_login(self, username: str, password: str) -> LoginResult:
         session = self.client.login(username, password)
         del password
-        return self._remember(session)
+        return self._remember(session, "password")
 
     def register(self, registration: models.Registration,
                  idempotency_key: str | None = None) -> models.Account:
@@ -219,7 +222,7 @@ class SignIn:
             del pin
         nonce, token = self.sign_challenge(tokens, key)
         session = self.client.token_login(models.TokenLogin(nonce=nonce, auth_token=token))
-        return self._remember(session)
+        return self._remember(session, f"key ({key.algorithm}, {key.certificate.sha256[:16]})")
 
     def activate(self, tokens: TokenSigner, key: KeyChoice, user_type: models.UserType,
                  pin: str | None = None) -> models.Activation:
@@ -229,7 +232,9 @@ class SignIn:
             del pin
         nonce, token = self.sign_challenge(tokens, key)
         body = models.ActivationRequest(nonce=nonce, auth_token=token, user_type=user_type)
-        return self.client.activate(body, new_idempotency_key())
+        activation = self.client.activate(body, new_idempotency_key())
+        log.info("certificate %s activated as %s", activation.cert_sha256[:16], user_type)
+        return activation
 
     # --- 标证通 QR ---------------------------------------------------------------------------
     def qr_login(self, show: Callable[[models.QrCode], None], *,
@@ -243,7 +248,7 @@ class SignIn:
         if status.session is None:
             raise ApiError(errors.API_BAD_RESPONSE, "confirmed without a session")
         self.client.token = status.session.token
-        return self._remember(status.session)
+        return self._remember(status.session, "scan")
 
     def qr_bind(self, show: Callable[[models.QrCode], None], *,
                 cancel: CancelToken | None = None, max_codes: int = QR_MAX_CODES,

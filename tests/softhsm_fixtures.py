@@ -5,7 +5,7 @@ Use from a conftest: ``from tests.softhsm_fixtures import *``. Session-scoped: p
 
 - ``hy-py`` written with python-pkcs11: 01 RSA-2048 with a Chinese subject and a valid USCC,
   02 EC P-256, 03 expired, 04 not yet valid, 05 a key with no certificate, 06 EC P-384,
-  09 a certificate object holding garbage;
+  07 RSA-2048 that cannot decrypt, 09 a certificate object holding garbage;
 - ``hy-tool`` written with OpenSC's pkcs11-tool: 0a RSA-2048 (sign+decrypt), 0b EC P-256.
 
 Also the fault-injecting wrapper ``FaultyLib`` for PIN states SoftHSM never sets.
@@ -30,8 +30,16 @@ from hy_client.sandbox.ca import TestCA
 from hy_client.token import softhsm
 from hy_client.token.softhsm import SoftHSMEnv
 
-__all__ = ["FaultyLib", "Provisioned", "TokenSpec", "VALID_USCC", "provisioned", "softhsm_env",
-           "softhsm_module", "test_ca"]
+__all__ = [
+    "VALID_USCC",
+    "FaultyLib",
+    "Provisioned",
+    "TokenSpec",
+    "provisioned",
+    "softhsm_env",
+    "softhsm_module",
+    "test_ca",
+]
 
 ORG = "衡阳市某某建设工程有限公司"
 VALID_USCC = "91430400MA4L8XXX0" + uscc_check_char("91430400MA4L8XXX0")
@@ -95,8 +103,9 @@ def provisioned(softhsm_env, softhsm_module, test_ca) -> Provisioned:
     module, ca, now = softhsm_module, test_ca, datetime.now(UTC)
     py = TokenSpec("hy-py", softhsm_env.init_token("hy-py", SO_PIN, "123987"), "123987")
 
-    def key(kind: softhsm.KeyKind, key_id: str, label: str) -> Any:
-        return softhsm.generate_key(module, py.label, py.pin, kind, bytes.fromhex(key_id), label)
+    def key(kind: softhsm.KeyKind, key_id: str, label: str, decrypt: bool = True) -> Any:
+        return softhsm.generate_key(module, py.label, py.pin, kind, bytes.fromhex(key_id), label,
+                                    decrypt=decrypt)
 
     def put(key_id: str, cert: x509.Certificate) -> None:
         softhsm.write_certificate(module, py.label, py.pin, cert, bytes.fromhex(key_id),
@@ -112,6 +121,7 @@ def provisioned(softhsm_env, softhsm_module, test_ca) -> Provisioned:
                        days=365))
     key("ec-p256", "05", "orphan")
     put("06", ca.issue(key("ec-p384", "06", "p384"), cn="王五", organization=ORG))
+    put("07", ca.issue(key("rsa2048", "07", "sign-only", decrypt=False), cn="只签名"))
     softhsm.write_garbage_certificate(module, py.label, py.pin, b"\x09", "damaged")
 
     tool = TokenSpec("hy-tool", softhsm_env.init_token("hy-tool", SO_PIN, "556677"), "556677")
@@ -122,6 +132,7 @@ def provisioned(softhsm_env, softhsm_module, test_ca) -> Provisioned:
         softhsm.pkcs11_tool_write(softhsm_env, module, tool.label, tool.pin, private, cert,
                                   bytes.fromhex(key_id), f"tool-{key_id}")
         tool.certs[key_id] = cert
+    pkcs11.lib(module).reinitialize()  # this process now sees hy-tool, as a fresh one would
     return Provisioned(softhsm_env, module, ca, {py.label: py, tool.label: tool})
 
 

@@ -25,7 +25,7 @@ class TokenWatcher(QObject):
     """Hot-plug for the GUI: a timer submits ``poll()`` to the token thread; the service's
     events (delivered on that thread) come back here as a queued ``changed`` signal."""
 
-    event = Signal(object)  # TokenEvent, on the GUI thread
+    token_event = Signal(object)  # TokenEvent, on the GUI thread
     _raw = Signal(object)
 
     def __init__(self, tokens: TokenService, interval_s: float,
@@ -63,7 +63,7 @@ class TokenWatcher(QObject):
 
     @Slot(object)
     def _relay(self, event: TokenEvent) -> None:
-        self.event.emit(event)
+        self.token_event.emit(event)
 
 
 @dataclass

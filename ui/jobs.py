@@ -11,7 +11,6 @@ traceback); ``UserCancelled`` is silent.
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable
 from concurrent.futures import CancelledError, Future, ThreadPoolExecutor
 from typing import Any, Generic, TypeVar
@@ -38,6 +37,7 @@ T = TypeVar("T")
 
 _pool: ThreadPoolExecutor | None = None
 _running: set[_Op[Any]] = set()  # keeps each op alive until its result is delivered
+_boxes: set[QMessageBox] = set()
 
 
 def pool() -> ThreadPoolExecutor:
@@ -98,7 +98,11 @@ def show_error(parent: QWidget | None, error: BaseException) -> None:
     box.setProperty("errorCode", hy.code)
     if extra:
         box.setInformativeText(extra)
-    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    if parent is not None:
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    else:  # no parent to own it: keep it alive until it is closed
+        _boxes.add(box)
+        box.finished.connect(lambda _r: _boxes.discard(box))
     box.open()
 
 
@@ -109,7 +113,8 @@ class _Bridge(QObject):
     progressed = Signal(int, int)
 
     def __init__(self, op: _Op[Any]) -> None:
-        super().__init__()
+        # Owned by the application (C++), so deleteLater is the only way it goes.
+        super().__init__(QCoreApplication.instance())
         self._op = op
         self.finished.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
         self.progressed.connect(self._progress, Qt.ConnectionType.QueuedConnection)
@@ -174,7 +179,7 @@ class _Op(Generic[T]):
         dialog.setAutoReset(False)
         dialog.setAutoClose(False)
         if self._cancel is None:
-            dialog.setCancelButton(None)  # type: ignore[arg-type]  # Qt accepts nullptr
+            dialog.setCancelButton(None)
         else:
             cancel = self._cancel
             dialog.canceled.connect(cancel.cancel)

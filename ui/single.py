@@ -44,7 +44,7 @@ class SingleInstance(QObject):
         if self.knock():
             return False
         QLocalServer.removeServer(self.name)  # a stale socket left by a crash
-        server = QLocalServer(self)
+        server = QLocalServer(self)  # owned by this object (C++), removed with deleteLater
         server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
         if not server.listen(self.name):
             return False
@@ -55,14 +55,17 @@ class SingleInstance(QObject):
     def _on_connection(self) -> None:
         assert self._server is not None
         while (socket := self._server.nextPendingConnection()) is not None:
-            socket.readyRead.connect(lambda s=socket: self._on_read(s))
+            socket.readyRead.connect(self._on_read)
             socket.disconnected.connect(socket.deleteLater)
 
-    def _on_read(self, socket: QLocalSocket) -> None:
-        if bytes(socket.readAll().data()).startswith(_MESSAGE.strip()):
+    def _on_read(self) -> None:
+        socket = self.sender()
+        if isinstance(socket, QLocalSocket) and bytes(socket.readAll().data()).startswith(
+                _MESSAGE.strip()):
             self.activated.emit()
 
     def release(self) -> None:
         if self._server is not None:
             self._server.close()
+            self._server.deleteLater()
             self._server = None

@@ -22,6 +22,11 @@ GROUPS: dict[str, str] = {
     "token": "hy_client.cli.token_cmd",
     "sandbox": "hy_client.cli.sandbox_cmd",
     "drivers": "hy_client.cli.drivers_cmd",
+    "doctor": "hy_client.cli.doctor_cmd",
+    **{name: "hy_client.cli.account_cmd" for name in (
+        "login", "whoami", "logout", "activate", "register", "app")},
+    **{name: "hy_client.cli.records_cmd" for name in ("profile", "qualifications", "personnel")},
+    **{name: "hy_client.cli.renewal_cmd" for name in ("renewal", "bids")},
 }
 
 Handler = Callable[[argparse.Namespace], int]

@@ -21,7 +21,7 @@ STATUS_ZH = {"valid": "有效", "expiring": "即将到期", "expired": "已过�
              "not_yet_valid": "尚未生效", "invalid": "无法解析"}
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser("token", help="CA锁与证书", description="CA锁（PKCS#11）与证书")
     tsub = parser.add_subparsers(dest="token_command", metavar="SUBCOMMAND")
 

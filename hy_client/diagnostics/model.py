@@ -22,7 +22,8 @@ if TYPE_CHECKING:
 
 Severity = Literal["ok", "info", "warning", "error"]
 SEVERITIES: tuple[Severity, ...] = ("ok", "info", "warning", "error")
-SEVERITY_ZH: dict[Severity, str] = {"ok": "正常", "info": "提示", "warning": "警告", "error": "错误"}
+SEVERITY_ZH: dict[Severity, str] = {"ok": "正常", "info": "提示", "warning": "警告",
+                                     "error": "错误"}
 
 # Sections in report order, with the headings the report and the 诊断 page show.
 SECTIONS: dict[str, str] = {

@@ -25,8 +25,8 @@ USER = "<user>"
 # 18 characters that could be a 统一社会信用代码 or a 身份证号 (digits, then a digit or X).
 _CODE18 = re.compile(rf"(?<![0-9A-Za-z])(?:[{USCC_CHARSET}]{{18}}|\d{{17}}[\dXx])(?![0-9A-Za-z])")
 _KEYED = re.compile(
-    r"(?i)(\"?\b(?:password|passwd|pwd|pin|so_pin|user_pin|session_token|access_token|token"
-    r"|secret|api_key|authorization)\b\"?\s*[:=]\s*\"?)([^\s\",;&'}]+)")
+    r"(?i)([\"']?\b(?:password|passwd|pwd|pin|so_pin|user_pin|session_token|access_token|token"
+    r"|secret|api_key|authorization)\b[\"']?\s*[:=]\s*)(\"[^\"\n]*\"|'[^'\n]*'|[^\s\",;&'}]+)")
 _KEYED_ZH = re.compile(r"((?:密码|口令|PIN码)\s*[:：=]\s*)(\S+)")
 _BEARER = re.compile(r"(?i)\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]+")
 _COOKIE = re.compile(r"(?i)\b((?:set-)?cookie\s*[:=]\s*)[^\r\n]*")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal
 from urllib.parse import urlsplit
@@ -61,7 +61,8 @@ class DriverEntry:
     token_hints: TokenHints
     os: tuple[str, ...]  # "linux", "windows"
     arch: tuple[str, ...]  # "x86_64", "x86", "arm64"
-    modules: Mapping[str, tuple[str, ...]]  # per OS; relative = inside the unpacked archive
+    # per OS; a relative path is inside the unpacked archive (Windows: a bare name, System32)
+    modules: Mapping[str, tuple[str, ...]] = field(hash=False)
     version: str
     url: str = ""  # empty: not downloadable from us (hints and known paths only)
     size: int = 0

@@ -72,6 +72,8 @@ def _stream(session: requests.Session, url: str, part: Path, have: int,
             elif have and response.status_code == 206:
                 if not response.headers.get("Content-Range", "").startswith(f"bytes {have}-"):
                     raise _fail(part, errors.DOWNLOAD_FAILED, "bad Content-Range")
+            elif response.status_code == 416:  # the partial no longer fits the file
+                raise _fail(part, errors.DOWNLOAD_FAILED, "HTTP 416")
             elif response.status_code != 200:
                 raise errors.HyError(errors.DOWNLOAD_FAILED, f"HTTP {response.status_code}")
             length = response.headers.get("Content-Length")

@@ -13,7 +13,7 @@ import json
 import logging
 import secrets
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable
 from typing import Annotated, Any, Literal
 
 from fastapi import Depends, FastAPI, File, Header, Request, Response, UploadFile
@@ -21,6 +21,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from .. import __version__, errors
 from ..api import models
@@ -69,6 +70,16 @@ def _ensure_client_cookie(request: Request, response: Response, secure: bool) ->
     return f"{host}|{cookie}"
 
 
+def _allowed_methods(request: Request) -> list[str]:
+    """Every method any route offers for this path (the router reports only the first route)."""
+    methods: set[str] = set()
+    for route in request.app.router.routes:
+        for method in getattr(route, "methods", None) or ():
+            if route.matches({**request.scope, "method": method})[0] == Match.FULL:
+                methods.add(method)
+    return sorted(methods)
+
+
 def _bearer(authorization: str | None) -> str | None:
     if not authorization:
         return None
@@ -76,11 +87,30 @@ def _bearer(authorization: str | None) -> str | None:
     return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
 
+class BodyLimit:
+    """Refuse a body by its Content-Length before reading it (pure ASGI: no per-request task)."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "http":
+            length = dict(scope["headers"]).get(b"content-length", b"")
+            upload = scope["path"] == f"{API}/attachments"
+            limit = MAX_UPLOAD_BODY if upload else MAX_JSON_BODY
+            if length.isdigit() and int(length) > limit:
+                info = errors.ATTACHMENT_TOO_LARGE if upload else errors.REQUEST_TOO_LARGE
+                response = error_response(errors.HyError(info), headers={"Connection": "close"})
+                await response(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
 def _runtime(request: Request) -> Runtime:
     return request.app.state.runtime  # type: ignore[no-any-return]
 
 
-def get_conn(request: Request) -> Iterator[sqlite3.Connection]:
+async def get_conn(request: Request) -> AsyncIterator[sqlite3.Connection]:
     with _runtime(request).pool.connection() as conn:
         yield conn
 
@@ -89,7 +119,7 @@ Conn = Annotated[sqlite3.Connection, Depends(get_conn)]
 IdemKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=128)]
 
 
-def get_account(request: Request, conn: Conn,
+async def get_account(request: Request, conn: Conn,
                 authorization: Annotated[str | None, Header()] = None) -> service.AccountRow:
     return service.session_account(conn, _runtime(request).ctx, _bearer(authorization))
 
@@ -154,34 +184,30 @@ def create_app(settings: SandboxSettings, *, prepare: bool = True) -> FastAPI:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        info = {404: errors.NOT_FOUND, 405: errors.NOT_FOUND, 413: errors.REQUEST_TOO_LARGE}.get(
+        info = {404: errors.NOT_FOUND, 405: errors.METHOD_NOT_ALLOWED,
+                413: errors.REQUEST_TOO_LARGE}.get(
             exc.status_code, errors.VALIDATION_FAILED if exc.status_code < 500 else errors.INTERNAL)
-        return error_response(errors.HyError(info))
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405:
+            headers["Allow"] = ", ".join(_allowed_methods(request))
+        return error_response(errors.HyError(info), headers=headers)
 
     @app.exception_handler(Exception)
     async def _last_resort(request: Request, exc: Exception) -> JSONResponse:
         log.exception("unexpected error on %s %s", request.method, request.url.path)
         return error_response(errors.HyError(errors.INTERNAL))
 
-    @app.middleware("http")
-    async def _limit_body(request: Request, call_next: Callable[[Request], Any]) -> Any:
-        length = request.headers.get("content-length", "")
-        limit = MAX_UPLOAD_BODY if request.url.path == f"{API}/attachments" else MAX_JSON_BODY
-        if length.isdigit() and int(length) > limit:
-            info = (errors.ATTACHMENT_TOO_LARGE if limit == MAX_UPLOAD_BODY
-                    else errors.REQUEST_TOO_LARGE)
-            return error_response(errors.HyError(info), headers={"Connection": "close"})
-        return await call_next(request)
+    app.add_middleware(BodyLimit)
 
     # --- health and reference -----------------------------------------------------------
     @app.get(f"{API}/health", response_model=models.Health, tags=["platform"])
-    def health() -> models.Health:
+    async def health() -> models.Health:
         return models.Health(status="ok", api=models.API_VERSION, version=__version__,
                              server_time=rt.ctx.now())
 
     @app.get(f"{API}/reference", response_model=models.ReferenceLists, tags=["platform"],
              responses=_ERRORS)
-    def reference() -> models.ReferenceLists:
+    async def reference() -> models.ReferenceLists:
         return REFERENCES
 
     # --- accounts -----------------------------------------------------------------------
@@ -200,7 +226,7 @@ def create_app(settings: SandboxSettings, *, prepare: bool = True) -> FastAPI:
             return service.password_login(conn, rt.ctx, body)
 
     @app.post(f"{API}/auth/logout", status_code=204, tags=["accounts"], responses=_ERRORS)
-    def logout(conn: Conn, account: Me,
+    async def logout(conn: Conn, account: Me,
                authorization: Annotated[str | None, Header()] = None) -> Response:
         with db.write(conn):
             service.logout(conn, _bearer(authorization) or "")
@@ -213,31 +239,31 @@ def create_app(settings: SandboxSettings, *, prepare: bool = True) -> FastAPI:
         return Response(status_code=204)
 
     @app.get(f"{API}/me", response_model=models.Account, tags=["accounts"], responses=_ERRORS)
-    def me(account: Me) -> models.Account:
+    async def me(account: Me) -> models.Account:
         return account.model()
 
     # --- hy-auth:1 ----------------------------------------------------------------------
     @app.post(f"{API}/auth/challenge", response_model=models.Challenge, tags=["auth"],
               responses=_ERRORS)
-    def challenge(request: Request, response: Response, conn: Conn) -> models.Challenge:
+    async def challenge(request: Request, response: Response, conn: Conn) -> models.Challenge:
         client = _ensure_client_cookie(request, response, secure_cookie)
         with db.write(conn):
             return service.challenge(conn, rt.ctx, client)
 
     @app.post(f"{API}/auth/token-login", response_model=models.Session, tags=["auth"],
               responses=_ERRORS)
-    def token_login(body: models.TokenLogin, request: Request, conn: Conn) -> models.Session:
+    async def token_login(body: models.TokenLogin, request: Request, conn: Conn) -> models.Session:
         with db.write(conn):
             return service.token_login(conn, rt.ctx, client_id(request), body)
 
     @app.get(f"{API}/activations", response_model=list[models.Activation], tags=["auth"],
              responses=_ERRORS)
-    def list_activations(conn: Conn, account: Me) -> list[models.Activation]:
+    async def list_activations(conn: Conn, account: Me) -> list[models.Activation]:
         return service.activations(conn, account)
 
     @app.post(f"{API}/activations", response_model=models.Activation, status_code=201,
               tags=["auth"], responses=_ERRORS)
-    def activate(body: models.ActivationRequest, request: Request, conn: Conn, account: Me,
+    async def activate(body: models.ActivationRequest, request: Request, conn: Conn, account: Me,
                  idempotency_key: IdemKey = None) -> Response:
         return idempotent(conn, f"account:{account.id}", idempotency_key, request, _json(body),
                           201, lambda: service.activate(conn, rt.ctx, client_id(request),
@@ -245,14 +271,14 @@ def create_app(settings: SandboxSettings, *, prepare: bool = True) -> FastAPI:
 
     @app.delete(f"{API}/activations/{{activation_id}}", status_code=204, tags=["auth"],
                 responses=_ERRORS)
-    def unbind_activation(activation_id: int, conn: Conn, account: Me) -> Response:
+    async def unbind_activation(activation_id: int, conn: Conn, account: Me) -> Response:
         with db.write(conn):
             service.unbind(conn, account, activation_id)
         return Response(status_code=204)
 
     # --- 标证通 --------------------------------------------------------------------------
     @app.post(f"{API}/app/qr", response_model=models.QrCode, tags=["app"], responses=_ERRORS)
-    def create_qr(body: QrRequest, request: Request, response: Response, conn: Conn,
+    async def create_qr(body: QrRequest, request: Request, response: Response, conn: Conn,
                   authorization: Annotated[str | None, Header()] = None) -> models.QrCode:
         client = _ensure_client_cookie(request, response, secure_cookie)
         with db.write(conn):
@@ -262,35 +288,35 @@ def create_app(settings: SandboxSettings, *, prepare: bool = True) -> FastAPI:
 
     @app.get(f"{API}/app/qr/{{qr_id}}", response_model=models.QrStatus, tags=["app"],
              responses=_ERRORS)
-    def qr_status(qr_id: str, request: Request, conn: Conn) -> models.QrStatus:
+    async def qr_status(qr_id: str, request: Request, conn: Conn) -> models.QrStatus:
         with db.write(conn):
             return appqr.status(conn, rt.ctx, qr_id, client_id(request))
 
     @app.post(f"{API}/app/bind", response_model=models.Device, tags=["app"], responses=_ERRORS)
-    def app_bind(body: models.AppBindComplete, conn: Conn) -> models.Device:
+    async def app_bind(body: models.AppBindComplete, conn: Conn) -> models.Device:
         with db.write(conn):
             return appqr.bind(conn, rt.ctx, body)
 
     @app.post(f"{API}/app/scan", response_model=models.QrStatus, tags=["app"],
               responses=_ERRORS)
-    def app_scan(body: models.AppScan, conn: Conn) -> models.QrStatus:
+    async def app_scan(body: models.AppScan, conn: Conn) -> models.QrStatus:
         with db.write(conn):
             return appqr.scan(conn, rt.ctx, body)
 
     @app.post(f"{API}/app/decide", response_model=models.QrStatus, tags=["app"],
               responses=_ERRORS)
-    def app_decide(body: models.AppDecision, conn: Conn) -> models.QrStatus:
+    async def app_decide(body: models.AppDecision, conn: Conn) -> models.QrStatus:
         with db.write(conn):
             return appqr.decide(conn, rt.ctx, body)
 
     @app.get(f"{API}/app/devices", response_model=list[models.Device], tags=["app"],
              responses=_ERRORS)
-    def list_devices(conn: Conn, account: Me) -> list[models.Device]:
+    async def list_devices(conn: Conn, account: Me) -> list[models.Device]:
         return appqr.devices(conn, account)
 
     @app.delete(f"{API}/app/devices/{{device_id}}", status_code=204, tags=["app"],
                 responses=_ERRORS)
-    def delete_device(device_id: str, conn: Conn, account: Me) -> Response:
+    async def delete_device(device_id: str, conn: Conn, account: Me) -> Response:
         with db.write(conn):
             appqr.unbind(conn, account, device_id)
         return Response(status_code=204)
@@ -298,18 +324,18 @@ def create_app(settings: SandboxSettings, *, prepare: bool = True) -> FastAPI:
     # --- profile, qualifications, personnel ---------------------------------------------
     @app.get(f"{API}/profile", response_model=models.Record, tags=["records"],
              responses=_ERRORS)
-    def get_profile(conn: Conn, account: Me) -> models.Record:
+    async def get_profile(conn: Conn, account: Me) -> models.Record:
         return records.get(conn, account, "profile")
 
     @app.put(f"{API}/profile", response_model=models.Record, tags=["records"],
              responses=_ERRORS)
-    def save_profile(body: models.RecordWrite, conn: Conn, account: Me) -> models.Record:
+    async def save_profile(body: models.RecordWrite, conn: Conn, account: Me) -> models.Record:
         with db.write(conn):
             return records.save(conn, rt.ctx, account, "profile", None, body)
 
     @app.post(f"{API}/profile/submit", response_model=models.Record, tags=["records"],
               responses=_ERRORS)
-    def submit_profile(request: Request, conn: Conn, account: Me,
+    async def submit_profile(request: Request, conn: Conn, account: Me,
                        idempotency_key: IdemKey = None) -> Response:
         return idempotent(conn, f"account:{account.id}", idempotency_key, request, None, 200,
                           lambda: records.submit(conn, rt.ctx, account, "profile", None))
@@ -320,7 +346,7 @@ def create_app(settings: SandboxSettings, *, prepare: bool = True) -> FastAPI:
     # --- attachments --------------------------------------------------------------------
     @app.post(f"{API}/attachments", response_model=models.Attachment, status_code=201,
               tags=["attachments"], responses=_ERRORS)
-    def upload(request: Request, conn: Conn, account: Me,
+    async def upload(request: Request, conn: Conn, account: Me,
                file: Annotated[UploadFile, File()], idempotency_key: IdemKey = None) -> Response:
         content = file.file.read(files.MAX_SIZE + 1)
         name = file.filename or "file"
@@ -331,21 +357,21 @@ def create_app(settings: SandboxSettings, *, prepare: bool = True) -> FastAPI:
 
     @app.get(f"{API}/attachments/{{attachment_id}}", response_model=models.Attachment,
              tags=["attachments"], responses=_ERRORS)
-    def attachment(attachment_id: str, conn: Conn, account: Me) -> models.Attachment:
+    async def attachment(attachment_id: str, conn: Conn, account: Me) -> models.Attachment:
         return files.get(conn, account, attachment_id)
 
     @app.get(f"{API}/attachments/{{attachment_id}}/content", tags=["attachments"],
              responses={**_ERRORS, 200: {"content": {"application/octet-stream": {}},
                                          "description": "the file's bytes"}},
              response_class=Response)
-    def attachment_content(attachment_id: str, conn: Conn, account: Me) -> Response:
+    async def attachment_content(attachment_id: str, conn: Conn, account: Me) -> Response:
         found = files.get(conn, account, attachment_id)
         return FileResponse(files.content_path(settings.attachments_dir, found),
                             media_type=found.content_type, filename=found.filename)
 
     # --- bids and drivers ---------------------------------------------------------------
     @app.get(f"{API}/bids", response_model=list[models.Bid], tags=["bids"], responses=_ERRORS)
-    def list_bids(conn: Conn, account: Me) -> list[models.Bid]:
+    async def list_bids(conn: Conn, account: Me) -> list[models.Bid]:
         return service.bids(conn, account)
 
     from .drivers_http import add_driver_routes
@@ -359,28 +385,28 @@ def _record_routes(app: FastAPI, rt: Runtime, kind: Literal["qualification", "pe
     """List/create/get/update/delete/submit for one kind of reviewed record."""
     base, tag = f"{API}/{path}", kind
 
-    def list_(conn: Conn, account: Me) -> list[models.Record]:
+    async def list_(conn: Conn, account: Me) -> list[models.Record]:
         return records.list_records(conn, account, kind)
 
-    def create(body: models.RecordWrite, request: Request, conn: Conn, account: Me,
+    async def create(body: models.RecordWrite, request: Request, conn: Conn, account: Me,
                idempotency_key: IdemKey = None) -> Response:
         return idempotent(conn, f"account:{account.id}", idempotency_key, request, _json(body),
                           201, lambda: records.create(conn, rt.ctx, account, kind, body))
 
-    def get(record_id: int, conn: Conn, account: Me) -> models.Record:
+    async def get(record_id: int, conn: Conn, account: Me) -> models.Record:
         return records.get(conn, account, kind, record_id)
 
-    def update(record_id: int, body: models.RecordWrite, conn: Conn,
+    async def update(record_id: int, body: models.RecordWrite, conn: Conn,
                account: Me) -> models.Record:
         with db.write(conn):
             return records.save(conn, rt.ctx, account, kind, record_id, body)
 
-    def delete(record_id: int, conn: Conn, account: Me) -> Response:
+    async def delete(record_id: int, conn: Conn, account: Me) -> Response:
         with db.write(conn):
             records.delete(conn, account, kind, record_id)
         return Response(status_code=204)
 
-    def submit(record_id: int, request: Request, conn: Conn, account: Me,
+    async def submit(record_id: int, request: Request, conn: Conn, account: Me,
                idempotency_key: IdemKey = None) -> Response:
         return idempotent(conn, f"account:{account.id}", idempotency_key, request, None, 200,
                           lambda: records.submit(conn, rt.ctx, account, kind, record_id))

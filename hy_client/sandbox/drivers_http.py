@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import FastAPI, Header, Response
-from fastapi.responses import FileResponse
+from fastapi.responses import FileResponse, StreamingResponse
 
 from .. import errors
 from .errors_http import error_response
@@ -29,6 +30,12 @@ def _repo_file(rt: Runtime, *parts: str) -> Path:
 
 class Unsatisfiable(Exception):
     """A well-formed range that lies outside the file (416)."""
+
+
+def _chunks(path: Path) -> Iterator[bytes]:
+    with path.open("rb") as fh:
+        while chunk := fh.read(_CHUNK):
+            yield chunk
 
 
 def parse_range(header: str, size: int) -> tuple[int, int] | None:
@@ -58,8 +65,9 @@ def add_driver_routes(app: FastAPI, rt: Runtime, api: str, responses: dict[Any, 
     binary: dict[Any, Any] = {**responses, 200: {"content": {"application/octet-stream": {}},
                                                  "description": "the bytes"}}
 
-    @app.get(f"{api}/drivers/catalogue", tags=["drivers"], responses=binary,
-             response_class=Response)
+    @app.get(f"{api}/drivers/catalogue", tags=["drivers"], response_class=Response,
+             responses={**responses, 200: {"content": {"application/json": {}},
+                                           "description": "the signed catalogue's exact bytes"}})
     def catalogue() -> Response:
         return FileResponse(_repo_file(rt, "catalogue.json"), media_type="application/json")
 
@@ -87,8 +95,9 @@ def add_driver_routes(app: FastAPI, rt: Runtime, api: str, responses: dict[Any, 
         except Unsatisfiable:
             return error_response(errors.HyError(errors.RANGE_NOT_SATISFIABLE),
                                   headers={**headers, "Content-Range": f"bytes */{size}"})
-        if span is None:
-            return FileResponse(path, media_type="application/octet-stream", headers=headers)
+        if span is None:  # the whole file (our own Range rules, not the framework's)
+            return StreamingResponse(_chunks(path), media_type="application/octet-stream",
+                                     headers={**headers, "Content-Length": str(size)})
         first, last = span
         with path.open("rb") as fh:
             fh.seek(first)

@@ -86,11 +86,16 @@ def _version(v: tuple[int, int]) -> str:
     return f"{v[0]}.{v[1]}"
 
 
+# (bound sign method, mechanism, mechanism parameter, host-side hashing or None)
+_SignPlan = tuple[Callable[..., bytes], Any, Any, Callable[[bytes], bytes] | None]
+
+
 @dataclass
 class _Module:
     path: str
     lib: Any = None
     raw: RawModule | None = None
+    raw_failed: bool = False
     error: ErrorInfo | None = None
     detail: str = ""
     present: tuple[int, ...] | None = None
@@ -108,7 +113,8 @@ class _Token:
     info: TokenInfo
     mechanisms: set[Any]
     session: Any = None  # the one logged-in session
-    keys: dict[str, Any] = field(default_factory=dict)  # cert id hex → private key object
+    keys: dict[str, Any] = field(default_factory=dict)  # cert id hex → (key, key type)
+    plans: dict[tuple[str, str], _SignPlan] = field(default_factory=dict)
 
 
 class TokenService:
@@ -230,8 +236,9 @@ class TokenService:
     def scan(self, *, refresh: bool = False) -> Future[list[ModuleInfo]]:
         """Modules → slots → initialised tokens → certificates. PIN flags are read afresh.
 
-        ``refresh`` re-initialises each module with no logged-in session: some modules (and
-        SoftHSM) only see a token plugged in after start once C_Finalize/C_Initialize ran.
+        ``refresh`` re-initialises each module with no logged-in session and reads its tokens
+        afresh: some modules (and SoftHSM) only see a token plugged in after start once
+        C_Finalize/C_Initialize ran.
         """
         return self.call(self._scan, refresh)
 
@@ -289,11 +296,17 @@ class TokenService:
             m.error, m.detail = info or errors.MODULE_LOAD_FAILED, detail or type(exc).__name__
             log.warning("module %s not loaded: %s %s", path, m.error.code, m.detail)
             return m
-        try:
-            m.raw = RawModule(path)
-        except OSError:
-            m.raw = None  # polling falls back to python-pkcs11's slot listing
         return m
+
+    @staticmethod
+    def _raw(m: _Module) -> RawModule | None:
+        """The direct entry points, opened on first need (a poll, a refused login)."""
+        if m.raw is None and not m.raw_failed:
+            try:
+                m.raw = RawModule(m.path)
+            except (OSError, AttributeError):
+                m.raw_failed = True  # polling falls back to python-pkcs11's slot listing
+        return m.raw
 
     def _scan(self, refresh: bool) -> list[ModuleInfo]:
         modules = self._ensure_modules()
@@ -308,9 +321,10 @@ class TokenService:
         return any(t.session is not None for t in self._tokens.values() if t.module is m)
 
     def _reinitialize(self, m: _Module) -> None:
-        for t in self._tokens.values():
-            if t.module is m:
-                t.session, t.keys = None, {}  # handles die with C_Finalize
+        """C_Finalize + C_Initialize; every handle dies, so the module's cache is dropped too
+        (a key re-issued at the CA office while unplugged is read afresh)."""
+        for serial in [s for s, t in self._tokens.items() if t.module is m]:
+            del self._tokens[serial]
         m.lib.reinitialize()
         m.slot_events = None
 
@@ -374,7 +388,7 @@ class TokenService:
             self._tokens[serial] = entry
         else:
             if entry.slot.slot_id != slot.slot_id:
-                entry.session, entry.keys = None, {}
+                entry.session, entry.keys, entry.plans = None, {}, {}
             entry.slot, entry.token = slot, token
             entry.info = replace(entry.info, flags=flags, logged_in=entry.session is not None)
         return entry.info
@@ -463,15 +477,15 @@ class TokenService:
         m.slot_events = True
         return True
 
-    @staticmethod
-    def _slots_changed(m: _Module) -> bool:
+    def _slots_changed(self, m: _Module) -> bool:
         if m.slot_events:
             return False  # the event call already answered
-        if m.raw is None:
+        raw = self._raw(m)
+        if raw is None:
             present: tuple[int, ...] | int = tuple(sorted(
                 s.slot_id for s in m.lib.get_slots(token_present=True)))
         else:
-            present = m.raw.present_slots()
+            present = raw.present_slots()
         return present != m.present
 
     # --- login, signing, PIN (token thread) ---------------------------------------------
@@ -505,7 +519,7 @@ class TokenService:
 
     def _lost(self, entry: _Token) -> None:
         """The token vanished mid-operation: forget its handles; the next poll relists."""
-        entry.session, entry.keys = None, {}
+        entry.session, entry.keys, entry.plans = None, {}, {}
         entry.module.dirty = True
         entry.info = replace(entry.info, logged_in=False)
 
@@ -530,8 +544,9 @@ class TokenService:
         except pkcs11.PKCS11Error as exc:
             # C_OpenSession succeeded before C_Login failed: that session is still open and
             # would block an SO login (SessionReadOnlyExists). Close it; never retry C_Login.
-            if entry.module.raw is not None:
-                entry.module.raw.close_all_sessions(entry.slot.slot_id)
+            raw = self._raw(entry.module)
+            if raw is not None:
+                raw.close_all_sessions(entry.slot.slot_id)
             raise self._fail(entry, exc, pin=True) from None
         finally:
             del pin
@@ -556,7 +571,8 @@ class TokenService:
         self._logout_entry(self._entry(serial))
 
     def _logout_entry(self, entry: _Token) -> None:
-        session, entry.session, entry.keys = entry.session, None, {}
+        session, entry.session = entry.session, None
+        entry.keys, entry.plans = {}, {}
         entry.info = replace(entry.info, logged_in=False)
         if session is not None:
             try:
@@ -584,15 +600,24 @@ class TokenService:
                 raise self._fail(entry, exc) from None
         return cached
 
+    def _plan(self, entry: _Token, cert_id: str, algorithm: Algorithm) -> _SignPlan:
+        """Key, mechanism and host-side hashing for one (certificate, algorithm), cached."""
+        plan = entry.plans.get((cert_id, algorithm))
+        if plan is None:
+            key, key_type = self._key(entry, cert_id)
+            if not hasattr(key, "sign"):
+                raise HyError(errors.MECHANISM_UNSUPPORTED, "key has no CKA_SIGN")
+            mechanism, param, prepare = _mechanism(algorithm, key_type, entry.mechanisms)
+            plan = entry.plans[(cert_id, algorithm)] = (key.sign, mechanism, param, prepare)
+        return plan
+
     def sign_now(self, serial: str, cert_id: str, data: bytes, algorithm: Algorithm) -> bytes:
         """Sign on the calling thread, which must be the token thread (inside ``call``)."""
         entry = self._entry(serial)
-        key, key_type = self._key(entry, cert_id)
-        mechanism, param, payload = _mechanism(algorithm, key_type, entry.mechanisms, data)
-        if not hasattr(key, "sign"):
-            raise HyError(errors.MECHANISM_UNSUPPORTED, "key has no CKA_SIGN")
+        sign, mechanism, param, prepare = self._plan(entry, cert_id, algorithm)
         try:
-            return bytes(key.sign(payload, mechanism=mechanism, mechanism_param=param))
+            return sign(prepare(data) if prepare else data, mechanism=mechanism,
+                        mechanism_param=param)
         except pkcs11.PKCS11Error as exc:
             raise self._fail(entry, exc) from None
 
@@ -658,30 +683,41 @@ class TokenService:
         return bytes(clear) == secret, "" if bytes(clear) == secret else "decrypted text differs"
 
 
-def _mechanism(algorithm: Algorithm, key_type: Any, mechanisms: set[Any], data: bytes
-               ) -> tuple[Mechanism, Any, bytes]:
-    """(mechanism, parameter, what to pass): the token hashes when it can, else the host."""
+def _digest_info_sha256(data: bytes) -> bytes:
+    return _SHA256_DIGEST_INFO + hashlib.sha256(data).digest()
+
+
+def _sha256(data: bytes) -> bytes:
+    return hashlib.sha256(data).digest()
+
+
+def _sha384(data: bytes) -> bytes:
+    return hashlib.sha384(data).digest()
+
+
+def _mechanism(algorithm: Algorithm, key_type: Any, mechanisms: set[Any]
+               ) -> tuple[Mechanism, Any, Callable[[bytes], bytes] | None]:
+    """(mechanism, parameter, host-side hashing or None): the token hashes when it can."""
     rsa_alg = algorithm in ("RS256", "PS256")
     if (key_type == KeyType.RSA) != rsa_alg or key_type not in (KeyType.RSA, KeyType.EC):
         raise HyError(errors.ALGORITHM_UNSUPPORTED, f"{algorithm} with {key_type!r}")
     if algorithm == "RS256":
         if Mechanism.SHA256_RSA_PKCS in mechanisms:
-            return Mechanism.SHA256_RSA_PKCS, None, data
+            return Mechanism.SHA256_RSA_PKCS, None, None
         if Mechanism.RSA_PKCS in mechanisms:
-            return Mechanism.RSA_PKCS, None, _SHA256_DIGEST_INFO + hashlib.sha256(data).digest()
+            return Mechanism.RSA_PKCS, None, _digest_info_sha256
     elif algorithm == "PS256":
         param = (Mechanism.SHA256, MGF.SHA256, 32)
         if Mechanism.SHA256_RSA_PKCS_PSS in mechanisms:
-            return Mechanism.SHA256_RSA_PKCS_PSS, param, data
+            return Mechanism.SHA256_RSA_PKCS_PSS, param, None
         if Mechanism.RSA_PKCS_PSS in mechanisms:
-            return Mechanism.RSA_PKCS_PSS, param, hashlib.sha256(data).digest()
+            return Mechanism.RSA_PKCS_PSS, param, _sha256
     else:
         on_token = Mechanism.ECDSA_SHA256 if algorithm == "ES256" else Mechanism.ECDSA_SHA384
         if on_token in mechanisms:
-            return on_token, None, data
+            return on_token, None, None
         if Mechanism.ECDSA in mechanisms:
-            digest = hashlib.sha256 if algorithm == "ES256" else hashlib.sha384
-            return Mechanism.ECDSA, None, digest(data).digest()
+            return Mechanism.ECDSA, None, _sha256 if algorithm == "ES256" else _sha384
     raise HyError(errors.MECHANISM_UNSUPPORTED, algorithm)
 
 

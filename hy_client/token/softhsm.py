@@ -113,14 +113,15 @@ def _to_cryptography(public: Any, kind: KeyKind) -> Any:
 
 
 def generate_key(module: str, token_label: str, pin: str, key_type: KeyKind, key_id: bytes,
-                 label: str) -> Any:
-    """A key pair on the token (sign; RSA also decrypt); returns the cryptography public key."""
+                 label: str, *, decrypt: bool = True) -> Any:
+    """A key pair on the token (sign; RSA also decrypt unless ``decrypt=False``); returns the
+    cryptography public key."""
     with _session(module, token_label, pin) as session:
         common = {Attribute.ID: key_id, Attribute.LABEL: label, Attribute.TOKEN: True}
         if key_type == "rsa2048":
             public, _ = session.generate_keypair(
                 KeyType.RSA, 2048, store=True, public_template={**common},
-                private_template={**common, Attribute.SIGN: True, Attribute.DECRYPT: True,
+                private_template={**common, Attribute.SIGN: True, Attribute.DECRYPT: decrypt,
                                   Attribute.PRIVATE: True, Attribute.SENSITIVE: True})
         else:
             params = session.create_domain_parameters(

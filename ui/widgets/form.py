@@ -29,7 +29,7 @@ from hy_client.drafts import Draft, DraftStore
 from hy_client.errors import FieldError, HyError
 from hy_client.forms import Field, FormSpec
 
-from ..jobs import QueryOp, show_error
+from ..jobs import show_error
 
 FieldInput = QLineEdit | QPlainTextEdit | QComboBox
 
@@ -51,8 +51,9 @@ class _Autosaver(QObject):
     saved = Signal(object)  # Draft
     failed = Signal(object)  # HyError
 
-    def __init__(self, store: DraftStore, form_key: str, spec_name: str) -> None:
-        super().__init__()
+    def __init__(self, store: DraftStore, form_key: str, spec_name: str,
+                 parent: QObject) -> None:
+        super().__init__(parent)
         self._store, self._key, self._spec = store, form_key, spec_name
         self._lock = threading.Lock()
         self._pending: dict[str, str] | None = None
@@ -105,7 +106,7 @@ class FormWidget(QWidget):
         self._loading = False
         self._autosaver: _Autosaver | None = None
         if store is not None and form_key:
-            self._autosaver = _Autosaver(store, form_key, spec_name)
+            self._autosaver = _Autosaver(store, form_key, spec_name, self)
             self._autosaver.saved.connect(self._on_saved, Qt.ConnectionType.QueuedConnection)
             self._autosaver.failed.connect(self._on_save_failed,
                                            Qt.ConnectionType.QueuedConnection)
@@ -120,8 +121,7 @@ class FormWidget(QWidget):
             self.inputs[field.key] = widget
             error = QLabel()
             error.setObjectName(f"error_{field.key}")
-            error.setProperty("role", "fieldError")
-            error.setWordWrap(True)
+            error.setProperty("role", "fieldError")  # short reasons: never wrapped, never cut
             error.hide()
             self.error_labels[field.key] = error
             box = QVBoxLayout()
@@ -162,7 +162,7 @@ class FormWidget(QWidget):
             widget.setPlaceholderText(field.placeholder)
             if field.secret:
                 widget.setEchoMode(QLineEdit.EchoMode.Password)
-            widget.textEdited.connect(self._on_change)
+            widget.textChanged.connect(self._on_change)
             widget.editingFinished.connect(lambda k=field.key: self._check_one(k))
         widget.setObjectName(f"input_{field.key}")
         widget.setAccessibleName(field.label_zh)
@@ -300,30 +300,18 @@ class FormWidget(QWidget):
     def _on_save_failed(self, error: HyError) -> None:
         show_error(self, error)
 
-    def offer_restore(self, shown: Mapping[str, str]) -> None:
-        """If an autosaved draft differs from what is shown, ask whether to bring it back."""
-        store, key = self.store, self.form_key
-        if store is None or not key:
-            return
-        QueryOp(self, lambda: store.load(key),
-                lambda draft: self._maybe_restore(draft, shown)).run_in_background()
+    def ask_restore(self, draft: Draft, shown: Mapping[str, str]) -> bool:
+        """Whether to bring back an autosaved draft that differs from what the platform has.
 
-    def _maybe_restore(self, draft: Draft | None, shown: Mapping[str, str]) -> None:
-        if draft is None:
-            return
-        payload = forms.payload(self.spec.name, draft.data)
-        if payload == forms.payload(self.spec.name, dict(shown)):
-            return
+        False without asking when the two are the same (nothing was lost).
+        """
+        if forms.payload(self.spec.name, draft.data) == forms.payload(self.spec.name,
+                                                                      dict(shown)):
+            return False
         when = draft.updated_at.astimezone().strftime("%Y-%m-%d %H:%M")
         answer = QMessageBox.question(
             self, "恢复未保存的修改",
             f"发现 {when} 自动保存、尚未提交的“{self.spec.title_zh}”修改。\n是否恢复？",
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             QMessageBox.StandardButton.Yes)
-        if answer == QMessageBox.StandardButton.Yes:
-            self.set_values(draft.data)
-            self.set_record_id(draft.record_id)
-            self.changed.emit()
-        elif self.store is not None:
-            store_ref, key_ref = self.store, self.form_key
-            QueryOp(self, lambda: store_ref.discard(key_ref)).run_in_background()
+        return answer == QMessageBox.StandardButton.Yes

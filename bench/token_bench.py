@@ -1,0 +1,170 @@
+"""TokenService vs raw python-pkcs11 on SoftHSM2, measured in one run.
+
+1. Enumerate every token and certificate: a fresh TokenService's scan vs the same reads with
+   raw python-pkcs11 (and the same reads plus the same certificate parsing). Also the cached
+   rescan, which is what the GUI repeats.
+2. 1000 signatures on one logged-in session, RSA-2048 and EC P-256: one TokenService job
+   (``sign_batch``) vs a raw loop; the per-call thread hand-off (``sign().result()`` each) is
+   reported separately.
+
+Targets: enumeration ratio <= 1.10, signing ratio <= 1.05. Run: python bench/token_bench.py
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from functools import partial
+from typing import Any
+
+import pkcs11
+from pkcs11 import Attribute, Mechanism, ObjectClass, SlotFlag
+
+from hy_client.sandbox.ca import TestCA
+from hy_client.token import softhsm
+from hy_client.token.certificate import parse_certificate
+from hy_client.token.models import Algorithm
+from hy_client.token.service import TokenService
+
+PIN, SO_PIN, N_SIGN, ROUNDS = "123456", "87654321", 1000, 7
+
+
+def best(fn: Callable[[], object], rounds: int = ROUNDS) -> float:
+    times = []
+    for _ in range(rounds):
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return min(times)
+
+
+def provision(tmp: str) -> tuple[str, dict[str, str]]:
+    env = softhsm.SoftHSMEnv.create(tmp)
+    env.activate()
+    module = softhsm.softhsm_module()
+    if module is None:
+        sys.exit("SoftHSM2 is not installed")
+    ca, serials = TestCA.create(), {}
+    for label in ("bench-a", "bench-b"):
+        serials[label] = env.init_token(label, SO_PIN, PIN)
+        for key_id, kind in ((b"\x01", "rsa2048"), (b"\x02", "ec-p256")):
+            pub = softhsm.generate_key(module, label, PIN, kind, key_id, kind)  # type: ignore[arg-type]
+            cert = ca.issue(pub, cn=f"{label} {kind}", organization="衡阳市某某建设工程有限公司")
+            softhsm.write_certificate(module, label, PIN, cert, key_id, kind)
+    return module, serials
+
+
+def raw_enumerate(module: str, parse: bool) -> int:
+    lib = pkcs11.lib(module)
+    count = 0
+    for slot in lib.get_slots():
+        if not slot.flags & SlotFlag.TOKEN_PRESENT:
+            continue
+        token = slot.get_token()
+        if not token.flags & pkcs11.TokenFlag.TOKEN_INITIALIZED:
+            continue
+        slot.get_mechanisms()
+        with token.open() as session:
+            for obj in session.get_objects({Attribute.CLASS: ObjectClass.CERTIFICATE}):
+                a = obj.get_attributes([Attribute.ID, Attribute.LABEL, Attribute.VALUE])
+                if parse:
+                    parse_certificate(bytes(a[Attribute.VALUE]), cert_id=bytes(a[Attribute.ID]))
+                count += 1
+            for key in session.get_objects({Attribute.CLASS: ObjectClass.PRIVATE_KEY}):
+                key[Attribute.ID]
+    return count
+
+
+def paired(svc: TokenService, a: Callable[[], object], b: Callable[[], object],
+           rounds: int = ROUNDS) -> tuple[float, float]:
+    """Best times of ``a`` and ``b``, alternated on the token thread so load noise hits both."""
+    def run() -> tuple[float, float]:
+        ta: list[float] = []
+        tb: list[float] = []
+        for _ in range(rounds):
+            for fn, out in ((a, ta), (b, tb)):
+                t = time.perf_counter()
+                fn()
+                out.append(time.perf_counter() - t)
+        return min(ta), min(tb)
+    return svc.call(run).result()
+
+
+def on_thread(svc: TokenService, fn: Callable[[], object]) -> float:
+    """Best time of ``fn`` run inside one job on the token thread (no hand-off counted)."""
+    return svc.call(lambda: best(fn)).result()
+
+
+def raw_signer(module: str, label: str, key_id: bytes, kind: str
+               ) -> tuple[Callable[[], None], Callable[[], None]]:
+    """(the raw loop of N_SIGN signatures, close): python-pkcs11 on its own session."""
+    # No PIN: the service's login covers every session of the token (PKCS#11 login state).
+    session = pkcs11.lib(module).get_token(token_label=label).open()
+    key: Any = session.get_key(object_class=ObjectClass.PRIVATE_KEY, id=key_id)
+    data = [i.to_bytes(4, "big") * 16 for i in range(N_SIGN)]
+
+    def run() -> None:
+        if kind == "rsa":
+            for d in data:
+                key.sign(d, mechanism=Mechanism.SHA256_RSA_PKCS)
+        else:
+            for d in data:
+                key.sign(hashlib.sha256(d).digest(), mechanism=Mechanism.ECDSA)
+    return run, session.close
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        module, serials = provision(tmp)
+        pkcs11.lib(module).reinitialize()
+        lib = pkcs11.lib(module)
+        svc = TokenService([module])
+        svc.scan().result()
+
+        def raw_cold() -> None:
+            lib.reinitialize()
+            raw_enumerate(module, True)
+        raw = on_thread(svc, lambda: raw_enumerate(module, False))
+        raw_parse, svc_cold = paired(svc, raw_cold, lambda: svc.scan(refresh=True).result())
+        svc_warm = on_thread(svc, lambda: svc.scan().result())
+        handoff = best(lambda: svc.call(lambda: None).result())
+        print(f"enumerate 2 tokens / 4 certificates (best of {ROUNDS}, on the token thread)")
+        print(f"  raw python-pkcs11 reads                      {raw * 1e3:8.2f} ms")
+        print(f"  raw re-initialise + reads + same parsing     {raw_parse * 1e3:8.2f} ms")
+        print(f"  TokenService scan(refresh=True), all afresh  {svc_cold * 1e3:8.2f} ms   "
+              f"ratio {svc_cold / raw_parse:.3f}")
+        print(f"  TokenService scan(), cached by serial        {svc_warm * 1e3:8.2f} ms   "
+              f"ratio {svc_warm / raw_parse:.3f}")
+        print(f"  one job hand-off to the token thread         {handoff * 1e6:8.0f} µs")
+        svc.close()
+
+        print(f"\n{N_SIGN} signatures on one logged-in session")
+        data = [i.to_bytes(4, "big") * 16 for i in range(N_SIGN)]
+        serial = serials["bench-a"]
+        cases: tuple[tuple[str, bytes, Algorithm], ...] = (
+            ("rsa", b"\x01", "RS256"), ("ec", b"\x02", "ES256"))
+        for kind, key_id, alg in cases:
+            cert_id = key_id.hex()
+            svc = TokenService([module])
+            svc.scan().result()
+            svc.login(serial, PIN).result()
+            run, close = svc.call(raw_signer, module, "bench-a", key_id, kind).result()
+            # on the token thread sign_batch runs inline: the future is done on return
+            raw, job = paired(svc, run, partial(svc.sign_batch, serial, cert_id, data, alg))
+            svc.call(close).result()
+
+            def per_call() -> None:
+                for d in data:
+                    svc.sign(serial, cert_id, d, alg).result()  # noqa: B023
+            calls = best(per_call, 3)
+            svc.close()
+            print(f"  {alg}: raw {raw / N_SIGN * 1e6:7.1f} µs/sig   TokenService job "
+                  f"{job / N_SIGN * 1e6:7.1f} µs/sig   ratio {job / raw:.3f}   "
+                  f"one future per signature {calls / N_SIGN * 1e6:7.1f} µs/sig "
+                  f"(hand-off {(calls - job) / N_SIGN * 1e6:.0f} µs)")
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,215 @@
+"""`hy-client profile | qualifications | personnel`: the reviewed records, draft first.
+
+Every edit is saved to the local draft store before it is sent, so a failed command loses
+nothing: the printed draft key finishes the same submission later (no duplicate record).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from .. import errors
+from ..api import models
+from ..drafts import DraftStore
+from ..records import FormState, Kind, RecordFlows, form_key, kind_of
+from . import EXIT_OK
+from .account_cmd import field_labels, parse_assignments
+from .platform_opts import (
+    add_json_option,
+    add_platform_option,
+    already_registered,
+    logged_in,
+    print_json,
+)
+
+_STATUS = {"draft": "草稿", "submitted": "审核中", "approved": "审核通过", "rejected": "已退回"}
+_GROUPS: dict[str, tuple[Kind, str]] = {
+    "qualifications": ("qualification", "企业资质"),
+    "personnel": ("personnel", "职业人员"),
+}
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    if already_registered(sub, "profile"):
+        return
+    p = sub.add_parser("profile", help="基本信息：查看、修改、提交审核")
+    ps = p.add_subparsers(dest="action", metavar="ACTION")
+    show = ps.add_parser("show", help="显示基本信息（有未提交的本地草稿时显示草稿）")
+    _common(show, json=True)
+    show.set_defaults(handler=cmd_profile_show)
+    edit = ps.add_parser("edit", help="修改并保存到平台草稿（--set 字段=值，--attach 文件）")
+    _edit_options(edit)
+    edit.set_defaults(handler=cmd_profile_edit)
+    submit = ps.add_parser("submit", help="提交审核")
+    _common(submit, json=True)
+    submit.set_defaults(handler=lambda a: _submit(a, "profile"))
+    p.set_defaults(handler=lambda a: (p.print_help(), 2)[1])
+
+    for name, (kind, title) in _GROUPS.items():
+        g = sub.add_parser(name, help=f"{title}：列表、新增、提交审核")
+        gs = g.add_subparsers(dest="action", metavar="ACTION")
+        lp = gs.add_parser("list", help=f"{title}列表（含未提交的本地草稿）")
+        _common(lp, json=True)
+        lp.set_defaults(handler=cmd_list, kind=kind)
+        ap = gs.add_parser("add", help=f"新增{title}（--set 字段=值，--attach 文件）")
+        _edit_options(ap)
+        ap.add_argument("--submit", action="store_true", help="保存后立即提交审核")
+        ap.set_defaults(handler=cmd_add, kind=kind)
+        sp = gs.add_parser("submit", help="提交审核：记录ID，或失败时显示的草稿标识")
+        sp.add_argument("target", metavar="ID|DRAFT")
+        _common(sp, json=True)
+        sp.set_defaults(handler=lambda a: _submit(a, _draft_key(a.kind, a.target)), kind=kind)
+        g.set_defaults(handler=lambda a, g=g: (g.print_help(), 2)[1])
+
+
+def _common(p: argparse.ArgumentParser, *, json: bool) -> None:
+    add_platform_option(p)
+    if json:
+        add_json_option(p)
+
+
+def _edit_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--set", action="append", default=[], metavar="字段=值", dest="fields")
+    p.add_argument("--unset", action="append", default=[], metavar="字段", help="清空某字段")
+    p.add_argument("--attach", action="append", default=[], metavar="FILE",
+                   help="上传电子件（PDF、JPG、PNG，不超过20MB）")
+    _common(p, json=True)
+
+
+def _flows(args: argparse.Namespace) -> RecordFlows:
+    return RecordFlows(logged_in(args).client, DraftStore())
+
+
+# --- profile ----------------------------------------------------------------------------------
+def cmd_profile_show(args: argparse.Namespace) -> int:
+    state = _flows(args).open("profile")
+    _print_state(state, args.json)
+    return EXIT_OK
+
+
+def cmd_profile_edit(args: argparse.Namespace) -> int:
+    flows = _flows(args)
+    state = flows.open("profile")
+    record = _save(flows, state.form_key, state.spec_name, state.data, args,
+                   record_id=None)
+    _print_record(record, args.json)
+    return EXIT_OK
+
+
+# --- qualifications and personnel ----------------------------------------------------------
+def cmd_list(args: argparse.Namespace) -> int:
+    flows = _flows(args)
+    records = flows.list_records(args.kind)
+    drafts = [d for d in flows.drafts.list() if d.form_key.startswith(args.kind + ":")]
+    if args.json:
+        print_json({"records": records, "drafts": [
+            {"draft": d.form_key, "record_id": d.record_id, "data": d.data,
+             "updated_at": d.updated_at.isoformat()} for d in drafts]})
+        return EXIT_OK
+    for r in records:
+        title = r.data.get("cert_no") or r.data.get("name") or ""
+        print(f"{r.id:>5}  {_STATUS[r.status]:<4}  {title}  {r.data.get('expires_on', '')}"
+              + (f"  退回原因：{r.reject_reason}" if r.reject_reason else ""))
+    for d in drafts:
+        print(f"  草稿 {d.form_key}（记录 {d.record_id or '未创建'}，"
+              f"{d.updated_at:%Y-%m-%d %H:%M} 保存）")
+    if not records and not drafts:
+        print("（无）")
+    return EXIT_OK
+
+
+def cmd_add(args: argparse.Namespace) -> int:
+    flows = _flows(args)
+    key = form_key(args.kind)
+    record = _save(flows, key, args.kind, {}, args, record_id=None)
+    if args.submit:
+        record = _submit_with(flows, key)
+    _print_record(record, args.json)
+    return EXIT_OK
+
+
+# --- shared ---------------------------------------------------------------------------------
+def _save(flows: RecordFlows, key: str, spec_name: str, data: dict[str, str],
+          args: argparse.Namespace, *, record_id: int | None) -> models.Record:
+    merged = {**data, **parse_assignments(args.fields)}
+    for name in args.unset:
+        merged.pop(name, None)
+    flows.edit(key, spec_name, merged, record_id=record_id)
+    try:
+        record = flows.save_remote(key)
+        for path in args.attach:
+            print(f"上传 {path} …", file=sys.stderr)
+            record = flows.attach(key, path, progress=_progress)
+            print(file=sys.stderr)
+    except errors.HyError:
+        _tell_draft_kept(key)
+        raise
+    return record
+
+
+def _progress(sent: int, total: int) -> None:
+    print(f"\r  {sent * 100 // total:3d}%  {sent // 1024} / {total // 1024} KB", end="",
+          file=sys.stderr, flush=True)
+
+
+def _submit(args: argparse.Namespace, key: str) -> int:
+    record = _submit_with(_flows(args), key)
+    _print_record(record, args.json)
+    return EXIT_OK
+
+
+def _submit_with(flows: RecordFlows, key: str) -> models.Record:
+    try:
+        return flows.submit(key)
+    except errors.HyError:
+        _tell_draft_kept(key)
+        raise
+
+
+def _tell_draft_kept(key: str) -> None:
+    kind = kind_of(key)
+    group = "profile" if kind == "profile" else ("qualifications" if kind == "qualification"
+                                                 else "personnel")
+    target = "" if kind == "profile" else f" {key}"
+    print(f"内容已保存在本地草稿中；可稍后用 hy-client {group} submit{target} 重试。",
+          file=sys.stderr)
+
+
+def _draft_key(kind: Kind, target: str) -> str:
+    """A record id → the draft holding it (if any) or ``kind:id``; a draft key as is."""
+    if target.startswith(kind + ":"):
+        return target
+    if not target.isdigit():
+        raise errors.HyError(errors.NOT_FOUND, target[:40])
+    with DraftStore() as drafts:
+        for d in drafts.list():
+            if d.form_key.startswith(kind + ":") and d.record_id == int(target):
+                return d.form_key
+    return form_key(kind, int(target))
+
+
+def _print_state(state: FormState, as_json: bool) -> None:
+    if as_json:
+        print_json({"form": state.form_key, "spec": state.spec_name, "data": state.data,
+                    "local_draft": state.has_draft, "record": state.record})
+        return
+    if state.record is not None:
+        _print_record(state.record, False, data=state.data, spec=state.spec_name)
+    if state.has_draft:
+        print("（显示的是尚未提交的本地草稿）")
+
+
+def _print_record(record: models.Record, as_json: bool, *, data: dict[str, str] | None = None,
+                  spec: str | None = None) -> None:
+    if as_json:
+        print_json(record)
+        return
+    labels = field_labels(spec or record.spec)
+    print(f"记录 {record.id}  状态：{_STATUS[record.status]}"
+          + (f"  退回原因：{record.reject_reason}" if record.reject_reason else ""))
+    shown = data if data is not None else record.data
+    for key, label in labels.items():
+        print(f"  {label}：{shown.get(key, '')}")
+    for a in record.attachments:
+        print(f"  电子件：{a.filename}（{a.size // 1024} KB）")

@@ -1,0 +1,115 @@
+"""The CLI end to end as a user runs it: separate processes, the sandbox, SoftHSM, a keyring."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from .conftest import make_client, register_account
+from .test_records_sandbox import QUALIFICATION
+
+HERE = Path(__file__).parent
+
+
+@pytest.fixture
+def run(tmp_path, platform, provisioned):
+    env = {**os.environ, "SOFTHSM2_CONF": str(provisioned.env.conf),
+           "PYTHON_KEYRING_BACKEND": "file_keyring.FileKeyring",
+           "HY_TEST_KEYRING_FILE": str(tmp_path / "keyring.json"),
+           "PYTHONPATH": os.pathsep.join([str(HERE), os.environ.get("PYTHONPATH", "")]),
+           "HY_PLATFORM_URL": platform.url}
+    for name in ("CONFIG", "DATA", "LOG"):
+        env[f"HY_{name}_DIR"] = str(tmp_path / name.lower())
+    transcript: list[str] = []
+
+    def run(*args: str, stdin: str = "", ok: bool = True) -> subprocess.CompletedProcess[str]:
+        done = subprocess.run([sys.executable, "-m", "hy_client.cli", "-v", *args], input=stdin,
+                              env=env, capture_output=True, text=True, timeout=120)
+        transcript.append(done.stdout + done.stderr)
+        if ok:
+            assert done.returncode == 0, done.stdout + done.stderr
+        return done
+
+    run.transcript = transcript  # type: ignore[attr-defined]
+    run.keyring = tmp_path / "keyring.json"  # type: ignore[attr-defined]
+    run.logs = tmp_path / "log"  # type: ignore[attr-defined]
+    return run
+
+
+def test_cli_session_flows_and_no_secret_leaks(run, platform, provisioned, tmp_path):
+    username, password = register_account(make_client(platform.url))
+    tool = provisioned.tokens["hy-tool"]
+    module = ["--module", provisioned.module]
+
+    run("login", "--password", "--username", username, "--password-stdin",
+        stdin=password + "\n")
+    keyring = json.loads(run.keyring.read_text("utf-8"))
+    assert sorted(k.split("|")[1] for k in keyring) == ["session_token", "username"]
+    tokens = [v for k, v in keyring.items() if k.endswith("|session_token")]
+    assert json.loads(run("whoami", "--json").stdout)["account"]["username"] == username
+
+    run("activate", "--user-type", "bidder", "--token", "hy-tool", "--cert", "0a",
+        "--pin-stdin", *module, stdin=tool.pin + "\n")
+    run("logout")
+    assert run("whoami", ok=False).returncode == 1
+    bad = run("login", "--ca", "--token", "hy-tool", "--cert", "0a", "--pin-stdin", *module,
+              stdin="999999\n", ok=False)
+    assert bad.returncode == 1 and "T103" in bad.stderr
+    out = run("login", "--ca", "--token", "hy-tool", "--cert", "0a", "--pin-stdin", "--json",
+              *module, stdin=tool.pin + "\n").stdout
+    assert json.loads(out)["account"]["username"] == username
+    keyring = json.loads(run.keyring.read_text("utf-8"))
+    tokens += [v for k, v in keyring.items() if k.endswith("|session_token")]
+
+    scan = tmp_path / "资质证书.pdf"
+    scan.write_bytes(b"%PDF-1.4\n" + os.urandom(50_000))
+    sets = [x for k, v in QUALIFICATION.items() for x in ("--set", f"{k}={v}")]
+    added = json.loads(run("qualifications", "add", *sets, "--attach", str(scan), "--submit",
+                           "--json").stdout)
+    assert added["status"] == "submitted" and len(added["attachments"]) == 1
+    listed = json.loads(run("qualifications", "list", "--json").stdout)
+    assert [r["id"] for r in listed["records"]] == [added["id"]] and listed["drafts"] == []
+    profile = json.loads(run("profile", "show", "--json").stdout)
+    assert profile["spec"] == "profile_unit"
+    advice = json.loads(run("renewal", "--json", *module, ok=False).stdout)
+    assert {"certificates", "records", "bids"} <= advice.keys()
+    assert advice["certificates"]  # read from the SoftHSM tokens
+    run("logout")
+
+    secrets = [password, tool.pin, *tokens]
+    logs = "".join(p.read_text("utf-8") for p in run.logs.glob("*.log*"))
+    assert "password login" in logs and "key (RS256" in logs and "submitted" in logs
+    for text in [logs, *run.transcript]:
+        for secret in secrets:
+            assert secret not in text
+
+
+def test_cli_refuses_secrets_as_arguments(run):
+    done = run("login", "--password", "--username", "u", "--password", "x", ok=False)
+    assert done.returncode == 2
+    done = run("login", "--ca", "--pin", "123456", ok=False)
+    assert done.returncode == 2
+
+
+def test_cli_submit_retry_after_platform_outage(run, platform):
+    username, password = register_account(make_client(platform.url))
+    run("login", "--password", "--username", username, "--password-stdin",
+        stdin=password + "\n")
+    sets = [x for k, v in QUALIFICATION.items() for x in ("--set", f"{k}={v}")]
+    platform.stop()
+    try:
+        failed = run("qualifications", "add", *sets, "--submit", ok=False)
+    finally:
+        platform.start()
+    assert failed.returncode == 1 and "P101" in failed.stderr
+    draft = json.loads(run("qualifications", "list", "--json").stdout)["drafts"]
+    assert len(draft) == 1 and draft[0]["data"]["cert_no"] == QUALIFICATION["cert_no"]
+    done = json.loads(run("qualifications", "submit", draft[0]["draft"], "--json").stdout)
+    assert done["status"] == "submitted"
+    listed = json.loads(run("qualifications", "list", "--json").stdout)
+    assert [r["id"] for r in listed["records"]] == [done["id"]] and listed["drafts"] == []

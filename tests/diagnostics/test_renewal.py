@@ -1,0 +1,43 @@
+"""Renewal advice in the report knows the bidder's open bids (stored session, real sandbox)."""
+
+from __future__ import annotations
+
+from cryptography.hazmat.primitives.asymmetric import ec
+
+from hy_client import config, diagnostics
+from hy_client.api.client import PlatformClient
+from hy_client.credentials import CredentialStore
+from hy_client.sandbox.demo import BIDDER
+from hy_client.token import softhsm
+from tests.sandbox_fixtures import threaded_sandbox
+from tests.softhsm_fixtures import SO_PIN
+
+
+def test_certificate_expiring_before_a_bid_opens_is_an_error(
+        tmp_path, provisioned, token_service, memory_keyring):
+    label, pin = "diag-renewal", "313131"
+    serial = provisioned.env.init_token(label, SO_PIN, pin)
+    key = ec.generate_private_key(ec.SECP256R1())
+    cert = provisioned.ca.issue(key.public_key(), cn="即将到期", days=20)
+    softhsm.pkcs11_tool_write(provisioned.env, provisioned.module, label, pin, key, cert,
+                              b"\x01", "签名证书", decrypt=False)
+    with threaded_sandbox(tmp_path / "data") as sandbox:
+        profile = config.PlatformProfile("test", sandbox.url)
+        settings = config.Settings(platform="test", platforms={"test": profile})
+        before = _cert(diagnostics.run_diagnostics(settings, sections=["tokens"],
+                                                   token_service=token_service), serial)
+        with PlatformClient(profile) as client:
+            session = client.login(BIDDER.username, BIDDER.password)
+        CredentialStore(profile.origin).save_session_token(session.token)
+        after = _cert(diagnostics.run_diagnostics(settings, sections=["tokens"],
+                                                  token_service=token_service), serial)
+    assert before.data["renewal"]["bids_checked"] is False
+    assert before.severity == "warning" and before.data["renewal"]["reason"] == "renew_soon"
+    assert after.data["renewal"]["bids_checked"] is True
+    assert (after.severity, after.data["renewal"]["reason"]) == ("error",
+                                                                  "expires_before_opening")
+    assert "开标前过期" in after.advice_zh
+
+
+def _cert(report, serial):
+    return next(f for f in report.findings if f.id == f"tokens.cert.{serial}.01")

@@ -1,0 +1,81 @@
+"""Checks every screen must pass: Chinese glyphs present, nothing cut off, a screenshot saved."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtGui import QFontMetrics, QRawFont
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QApplication,
+    QLabel,
+    QMessageBox,
+    QWidget,
+)
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+
+
+def visible_texts(root: QWidget) -> list[tuple[QWidget, str]]:
+    out = []
+    for w in [root, *root.findChildren(QWidget)]:
+        if not w.isVisible():
+            continue
+        if isinstance(w, QLabel) and w.textFormat() != 1:  # plain or auto text
+            out.append((w, w.text()))
+        elif isinstance(w, QAbstractButton):
+            out.append((w, w.text()))
+    return [(w, t) for w, t in out if t and "<" not in t]
+
+
+def missing_glyphs(root: QWidget) -> list[str]:
+    """Characters of visible labels that the widget's font (with fallbacks) cannot draw."""
+    bad = []
+    for widget, text in visible_texts(root):
+        metrics = QFontMetrics(widget.font())
+        raw = QRawFont.fromFont(widget.font())
+        for ch in set(text):
+            if ch.isspace() or ch == "&":
+                continue
+            if not metrics.inFontUcs4(ord(ch)) and not raw.supportsCharacter(ch):
+                bad.append(f"{widget.objectName() or type(widget).__name__}: {ch!r}")
+    return bad
+
+
+def cut_off(root: QWidget) -> list[str]:
+    """Visible labels and buttons narrower or lower than they need to be."""
+    bad = []
+    for widget, text in visible_texts(root):
+        if isinstance(widget, QLabel) and widget.wordWrap():
+            need_w, need_h = widget.minimumSizeHint().width(), widget.heightForWidth(
+                widget.width())
+        else:
+            hint = widget.minimumSizeHint()
+            need_w, need_h = hint.width(), hint.height()
+        if widget.width() + 1 < need_w or widget.height() + 1 < need_h:
+            bad.append(f"{widget.objectName() or type(widget).__name__} {text[:20]!r}: "
+                       f"{widget.width()}x{widget.height()} < {need_w}x{need_h}")
+    return bad
+
+
+def check_screen(root: QWidget, name: str) -> Path:
+    """Save a screenshot and fail on missing glyphs or a cut-off widget."""
+    QApplication.processEvents()
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    assert root.grab().save(str(path))
+    glyphs = missing_glyphs(root)
+    assert not glyphs, f"missing glyphs on {name}: {glyphs}"
+    cut = cut_off(root)
+    assert not cut, f"cut off on {name}: {cut}"
+    return path
+
+
+def open_boxes() -> list[QMessageBox]:
+    return [w for w in QApplication.topLevelWidgets()
+            if isinstance(w, QMessageBox) and w.isVisible()]
+
+
+def close_boxes() -> None:
+    for box in open_boxes():
+        box.done(0)

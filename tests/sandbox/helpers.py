@@ -1,0 +1,103 @@
+"""Helpers for the sandbox tests: an HTTP client that keeps cookies, and software credentials
+issued by a test CA that sign exactly as a token does."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import requests
+from cryptography import x509
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from cryptography.hazmat.primitives.serialization import Encoding
+
+from hy_client import auth
+from hy_client.sandbox.ca import TestCA
+from hy_client.sandbox.demo import AGENCY, BIDDER, PERSON
+from tests.sandbox_fixtures import (
+    ThreadedSandbox,
+)
+
+DEMO = {"bidder": BIDDER, "agency": AGENCY, "person": PERSON}
+
+
+class Api:
+    """A requests session against one sandbox (cookies kept: the nonce is bound to them)."""
+
+    def __init__(self, base: str) -> None:
+        self.base = base
+        self.http = requests.Session()
+        self.token = ""
+
+    def call(self, method: str, path: str, **kwargs: Any) -> requests.Response:
+        headers = kwargs.pop("headers", {})
+        if self.token:
+            headers.setdefault("Authorization", f"Bearer {self.token}")
+        return self.http.request(method, self.base + path, headers=headers, timeout=30,
+                                 **kwargs)
+
+    def login(self, username: str, password: str) -> requests.Response:
+        r = self.call("POST", "/auth/login", json={"username": username, "password": password})
+        if r.status_code == 200:
+            self.token = r.json()["token"]
+        return r
+
+    def login_demo(self, who: str = "bidder") -> Api:
+        demo = DEMO[who]
+        assert self.login(demo.username, demo.password).status_code == 200
+        return self
+
+
+def code_of(response: requests.Response) -> str:
+    return str(response.json()["error"]["code"])
+
+
+@dataclass
+class Credential:
+    """A software key with a certificate from some CA: what a token would hold."""
+
+    key: Any
+    cert: x509.Certificate
+    algorithm: str
+
+    @property
+    def der(self) -> bytes:
+        return self.cert.public_bytes(Encoding.DER)
+
+    def auth_token(self, origin: str, nonce: str, **override: Any) -> dict[str, str]:
+        signature = auth.sign_message(self.key, self.algorithm,
+                                      auth.challenge_message(origin, nonce))
+        token = auth.build_auth_token(self.der, self.algorithm, signature, "test")
+        token.update(override)
+        return token
+
+
+def make_credential(ca: TestCA, algorithm: str = "ES256", **issue: Any) -> Credential:
+    if algorithm in ("RS256", "PS256"):
+        key: Any = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    else:
+        key = ec.generate_private_key(ec.SECP384R1() if algorithm == "ES384" else ec.SECP256R1())
+    issue.setdefault("cn", "衡阳市湘江建设工程有限公司")
+    issue.setdefault("organization", "衡阳市湘江建设工程有限公司")
+    cert = ca.issue(key.public_key(), **issue)
+    return Credential(key, cert, algorithm)
+
+
+def sandbox_ca(sb: ThreadedSandbox) -> TestCA:
+    return TestCA.load(sb.data_dir / "ca")
+
+
+def activate(api: Api, origin: str, cred: Credential, user_type: str = "bidder",
+             **headers: str) -> requests.Response:
+    nonce = api.call("POST", "/auth/challenge").json()["nonce"]
+    return api.call("POST", "/activations", headers=headers, json={
+        "nonce": nonce, "auth_token": cred.auth_token(origin, nonce), "user_type": user_type})
+
+
+def token_login(api: Api, origin: str, cred: Credential, **override: Any) -> requests.Response:
+    nonce = api.call("POST", "/auth/challenge").json()["nonce"]
+    return api.call("POST", "/auth/token-login",
+                    json={"nonce": nonce, "auth_token": cred.auth_token(origin, nonce,
+                                                                        **override)})
+
+

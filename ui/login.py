@@ -1,0 +1,458 @@
+"""The login window: 账号密码, CA锁登录 and 扫码登录, as in the platform's manual.
+
+Every flow is the core's (``hy_client.signin``); this window collects input, shows progress and
+runs each job off the GUI thread.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal, Slot
+from PySide6.QtGui import QCloseEvent, QShowEvent
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from hy_client import errors
+from hy_client.api.models import QrCode, QrStatus
+from hy_client.api.upload import CancelToken
+from hy_client.errors import HyError
+from hy_client.signin import KeyChoice, LoginResult, login_candidates
+from hy_client.token.models import ModuleInfo, TokenEvent, TokenFlags
+
+from . import state
+from .context import AppContext
+from .help import FORGOT_PASSWORD_HTML
+from .jobs import QueryOp, TokenOp, show_error
+from .register import RegistrationDialog
+from .widgets.cert import CertificatePanel
+from .widgets.pin import PinDialog
+from .widgets.qr import QrPanel
+
+TITLE = "衡阳市公共资源交易系统 · 投标人客户端"
+
+
+class PasswordTab(QWidget):
+    logged_in = Signal(object)  # LoginResult
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        form = QFormLayout()
+        self.username = QLineEdit()
+        self.username.setObjectName("username")
+        self.username.setMaxLength(64)
+        self.username.setPlaceholderText("用户名")
+        self.password = QLineEdit()
+        self.password.setObjectName("password")
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password.setMaxLength(128)
+        self.password.setPlaceholderText("密码")
+        form.addRow("用户名", self.username)
+        form.addRow("密码", self.password)
+        self.remember = QCheckBox("记住用户名")
+        self.remember.setObjectName("remember")
+        self.remember.setChecked(True)
+        form.addRow("", self.remember)
+        self.login_button = QPushButton("登录")
+        self.login_button.setObjectName("passwordLogin")
+        self.login_button.setDefault(True)
+        self.login_button.clicked.connect(self.login)
+        self.password.returnPressed.connect(self.login)
+        links = QHBoxLayout()
+        self.register_button = QPushButton("注册新账号")
+        self.register_button.setObjectName("register")
+        self.register_button.setProperty("flat", True)
+        self.register_button.clicked.connect(self.open_registration)
+        self.forgot_button = QPushButton("忘记密码？")
+        self.forgot_button.setObjectName("forgotPassword")
+        self.forgot_button.setProperty("flat", True)
+        self.forgot_button.clicked.connect(self.show_forgot_help)
+        links.addWidget(self.register_button)
+        links.addStretch(1)
+        links.addWidget(self.forgot_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.login_button)
+        layout.addLayout(links)
+        layout.addStretch(1)
+        self.setTabOrder(self.username, self.password)
+        self.setTabOrder(self.password, self.remember)
+        self.setTabOrder(self.remember, self.login_button)
+        signin = ctx.signin
+        QueryOp(self, signin.remembered_username, self._prefill).failure(
+            lambda _e: None).run_in_background()
+
+    def _prefill(self, username: str | None) -> None:
+        if username and not self.username.text():
+            self.username.setText(username)
+            self.password.setFocus()
+
+    @Slot()
+    def login(self) -> None:
+        username, password = self.username.text().strip(), self.password.text()
+        self.password.clear()  # the password goes to one job and is dropped here
+        if not username or not password:
+            show_error(self, HyError(errors.BAD_CREDENTIALS, "用户名和密码都不能为空"))
+            return
+        signin, remember = self.ctx.signin, self.remember.isChecked()
+
+        def job() -> LoginResult:
+            result = signin.password_login(username, password)
+            if not remember:
+                signin.credentials.forget_username()
+            return result
+
+        self.login_button.setEnabled(False)
+        op = QueryOp(self, job, self._done)
+        op.failure(self._failed).with_progress("正在登录…").run_in_background()
+
+    def _done(self, result: LoginResult) -> None:
+        self.login_button.setEnabled(True)
+        self.logged_in.emit(result)
+
+    def _failed(self, error: HyError) -> None:
+        self.login_button.setEnabled(True)
+        show_error(self, error)
+
+    @Slot()
+    def open_registration(self) -> None:
+        dialog = RegistrationDialog(self.ctx, self)
+        dialog.registered.connect(self._registered)
+        dialog.open()
+
+    def _registered(self, username: str) -> None:
+        self.username.setText(username)
+        self.password.setFocus()
+
+    @Slot()
+    def show_forgot_help(self) -> None:
+        box = QMessageBox(QMessageBox.Icon.Information, "忘记密码", FORGOT_PASSWORD_HTML,
+                          QMessageBox.StandardButton.Ok, self)
+        box.setObjectName("forgotHelp")
+        box.setTextFormat(Qt.TextFormat.RichText)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+
+
+class CaTab(QWidget):
+    """Token and certificate picker that follows hot-plug, certificate details, PIN, login."""
+
+    logged_in = Signal(object)
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.choices: list[KeyChoice] = []
+        self.pin_dialog: PinDialog | None = None
+        self._pending_key: KeyChoice | None = None
+        self._last_key: KeyChoice | None = None
+        self.picker = QComboBox()
+        self.picker.setObjectName("certPicker")
+        self.picker.setAccessibleName("选择证书")
+        self.picker.currentIndexChanged.connect(self._on_pick)
+        self.refresh_button = QPushButton("刷新")
+        self.refresh_button.setObjectName("refreshTokens")
+        self.refresh_button.clicked.connect(lambda: self.rescan(refresh=True))
+        row = QHBoxLayout()
+        row.addWidget(self.picker, 1)
+        row.addWidget(self.refresh_button)
+        self.status = QLabel("正在查找CA锁…")
+        self.status.setObjectName("caStatus")
+        self.status.setWordWrap(True)
+        self.details = CertificatePanel()
+        self.login_button = QPushButton(QCoreApplication.translate("LoginWindow", "CA锁登录"))
+        self.login_button.setObjectName("caLogin")
+        self.login_button.clicked.connect(self.login)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel("证书"))
+        layout.addLayout(row)
+        layout.addWidget(self.status)
+        layout.addWidget(self.details)
+        layout.addWidget(self.login_button)
+        layout.addStretch(1)
+        self.scans = 0  # finished scans (tests wait on it)
+        self._update_enabled()
+
+    def watch(self) -> None:
+        self.ctx.start_watching().token_event.connect(self._on_token_event)
+        self.rescan()
+
+    @Slot(object)
+    def _on_token_event(self, event: TokenEvent) -> None:
+        if (event.kind == "removed" and self.pin_dialog is not None
+                and self._pending_key is not None and self._pending_key.serial == event.serial):
+            self.pin_dialog.reject()
+            show_error(self, HyError(errors.TOKEN_REMOVED, event.label))
+        self.rescan()
+
+    def rescan(self, refresh: bool = False) -> None:
+        tokens = self.ctx.tokens
+        TokenOp(self, lambda: tokens.scan(refresh=refresh), self._scanned).failure(
+            self._scan_failed).run_in_background()
+
+    def _scanned(self, modules: list[ModuleInfo]) -> None:
+        self.scans += 1
+        current = self.current()
+        self.choices = login_candidates(modules)
+        wanted = ((current.serial, current.cert_id) if current is not None
+                  else state.last_certificate())
+        self.picker.blockSignals(True)
+        self.picker.clear()
+        for choice in self.choices:
+            cert = choice.certificate
+            self.picker.addItem(f"{choice.token_label} · {cert.organization or cert.subject_cn}"
+                                f"（{cert.subject_cn}）")
+        index = next((i for i, c in enumerate(self.choices)
+                      if (c.serial, c.cert_id) == wanted), 0)
+        if self.choices:
+            self.picker.setCurrentIndex(index)
+        self.picker.blockSignals(False)
+        if not self.choices:
+            problems = [m.error for m in modules if m.error is not None]
+            if problems:
+                self.status.setText(f"{problems[0].zh}：{problems[0].advice_zh}")
+            else:
+                self.status.setText(f"{errors.NO_TOKEN.zh}。{errors.NO_TOKEN.advice_zh}")
+        else:
+            self.status.setText(f"找到 {len(self.choices)} 张可登录的证书")
+        self._on_pick()
+
+    def _scan_failed(self, error: HyError) -> None:
+        self.scans += 1
+        self.choices = []
+        self.picker.clear()
+        self.status.setText(f"{error.info.zh}（{error.code}）。{error.info.advice_zh}")
+        self._on_pick()
+
+    def current(self) -> KeyChoice | None:
+        i = self.picker.currentIndex()
+        return self.choices[i] if 0 <= i < len(self.choices) else None
+
+    @Slot()
+    def _on_pick(self, *_args: object) -> None:
+        choice = self.current()
+        self.details.set_certificate(choice.certificate if choice else None)
+        self._update_enabled()
+
+    def _update_enabled(self) -> None:
+        self.login_button.setEnabled(self.current() is not None)
+
+    @Slot()
+    def login(self) -> None:
+        key = self.current()
+        if key is None:
+            return
+        tokens = self.ctx.tokens
+        self.login_button.setEnabled(False)
+        TokenOp(self, lambda: tokens.token_flags(key.serial),
+                lambda flags: self._ask_pin(key, flags)).failure(
+            self._failed).run_in_background()
+
+    def _ask_pin(self, key: KeyChoice, flags: TokenFlags) -> None:
+        if not flags.login_required:
+            self._sign_in(key, None, unlock=False)
+            return
+        dialog = PinDialog(key.token_label, flags, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.pin_dialog, self._pending_key = dialog, key
+        dialog.finished.connect(lambda result: self._pin_given(dialog, key, result))
+        dialog.open()
+
+    def _pin_given(self, dialog: PinDialog, key: KeyChoice, result: int) -> None:
+        self.pin_dialog, self._pending_key = None, None
+        entry = dialog.take() if result == QDialog.DialogCode.Accepted else None
+        if entry is None:
+            self._update_enabled()
+            return
+        self._sign_in(key, entry.pin)
+
+    def _sign_in(self, key: KeyChoice, pin: str | None, *, unlock: bool = True) -> None:
+        """``pin`` None with ``unlock``: the PIN pad; without ``unlock``: no login needed."""
+        signin, tokens = self.ctx.signin, self.ctx.tokens
+        label = "请在密码键盘上输入PIN码…" if pin is None and unlock else "正在用CA锁登录…"
+
+        def job() -> LoginResult:
+            if pin is None and unlock:
+                signin.unlock(tokens, key, None)
+            return signin.ca_login(tokens, key, pin)
+
+        self._last_key = key
+        QueryOp(self, job, self._done).failure(self._failed).with_progress(
+            label).run_in_background()
+
+    def _done(self, result: LoginResult) -> None:
+        key = self._last_key
+        if key is not None:
+            state.remember_certificate(key.serial, key.cert_id)
+        self._update_enabled()
+        self.logged_in.emit(result)
+
+    def _failed(self, error: HyError) -> None:
+        self._update_enabled()
+        show_error(self, error)
+        if error.info in (errors.TOKEN_REMOVED, errors.NO_TOKEN):
+            self.rescan(refresh=True)
+
+
+class _QrRelay(QObject):
+    """The QR flow reports from a worker; these signals bring it to the GUI thread."""
+
+    code = Signal(object)  # QrCode
+    state = Signal(object)  # QrStatus
+
+
+STATE_TEXT = {
+    "pending": ("请使用“标证通”手机APP扫描二维码", "info"),
+    "scanned": ("已扫描，请在手机上确认登录", "ok"),
+    "confirmed": ("已确认，正在登录…", "ok"),
+    "denied": ("已在手机上拒绝登录", "critical"),
+    "expired": ("二维码已失效，正在刷新…", "warning"),
+}
+
+
+class QrTab(QWidget):
+    logged_in = Signal(object)
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.panel = QrPanel()
+        self.refresh_button = QPushButton("刷新二维码")
+        self.refresh_button.setObjectName("qrRefresh")
+        self.refresh_button.clicked.connect(self.start)
+        self.refresh_button.hide()
+        hint = QLabel("首次使用请先用账号密码登录，在“标证通绑定”中绑定手机。")
+        hint.setWordWrap(True)
+        hint.setProperty("role", "hint")
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.panel, 1)
+        layout.addWidget(self.refresh_button, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addWidget(hint)
+        self._relay = _QrRelay(self)
+        self._relay.code.connect(self._show_code, Qt.ConnectionType.QueuedConnection)
+        self._relay.state.connect(self._show_state, Qt.ConnectionType.QueuedConnection)
+        self._cancel: CancelToken | None = None
+        self.current: QrCode | None = None
+
+    @property
+    def running(self) -> bool:
+        return self._cancel is not None
+
+    @Slot()
+    def start(self) -> None:
+        if self._cancel is not None:
+            return
+        self.refresh_button.hide()
+        self.panel.set_status("正在获取二维码…")
+        cancel = self._cancel = CancelToken()
+        signin, relay = self.ctx.signin, self._relay
+        QueryOp(self, lambda: signin.qr_login(relay.code.emit, cancel=cancel,
+                                              on_state=relay.state.emit),
+                self._done).failure(self._failed).run_in_background()
+
+    def stop(self) -> None:
+        if self._cancel is not None:
+            self._cancel.cancel()
+            self._cancel = None
+        self.panel.stop()
+
+    def _show_code(self, code: QrCode) -> None:
+        self.current = code
+        self.panel.show_code(code.payload, code.expires_at)
+        self._show_state_text("pending")
+
+    def _show_state(self, status: QrStatus) -> None:
+        self._show_state_text(status.state)
+        if status.state == "expired":
+            self.panel.expire_now()
+
+    def _show_state_text(self, name: str) -> None:
+        text, role = STATE_TEXT[name]
+        self.panel.set_status(text, role)
+
+    def _done(self, result: LoginResult) -> None:
+        self._cancel = None
+        self.panel.stop()
+        self.logged_in.emit(result)
+
+    def _failed(self, error: HyError) -> None:
+        self._cancel = None
+        self.panel.stop()
+        self.refresh_button.show()
+        if isinstance(error, errors.UserCancelled):
+            return
+        if error.info is errors.QR_EXPIRED:
+            self.panel.code.set_dimmed(True)
+            self.panel.set_status("二维码已失效，请点击“刷新二维码”", "warning")
+            return
+        self.panel.set_status(f"{error.info.zh}（{error.code}）", "critical")
+
+
+class LoginWindow(QWidget):
+    logged_in = Signal(object)  # LoginResult
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setObjectName("loginWindow")
+        self.setWindowTitle(f"登录 — {TITLE}")
+        header = QLabel(QCoreApplication.translate("LoginWindow", "衡阳市公共资源交易系统"))
+        header.setObjectName("loginHeader")
+        header.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        sub = QLabel(f"投标人客户端 · {ctx.client.platform.title or ctx.client.origin}")
+        sub.setProperty("role", "hint")
+        sub.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("loginTabs")
+        self.password_tab = PasswordTab(ctx)
+        self.ca_tab = CaTab(ctx)
+        self.qr_tab = QrTab(ctx)
+        self.tabs.addTab(self.password_tab, QCoreApplication.translate("LoginWindow", "账号密码"))
+        self.tabs.addTab(self.ca_tab, QCoreApplication.translate("LoginWindow", "CA锁登录"))
+        self.tabs.addTab(self.qr_tab, QCoreApplication.translate("LoginWindow", "扫码登录"))
+        self.tabs.currentChanged.connect(self._on_tab)
+        layout = QVBoxLayout(self)
+        layout.addWidget(header)
+        layout.addWidget(sub)
+        layout.addWidget(self.tabs, 1)
+        for tab in (self.password_tab, self.ca_tab, self.qr_tab):
+            tab.logged_in.connect(self._on_logged_in)
+        self._watching = False
+        if not state.restore_geometry(self, "login"):
+            self.resize(480, 560)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._watching:
+            self._watching = True
+            self.ca_tab.watch()
+
+    @Slot(int)
+    def _on_tab(self, index: int) -> None:
+        if self.tabs.widget(index) is self.qr_tab:
+            self.qr_tab.start()
+        else:
+            self.qr_tab.stop()
+
+    def _on_logged_in(self, result: LoginResult) -> None:
+        self.qr_tab.stop()
+        self.ctx.account = result.account
+        if result.warning is not None:
+            show_error(self.window(), result.warning)
+        self.logged_in.emit(result)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.qr_tab.stop()
+        state.save_geometry(self, "login")
+        super().closeEvent(event)

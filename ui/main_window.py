@@ -1,0 +1,185 @@
+"""The main window after login: navigation like the platform's modules, the renewal banner.
+
+A page is one line in ``PAGES`` (key, title, factory): the drivers and diagnostics pages add
+themselves there when they exist.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from PySide6.QtCore import QCoreApplication, Signal
+from PySide6.QtGui import QAction, QCloseEvent
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QMainWindow,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from hy_client import renewal
+from hy_client.api import models
+from hy_client.records import RecordFlows
+from hy_client.renewal import RenewalAdvice
+from hy_client.signin import login_candidates
+
+from . import i18n, state
+from .context import AppContext
+from .help import HelpPage, show_about
+from .jobs import QueryOp
+from .pages.binding import BindingPage
+from .pages.certificates import CertificatesPage
+from .pages.records import ProfilePage, RecordsPage
+from .widgets.renewal import RenewalBanner, make_tray, notify_tray
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("MainWindow", text)
+
+
+@dataclass(frozen=True)
+class PageEnv:
+    ctx: AppContext
+    flows: RecordFlows
+    account: models.Account
+
+
+@dataclass(frozen=True)
+class Page:
+    key: str
+    title: str
+    make: Callable[[PageEnv], QWidget]
+
+
+PAGES: tuple[Page, ...] = (
+    Page("profile", "基本信息", lambda e: ProfilePage(e.flows, e.account)),
+    Page("qualification", "企业资质", lambda e: RecordsPage(e.flows, "qualification", e.account)),
+    Page("personnel", "职业人员", lambda e: RecordsPage(e.flows, "personnel", e.account)),
+    Page("certificates", "证书", lambda e: CertificatesPage(e.ctx)),
+    Page("binding", "标证通绑定", lambda e: BindingPage(e.ctx)),
+    Page("help", "帮助", lambda e: HelpPage()),
+)
+
+
+class MainWindow(QMainWindow):
+    logged_out = Signal()
+    advice_ready = Signal(object)  # list[RenewalAdvice]
+
+    def __init__(self, ctx: AppContext, account: models.Account,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx, self.account = ctx, account
+        self.env = PageEnv(ctx, RecordFlows(ctx.client, ctx.drafts), account)
+        self.setObjectName("mainWindow")
+        self.setWindowTitle(f"{account.display_name} — 衡阳市公共资源交易系统 投标人客户端")
+        self.nav = QListWidget()
+        self.nav.setObjectName("navigation")
+        self.nav.setFixedWidth(150)
+        self.stack = QStackedWidget()
+        self.pages: dict[str, QWidget] = {}
+        for page in PAGES:
+            self.nav.addItem(_tr(page.title))
+        self.nav.currentRowChanged.connect(self._show_page)
+        self.banner = RenewalBanner()
+        self.banner.details_requested.connect(lambda: self.open_page("certificates"))
+        who = QLabel(f"当前账号：{account.display_name}（{account.username}）")
+        who.setObjectName("accountLabel")
+        right = QVBoxLayout()
+        right.addWidget(self.banner)
+        right.addWidget(self.stack, 1)
+        body = QWidget()
+        row = QHBoxLayout(body)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.nav)
+        row.addLayout(right, 1)
+        self.setCentralWidget(body)
+        self.statusBar().addWidget(who)
+        self._menus()
+        self.tray = make_tray(self)
+        self.advice: list[RenewalAdvice] = []
+        if not state.restore_geometry(self, "main"):
+            self.resize(1000, 700)
+        self.nav.setCurrentRow(0)
+        self.check_renewal()
+
+    def _menus(self) -> None:
+        account = self.menuBar().addMenu(_tr("账号"))
+        logout = QAction(_tr("退出登录"), self)
+        logout.setObjectName("logoutAction")
+        logout.triggered.connect(self.logout)
+        account.addAction(logout)
+        language = self.menuBar().addMenu("语言 / Language")
+        for code, name in i18n.LANGUAGES.items():
+            action = QAction(name, self)
+            action.triggered.connect(lambda _c=False, c=code: self._set_language(c))
+            language.addAction(action)
+        help_menu = self.menuBar().addMenu(_tr("帮助"))
+        about = QAction(_tr("关于"), self)
+        about.triggered.connect(lambda: show_about(self))
+        help_menu.addAction(about)
+
+    def _set_language(self, code: str) -> None:
+        state.set_language(code)
+        self.statusBar().showMessage("界面语言将在重新启动后生效 / Restart to apply", 8000)
+
+    def page_keys(self) -> list[str]:
+        return [p.key for p in PAGES]
+
+    def _show_page(self, row: int) -> None:
+        if not 0 <= row < len(PAGES):
+            return
+        page = PAGES[row]
+        if page.key not in self.pages:  # built on first visit: start-up stays quick
+            widget = page.make(self.env)
+            self.pages[page.key] = widget
+            self.stack.addWidget(widget)
+        self.stack.setCurrentWidget(self.pages[page.key])
+
+    def open_page(self, key: str) -> QWidget:
+        self.nav.setCurrentRow(self.page_keys().index(key))
+        return self.pages[key]
+
+    # --- renewal ----------------------------------------------------------------------------
+    def check_renewal(self) -> None:
+        tokens, client, signin = self.ctx.tokens, self.ctx.client, self.ctx.signin
+        thresholds = self.ctx.settings.renewal_thresholds
+
+        def job() -> list[RenewalAdvice]:
+            modules = tokens.scan().result(signin.token_timeout)
+            certs = [c.certificate for c in login_candidates(modules)
+                     if c.certificate.not_after is not None]
+            bids = client.bids()
+            return renewal.advise(certs, bids, now=datetime.now(UTC),
+                                  thresholds=thresholds)
+
+        QueryOp(self, job, self._advice).failure(lambda _e: None).run_in_background()
+
+    def _advice(self, advice: list[RenewalAdvice]) -> None:
+        self.advice = advice
+        self.banner.set_advice(advice)
+        notify_tray(self.tray, advice)
+        self.advice_ready.emit(advice)
+
+    # --- session ----------------------------------------------------------------------------
+    def logout(self) -> None:
+        signin = self.ctx.signin
+        QueryOp(self, signin.logout, lambda _r: self._logged_out()).failure(
+            lambda _e: self._logged_out()).run_in_background()
+
+    def _logged_out(self) -> None:
+        self.ctx.account = None
+        self.logged_out.emit()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        state.save_geometry(self, "main")
+        binding = self.pages.get("binding")
+        if isinstance(binding, BindingPage):
+            binding.stop()
+        if self.tray is not None:
+            self.tray.hide()
+        super().closeEvent(event)

@@ -1,0 +1,124 @@
+"""标证通绑定: the binding QR (the phone app scans and confirms) and the bound devices."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QPushButton, QVBoxLayout, QWidget
+
+from hy_client import errors
+from hy_client.api import models
+from hy_client.api.upload import CancelToken
+from hy_client.errors import HyError
+
+from ..context import AppContext
+from ..jobs import QueryOp, show_error
+from ..widgets.qr import QrPanel
+
+
+class _Relay(QObject):
+    code = Signal(object)
+    state = Signal(object)
+
+
+class BindingPage(QWidget):
+    bound = Signal()
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setObjectName("bindingPage")
+        intro = QLabel("绑定“标证通”手机APP后，可在登录窗口使用“扫码登录”。"
+                       "点击“开始绑定”，用APP扫描下方二维码并在手机上确认。")
+        intro.setWordWrap(True)
+        self.panel = QrPanel()
+        self.panel.hide()
+        self.bind_button = QPushButton("开始绑定")
+        self.bind_button.setObjectName("startBinding")
+        self.bind_button.clicked.connect(self.start)
+        self.devices = QListWidget()
+        self.devices.setObjectName("devices")
+        self.unbind_button = QPushButton("解除绑定")
+        self.unbind_button.setObjectName("unbind")
+        self.unbind_button.clicked.connect(self.unbind)
+        row = QHBoxLayout()
+        row.addWidget(self.bind_button)
+        row.addStretch(1)
+        layout = QVBoxLayout(self)
+        title = QLabel("标证通绑定")
+        title.setProperty("role", "title")
+        layout.addWidget(title)
+        layout.addWidget(intro)
+        layout.addLayout(row)
+        layout.addWidget(self.panel, 1)
+        layout.addWidget(QLabel("已绑定的手机"))
+        layout.addWidget(self.devices)
+        layout.addWidget(self.unbind_button, 0, Qt.AlignmentFlag.AlignLeft)
+        self._relay = _Relay(self)
+        self._relay.code.connect(self._show_code, Qt.ConnectionType.QueuedConnection)
+        self._relay.state.connect(self._show_state, Qt.ConnectionType.QueuedConnection)
+        self._cancel: CancelToken | None = None
+        self.device_list: list[models.Device] = []
+        self.refresh()
+
+    def refresh(self) -> None:
+        client = self.ctx.client
+        QueryOp(self, client.devices, self._show_devices).run_in_background()
+
+    def _show_devices(self, devices: list[models.Device]) -> None:
+        self.device_list = devices
+        self.devices.clear()
+        for d in devices:
+            self.devices.addItem(f"{d.name or '手机'}（绑定于 {d.created_at:%Y-%m-%d %H:%M}）")
+        self.unbind_button.setEnabled(bool(devices))
+
+    def start(self) -> None:
+        if self._cancel is not None:
+            return
+        cancel = self._cancel = CancelToken()
+        signin, relay = self.ctx.signin, self._relay
+        self.panel.show()
+        self.panel.set_status("正在获取二维码…")
+        self.bind_button.setEnabled(False)
+        QueryOp(self, lambda: signin.qr_bind(relay.code.emit, cancel=cancel,
+                                             on_state=relay.state.emit),
+                self._done).failure(self._failed).run_in_background()
+
+    def stop(self) -> None:
+        if self._cancel is not None:
+            self._cancel.cancel()
+            self._cancel = None
+        self.panel.stop()
+
+    def _show_code(self, code: models.QrCode) -> None:
+        self.panel.show_code(code.payload, code.expires_at)
+        self.panel.set_status("请用“标证通”APP扫描二维码")
+
+    def _show_state(self, status: models.QrStatus) -> None:
+        texts = {"scanned": "已扫描，请在手机上确认绑定", "confirmed": "绑定成功",
+                 "denied": "已在手机上拒绝", "expired": "二维码已失效，正在刷新…",
+                 "pending": "请用“标证通”APP扫描二维码"}
+        self.panel.set_status(texts[status.state], "ok" if status.state != "denied" else "critical")
+
+    def _done(self, _status: models.QrStatus) -> None:
+        self._cancel = None
+        self.panel.stop()
+        self.panel.set_status("绑定成功", "ok")
+        self.bind_button.setEnabled(True)
+        self.refresh()
+        self.bound.emit()
+
+    def _failed(self, error: HyError) -> None:
+        self._cancel = None
+        self.panel.stop()
+        self.bind_button.setEnabled(True)
+        if not isinstance(error, errors.UserCancelled):
+            self.panel.set_status(f"{error.info.zh}（{error.code}）", "critical")
+
+    def unbind(self) -> None:
+        row = self.devices.currentRow()
+        if not 0 <= row < len(self.device_list):
+            return
+        device_id, client = self.device_list[row].id, self.ctx.client
+        QueryOp(self, lambda: client.delete_device(device_id),
+                lambda _r: self.refresh()).failure(lambda e: show_error(self, e)
+                                                   ).run_in_background()

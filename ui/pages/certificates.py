@@ -1,0 +1,292 @@
+"""证书: the keys' certificates, validity and renewal advice, remote activation, PIN change and
+the "test my key" self-test. Each PKCS#11 step runs on the token thread, HTTP on the pool."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from hy_client import errors, renewal
+from hy_client.api import models
+from hy_client.errors import HyError
+from hy_client.signin import KeyChoice, login_candidates
+from hy_client.token.models import ModuleInfo, SelfTestResult, TokenFlags
+from hy_client.token.pin import check_new_pin
+
+from ..context import AppContext
+from ..jobs import QueryOp, TokenOp, show_error
+from ..widgets.cert import CertificatePanel
+from ..widgets.pin import PinDialog
+
+USER_TYPES: tuple[tuple[models.UserType, str], ...] = (("bidder", "投标人"), ("agency", "代理机构"))
+
+
+class PinChangeDialog(QDialog):
+    def __init__(self, token_label: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("pinChangeDialog")
+        self.setWindowTitle("修改PIN码")
+        self.old, self.new, self.again = QLineEdit(), QLineEdit(), QLineEdit()
+        form = QFormLayout()
+        for name, field, label in (("oldPin", self.old, "原PIN码"), ("newPin", self.new, "新PIN码"),
+                                   ("newPinAgain", self.again, "再次输入新PIN码")):
+            field.setObjectName(name)
+            field.setEchoMode(QLineEdit.EchoMode.Password)
+            field.setMaxLength(64)
+            form.addRow(label, field)
+        self.error = QLabel()
+        self.error.setObjectName("pinChangeError")
+        self.error.setProperty("role", "critical")
+        self.error.setWordWrap(True)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self._check)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(f"CA锁“{token_label}”"))
+        layout.addLayout(form)
+        layout.addWidget(QLabel("新PIN码至少6位，不要使用 123456、连续或重复的数字。"))
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+        self.pins: tuple[str, str] | None = None
+
+    def _check(self) -> None:
+        new = self.new.text()
+        if new != self.again.text():
+            self.error.setText("两次输入的新PIN码不一致")
+            return
+        try:
+            check_new_pin(new)
+        except HyError as exc:
+            self.error.setText(f"{exc.info.zh}：{exc.info.advice_zh}")
+            return
+        self.pins = (self.old.text(), new)
+        self.accept()
+
+    def take(self) -> tuple[str, str] | None:
+        pins, self.pins = self.pins, None
+        return pins
+
+    def done(self, result: int) -> None:
+        for field in (self.old, self.new, self.again):
+            field.clear()
+        super().done(result)
+
+
+class CertificatesPage(QWidget):
+    activated = Signal(object)  # models.Activation
+    self_tested = Signal(object)  # SelfTestResult
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setObjectName("certificatesPage")
+        self.choices: list[KeyChoice] = []
+        self.bids: list[models.Bid] = []
+        self.picker = QComboBox()
+        self.picker.setObjectName("certPicker")
+        self.picker.currentIndexChanged.connect(self._on_pick)
+        refresh = QPushButton("刷新")
+        refresh.clicked.connect(self.refresh)
+        row = QHBoxLayout()
+        row.addWidget(self.picker, 1)
+        row.addWidget(refresh)
+        self.details = CertificatePanel()
+        self.advice = QLabel()
+        self.advice.setObjectName("certAdvice")
+        self.advice.setWordWrap(True)
+        self.user_type = QComboBox()
+        self.user_type.setObjectName("userType")
+        for code, name in USER_TYPES:
+            self.user_type.addItem(name, code)
+        self.activate_button = QPushButton("远程证书激活")
+        self.activate_button.setObjectName("activate")
+        self.activate_button.clicked.connect(self.activate)
+        act = QHBoxLayout()
+        act.addWidget(QLabel("用户类型"))
+        act.addWidget(self.user_type)
+        act.addWidget(self.activate_button)
+        act.addStretch(1)
+        self.activations = QListWidget()
+        self.activations.setObjectName("activations")
+        self.activations.setMaximumHeight(80)
+        self.test_button = QPushButton("检测我的CA锁")
+        self.test_button.setObjectName("selfTest")
+        self.test_button.setToolTip("签名并解密一次，确认开标时能解密投标文件")
+        self.test_button.clicked.connect(self.self_test)
+        self.pin_button = QPushButton("修改PIN码")
+        self.pin_button.setObjectName("changePin")
+        self.pin_button.clicked.connect(self.change_pin)
+        tools = QHBoxLayout()
+        tools.addWidget(self.test_button)
+        tools.addWidget(self.pin_button)
+        tools.addStretch(1)
+        self.result = QLabel()
+        self.result.setObjectName("certResult")
+        self.result.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        title = QLabel("证书")
+        title.setProperty("role", "title")
+        layout.addWidget(title)
+        layout.addLayout(row)
+        layout.addWidget(self.details)
+        layout.addWidget(self.advice)
+        layout.addWidget(QLabel("远程证书激活：把本证书绑定到当前账号，激活后可用CA锁登录。"))
+        layout.addLayout(act)
+        layout.addWidget(QLabel("已激活的证书"))
+        layout.addWidget(self.activations)
+        layout.addLayout(tools)
+        layout.addWidget(self.result)
+        layout.addStretch(1)
+        self._enable()
+        self.refresh()
+
+    # --- reading ----------------------------------------------------------------------------
+    def refresh(self) -> None:
+        tokens, client = self.ctx.tokens, self.ctx.client
+        TokenOp(self, lambda: tokens.scan(), self._scanned).run_in_background()
+        QueryOp(self, lambda: (client.bids(), client.activations()),
+                self._platform).failure(lambda e: None).run_in_background()
+
+    def _scanned(self, modules: list[ModuleInfo]) -> None:
+        self.choices = login_candidates(modules)
+        self.picker.blockSignals(True)
+        self.picker.clear()
+        for c in self.choices:
+            self.picker.addItem(f"{c.token_label} · {c.certificate.subject_cn}")
+        self.picker.blockSignals(False)
+        if not self.choices:
+            self.result.setText(f"{errors.NO_TOKEN.zh}。{errors.NO_TOKEN.advice_zh}")
+        self._on_pick()
+
+    def _platform(self, result: tuple[list[models.Bid], list[models.Activation]]) -> None:
+        self.bids, activations = result
+        self.activations.clear()
+        for a in activations:
+            kind = dict(USER_TYPES).get(a.user_type, a.user_type)
+            self.activations.addItem(f"{a.subject_cn}（{kind}，有效期至 {a.not_after:%Y-%m-%d}）")
+        self._on_pick()
+
+    def current(self) -> KeyChoice | None:
+        i = self.picker.currentIndex()
+        return self.choices[i] if 0 <= i < len(self.choices) else None
+
+    def _on_pick(self, *_args: object) -> None:
+        choice = self.current()
+        self.details.set_certificate(choice.certificate if choice else None)
+        self.advice.clear()
+        if choice is not None and choice.certificate.not_after is not None:
+            advice = renewal.advise_certificate(
+                choice.certificate, self.bids, now=datetime.now(UTC),
+                thresholds=self.ctx.settings.renewal_thresholds)
+            self.advice.setText(advice.message_zh)
+            self.advice.setProperty("role", {"ok": "ok", "info": "info", "warning": "warning",
+                                             "critical": "critical"}[advice.level])
+            self.advice.style().unpolish(self.advice)
+            self.advice.style().polish(self.advice)
+        self._enable()
+
+    def _enable(self) -> None:
+        on = self.current() is not None
+        for b in (self.activate_button, self.test_button, self.pin_button):
+            b.setEnabled(on)
+
+    # --- PIN, then a job --------------------------------------------------------------------
+    def _with_pin(self, purpose: str, then: object) -> None:
+        key = self.current()
+        if key is None:
+            return
+        tokens = self.ctx.tokens
+
+        def ask(flags: TokenFlags) -> None:
+            dialog = PinDialog(key.token_label, flags, self, purpose)
+            dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            dialog.finished.connect(lambda r: self._pin_done(dialog, r, key, then))
+            self.pin_dialog = dialog
+            dialog.open()
+
+        TokenOp(self, lambda: tokens.token_flags(key.serial), ask).run_in_background()
+
+    def _pin_done(self, dialog: PinDialog, result: int, key: KeyChoice, then: object) -> None:
+        entry = dialog.take() if result == QDialog.DialogCode.Accepted else None
+        if entry is not None:
+            then(key, entry.pin)  # type: ignore[operator]
+
+    def activate(self) -> None:
+        self._with_pin("进行远程证书激活", self._activate)
+
+    def _activate(self, key: KeyChoice, pin: str | None) -> None:
+        signin, tokens = self.ctx.signin, self.ctx.tokens
+        user_type = self.user_type.currentData()
+
+        def job() -> models.Activation:
+            signin.unlock(tokens, key, pin)
+            return signin.activate(tokens, key, user_type)
+
+        QueryOp(self, job, self._activated).with_progress("正在激活证书…").run_in_background()
+
+    def _activated(self, activation: models.Activation) -> None:
+        self.result.setText(f"证书“{activation.subject_cn}”已激活，今后可用CA锁登录。")
+        self.result.setProperty("role", "ok")
+        self.activated.emit(activation)
+        self.refresh()
+
+    def self_test(self) -> None:
+        self._with_pin("检测CA锁", self._self_test)
+
+    def _self_test(self, key: KeyChoice, pin: str | None) -> None:
+        signin, tokens = self.ctx.signin, self.ctx.tokens
+
+        def job() -> SelfTestResult:
+            signin.unlock(tokens, key, pin)
+            return tokens.self_test(key.serial, key.cert_id).result(signin.token_timeout)
+
+        QueryOp(self, job, self._tested).with_progress("正在检测CA锁…").run_in_background()
+
+    def _tested(self, result: SelfTestResult) -> None:
+        if result.ok:
+            text = "检测通过：签名正常" + ("，解密正常（开标时可以解密投标文件）"
+                                          if result.decrypt_ok else "")
+            self.result.setProperty("role", "ok")
+        else:
+            info = result.error or errors.SELF_TEST_FAILED
+            text = f"{info.zh}（{info.code}）：{info.advice_zh}"
+            self.result.setProperty("role", "critical")
+        self.result.setText(text)
+        self.self_tested.emit(result)
+
+    def change_pin(self) -> None:
+        key = self.current()
+        if key is None:
+            return
+        dialog = PinChangeDialog(key.token_label, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.finished.connect(lambda r: self._pin_change(dialog, r, key))
+        self.pin_change_dialog = dialog
+        dialog.open()
+
+    def _pin_change(self, dialog: PinChangeDialog, result: int, key: KeyChoice) -> None:
+        pins = dialog.take() if result == QDialog.DialogCode.Accepted else None
+        if pins is None:
+            return
+        tokens = self.ctx.tokens
+        TokenOp(self, lambda: tokens.change_pin(key.serial, *pins), self._pin_changed
+                ).failure(lambda e: show_error(self, e)).run_in_background()
+
+    def _pin_changed(self, _result: None) -> None:
+        self.result.setText("PIN码已修改，请牢记新PIN码。")
+        self.result.setProperty("role", "ok")

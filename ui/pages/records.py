@@ -1,0 +1,346 @@
+"""基本信息, 企业资质 and 职业人员: one editor (form + 电子件 + save/submit) over ``RecordFlows``.
+
+The flows (draft first, idempotent submit) are the core's; the editor shows their state.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QListWidget,
+    QPushButton,
+    QScrollArea,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from hy_client.api import models
+from hy_client.api.upload import CancelToken
+from hy_client.errors import HyError, ValidationError
+from hy_client.records import FormState, Kind, RecordFlows, form_key, spec_name_for
+
+from ..jobs import QueryOp, show_error
+from ..widgets.form import FormWidget
+
+STATUS_ZH = {"draft": "草稿（未提交）", "submitted": "已提交，等待审核", "approved": "审核通过",
+             "rejected": "已退回"}
+KIND_TITLE = {"profile": "基本信息", "qualification": "企业资质", "personnel": "职业人员"}
+
+
+class RecordEditor(QWidget):
+    """Edits one record; ``submitted`` carries the platform's answer after 提交审核."""
+
+    submitted = Signal(object)  # models.Record
+    saved = Signal(object)  # models.Record
+    loaded = Signal()
+
+    def __init__(self, flows: RecordFlows, kind: Kind, account_kind: models.AccountKind,
+                 record_id: int | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.flows, self.kind, self.record_id = flows, kind, record_id
+        self.key = form_key(kind, record_id)
+        self.record: models.Record | None = None
+        self.setObjectName(f"editor_{kind}")
+        self.status = QLabel("正在读取…")
+        self.status.setObjectName("statusBadge")
+        self.reason = QLabel()
+        self.reason.setObjectName("rejectReason")
+        self.reason.setProperty("role", "critical")
+        self.reason.setWordWrap(True)
+        self.reason.hide()
+        self.form = FormWidget(spec_name_for(kind, account_kind), store=flows.drafts,
+                               form_key=self.key)
+        self.attachments = QListWidget()
+        self.attachments.setObjectName("attachments")
+        self.attachments.setMaximumHeight(90)
+        self.attach_button = QPushButton("添加电子件…")
+        self.attach_button.setObjectName("attach")
+        self.attach_button.clicked.connect(self.choose_attachment)
+        self.save_button = QPushButton("保存草稿")
+        self.save_button.setObjectName("saveDraft")
+        self.save_button.clicked.connect(self.save)
+        self.submit_button = QPushButton("提交审核")
+        self.submit_button.setObjectName("submit")
+        self.submit_button.clicked.connect(self.submit)
+        top = QHBoxLayout()
+        top.addWidget(QLabel("状态："))
+        top.addWidget(self.status)
+        top.addStretch(1)
+        files = QHBoxLayout()
+        files.addWidget(QLabel("电子件（PDF、JPG、PNG，单个不超过20MB）"))
+        files.addStretch(1)
+        files.addWidget(self.attach_button)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.save_button)
+        buttons.addWidget(self.submit_button)
+        body = QWidget()
+        inner = QVBoxLayout(body)
+        inner.addWidget(self.form)
+        inner.addLayout(files)
+        inner.addWidget(self.attachments)
+        inner.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(body)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.reason)
+        layout.addWidget(scroll, 1)
+        layout.addLayout(buttons)
+        self._set_busy(True)
+
+    # --- loading ----------------------------------------------------------------------------
+    def load(self) -> None:
+        flows, kind, record_id = self.flows, self.kind, self.record_id
+
+        def job() -> tuple[models.ReferenceLists, FormState | None]:
+            refs = flows.references()
+            if kind != "profile" and record_id is None:
+                return refs, None
+            return refs, flows.open(kind, record_id, key=self.key)
+
+        QueryOp(self, job, self._loaded).failure(self._load_failed).run_in_background()
+
+    def _loaded(self, result: tuple[models.ReferenceLists, FormState | None]) -> None:
+        refs, state = result
+        self.form.set_references(refs)
+        if state is not None:
+            self.record = state.record
+            shown = state.record.data if state.record is not None else {}
+            if state.draft is not None and state.record is not None and not self.form.ask_restore(
+                    state.draft, shown):
+                key, flows = self.key, self.flows
+                QueryOp(self, lambda: flows.discard(key)).run_in_background()
+                self.form.set_values(shown)
+            else:
+                self.form.set_values(state.data)
+            if state.draft is not None:
+                self.form.set_record_id(state.draft.record_id)
+            elif state.record is not None and self.kind != "profile":
+                self.form.set_record_id(state.record.id)
+        self._show_record(self.record)
+        self._set_busy(False)
+        self.loaded.emit()
+
+    def _load_failed(self, error: HyError) -> None:
+        self.status.setText("读取失败")
+        self._set_busy(False)
+        show_error(self, error)
+
+    def _show_record(self, record: models.Record | None) -> None:
+        status = record.status if record is not None else "draft"
+        self.status.setText(STATUS_ZH[status])
+        self.status.setProperty("status", status)
+        self.status.style().unpolish(self.status)
+        self.status.style().polish(self.status)
+        reason = record.reject_reason if record is not None and status == "rejected" else ""
+        self.reason.setText(f"退回原因：{reason}" if reason else "")
+        self.reason.setVisible(bool(reason))
+        self.attachments.clear()
+        for a in record.attachments if record is not None else []:
+            self.attachments.addItem(f"{a.filename}（{a.size / 1024 / 1024:.1f} MB）")
+        self.form.set_read_only(status in ("submitted", "approved") and self.kind != "profile")
+
+    def _set_busy(self, busy: bool) -> None:
+        for button in (self.save_button, self.submit_button, self.attach_button):
+            button.setEnabled(not busy)
+
+    # --- actions ----------------------------------------------------------------------------
+    def save(self) -> None:
+        if self.form.validate(partial=True):
+            return
+        self._run(lambda flows, key: flows.save_remote(key), "正在保存…", self._saved)
+
+    def submit(self) -> None:
+        if self.form.validate():
+            return
+        self._run(lambda flows, key: flows.submit(key), "正在提交审核…", self._submitted)
+
+    def _run(self, action: object, label: str, done: object) -> None:
+        flows, key, spec = self.flows, self.key, self.form.spec.name
+        data, record_id = self.form.values(), self._record_id()
+
+        def job() -> models.Record:
+            flows.edit(key, spec, data, record_id=record_id)  # the shown text is the draft
+            return action(flows, key)  # type: ignore[operator]
+
+        self._set_busy(True)
+        QueryOp(self, job, done).failure(self._failed).with_progress(  # type: ignore[arg-type]
+            label).run_in_background()
+
+    def _record_id(self) -> int | None:
+        if self.kind == "profile":
+            return None
+        return self.record.id if self.record is not None else self.record_id
+
+    def _saved(self, record: models.Record) -> None:
+        self._after(record)
+        self.saved.emit(record)
+
+    def _submitted(self, record: models.Record) -> None:
+        self._after(record)
+        self.submitted.emit(record)
+
+    def _after(self, record: models.Record) -> None:
+        self.record = record
+        if self.kind != "profile":
+            self.record_id = record.id
+            self.form.set_record_id(record.id)
+        self._show_record(record)
+        self._set_busy(False)
+
+    def _failed(self, error: HyError) -> None:
+        self._set_busy(False)
+        if isinstance(error, ValidationError):
+            self.form.show_errors(error.errors)
+        show_error(self, error)
+
+    def choose_attachment(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "选择电子件", "",
+                                              "电子件 (*.pdf *.jpg *.jpeg *.png)")
+        if path:
+            self.attach(path)
+
+    def attach(self, path: str) -> None:
+        flows, key, spec = self.flows, self.key, self.form.spec.name
+        data, record_id = self.form.values(), self._record_id()
+        cancel = CancelToken()
+
+        def job() -> models.Record:
+            flows.edit(key, spec, data, record_id=record_id)
+            return flows.attach(key, path, progress=op.report, cancel=cancel)
+
+        op = QueryOp(self, job, self._after)
+        self._set_busy(True)
+        op.failure(self._failed).with_progress("正在上传电子件…", cancel).run_in_background()
+
+
+class ProfilePage(QWidget):
+    def __init__(self, flows: RecordFlows, account: models.Account,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("profilePage")
+        self.editor = RecordEditor(flows, "profile", account.kind)
+        layout = QVBoxLayout(self)
+        title = QLabel("基本信息")
+        title.setProperty("role", "title")
+        layout.addWidget(title)
+        hint = QLabel("投标人提交后即审核通过；代理机构需市场主体科审核。")
+        hint.setProperty("role", "hint")
+        hint.setWordWrap(True)
+        layout.addWidget(hint)
+        layout.addWidget(self.editor, 1)
+        self.editor.load()
+
+
+# Columns shown in the list: (field key, heading).
+COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
+    "qualification": (("qual_type", "资质类别"), ("grade", "资质等级"), ("cert_no", "证书编号"),
+                      ("expires_on", "有效期至")),
+    "personnel": (("name", "姓名"), ("title", "职称"), ("cert_kind", "证书类别"),
+                  ("expires_on", "证书有效期至")),
+}
+
+
+class RecordDialog(QDialog):
+    def __init__(self, flows: RecordFlows, kind: Kind, account_kind: models.AccountKind,
+                 record_id: int | None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName(f"dialog_{kind}")
+        self.setWindowTitle(("编辑" if record_id else "新增") + KIND_TITLE[kind])
+        self.editor = RecordEditor(flows, kind, account_kind, record_id)
+        close = QPushButton("关闭")
+        close.setObjectName("closeDialog")
+        close.clicked.connect(self.accept)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.editor, 1)
+        layout.addWidget(close, 0, Qt.AlignmentFlag.AlignRight)
+        self.resize(620, 620)
+        self.editor.load()
+
+
+class RecordsPage(QWidget):
+    """A table of qualifications or personnel with status; 新增 / 编辑 open the editor."""
+
+    refreshed = Signal()
+
+    def __init__(self, flows: RecordFlows, kind: Kind, account: models.Account,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.flows, self.kind, self.account = flows, kind, account
+        self.setObjectName(f"{kind}Page")
+        self.records: list[models.Record] = []
+        self.columns = COLUMNS[kind]
+        self.table = QTableWidget(0, len(self.columns) + 1)
+        self.table.setObjectName("recordTable")
+        self.table.setHorizontalHeaderLabels([h for _, h in self.columns] + ["状态"])
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.doubleClicked.connect(lambda _i: self.edit_selected())
+        self.add_button = QPushButton("新增" + KIND_TITLE[kind])
+        self.add_button.setObjectName("addRecord")
+        self.add_button.clicked.connect(lambda: self.open_editor(None))
+        self.edit_button = QPushButton("查看/编辑")
+        self.edit_button.setObjectName("editRecord")
+        self.edit_button.clicked.connect(self.edit_selected)
+        self.refresh_button = QPushButton("刷新")
+        self.refresh_button.clicked.connect(self.refresh)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.add_button)
+        buttons.addWidget(self.edit_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.refresh_button)
+        layout = QVBoxLayout(self)
+        title = QLabel(KIND_TITLE[kind])
+        title.setProperty("role", "title")
+        layout.addWidget(title)
+        layout.addLayout(buttons)
+        layout.addWidget(self.table, 1)
+        self.dialog: RecordDialog | None = None
+        self.refresh()
+
+    def refresh(self) -> None:
+        flows, kind = self.flows, self.kind
+
+        def job() -> tuple[list[models.Record], models.ReferenceLists]:
+            return flows.list_records(kind), flows.references()
+
+        QueryOp(self, job, self._show).run_in_background()
+
+    def _show(self, result: tuple[list[models.Record], models.ReferenceLists]) -> None:
+        self.records, refs = result
+        names = {o.code: o.name for lst in (refs.qualification_types, refs.qualification_grades,
+                                            refs.personnel_titles, refs.personnel_cert_kinds)
+                 for o in lst}
+        self.table.setRowCount(len(self.records))
+        for row, record in enumerate(self.records):
+            for col, (key, _) in enumerate(self.columns):
+                value = record.data.get(key, "")
+                self.table.setItem(row, col, QTableWidgetItem(names.get(value, value)))
+            self.table.setItem(row, len(self.columns), QTableWidgetItem(STATUS_ZH[record.status]))
+        self.refreshed.emit()
+
+    def edit_selected(self) -> None:
+        rows = self.table.selectionModel().selectedRows()
+        if rows:
+            self.open_editor(self.records[rows[0].row()].id)
+
+    def open_editor(self, record_id: int | None) -> RecordDialog:
+        dialog = RecordDialog(self.flows, self.kind, self.account.kind, record_id, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.editor.saved.connect(lambda _r: self.refresh())
+        dialog.editor.submitted.connect(lambda _r: self.refresh())
+        dialog.finished.connect(lambda _r: self.refresh())
+        self.dialog = dialog
+        dialog.open()
+        return dialog
