@@ -40,6 +40,7 @@ from .widgets.pin import PinDialog
 from .widgets.qr import QrPanel
 
 TITLE = "衡阳市公共资源交易系统 · 投标人客户端"
+_PIN_ERRORS = (errors.PIN_INCORRECT, errors.PIN_FINAL_TRY, errors.PIN_LOCKED, errors.PIN_INVALID)
 
 
 class PasswordTab(QWidget):
@@ -301,8 +302,8 @@ class CaTab(QWidget):
     def _failed(self, error: HyError) -> None:
         self._update_enabled()
         show_error(self, error)
-        if error.info in (errors.TOKEN_REMOVED, errors.NO_TOKEN):
-            self.rescan(refresh=True)
+        if error.code.startswith("T") and error.info not in _PIN_ERRORS:
+            self.rescan(refresh=True)  # the key may be gone or changed: list afresh
 
 
 class _QrRelay(QObject):

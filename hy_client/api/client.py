@@ -105,7 +105,10 @@ class PlatformClient:
         self._sleep = sleep
         self._token = token
         self.http = requests.Session()
-        self.http.verify = profile.ca_bundle or True  # never False
+        # Never False. Passed on every request too: a session-level value would lose to
+        # REQUESTS_CA_BUNDLE in the environment, and the profile's own CA must win.
+        self.verify: bool | str = profile.ca_bundle or True
+        self.http.verify = self.verify
         # The session's cookie jar keeps the platform's client cookie, to which it binds login
         # nonces and QR codes: one PlatformClient per sign-in, from challenge to login.
         self.http.headers.update({
@@ -161,7 +164,8 @@ class PlatformClient:
             started = time.monotonic()
             try:
                 resp = self.http.request(method, url, json=json, data=data, headers=hdrs,
-                                         timeout=self.timeout, allow_redirects=False)
+                                         timeout=self.timeout, allow_redirects=False,
+                                         verify=self.verify)
             except requests.exceptions.SSLError:
                 raise ApiError(errors.TLS_ERROR, self.platform.url) from None
             except (requests.exceptions.ConnectionError, requests.exceptions.Timeout) as exc:

@@ -10,10 +10,16 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .. import config, errors
+
+if TYPE_CHECKING:
+    from ..sandbox.appsim import AppSimulator
+    from ..sandbox.runtime import Runtime
 
 EXIT_OK, EXIT_FINDING = 0, 1
 
@@ -27,10 +33,17 @@ def _add_data(parser: argparse.ArgumentParser) -> None:
                         help="测试平台数据目录（默认：用户数据目录下 sandbox）")
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def _help(parser: argparse.ArgumentParser) -> Callable[[argparse.Namespace], int]:
+    def show(args: argparse.Namespace) -> int:
+        parser.print_help()
+        return 2
+    return show
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser("sandbox", help="本机测试平台（演示、培训与集成测试）")
     sub = parser.add_subparsers(dest="sandbox_command", metavar="ACTION")
-    parser.set_defaults(handler=lambda args: (parser.print_help(), 2)[1])
+    parser.set_defaults(handler=_help(parser))
 
     serve = sub.add_parser("serve", help="启动测试平台")
     serve.add_argument("--host", default="127.0.0.1")
@@ -58,7 +71,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
     app = sub.add_parser("app", help="标证通手机应用模拟器")
     app_sub = app.add_subparsers(dest="app_command", metavar="ACTION")
-    app.set_defaults(handler=lambda args: (app.print_help(), 2)[1])
+    app.set_defaults(handler=_help(app))
     bind = app_sub.add_parser("bind", help="扫描绑定二维码")
     bind.add_argument("payload")
     scan = app_sub.add_parser("scan", help="扫描登录二维码并确认或拒绝")
@@ -76,7 +89,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
     review = sub.add_parser("review", help="审核（市场主体科）")
     review_sub = review.add_subparsers(dest="review_command", metavar="ACTION")
-    review.set_defaults(handler=lambda args: (review.print_help(), 2)[1])
+    review.set_defaults(handler=_help(review))
     listing = review_sub.add_parser("list", help="待审核列表")
     listing.add_argument("--all", action="store_true", help="包括已审核的记录")
     approve = review_sub.add_parser("approve", help="审核通过")
@@ -122,7 +135,7 @@ def _provision(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _simulator(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+def _simulator(args: argparse.Namespace) -> AppSimulator:
     from ..sandbox.appsim import AppSimulator
     from ..sandbox.server import read_server_url
 
@@ -142,7 +155,7 @@ def _app_scan(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _runtime(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+def _runtime(args: argparse.Namespace) -> Runtime:
     from ..sandbox import db
     from ..sandbox.demo import REFERENCES
     from ..sandbox.runtime import Runtime

@@ -107,7 +107,8 @@ class BodyLimit:
 
 
 def _runtime(request: Request) -> Runtime:
-    return request.app.state.runtime  # type: ignore[no-any-return]
+    runtime: Runtime = request.app.state.runtime
+    return runtime
 
 
 async def get_conn(request: Request) -> AsyncIterator[sqlite3.Connection]:

@@ -330,7 +330,7 @@ class TokenService:
 
     def _scan_module(self, m: _Module, *, reinit: bool) -> list[TokenEvent]:
         """Relist one module; returns insert/remove events against what was known."""
-        before = {s for s, t in self._tokens.items() if t.module is m}
+        before = {s: t.info.label for s, t in self._tokens.items() if t.module is m}
         listed = True
         try:
             if reinit:
@@ -361,10 +361,10 @@ class TokenService:
         if listed:
             m.error, m.detail = None, ""
         events = [TokenEvent("inserted", s, self._tokens[s].info.label, m.path)
-                  for s in sorted(seen - before)]
-        for serial in sorted(before - seen):
-            gone = self._tokens.pop(serial)
-            events.append(TokenEvent("removed", serial, gone.info.label, m.path))
+                  for s in sorted(seen - before.keys())]
+        for serial in sorted(before.keys() - seen):
+            self._tokens.pop(serial, None)
+            events.append(TokenEvent("removed", serial, before[serial], m.path))
         m.info = self._build_module_info(m, slot_infos)
         return events
 

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import hashlib
+import ipaddress
 import logging
+import ssl
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
 
 from hy_client import errors
 from hy_client.api import models
@@ -212,3 +219,75 @@ def test_password_and_token_never_logged(raw_server, raw_client, caplog):
     text = caplog.text + str(excinfo.value) + repr(excinfo.value.to_dict())
     assert "Pass-SEEDED-9876" not in text and SESSION["token"] not in text
     assert excinfo.value.info is errors.SESSION_EXPIRED
+
+
+# --- TLS -------------------------------------------------------------------------------------
+@pytest.fixture
+def tls_server(raw_server, tmp_path):
+    """The raw server behind TLS with a certificate from a CA the system does not trust."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = datetime.now(UTC)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name)
+            .public_key(key.public_key()).serial_number(x509.random_serial_number())
+            .not_valid_before(now - timedelta(hours=1)).not_valid_after(now + timedelta(days=1))
+            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+            .add_extension(x509.SubjectAlternativeName(
+                [x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), critical=False)
+            .sign(key, hashes.SHA256()))
+    pem = tmp_path / "server.pem"
+    pem.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    keyfile = tmp_path / "server.key"
+    keyfile.write_bytes(key.private_bytes(serialization.Encoding.PEM,
+                                          serialization.PrivateFormat.PKCS8,
+                                          serialization.NoEncryption()))
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(pem, keyfile)
+    raw_server.httpd.socket = context.wrap_socket(raw_server.httpd.socket, server_side=True)
+    raw_server.route("GET", "/health", Reply(200, health()))
+    return f"https://127.0.0.1:{raw_server.port}", str(pem)
+
+
+def test_tls_is_verified(tls_server):
+    url, bundle = tls_server
+    untrusted = PlatformClient(PlatformProfile("tls", url), retry=RetryPolicy(retries=0))
+    with pytest.raises(ApiError) as excinfo:
+        untrusted.health()
+    assert code_of(excinfo) == errors.TLS_ERROR.code
+    trusted = PlatformClient(PlatformProfile("tls", url, ca_bundle=bundle))
+    assert trusted.http.verify == bundle
+    assert trusted.health().status == "ok"
+
+
+# --- uploads -------------------------------------------------------------------------------------
+def upload_answer(sha: str, size: int) -> dict:
+    return {"id": "att-1", "filename": "a.png", "content_type": "image/png", "size": size,
+            "sha256": sha, "created_at": NOW}
+
+
+def test_upload_is_streamed_with_length_and_retried_with_the_same_key(raw_server, raw_client,
+                                                                     tmp_path):
+    data = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 400
+    path = tmp_path / "盖章页.png"
+    path.write_bytes(data)
+    raw_client.token = "t"
+    raw_server.route("POST", "/attachments", Reply(503, b""),
+                     Reply(201, upload_answer(hashlib.sha256(data).hexdigest(), len(data))))
+    got = raw_client.upload_attachment(str(path), idempotency_key="k-1")
+    assert got.id == "att-1"
+    hits = raw_server.hits("POST", "/attachments")
+    assert [h.headers["Idempotency-Key"] for h in hits] == ["k-1", "k-1"]
+    for hit in hits:  # each attempt sent the whole file, with a Content-Length
+        assert int(hit.headers["Content-Length"]) == len(hit.body)
+        assert data in hit.body and 'filename="盖章页.png"'.encode() in hit.body
+        assert hit.headers["Content-Type"].startswith("multipart/form-data; boundary=")
+
+
+def test_upload_hash_mismatch_is_reported(raw_server, raw_client, tmp_path):
+    path = tmp_path / "a.pdf"
+    path.write_bytes(b"%PDF-1.4 hello")
+    raw_client.token = "t"
+    raw_server.route("POST", "/attachments", Reply(201, upload_answer("0" * 64, 14)))
+    with pytest.raises(ApiError) as excinfo:
+        raw_client.upload_attachment(str(path))
+    assert code_of(excinfo) == errors.ATTACHMENT_HASH_MISMATCH.code

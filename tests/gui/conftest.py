@@ -55,6 +55,14 @@ def ctx(platform, tokens, qapp):
     context.drafts.close()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def themed(qapp):
+    """The real theme and fonts, so screenshots and size checks show what a bidder sees."""
+    from ui import theme
+
+    theme.apply(qapp)
+
+
 @pytest.fixture(autouse=True)
 def answered_boxes(monkeypatch):
     """Blocking message boxes answer Yes/Ok and record what they said."""
