@@ -69,7 +69,8 @@ class PlatformProfile:
 
 DEFAULT_PLATFORMS: dict[str, PlatformProfile] = {
     "sandbox": PlatformProfile("sandbox", f"http://127.0.0.1:{SANDBOX_PORT}", "本机测试平台"),
-    "hengyang": PlatformProfile("hengyang", "https://ggzy.hengyang.gov.cn", "衡阳市公共资源交易系统"),
+    "hengyang": PlatformProfile(
+        "hengyang", "https://ggzy.hengyang.gov.cn", "衡阳市公共资源交易系统"),
 }
 
 

@@ -263,7 +263,7 @@ class PlatformClient:
 
     def login(self, username: str, password: str) -> models.Session:
         """Password login; the returned token becomes this client's session."""
-        body = models.PasswordLogin(username=username, password=password)
+        body = _secret_body(models.PasswordLogin, username=username, password=password)
         session: models.Session = self._call("POST", "/auth/login", models.Session, auth=False,
                                              json=_dump(body))
         self._token = session.token
@@ -282,7 +282,8 @@ class PlatformClient:
             self._token = None
 
     def change_password(self, old_password: str, new_password: str) -> None:
-        body = models.PasswordChange(old_password=old_password, new_password=new_password)
+        body = _secret_body(models.PasswordChange, old_password=old_password,
+                            new_password=new_password)
         self._call("POST", "/auth/password", None, json=_dump(body), expect=(200, 204))
 
     def me(self) -> models.Account:
@@ -406,6 +407,14 @@ def _kind(kind: str) -> str:
 
 def _dump(model: BaseModel) -> dict[str, Any]:
     return model.model_dump(mode="json")
+
+
+def _secret_body(model: type[M], **fields: str) -> M:
+    """A body holding a password: pydantic's error text quotes the input, so it never leaves."""
+    try:
+        return model(**fields)
+    except PydanticValidationError:
+        raise errors.HyError(errors.VALIDATION_FAILED, "length") from None
 
 
 def _network_error(exc: Exception) -> ApiError:

@@ -125,6 +125,12 @@ class Activation(Model):
 
 
 # --- 标证通 app -------------------------------------------------------------------------
+class QrRequest(Model):
+    """Ask for a QR code: ``bind`` (needs a session) or ``login``."""
+
+    kind: QrKind
+
+
 class QrCode(Model):
     id: str
     kind: QrKind

@@ -4,21 +4,24 @@ driver picture (catalogue, plugged USB keys without a driver, conflicting or sta
 
 from __future__ import annotations
 
+import hashlib
+import os
 from typing import Any
 
 from .. import errors
 from ..drivers.catalogue import trusted_keys
-from ..drivers.detect import detect, tokens_from
+from ..drivers.detect import candidate_paths, detect, tokens_from
 from ..drivers.install import catalogue_dir, driver_root
 from ..drivers.store import CatalogueStore
 from ..token.models import ModuleInfo, all_tokens
-from ..token.modules import discover_modules
+from ..token.modules import diagnose_module_file, discover_modules, module_paths
 from .model import Context, Finding, Probe, Severity
 from .tokens import scan
 
 SECTION = "modules"
 _SOURCE_ZH = {"explicit": "命令行/环境变量指定", "config": "设置中填写", "catalogue": "驱动目录",
-              "p11-kit": "系统登记", "default": "常见安装位置"}
+              "p11-kit": "系统登记", "default": "常见安装位置",
+              "user": "本程序安装的驱动"}
 
 
 def _sources(ctx: Context) -> dict[str, str]:
@@ -95,7 +98,45 @@ def probe_drivers(ctx: Context) -> list[Finding]:
     return found
 
 
+def _real(path: str) -> str:
+    return os.path.normcase(os.path.realpath(path))
+
+
+def probe_unregistered(ctx: Context) -> list[Finding]:
+    """Driver modules on disk that the program never loads: a catalogue driver unpacked in the
+    user's driver dir after the settings were reset, or a catalogue path discovery does not
+    cover. The key behind them stays invisible until the path is in the settings."""
+    try:
+        catalogue = CatalogueStore(catalogue_dir(), trusted_keys(ctx.settings.catalogue_keys)
+                                   ).current()
+    except errors.HyError:
+        return []  # the catalogue probe reports it
+    loaded = {_real(p) for p in module_paths(ctx.settings)}
+    if ctx.token_service is not None:
+        loaded |= {_real(p) for p in ctx.token_service.module_paths}
+    found = []
+    for path, sources in candidate_paths(catalogue, ctx.settings.pkcs11_modules, driver_root()):
+        if not {"user", "catalogue"} & set(sources) or "config" in sources:
+            continue
+        if _real(path) in loaded or not os.path.isfile(path):
+            continue
+        problem = diagnose_module_file(path)
+        if problem is not None:
+            continue  # nothing to register: a broken copy is the drivers page's business
+        driver_id = next((e.id for e in catalogue.drivers
+                          if path.startswith(str(driver_root() / e.id) + os.sep)), "")
+        slug = driver_id or hashlib.sha256(path.encode()).hexdigest()[:8]
+        where = "、".join(_SOURCE_ZH.get(s, s) for s in sources)
+        found.append(Finding(
+            f"modules.unregistered.{slug}", SECTION, "warning", "驱动已安装，但本程序未使用它",
+            f"{path}（{where}）",
+            "可使用一键修复将它登记到设置中；登记后即可识别该驱动对应的CA锁。",
+            {"path": path, "sources": list(sources), "driver_id": driver_id}))
+    return found
+
+
 PROBES = [
     Probe("modules.list", SECTION, "PKCS#11驱动模块", probe_modules),
     Probe("modules.drivers", SECTION, "驱动目录与冲突", probe_drivers),
+    Probe("modules.unregistered", SECTION, "已安装但未登记的驱动", probe_unregistered),
 ]

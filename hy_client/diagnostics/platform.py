@@ -233,10 +233,46 @@ def _duration(seconds: int) -> str:
     return f"{seconds // 60} 分 {seconds % 60} 秒"
 
 
+def probe_session(ctx: Context) -> list[Finding]:
+    """The login state kept in the keyring: a token the platform refuses is stale, and the
+    program would otherwise present it on every start (repair drops it)."""
+    from ..api.client import PlatformClient, RetryPolicy
+    from ..credentials import CredentialStore
+
+    target = _target(ctx)
+    if isinstance(target, Finding):
+        return []  # the URL finding is already reported by the probes above
+    try:
+        stored = CredentialStore(ctx.platform.origin).session_token()
+    except HyError:
+        return []  # the keyring probe says why it is unusable
+    if not stored:
+        return []
+    data = {"origin": ctx.platform.origin}
+    try:
+        with PlatformClient(ctx.platform, token=stored, timeout=ctx.timeout,
+                            retry=RetryPolicy(0)) as client:
+            account = client.me()
+    except HyError as exc:
+        if exc.info in (errors.SESSION_EXPIRED, errors.NOT_LOGGED_IN):
+            return [Finding.from_error(
+                "platform.session", SECTION, errors.SESSION_EXPIRED,
+                "系统凭据存储中保存的登录状态已被平台拒绝", severity="warning",
+                data={**data, "stale": True})]
+        return [Finding("platform.session", SECTION, "info", "无法验证已保存的登录状态",
+                        f"{exc.info.zh}（{exc.code}）", "平台可连接后会自动验证。",
+                        {**data, "stale": None})]
+    finally:
+        del stored
+    return [Finding("platform.session", SECTION, "ok", "已保存的登录状态有效",
+                    f"账号：{account.username}", "", {**data, "stale": False})]
+
+
 PROBES = [
     Probe("platform.proxy", SECTION, "代理设置", probe_proxy),
     Probe("platform.dns", SECTION, "域名解析", probe_dns),
     Probe("platform.tcp", SECTION, "网络连接", probe_tcp),
     Probe("platform.tls", SECTION, "加密连接（TLS）", probe_tls),
     Probe("platform.health", SECTION, "平台服务与时间", probe_health),
+    Probe("platform.session", SECTION, "已保存的登录状态", probe_session),
 ]

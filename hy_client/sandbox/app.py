@@ -42,10 +42,6 @@ _ERRORS: dict[int | str, dict[str, Any]] = {"4XX": {"model": models.ErrorBody,
                                                     "description": "a catalogue error"}}
 
 
-class QrRequest(models.Model):
-    kind: models.QrKind
-
-
 def _field_errors(exc: RequestValidationError) -> list[errors.FieldError]:
     out = []
     for item in exc.errors()[:50]:
@@ -279,7 +275,7 @@ def create_app(settings: SandboxSettings, *, prepare: bool = True) -> FastAPI:
 
     # --- 标证通 --------------------------------------------------------------------------
     @app.post(f"{API}/app/qr", response_model=models.QrCode, tags=["app"], responses=_ERRORS)
-    async def create_qr(body: QrRequest, request: Request, response: Response, conn: Conn,
+    async def create_qr(body: models.QrRequest, request: Request, response: Response, conn: Conn,
                   authorization: Annotated[str | None, Header()] = None) -> models.QrCode:
         client = _ensure_client_cookie(request, response, secure_cookie)
         with db.write(conn):

@@ -291,3 +291,11 @@ def test_upload_hash_mismatch_is_reported(raw_server, raw_client, tmp_path):
     with pytest.raises(ApiError) as excinfo:
         raw_client.upload_attachment(str(path))
     assert code_of(excinfo) == errors.ATTACHMENT_HASH_MISMATCH.code
+
+
+def test_overlong_password_never_echoed(raw_client):
+    secret = "P" * 300 + "-SEEDED"
+    with pytest.raises(errors.HyError) as excinfo:
+        raw_client.login("demo_bidder", secret)
+    assert excinfo.value.info is errors.VALIDATION_FAILED
+    assert secret not in str(excinfo.value) and excinfo.value.__cause__ is None

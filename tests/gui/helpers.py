@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontMetrics, QRawFont
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -21,9 +22,8 @@ def visible_texts(root: QWidget) -> list[tuple[QWidget, str]]:
     for w in [root, *root.findChildren(QWidget)]:
         if not w.isVisible():
             continue
-        if isinstance(w, QLabel) and w.textFormat() != 1:  # plain or auto text
-            out.append((w, w.text()))
-        elif isinstance(w, QAbstractButton):
+        if ((isinstance(w, QLabel) and w.textFormat() != Qt.TextFormat.RichText)
+                or isinstance(w, QAbstractButton)):
             out.append((w, w.text()))
     return [(w, t) for w, t in out if t and "<" not in t]
 

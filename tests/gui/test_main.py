@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from hy_client.records import RecordFlows
 from hy_client.token import softhsm
 from tests.softhsm_fixtures import ORG, SO_PIN
 from ui.main_window import PAGES, MainWindow
@@ -166,5 +164,3 @@ def test_activation_then_renewal_banner_for_a_near_expiry_certificate(
     assert not open_boxes()
     close_boxes()
     window.close()
-    assert RecordFlows  # the pages use the core's flows
-    assert Path  # noqa

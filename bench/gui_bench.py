@@ -1,0 +1,196 @@
+"""GUI benchmark: cold start, and how long the GUI thread is ever kept from its event loop.
+
+1. Cold start to the login window shown (``ui.app.main``), vs a bare PySide6 window, each in a
+   fresh process, alternated round by round in the same run. Target: median ratio ≤ 2.5.
+2. The longest GUI-thread stall, from an event-loop latency probe (a 5 ms precise timer; each
+   tick's lateness is a stall), while the real windows run: a CA login on a SoftHSM2 token
+   against the sandbox process (PIN dialog included), a 20 MB attachment upload, and a token
+   scan with re-initialisation. Target: ≤ 33 ms (two frames at 60 Hz).
+
+Run: QT_QPA_PLATFORM=offscreen python bench/gui_bench.py [--rounds N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from login_bench import (
+    PASSWORD,
+    PIN,
+    MemoryKeyring,
+    activate,
+    make_account,
+    provision,
+    start_sandbox,
+)
+
+BARE = """
+import sys, time
+t0 = float(sys.argv[1])
+from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtCore import QTimer
+app = QApplication([])
+w = QWidget(); w.setWindowTitle("bare"); w.resize(480, 560); w.show()
+def done():
+    print(time.time() - t0, flush=True); app.quit()
+QTimer.singleShot(0, done)
+app.exec()
+"""
+
+OURS = """
+import sys, time
+t0 = float(sys.argv[1])
+from PySide6.QtCore import QTimer
+from ui import app as gui
+qapp = gui.make_application([])
+def check():
+    from PySide6.QtWidgets import QApplication
+    if any(w.objectName() == "loginWindow" and w.isVisible()
+           for w in QApplication.topLevelWidgets()):
+        print(time.time() - t0, flush=True); qapp.quit()
+    else:
+        QTimer.singleShot(1, check)
+QTimer.singleShot(0, check)
+sys.exit(gui.main(["--platform", sys.argv[2]]))
+"""
+
+
+def start_once(code: str, env: dict[str, str], *extra: str) -> float:
+    out = subprocess.run([sys.executable, "-c", code, repr(time.time()), *extra], env=env,
+                         capture_output=True, text=True, timeout=60, check=True)
+    return float(out.stdout.strip().splitlines()[-1])
+
+
+def cold_start(rounds: int, tmp: Path) -> None:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen",
+           **{f"HY_{n}_DIR": str(tmp / "cold" / n.lower()) for n in ("CONFIG", "DATA", "LOG")},
+           "PYTHON_KEYRING_BACKEND": "keyring.backends.null.Keyring"}
+    start_once(BARE, env)  # warm the OS file cache for both
+    start_once(OURS, env, "http://127.0.0.1:9")
+    bare, ours = [], []
+    for _ in range(rounds):
+        bare.append(start_once(BARE, env))
+        ours.append(start_once(OURS, env, "http://127.0.0.1:9"))
+    b, o = statistics.median(bare), statistics.median(ours)
+    print(f"cold start: bare PySide6 window {b * 1000:7.1f} ms | hy-client login window "
+          f"{o * 1000:7.1f} ms | ratio {o / b:.2f} (target ≤ 2.5)  [{rounds} runs each, median]")
+
+
+def stalls(tmp: Path) -> None:
+    import keyring
+    from PySide6.QtCore import QEventLoop
+    from PySide6.QtWidgets import QApplication
+
+    from hy_client.api.client import PlatformClient
+    from hy_client.config import PlatformProfile, Settings
+    from hy_client.drafts import DraftStore
+    from hy_client.signin import SignIn
+    from hy_client.token.service import TokenService
+    from ui import theme
+    from ui.context import AppContext
+    from ui.jobs import LatencyProbe, running_count, shutdown_pool
+    from ui.login import LoginWindow
+    from ui.main_window import MainWindow
+
+    for n in ("CONFIG", "DATA", "LOG"):
+        os.environ[f"HY_{n}_DIR"] = str(tmp / "gui" / n.lower())
+    module, ca = provision(tmp)
+    proc, url = start_sandbox(tmp, ca)
+    try:
+        username = make_account(url)
+        activate(module, url, username)
+        keyring.set_keyring(MemoryKeyring())
+        app = QApplication.instance() or QApplication([])
+        theme.apply(app)  # type: ignore[arg-type]
+        client = PlatformClient(PlatformProfile("bench", url))
+        tokens = TokenService([module])
+        ctx = AppContext(Settings(), client, SignIn(client), tokens, DraftStore())
+        probe = LatencyProbe(5)
+
+        def wait(cond: Callable[[], bool], timeout: float = 60.0) -> None:
+            deadline = time.monotonic() + timeout
+            while not cond():
+                if time.monotonic() > deadline:
+                    raise SystemExit("timed out")
+                app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
+
+        def measured(name: str, start: Callable[[], None], done: Callable[[], bool]) -> None:
+            wait(lambda: running_count() == 0)
+            probe.start()
+            t = time.perf_counter()
+            start()
+            wait(done)
+            wait(lambda: running_count() == 0)
+            elapsed = time.perf_counter() - t
+            worst = probe.stop()
+            verdict = "ok" if worst <= 33 else "OVER"
+            print(f"{name:<24} took {elapsed * 1000:8.1f} ms | longest GUI stall "
+                  f"{worst:6.1f} ms over {probe.ticks} ticks ({verdict}; target ≤ 33 ms)")
+
+        login = LoginWindow(ctx)
+        login.show()
+        wait(lambda: login.ca_tab.scans >= 1)
+        tab = login.ca_tab
+        result: list[object] = []
+        login.logged_in.connect(result.append)
+
+        def ca_login() -> None:
+            tab.picker.setCurrentIndex(0)
+            tab.login_button.click()
+            wait(lambda: tab.pin_dialog is not None)
+            assert tab.pin_dialog is not None
+            tab.pin_dialog.field.setText(PIN)
+            tab.pin_dialog.buttons.accepted.emit()
+
+        measured("CA login (PIN dialog)", ca_login, lambda: bool(result))
+        before = tab.scans
+        measured("token scan (refresh)", lambda: tab.rescan(refresh=True),
+                 lambda: tab.scans > before)
+        login.close()
+
+        ctx.signin.password_login(username, PASSWORD)
+        account = client.me()
+        main = MainWindow(ctx, account)
+        main.show()
+        editor = main.open_page("profile").editor  # type: ignore[attr-defined]
+        wait(lambda: editor.submit_button.isEnabled())
+        pdf = tmp / "扫描件.pdf"
+        with pdf.open("wb") as fh:
+            fh.write(b"%PDF-1.4\n")
+            fh.write(os.urandom(20 * 1024 * 1024 - 4096))
+        measured("20 MB upload", lambda: editor.attach(str(pdf)),
+                 lambda: editor.attachments.count() == 1)
+        main.close()
+        ctx.close()
+        shutdown_pool()
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rounds", type=int, default=5)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        cold_start(args.rounds, Path(tmp))
+        stalls(Path(tmp))
+    # Skip interpreter teardown: PySide6 objects freed in arbitrary order by the final garbage
+    # collection can abort the process after all figures are printed.
+    sys.stdout.flush()
+    os._exit(0)
+
+
+if __name__ == "__main__":
+    main()
