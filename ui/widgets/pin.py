@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -19,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from hy_client.errors import PIN_LOCKED, SUPPORT_PHONE
+from hy_client.errors import PIN_LOCKED
 from hy_client.token.models import TokenFlags
 
 COUNT_LOW = "PIN码已至少输错一次，请仔细核对后再输入。"
@@ -66,6 +67,7 @@ class PinDialog(QDialog):
         self.buttons.accepted.connect(self._on_ok)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
+        self.setMinimumWidth(420)
         self._apply_flags()
 
     @property
@@ -75,13 +77,24 @@ class PinDialog(QDialog):
     def _warn(self, text: str, role: str) -> None:
         self.warning.setText(text)
         self.warning.setProperty("role", role)
+        self.warning.style().unpolish(self.warning)
+        self.warning.style().polish(self.warning)  # the role's (bold) font counts for the size
         self.warning.show()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        self.ensurePolished()
+        self.adjustSize()
+        layout = self.layout()
+        if layout is not None and layout.hasHeightForWidth():  # wrapped warnings: full height
+            self.resize(self.width(), max(self.height(),
+                                          layout.totalHeightForWidth(self.width())))
+        super().showEvent(event)
 
     def _apply_flags(self) -> None:
         f = self.flags
         ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         if f.user_pin_locked:
-            self._warn(LOCKED + f"\n技术支持电话：{SUPPORT_PHONE}", "critical")
+            self._warn(LOCKED, "critical")
             self.field.hide()
             ok.hide()
             self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("关闭")
