@@ -1,55 +1,117 @@
-"""`python -m hy_client.demo` (what `make demo` runs): a demo key, then the key listing.
+"""`python -m hy_client.demo` (what `make demo` runs): the sandbox platform, a demo key, the app.
 
-Creates, once, a SoftHSM2 token under the user data dir holding an RSA-2048 key and a
-certificate from the local test CA for 衡阳市某某建设工程有限公司 (with a valid 统一社会信用代码),
-expiring in under 30 days so the renewal advice shows; then prints ``hy-client token list``.
+Everything lives under the user data dir (``sandbox/``), so a second run reuses the same accounts,
+CA and key. The sandbox is started as a child process unless one already answers on its port, and
+is stopped again when the app closes. Without a display the demo prints the key listing and the
+commands to try instead of opening a window.
 """
 
 from __future__ import annotations
 
+import os
+import subprocess
 import sys
-from datetime import UTC, datetime, timedelta
+import time
+from pathlib import Path
+
+import requests
 
 from . import config
-from .forms.validators import uscc_check_char
-from .sandbox.ca import TestCA
-from .token import softhsm
+from .sandbox import provision
 
-DEMO_LABEL = "衡阳演示CA锁"
-DEMO_PIN = "314159"
-DEMO_SO_PIN = "27182818"
-DEMO_ORG = "衡阳市某某建设工程有限公司"
-DEMO_USCC = "91430400MA4L8XXX0" + uscc_check_char("91430400MA4L8XXX0")
+DEMO_LABEL = "HY-DEMO"
+DEMO_PIN = "123456"  # the sandbox's documented demo PIN; the app suggests changing it
+SANDBOX_URL = f"http://127.0.0.1:{config.SANDBOX_PORT}"
 
 
-def provision_demo_token() -> tuple[softhsm.SoftHSMEnv, str]:
-    """The demo token's environment (activated) and module; provisions it when missing."""
-    module = softhsm.softhsm_module()
-    if module is None:
-        raise SystemExit("未安装 SoftHSM2：请先运行 make demo（会安装 softhsm2）。")
-    base = config.data_dir() / "demo"
-    env = softhsm.SoftHSMEnv.create(base / "softhsm")
-    env.activate()
+def sandbox_data() -> Path:
+    return config.data_dir() / "sandbox"
+
+
+def _healthy(url: str) -> bool:
+    try:
+        return requests.get(f"{url}/api/v1/health", timeout=1).status_code == 200
+    except requests.RequestException:
+        return False
+
+
+def start_sandbox(data: Path, timeout: float = 60.0) -> subprocess.Popen[bytes] | None:
+    """A running sandbox on the default port: ours (returned, to stop later) or one already up."""
+    if _healthy(SANDBOX_URL):
+        return None
+    data.mkdir(parents=True, exist_ok=True)
+    log = (data / "serve.log").open("ab")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "hy_client.cli", "sandbox", "serve", "--data", str(data)],
+        stdout=log, stderr=subprocess.STDOUT)
+    log.close()
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit(f"测试平台启动失败，请查看 {data / 'serve.log'}")
+        if _healthy(SANDBOX_URL):
+            return proc
+        time.sleep(0.2)
+    proc.terminate()
+    raise SystemExit("测试平台启动超时")
+
+
+def ensure_demo_token(data: Path) -> str:
+    """Provision the bound demo key once; returns the PKCS#11 module path."""
+    env = provision.softhsm_env(data)
+    env.activate()  # SOFTHSM2_CONF for this process and the app
     try:
         env.serial_of(DEMO_LABEL)
-        return env, module
     except LookupError:
-        pass
-    env.init_token(DEMO_LABEL, DEMO_SO_PIN, DEMO_PIN)
-    ca = TestCA.create(base / "ca")
-    public = softhsm.generate_key(module, DEMO_LABEL, DEMO_PIN, "rsa2048", b"\x01", "签名密钥")
-    now = datetime.now(UTC)
-    cert = ca.issue(public, cn="张三", organization=DEMO_ORG, uscc=DEMO_USCC,
-                    not_before=now - timedelta(days=340), not_after=now + timedelta(days=25))
-    softhsm.write_certificate(module, DEMO_LABEL, DEMO_PIN, cert, b"\x01", "张三 签名证书")
-    return env, module
+        result = provision.provision_token(data, label=DEMO_LABEL, pin=DEMO_PIN, key_type="rsa")
+        print(f"已创建演示CA锁「{result.label}」：{result.subject_cn}，证书有效期至 "
+              f"{result.not_after:%Y-%m-%d}")
+    from .token import softhsm
+
+    module = softhsm.softhsm_module()
+    if module is None:
+        raise SystemExit("未安装 SoftHSM2：请运行 make demo（会自动安装）。")
+    return module
+
+
+def configure(data: Path, module: str) -> None:
+    """Point the app at the sandbox, the demo key's module and the sandbox's driver catalogue."""
+    settings = config.load()
+    keys = list(settings.catalogue_keys)
+    pub = data / "driver-repo" / "catalogue.pub"
+    if pub.exists() and (key := pub.read_text("utf-8").strip()) not in keys:
+        keys.append(key)
+    modules = list(settings.pkcs11_modules)
+    if module not in modules:
+        modules.append(module)
+    config.update(platform="sandbox", pkcs11_modules=tuple(modules), catalogue_keys=tuple(keys))
+
+
+def has_display() -> bool:
+    return sys.platform == "win32" or bool(
+        os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
 def main() -> int:
-    _, module = provision_demo_token()
-    print(f"演示CA锁「{DEMO_LABEL}」，演示PIN码 {DEMO_PIN}（仅用于本机演示）\n")
-    from .cli import main as cli_main
-    return cli_main(["token", "list", "--module", module])
+    data = sandbox_data()
+    server = start_sandbox(data)
+    try:
+        module = ensure_demo_token(data)
+        configure(data, module)
+        print(f"测试平台：{SANDBOX_URL}　演示账号 demo_bidder / Bidder2024　"
+              f"演示CA锁 {DEMO_LABEL}，PIN码 {DEMO_PIN}（仅用于本机演示）")
+        if has_display():
+            from ui.app import main as app_main
+
+            return app_main(["--platform", "sandbox"])
+        from .cli import main as cli_main
+
+        print("\n没有图形显示环境，以下为CA锁信息；可尝试：.venv/bin/hy-client login --ca\n")
+        return cli_main(["token", "list"])
+    finally:
+        if server is not None:
+            server.terminate()
+            server.wait(10)
 
 
 if __name__ == "__main__":

@@ -178,11 +178,8 @@ class _Op(Generic[T]):
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
         dialog.setAutoReset(False)
         dialog.setAutoClose(False)
-        if self._cancel is None:
-            dialog.setCancelButton(None)
-        else:
-            cancel = self._cancel
-            dialog.canceled.connect(cancel.cancel)
+        if self._cancel is not None:  # an empty button text above means no button at all
+            dialog.canceled.connect(self._cancel.cancel)
         self._dialog = dialog
 
     def _show_progress(self, done: int, total: int) -> None:
