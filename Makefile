@@ -46,3 +46,8 @@ bench: setup
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info test-artifacts
+
+# Build the one-folder bundle (build.spec), smoke-test it, fail past 200 MB (docs/windows.md).
+.PHONY: release-check
+release-check: setup
+	QT_QPA_PLATFORM=offscreen $(BIN)/python scripts/release_check.py

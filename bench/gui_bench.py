@@ -89,7 +89,7 @@ def cold_start(rounds: int, tmp: Path) -> None:
 
 def stalls(tmp: Path) -> None:
     import keyring
-    from PySide6.QtCore import QEventLoop
+    from PySide6.QtCore import QEventLoop, QTimer
     from PySide6.QtWidgets import QApplication
 
     from hy_client.api.client import PlatformClient
@@ -118,12 +118,17 @@ def stalls(tmp: Path) -> None:
         ctx = AppContext(Settings(), client, SignIn(client), tokens, DraftStore())
         probe = LatencyProbe(5)
 
+        loop = QEventLoop()
+
         def wait(cond: Callable[[], bool], timeout: float = 60.0) -> None:
+            # A nested event loop, not processEvents(): PySide6 6.12's processEvents binding
+            # drops a reference to None on every call and aborts the interpreter in a loop.
             deadline = time.monotonic() + timeout
             while not cond():
                 if time.monotonic() > deadline:
                     raise SystemExit("timed out")
-                app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
+                QTimer.singleShot(10, loop.quit)
+                loop.exec()
 
         def measured(name: str, start: Callable[[], None], done: Callable[[], bool]) -> None:
             wait(lambda: running_count() == 0)

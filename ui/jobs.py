@@ -110,22 +110,16 @@ class _Bridge(QObject):
     """Lives on the GUI thread; a worker emits, the slot runs on the GUI thread (queued)."""
 
     finished = Signal(object)
-    progressed = Signal(int, int)
 
     def __init__(self, op: _Op[Any]) -> None:
         # Owned by the application (C++), so deleteLater is the only way it goes.
         super().__init__(QCoreApplication.instance())
         self._op = op
         self.finished.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
-        self.progressed.connect(self._progress, Qt.ConnectionType.QueuedConnection)
 
     @Slot(object)
     def _deliver(self, future: Future[Any]) -> None:
         self._op._deliver(future)
-
-    @Slot(int, int)
-    def _progress(self, done: int, total: int) -> None:
-        self._op._show_progress(done, total)
 
 
 class _Op(Generic[T]):
@@ -137,6 +131,7 @@ class _Op(Generic[T]):
         self._cancel: CancelToken | None = None
         self._dialog: QProgressDialog | None = None
         self._bridge: _Bridge | None = None
+        self._progress: tuple[int, int] = (0, 0)  # written by the worker, read by a GUI timer
         self.future: Future[T] | None = None
 
     def failure(self, fn: Callable[[HyError], None]) -> _Op[T]:
@@ -151,9 +146,12 @@ class _Op(Generic[T]):
         return self
 
     def report(self, done: int, total: int) -> None:
-        """Thread-safe progress report, e.g. an upload's ``progress`` callback."""
-        if self._bridge is not None:
-            self._bridge.progressed.emit(min(done, 2**31 - 1), min(total, 2**31 - 1))
+        """Thread-safe progress report, e.g. an upload's ``progress`` callback.
+
+        Only the latest figures are kept (one tuple assignment); the dialog reads them ten
+        times a second, so a fast upload never floods the GUI thread with events.
+        """
+        self._progress = (done, total)
 
     def _start(self) -> Future[T]:
         raise NotImplementedError
@@ -180,12 +178,18 @@ class _Op(Generic[T]):
         dialog.setAutoClose(False)
         if self._cancel is not None:  # an empty button text above means no button at all
             dialog.canceled.connect(self._cancel.cancel)
+        timer = QTimer(dialog)
+        timer.setInterval(100)
+        timer.timeout.connect(self._show_progress)
+        timer.start()
         self._dialog = dialog
 
-    def _show_progress(self, done: int, total: int) -> None:
+    def _show_progress(self) -> None:
+        done, total = self._progress
         if self._dialog is not None and shiboken6.isValid(self._dialog) and total > 0:
-            self._dialog.setMaximum(total)
-            self._dialog.setValue(done)
+            scale = max(1, total // 1000)  # permille: fits a C int whatever the size
+            self._dialog.setMaximum(total // scale)
+            self._dialog.setValue(min(done, total) // scale)
 
     def _deliver(self, future: Future[T]) -> None:
         _running.discard(self)

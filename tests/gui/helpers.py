@@ -6,6 +6,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontMetrics, QRawFont
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
     QAbstractButton,
     QApplication,
@@ -60,7 +61,7 @@ def cut_off(root: QWidget) -> list[str]:
 
 def check_screen(root: QWidget, name: str) -> Path:
     """Save a screenshot and fail on missing glyphs or a cut-off widget."""
-    QApplication.processEvents()
+    QTest.qWait(0)  # pending layout requests (PySide6 6.12's processEvents leaks a None ref)
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
     assert root.grab().save(str(path))
