@@ -149,7 +149,8 @@ def plan_repairs(report: Report) -> list[Repair]:
                 continue
             repair = Repair(f.id, "advice", f.title_zh, _with_phone(f.advice_zh), f.severity,
                             f.code, {})
-            key = ("advice:" + f.id, ())
+            # the same problem seen at two layers (TCP and health) is said once
+            key = ("advice:" + (f.code or f.id), (("what", repair.what_zh),))
         else:
             key = (repair.action, tuple(sorted(repair.params.items())))
         planned.setdefault(key, repair)  # one catalogue refresh for two catalogue findings

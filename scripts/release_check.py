@@ -49,9 +49,12 @@ def largest(path: Path, count: int = 8) -> list[tuple[int, str]]:
     return sorted(sizes, reverse=True)[:count]
 
 
-def smoke(bundle: Path) -> int:
-    """The tests in tests/build/ against ``bundle``; returns pytest's exit status."""
+def smoke(bundle: Path, work: Path | None = None) -> int:
+    """The tests in tests/build/ against ``bundle`` (``work``: the build's work dir, for the
+    version-resource check); returns pytest's exit status."""
     env = {**os.environ, "HY_BUNDLE_DIR": str(bundle), "QT_QPA_PLATFORM": "offscreen"}
+    if work is not None:
+        env["HY_BUNDLE_WORK"] = str(work)
     return subprocess.run([sys.executable, "-m", "pytest", "-q", str(ROOT / "tests" / "build")],
                           cwd=ROOT, env=env, check=False, timeout=1800).returncode
 
@@ -79,7 +82,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
 
     print("== smoke test of the bundle", flush=True)
-    status = smoke(bundle)
+    status = smoke(bundle, None if args.skip_build else args.work)
     results.append(("smoke test", status == 0, f"pytest exit {status}"))
 
     size_mb = bundle_size(bundle) / 1e6

@@ -427,6 +427,13 @@ class LoginWindow(QWidget):
         layout.addWidget(header)
         layout.addWidget(sub)
         layout.addWidget(self.tabs, 1)
+        self.diagnostics_button = QPushButton("无法登录？检测环境")
+        self.diagnostics_button.setObjectName("openDiagnostics")
+        self.diagnostics_button.setProperty("flat", True)
+        self.diagnostics_button.setToolTip("诊断：检查驱动、CA锁、证书和网络，并生成报告")
+        self.diagnostics_button.clicked.connect(self.open_diagnostics)
+        layout.addWidget(self.diagnostics_button, 0, Qt.AlignmentFlag.AlignRight)
+        self.diagnostics: QWidget | None = None
         for tab in (self.password_tab, self.ca_tab, self.qr_tab):
             tab.logged_in.connect(self._on_logged_in)
         self._watching = False
@@ -452,6 +459,17 @@ class LoginWindow(QWidget):
         if result.warning is not None:
             show_error(self.window(), result.warning)
         self.logged_in.emit(result)
+
+    @Slot()
+    def open_diagnostics(self) -> QWidget:
+        """The 诊断 page in its own window: it needs no account."""
+        from .pages.diagnostics import DiagnosticsWindow
+
+        if self.diagnostics is None:
+            self.diagnostics = DiagnosticsWindow(self.ctx, self)
+        self.diagnostics.show()
+        self.diagnostics.raise_()
+        return self.diagnostics
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.qr_tab.stop()

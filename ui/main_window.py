@@ -34,6 +34,8 @@ from .help import HelpPage, show_about
 from .jobs import QueryOp
 from .pages.binding import BindingPage
 from .pages.certificates import CertificatesPage
+from .pages.diagnostics import DiagnosticsPage
+from .pages.drivers import DriversPage
 from .pages.records import ProfilePage, RecordsPage
 from .widgets.renewal import RenewalBanner, make_tray, notify_tray
 
@@ -62,6 +64,8 @@ PAGES: tuple[Page, ...] = (
     Page("personnel", "职业人员", lambda e: RecordsPage(e.flows, "personnel", e.account)),
     Page("certificates", "证书", lambda e: CertificatesPage(e.ctx)),
     Page("binding", "标证通绑定", lambda e: BindingPage(e.ctx)),
+    Page("drivers", "驱动", lambda e: DriversPage(e.ctx)),
+    Page("diagnostics", "诊断", lambda e: DiagnosticsPage(e.ctx)),
     Page("help", "帮助", lambda e: HelpPage()),
 )
 

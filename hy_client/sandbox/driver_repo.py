@@ -25,6 +25,7 @@ from ..drivers.system import current_arch
 SOFTHSM_MODULE = Path("/usr/lib/softhsm/libsofthsm2.so")
 TEST_DRIVER_ID = "hy-test-softhsm"
 TEST_DRIVER_VERSION = "2.6.1"
+TEST_USB_ID = "1209:0001"
 PACKAGE_NAME = "hy-test-softhsm-2.6.1-linux-x86_64.tar.gz"
 REPO_DIR = "driver-repo"
 KEY_FILE = "driver-repo-signing.pem"
@@ -67,7 +68,9 @@ def test_driver_entry(base_url: str, package: Path) -> dict[str, object]:
     return {
         "id": TEST_DRIVER_ID,
         "vendor": {"zh": "测试CA锁驱动（SoftHSM2）", "en": "Test key driver (SoftHSM2)"},
-        "token_hints": {"usb": [], "manufacturer": ["SoftHSM project"], "model": ["SoftHSM v2"]},
+        # The USB id is pid.codes' test id: a simulated key "plugged in" before any driver.
+        "token_hints": {"usb": [TEST_USB_ID], "manufacturer": ["SoftHSM project"],
+                        "model": ["SoftHSM v2"]},
         "os": ["linux"], "arch": [current_arch()],
         "modules": {"linux": ["lib/libsofthsm2.so"]},
         "version": TEST_DRIVER_VERSION,

@@ -74,6 +74,21 @@ def _real(path: str) -> str:
     return os.path.normcase(os.path.realpath(path))
 
 
+# The path string each library was first loaded by in this process: loading the same file
+# again under another name (a symlink, p11-kit's path vs the catalogue's) fails to initialise.
+_loaded_as: dict[str, str] = {}
+
+
+def load_name(path: str) -> str:
+    return _loaded_as.setdefault(_real(path), path)
+
+
+def probe_one(path: str) -> ModuleLoad:
+    """Load one module outside the program's TokenService and list its tokens."""
+    name = load_name(path)
+    return token_probe([name])(name)
+
+
 def _settings_now(ctx: AppContext) -> config.Settings:
     """The config file as it is now (an install registers modules there), else the start's."""
     try:
@@ -100,7 +115,7 @@ def load_probe(tokens: TokenService, paths: Sequence[str]) -> LoadProbe:
     the rest (loading a library the service holds a second time could finalise it)."""
     owned = {_real(p) for p in tokens.module_paths}
     scanned = {_real(m.path): m for m in tokens.scan().result(SCAN_TIMEOUT)} if owned else {}
-    others = [p for p in paths if _real(p) not in owned]
+    others = list(dict.fromkeys(load_name(p) for p in paths if _real(p) not in owned))
     other = token_probe(others) if others else None
 
     def probe(path: str) -> ModuleLoad:
@@ -108,7 +123,7 @@ def load_probe(tokens: TokenService, paths: Sequence[str]) -> LoadProbe:
         if info is None:
             if other is None:
                 raise HyError(errors.MODULE_LOAD_FAILED, "not scanned")
-            return other(path)
+            return other(load_name(path))
         if info.error is not None:
             raise HyError(info.error, info.error_detail)
         return ModuleLoad(info.library_version, info.manufacturer, tokens_from(info.tokens))
@@ -193,7 +208,7 @@ class DriversPage(QWidget):
         self.entry_note.hide()
         actions = QHBoxLayout()
         actions.addWidget(self.install_button)
-        actions.addWidget(self.entry_note, 1)
+        actions.addStretch(1)
 
         self.progress = QProgressBar()
         self.progress.setObjectName("installProgress")
@@ -231,6 +246,7 @@ class DriversPage(QWidget):
         layout.addWidget(QLabel("驱动目录"))
         layout.addWidget(self.catalogue_table, 1)
         layout.addLayout(actions)
+        layout.addWidget(self.entry_note)
         layout.addWidget(self.progress_row)
         layout.addWidget(self.result)
         layout.addWidget(QLabel("本机的驱动模块"))
@@ -246,9 +262,10 @@ class DriversPage(QWidget):
         table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         table.verticalHeader().hide()
+        table.setTextElideMode(Qt.TextElideMode.ElideMiddle)  # long paths keep both ends
         header = table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
 
     @staticmethod
     def _set_role(label: QLabel, role: str) -> None:
@@ -288,8 +305,8 @@ class DriversPage(QWidget):
         if report.conflicts:
             lines = []
             for c in report.conflicts:
-                what = ("多个驱动同时识别同一把CA锁，请卸载不再使用的驱动" if c.kind == "claimed-twice"
-                        else "驱动版本较旧，请更新")
+                what = ("多个驱动同时识别同一把CA锁，请卸载不再使用的驱动"
+                        if c.kind == "claimed-twice" else "驱动版本较旧，请更新")
                 lines.append(f"{what}：{'、'.join(c.driver_ids)}（{c.detail}）")
             self.conflicts.setText("\n".join(lines))
             self.conflicts.show()
@@ -354,12 +371,13 @@ class DriversPage(QWidget):
         if self.view is None or not rows:
             return None
         item = self.catalogue_table.item(rows[0].row(), 0)
-        return self.view.catalogue.get(item.data(Qt.ItemDataRole.UserRole))
+        return None if item is None else self.view.catalogue.get(
+            item.data(Qt.ItemDataRole.UserRole))
 
     def select_driver(self, driver_id: str) -> None:
         for row in range(self.catalogue_table.rowCount()):
             item = self.catalogue_table.item(row, 0)
-            if item.data(Qt.ItemDataRole.UserRole) == driver_id:
+            if item is not None and item.data(Qt.ItemDataRole.UserRole) == driver_id:
                 self.catalogue_table.selectRow(row)
                 return
 
@@ -398,7 +416,7 @@ class DriversPage(QWidget):
                 # The module must load and list its tokens before it is registered.
                 return inst.install(entry, session, progress=relay.progress.emit, cancel=cancel,
                                     static_check=diagnose_module_file,
-                                    load_probe=lambda path: token_probe([path])(path))
+                                    load_probe=probe_one)
 
         self.progress.setRange(0, max(entry.size, 1))
         self.progress.setValue(0)
