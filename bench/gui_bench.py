@@ -7,7 +7,7 @@
    against the sandbox process (PIN dialog included), a 20 MB attachment upload, and a token
    scan with re-initialisation. Target: ≤ 33 ms (two frames at 60 Hz).
 
-Run: QT_QPA_PLATFORM=offscreen python bench/gui_bench.py [--rounds N]
+Run: QT_QPA_PLATFORM=offscreen python bench/gui_bench.py [--rounds N] [--only cold|stalls]
 """
 
 from __future__ import annotations
@@ -187,10 +187,13 @@ def stalls(tmp: Path) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--only", choices=("cold", "stalls"), help="run one part")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        cold_start(args.rounds, Path(tmp))
-        stalls(Path(tmp))
+        if args.only != "stalls":
+            cold_start(args.rounds, Path(tmp))
+        if args.only != "cold":
+            stalls(Path(tmp))
     # Skip interpreter teardown: PySide6 objects freed in arbitrary order by the final garbage
     # collection can abort the process after all figures are printed.
     sys.stdout.flush()

@@ -2,9 +2,15 @@
 
 Every flow is the core's (``hy_client.signin``); this window collects input, shows progress and
 runs each job off the GUI thread.
+
+The window is shown before the core is imported (that import is most of a cold start): it is
+built without an ``AppContext``, its buttons that need one are disabled and a subtle "正在准备…"
+shows until ``set_context`` hands it over. So this module imports nothing heavy at the top.
 """
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal, Slot
 from PySide6.QtGui import QCloseEvent, QShowEvent
@@ -24,31 +30,34 @@ from PySide6.QtWidgets import (
 )
 
 from hy_client import errors
-from hy_client.api.models import QrCode, QrStatus
 from hy_client.api.upload import CancelToken
 from hy_client.errors import HyError
-from hy_client.signin import KeyChoice, LoginResult, login_candidates
 from hy_client.token.models import ModuleInfo, TokenEvent, TokenFlags
 
 from . import state
-from .context import AppContext
 from .help import FORGOT_PASSWORD_HTML
 from .jobs import QueryOp, TokenOp, show_error
-from .register import RegistrationDialog
 from .widgets.cert import CertificatePanel
 from .widgets.pin import PinDialog
 from .widgets.qr import QrPanel
 
+if TYPE_CHECKING:  # the core: imported on a worker while the window is already shown
+    from hy_client.api.models import QrCode, QrStatus
+    from hy_client.signin import KeyChoice, LoginResult
+
+    from .context import AppContext
+
 TITLE = "衡阳市公共资源交易系统 · 投标人客户端"
+PREPARING = "正在准备…"
 _PIN_ERRORS = (errors.PIN_INCORRECT, errors.PIN_FINAL_TRY, errors.PIN_LOCKED, errors.PIN_INVALID)
 
 
 class PasswordTab(QWidget):
     logged_in = Signal(object)  # LoginResult
 
-    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: AppContext | None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.ctx = ctx
+        self.ctx: AppContext | None = None
         form = QFormLayout()
         self.username = QLineEdit()
         self.username.setObjectName("username")
@@ -90,8 +99,16 @@ class PasswordTab(QWidget):
         self.setTabOrder(self.username, self.password)
         self.setTabOrder(self.password, self.remember)
         self.setTabOrder(self.remember, self.login_button)
-        signin = ctx.signin
-        QueryOp(self, signin.remembered_username, self._prefill).failure(
+        self.login_button.setEnabled(False)
+        self.register_button.setEnabled(False)
+        if ctx is not None:
+            self.set_context(ctx)
+
+    def set_context(self, ctx: AppContext) -> None:
+        self.ctx = ctx
+        self.login_button.setEnabled(True)
+        self.register_button.setEnabled(True)
+        QueryOp(self, ctx.signin.remembered_username, self._prefill).failure(
             lambda _e: None).run_in_background()
 
     def _prefill(self, username: str | None) -> None:
@@ -101,6 +118,8 @@ class PasswordTab(QWidget):
 
     @Slot()
     def login(self) -> None:
+        if self.ctx is None:
+            return
         username, password = self.username.text().strip(), self.password.text()
         self.password.clear()  # the password goes to one job and is dropped here
         if not username or not password:
@@ -128,6 +147,10 @@ class PasswordTab(QWidget):
 
     @Slot()
     def open_registration(self) -> None:
+        from .register import RegistrationDialog
+
+        if self.ctx is None:
+            return
         dialog = RegistrationDialog(self.ctx, self)
         dialog.registered.connect(self._registered)
         dialog.open()
@@ -151,7 +174,7 @@ class CaTab(QWidget):
 
     logged_in = Signal(object)
 
-    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: AppContext | None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.choices: list[KeyChoice] = []
@@ -168,7 +191,7 @@ class CaTab(QWidget):
         row = QHBoxLayout()
         row.addWidget(self.picker, 1)
         row.addWidget(self.refresh_button)
-        self.status = QLabel("正在查找CA锁…")
+        self.status = QLabel("正在查找CA锁…" if ctx is not None else PREPARING)
         self.status.setObjectName("caStatus")
         self.status.setWordWrap(True)
         self.details = CertificatePanel()
@@ -185,7 +208,13 @@ class CaTab(QWidget):
         self.scans = 0  # finished scans (tests wait on it)
         self._update_enabled()
 
+    def set_context(self, ctx: AppContext) -> None:
+        self.ctx = ctx
+        self.status.setText("正在查找CA锁…")
+        self._update_enabled()
+
     def watch(self) -> None:
+        assert self.ctx is not None
         self.ctx.start_watching().token_event.connect(self._on_token_event)
         self.rescan()
 
@@ -198,11 +227,15 @@ class CaTab(QWidget):
         self.rescan()
 
     def rescan(self, refresh: bool = False) -> None:
+        if self.ctx is None:
+            return
         tokens = self.ctx.tokens
         TokenOp(self, lambda: tokens.scan(refresh=refresh), self._scanned).failure(
             self._scan_failed).run_in_background()
 
     def _scanned(self, modules: list[ModuleInfo]) -> None:
+        from hy_client.signin import login_candidates
+
         self.scans += 1
         current = self.current()
         self.choices = login_candidates(modules)
@@ -247,12 +280,13 @@ class CaTab(QWidget):
         self._update_enabled()
 
     def _update_enabled(self) -> None:
-        self.login_button.setEnabled(self.current() is not None)
+        self.refresh_button.setEnabled(self.ctx is not None)
+        self.login_button.setEnabled(self.ctx is not None and self.current() is not None)
 
     @Slot()
     def login(self) -> None:
         key = self.current()
-        if key is None:
+        if key is None or self.ctx is None:
             return
         tokens = self.ctx.tokens
         self.login_button.setEnabled(False)
@@ -280,6 +314,7 @@ class CaTab(QWidget):
 
     def _sign_in(self, key: KeyChoice, pin: str | None, *, unlock: bool = True) -> None:
         """``pin`` None with ``unlock``: the PIN pad; without ``unlock``: no login needed."""
+        assert self.ctx is not None
         signin, tokens = self.ctx.signin, self.ctx.tokens
         label = "请在密码键盘上输入PIN码…" if pin is None and unlock else "正在用CA锁登录…"
 
@@ -325,7 +360,7 @@ STATE_TEXT = {
 class QrTab(QWidget):
     logged_in = Signal(object)
 
-    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: AppContext | None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.panel = QrPanel()
@@ -344,7 +379,13 @@ class QrTab(QWidget):
         self._relay.code.connect(self._show_code, Qt.ConnectionType.QueuedConnection)
         self._relay.state.connect(self._show_state, Qt.ConnectionType.QueuedConnection)
         self._cancel: CancelToken | None = None
+        self._wanted = False  # opened before the core was ready: start once it is
         self.current: QrCode | None = None
+
+    def set_context(self, ctx: AppContext) -> None:
+        self.ctx = ctx
+        if self._wanted:
+            self.start()
 
     @property
     def running(self) -> bool:
@@ -354,6 +395,11 @@ class QrTab(QWidget):
     def start(self) -> None:
         if self._cancel is not None:
             return
+        if self.ctx is None:
+            self._wanted = True
+            self.panel.set_status(PREPARING)
+            return
+        self._wanted = False
         self.refresh_button.hide()
         self.panel.set_status("正在获取二维码…")
         cancel = self._cancel = CancelToken()
@@ -363,6 +409,7 @@ class QrTab(QWidget):
                 self._done).failure(self._failed).run_in_background()
 
     def stop(self) -> None:
+        self._wanted = False
         if self._cancel is not None:
             self._cancel.cancel()
             self._cancel = None
@@ -401,9 +448,11 @@ class QrTab(QWidget):
 
 
 class LoginWindow(QWidget):
+    """Built with or without the ``AppContext``; without, ``set_context`` completes it."""
+
     logged_in = Signal(object)  # LoginResult
 
-    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: AppContext | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.setObjectName("loginWindow")
@@ -411,9 +460,14 @@ class LoginWindow(QWidget):
         header = QLabel(QCoreApplication.translate("LoginWindow", "衡阳市公共资源交易系统"))
         header.setObjectName("loginHeader")
         header.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        sub = QLabel(f"投标人客户端 · {ctx.client.platform.title or ctx.client.origin}")
+        self.subtitle = sub = QLabel("投标人客户端")
+        sub.setObjectName("loginSubtitle")
         sub.setProperty("role", "hint")
         sub.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.preparing = QLabel(PREPARING)
+        self.preparing.setObjectName("preparing")
+        self.preparing.setProperty("role", "hint")
+        self.preparing.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.tabs = QTabWidget()
         self.tabs.setObjectName("loginTabs")
         self.password_tab = PasswordTab(ctx)
@@ -426,6 +480,7 @@ class LoginWindow(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(header)
         layout.addWidget(sub)
+        layout.addWidget(self.preparing)
         layout.addWidget(self.tabs, 1)
         self.diagnostics_button = QPushButton("无法登录？检测环境")
         self.diagnostics_button.setObjectName("openDiagnostics")
@@ -437,11 +492,33 @@ class LoginWindow(QWidget):
         for tab in (self.password_tab, self.ca_tab, self.qr_tab):
             tab.logged_in.connect(self._on_logged_in)
         self._watching = False
+        self.diagnostics_button.setEnabled(False)
         if not state.restore_geometry(self, "login"):
             self.resize(480, 560)
+        if ctx is not None:
+            self.set_context(ctx)
+
+    @property
+    def ready(self) -> bool:
+        return self.ctx is not None
+
+    def set_context(self, ctx: AppContext) -> None:
+        """The core is ready: enable what needs it and start following the keys."""
+        self.ctx = ctx
+        self.subtitle.setText(f"投标人客户端 · {ctx.client.platform.title or ctx.client.origin}")
+        self.preparing.hide()
+        self.diagnostics_button.setEnabled(True)
+        for tab in (self.password_tab, self.ca_tab, self.qr_tab):
+            tab.set_context(ctx)
+        if self.isVisible():
+            self._watch()
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
+        if self.ctx is not None:
+            self._watch()
+
+    def _watch(self) -> None:
         if not self._watching:
             self._watching = True
             self.ca_tab.watch()
@@ -455,6 +532,7 @@ class LoginWindow(QWidget):
 
     def _on_logged_in(self, result: LoginResult) -> None:
         self.qr_tab.stop()
+        assert self.ctx is not None  # a login needs the core
         self.ctx.account = result.account
         if result.warning is not None:
             show_error(self.window(), result.warning)
@@ -465,6 +543,7 @@ class LoginWindow(QWidget):
         """The 诊断 page in its own window: it needs no account."""
         from .pages.diagnostics import DiagnosticsWindow
 
+        assert self.ctx is not None  # the button is enabled once the core is ready
         if self.diagnostics is None:
             self.diagnostics = DiagnosticsWindow(self.ctx, self)
         self.diagnostics.show()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import importlib.util
 import logging
 import sys
 from collections.abc import Callable, Sequence
@@ -49,6 +50,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     # Only import the group that is asked for (start-up time), all of them for --help.
     wanted = next((a for a in argv if not a.startswith("-")), None)
+    if wanted == "sandbox" and importlib.util.find_spec("hy_client.sandbox") is None:
+        print_error(errors.HyError(errors.SANDBOX_NOT_INCLUDED))  # a bidder's bundle has none
+        return EXIT_FINDING
     parser = build_parser([wanted] if wanted in GROUPS else None)
     args = parser.parse_args(argv)
     setup_logging(verbose=args.verbose)

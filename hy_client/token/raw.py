@@ -14,6 +14,8 @@ from __future__ import annotations
 import ctypes
 import sys
 
+from ..winsupport import load_library_safely
+
 CKR_OK = 0
 CKR_BUFFER_TOO_SMALL = 0x150
 _CK_ULONG = ctypes.c_ulong  # unsigned long: 32-bit on Windows, 64-bit on Linux — as in pkcs11.h
@@ -37,7 +39,7 @@ class RawModule:
     """Direct entry points into an already loaded PKCS#11 module."""
 
     def __init__(self, path: str) -> None:
-        self._dll = ctypes.CDLL(path)
+        self._dll = load_library_safely(path, ctypes.CDLL)
         fl = ctypes.POINTER(_FunctionList)()
         rv = self._dll.C_GetFunctionList(ctypes.byref(fl))
         if rv != CKR_OK or not fl:

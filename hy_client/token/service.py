@@ -35,6 +35,7 @@ from pkcs11 import MGF, Attribute, KeyType, Mechanism, ObjectClass, SlotFlag, To
 
 from .. import errors
 from ..errors import ErrorInfo, HyError
+from ..winsupport import load_library_safely
 from .certificate import EXPIRING_DAYS, parse_certificate
 from .models import (
     Algorithm,
@@ -290,7 +291,11 @@ class TokenService:
             m.error, m.detail = errors.MODULE_PATH_NOT_ABSOLUTE, path
             return m
         try:
-            m.lib = self._loader(path)
+            m.lib = load_library_safely(path, self._loader)  # safe DLL search order on Windows
+        except errors.HyError as exc:
+            m.error, m.detail = exc.info, exc.detail
+            log.warning("module %s not loaded: %s %s", path, m.error.code, m.detail)
+            return m
         except Exception as exc:
             info, detail = diagnose_module_file_detail(path)
             m.error, m.detail = info or errors.MODULE_LOAD_FAILED, detail or type(exc).__name__

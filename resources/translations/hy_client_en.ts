@@ -24,6 +24,14 @@
         <translation>Biaozhengtong app</translation>
     </message>
     <message>
+        <source>驱动</source>
+        <translation>Drivers</translation>
+    </message>
+    <message>
+        <source>诊断</source>
+        <translation>Diagnostics</translation>
+    </message>
+    <message>
         <source>帮助</source>
         <translation>Help</translation>
     </message>

@@ -5,18 +5,22 @@ from __future__ import annotations
 
 import itertools
 import os
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from hy_client import config, errors
 from hy_client.config import Settings
 from hy_client.drafts import DraftStore
+from hy_client.drivers.catalogue import FORMAT, public_key_hex, sign_catalogue
 from hy_client.drivers.install import driver_root
 from hy_client.errors import HyError
 from hy_client.sandbox.driver_repo import TEST_DRIVER_ID
 from hy_client.signin import SignIn
 from ui.context import AppContext
-from ui.pages.drivers import ADMIN_ADVICE, DriversPage
+from ui.pages.drivers import ADMIN_ADVICE, ADMIN_HOW, DriversPage, catalogue_store
 
 from .conftest import make_client
 from .helpers import check_screen, close_boxes, open_boxes
@@ -64,7 +68,7 @@ def test_lists_the_softhsm_module_and_recommends_its_driver(qtbot, page, provisi
 
 
 def test_update_catalogue_then_install_the_sandbox_driver_with_progress(qtbot, page, provisioned):
-    with qtbot.waitSignal(page.refreshed, timeout=60000):
+    with qtbot.waitSignal(page.detected, timeout=60000):
         page.update_button.click()
     assert TEST_DRIVER_ID in [d.id for d in page.view.catalogue.drivers]
     assert "已更新" in page.result.text()
@@ -98,7 +102,7 @@ def test_update_catalogue_then_install_the_sandbox_driver_with_progress(qtbot, p
 
 
 def test_cancel_keeps_nothing_installed(qtbot, page):
-    with qtbot.waitSignal(page.refreshed, timeout=60000):
+    with qtbot.waitSignal(page.detected, timeout=60000):
         page.update_button.click()
     page.select_driver(TEST_DRIVER_ID)
     page.install_button.click()
@@ -113,7 +117,37 @@ def test_cancel_keeps_nothing_installed(qtbot, page):
 def test_administrator_advice(qtbot, page):
     # UAC refusal cannot happen on this system: deliver the core's error as the job would.
     page._install_failed(HyError(errors.INSTALL_NEEDS_ADMIN, "ShellExecuteEx 1223"))
-    assert "管理员" in page.result.text() and ADMIN_ADVICE in page.result.text()
+    assert "管理员" in page.result.text() and ADMIN_HOW in page.result.text()
     assert [b.property("errorCode") for b in open_boxes()] == ["D109"]
     close_boxes()
     check_screen(page, "drivers-needs-admin")
+
+
+def test_out_of_date_catalogue_and_a_windows_installer_entry(qtbot, drivers_ctx):
+    """A signed catalogue past its expiry, listing a vendor installer (needs an administrator)."""
+    key = Ed25519PrivateKey.generate()
+    past = datetime.now(UTC) - timedelta(days=3)
+    driver = {"id": "acme-win", "vendor": {"zh": "某CA厂商", "en": "Acme CA"},
+              "token_hints": {"usb": ["096e:0001"], "manufacturer": ["Acme"], "model": []},
+              "os": ["windows"], "arch": ["x86_64"], "modules": {"windows": ["acmep11.dll"]},
+              "version": "3.1", "url": "https://drivers.example.org/acme-setup.msi",
+              "size": 1000, "sha256": "ab" * 32, "install": "windows-installer"}
+    body, signature = sign_catalogue(
+        {"format": FORMAT, "version": 50, "expires": past.strftime("%Y-%m-%dT%H:%M:%SZ"),
+         "drivers": [driver]}, key)
+    ctx = replace(drivers_ctx, settings=replace(drivers_ctx.settings,
+                                                catalogue_keys=(public_key_hex(key),)))
+    catalogue_store(ctx).accept(body, signature)
+    page = DriversPage(ctx)
+    qtbot.addWidget(page)
+    page.resize(960, 760)
+    page.show()
+    qtbot.waitUntil(lambda: page.refreshes >= 1, timeout=60000)
+    assert page.view is not None and page.view.report.out_of_date
+    assert errors.CATALOGUE_EXPIRED.code in page.catalogue_label.text()
+    assert page.catalogue_label.property("role") == "warning"
+    page.select_driver("acme-win")
+    assert page.entry_note.isVisible() and page.entry_note.text() == ADMIN_ADVICE
+    assert not page.install_button.isEnabled()  # a Windows installer on this Linux machine
+    assert column(page.catalogue_table, 3) == ["不适用于本机"]
+    check_screen(page, "drivers-out-of-date")

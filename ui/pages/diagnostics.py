@@ -82,6 +82,7 @@ class DiagnosticsPage(QWidget):
         self.setObjectName("diagnosticsPage")
         self.report: Report | None = None
         self.tokens: list[TokenInfo] = []
+        self.pin_dialog: PinDialog | None = None
         self._cancel: threading.Event | None = None
         self._sections: dict[str, QTreeWidgetItem] = {}
         self._relay = _Relay(self)
@@ -241,7 +242,8 @@ class DiagnosticsPage(QWidget):
 
     def _add(self, parent: QTreeWidgetItem, finding: Finding) -> None:
         self.findings.append(finding)
-        self._items.append((item := QTreeWidgetItem()))
+        item = QTreeWidgetItem()
+        self._items.append(item)
         title = finding.title_zh + (f"（{finding.code}）" if finding.code else "")
         text = finding.detail_zh
         if finding.advice_zh and finding.severity != "ok":
@@ -347,7 +349,7 @@ class DiagnosticsPage(QWidget):
         dialog = PinDialog(token.label, flags, self, "进行CA锁自检")
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.finished.connect(lambda result: self._pin_given(dialog, token, result))
-        self.pin_dialog: PinDialog | None = dialog
+        self.pin_dialog = dialog
         dialog.open()
 
     def _pin_given(self, dialog: PinDialog, token: TokenInfo, result: int) -> None:

@@ -55,9 +55,9 @@ from hy_client.token.service import TokenService
 from ..context import AppContext
 from ..jobs import QueryOp, show_error
 
-ADMIN_ADVICE = ("安装此驱动需要管理员权限：点击“安装”后系统会弹出“是否允许此应用更改设备”的窗口，"
-                "请点“是”。如果您没有管理员账号，请联系单位的电脑管理员安装，"
-                f"或致电技术支持 {SUPPORT_PHONE}。")
+ADMIN_HOW = ("系统弹出“是否允许此应用更改设备”的窗口时，请点“是”；如果您没有管理员账号，"
+             f"请联系单位的电脑管理员安装，或致电技术支持 {SUPPORT_PHONE}。")
+ADMIN_ADVICE = "安装此驱动需要管理员权限。" + ADMIN_HOW
 SOURCE_ZH = {"config": "设置中登记", "catalogue": "驱动目录", "user": "本程序安装",
              "p11-kit": "系统登记", "system32": "系统目录"}
 
@@ -77,6 +77,9 @@ def _real(path: str) -> str:
 # The path string each library was first loaded by in this process: loading the same file
 # again under another name (a symlink, p11-kit's path vs the catalogue's) fails to initialise.
 _loaded_as: dict[str, str] = {}
+# Probes of modules outside the TokenService run one at a time (a detection and an install
+# could otherwise be inside the same vendor library on two threads).
+_probe_lock = threading.Lock()
 
 
 def load_name(path: str) -> str:
@@ -86,7 +89,8 @@ def load_name(path: str) -> str:
 def probe_one(path: str) -> ModuleLoad:
     """Load one module outside the program's TokenService and list its tokens."""
     name = load_name(path)
-    return token_probe([name])(name)
+    with _probe_lock:
+        return token_probe([name])(name)
 
 
 def _settings_now(ctx: AppContext) -> config.Settings:
@@ -116,7 +120,10 @@ def load_probe(tokens: TokenService, paths: Sequence[str]) -> LoadProbe:
     owned = {_real(p) for p in tokens.module_paths}
     scanned = {_real(m.path): m for m in tokens.scan().result(SCAN_TIMEOUT)} if owned else {}
     others = list(dict.fromkeys(load_name(p) for p in paths if _real(p) not in owned))
-    other = token_probe(others) if others else None
+    other = None
+    if others:
+        with _probe_lock:
+            other = token_probe(others)
 
     def probe(path: str) -> ModuleLoad:
         info = scanned.get(_real(path))
@@ -162,7 +169,7 @@ class _Relay(QObject):
 
 
 class DriversPage(QWidget):
-    refreshed = Signal(object)  # DriversView
+    detected = Signal(object)  # DriversView
     installed = Signal(object)  # InstallResult
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
@@ -171,6 +178,8 @@ class DriversPage(QWidget):
         self.setObjectName("driversPage")
         self.view: DriversView | None = None
         self._cancel: threading.Event | None = None
+        self._updating = False
+        self._detecting = self._again = False
         self._relay = _Relay(self)
         self._relay.progress.connect(self._on_progress, Qt.ConnectionType.QueuedConnection)
 
@@ -276,14 +285,25 @@ class DriversPage(QWidget):
     # --- detection --------------------------------------------------------------------------
     @Slot()
     def refresh(self) -> None:
+        """Detect again; a request during a detection runs once that one is shown."""
+        if self._detecting:
+            self._again = True
+            return
         ctx = self.ctx
+        self._detecting, self._again = True, False
         self.refresh_button.setEnabled(False)
         QueryOp(self, lambda: read_drivers(ctx), self._show).failure(
             self._refresh_failed).run_in_background()
 
-    def _refresh_failed(self, error: HyError) -> None:
+    def _detection_over(self) -> None:
+        self._detecting = False
         self.refreshes += 1
         self.refresh_button.setEnabled(True)
+        if self._again:
+            self.refresh()
+
+    def _refresh_failed(self, error: HyError) -> None:
+        self._detection_over()
         self.catalogue_label.setText(f"{error.info.zh}（{error.code}）。{error.info.advice_zh}")
         self._set_role(self.catalogue_label, "critical")
 
@@ -312,10 +332,9 @@ class DriversPage(QWidget):
             self.conflicts.show()
         else:
             self.conflicts.hide()
-        self.refreshes += 1
-        self.refresh_button.setEnabled(True)
         self._on_select()
-        self.refreshed.emit(view)
+        self.detected.emit(view)
+        self._detection_over()
 
     def _fill_keys(self, catalogue: Catalogue, report: DriverReport) -> None:
         labels = {f"token:{t.manufacturer}/{t.model}/{t.serial}": f"CA锁“{t.label}”（{t.model}）"
@@ -391,7 +410,7 @@ class DriversPage(QWidget):
             m.driver_id == entry.id and m.exists for m in self.view.report.modules)
         self.install_button.setText("更新" if installed else "安装")
         self.install_button.setEnabled(ok and not busy)
-        self.update_button.setEnabled(not busy)
+        self.update_button.setEnabled(not busy and not self._updating)
         if entry is not None and entry.install == "windows-installer":
             self.entry_note.setText(ADMIN_ADVICE)
             self.entry_note.show()
@@ -469,7 +488,7 @@ class DriversPage(QWidget):
             self._say("已取消下载。已下载的部分会保留，下次安装时继续。", "info")
             return
         if error.info is errors.INSTALL_NEEDS_ADMIN:
-            self._say(f"{error.info.zh}（{error.code}）。{ADMIN_ADVICE}", "critical")
+            self._say(f"{error.info.zh}（{error.code}）。{ADMIN_HOW}", "critical")
         else:
             self._say(f"{error.info.zh}（{error.code}）。{error.info.advice_zh}", "critical")
         show_error(self, error)
@@ -485,17 +504,20 @@ class DriversPage(QWidget):
             with download_session(ctx.client) as session:
                 return catalogue_store(ctx).refresh(session, url, timeout=timeout)
 
+        self._updating = True
         self.update_button.setEnabled(False)
         QueryOp(self, job, self._catalogue_updated).failure(
             self._update_failed).run_in_background()
 
     def _catalogue_updated(self, catalogue: Catalogue) -> None:
-        self.update_button.setEnabled(True)
+        self._updating = False
+        self._on_select()
         self._say(f"驱动目录已更新：版本 {catalogue.version}，共 {len(catalogue.drivers)} 个驱动。",
                   "ok")
         self.refresh()
 
     def _update_failed(self, error: HyError) -> None:
-        self.update_button.setEnabled(True)
+        self._updating = False
+        self._on_select()
         self._say(f"驱动目录更新失败：{error.info.zh}（{error.code}）。{error.info.advice_zh}",
                   "critical")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QFormLayout, QLabel, QWidget
 
-from hy_client.renewal import CHINA_TZ
 from hy_client.token.models import CertificateInfo
 
 STATUS_ZH = {"valid": "有效", "expiring": "即将到期", "expired": "已过期",
@@ -25,6 +24,8 @@ def rdn_value(name: str, attr: str = "CN") -> str:
 def validity_text(cert: CertificateInfo) -> str:
     if cert.not_before is None or cert.not_after is None:
         return "—"
+    from hy_client.renewal import CHINA_TZ  # with the form specs: not needed at start-up
+
     start = cert.not_before.astimezone(CHINA_TZ).strftime("%Y-%m-%d")
     end = cert.not_after.astimezone(CHINA_TZ).strftime("%Y-%m-%d")
     days = cert.days_left

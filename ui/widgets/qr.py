@@ -8,8 +8,6 @@ from PySide6.QtCore import QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QPainter, QPaintEvent
 from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
-from hy_client.qr import qr_matrix
-
 
 class QrWidget(QWidget):
     """Square, dark modules on white; the quiet zone is part of the matrix."""
@@ -33,6 +31,8 @@ class QrWidget(QWidget):
         return width
 
     def set_payload(self, payload: str) -> None:
+        from hy_client.qr import qr_matrix  # qrcode and the API models: not at start-up
+
         self.payload = payload
         self._matrix = qr_matrix(payload) if payload else []
         self._dimmed = False
