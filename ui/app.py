@@ -3,6 +3,11 @@
 Chinese by default (English selectable), high-DPI, one QSS theme, one running instance (a
 second start raises the first window), the login window first and the main window after.
 ``HY_PKCS11_MODULE`` names a module tried first (``make demo`` sets it to the demo token).
+
+A cold start shows the login window first and only then imports the core (HTTP client, API
+models, python-pkcs11, cryptography: most of the start-up time) and builds the ``AppContext`` on
+a worker; the context reaches the window through the jobs' queued signal. So nothing heavy is
+imported at the top of this module or of ``ui.login``.
 """
 
 from __future__ import annotations
@@ -11,19 +16,24 @@ import argparse
 import logging
 import sys
 from collections.abc import Sequence
+from concurrent.futures import Future
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import QCoreApplication, Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
-from hy_client import errors, logs
+from hy_client import errors
 from hy_client.errors import HyError
-from hy_client.signin import LoginResult
 
 from . import i18n, state, theme
-from .context import AppContext
-from .jobs import error_text, shutdown_pool
+from .jobs import QueryOp, error_text, shutdown_pool
 from .single import SingleInstance
+
+if TYPE_CHECKING:
+    from hy_client.signin import LoginResult
+
+    from .context import AppContext
 
 log = logging.getLogger(__name__)
 APP_NAME = "hy-client"
@@ -52,12 +62,30 @@ def make_application(argv: Sequence[str]) -> QApplication:
     return app
 
 
-class Controller:
-    """Login window first; after a login the main window; after logout the login again."""
+def create_context(platform: str | None, modules: list[str] | None) -> AppContext:
+    """Logging, settings and the core, on a worker: the login window is already shown."""
+    from hy_client import logs
 
-    def __init__(self, ctx: AppContext) -> None:
+    from .context import AppContext
+
+    logs.setup_logging()
+    try:
+        return AppContext.create(platform, modules)
+    except ValueError as exc:
+        raise HyError(errors.CONFIG_INVALID, type(exc).__name__) from None
+
+
+class Controller:
+    """Login window first; after a login the main window; after logout the login again.
+
+    Without a context the login window comes first and ``load`` builds the context off the
+    GUI thread; ``failed`` is called with the error when that fails.
+    """
+
+    def __init__(self, ctx: AppContext | None = None) -> None:
         self.ctx = ctx
         self.window: QWidget | None = None
+        self._loading: Future[AppContext] | None = None
 
     def show_login(self) -> QWidget:
         from .login import LoginWindow
@@ -67,9 +95,37 @@ class Controller:
         self._swap(login)
         return login
 
+    def load(self, platform: str | None, modules: list[str] | None) -> Future[AppContext]:
+        self._loading = QueryOp(None, lambda: create_context(platform, modules),
+                                self._ready).failure(self._failed).run_in_background()
+        return self._loading
+
+    def _ready(self, ctx: AppContext) -> None:
+        self.ctx = ctx
+        set_context = getattr(self.window, "set_context", None)
+        if set_context is not None:
+            set_context(ctx)
+
+    def _failed(self, error: HyError) -> None:
+        box = _fatal_box(error)
+        box.finished.connect(lambda _r: QCoreApplication.exit(1))
+        box.open()
+
+    def close(self, timeout: float = 30.0) -> None:
+        """Close the context, waiting for one still being built (the window closed early)."""
+        ctx = self.ctx
+        if ctx is None and self._loading is not None:
+            try:
+                ctx = self._loading.result(timeout)
+            except Exception:  # already reported, or never finished
+                ctx = None
+        if ctx is not None:
+            ctx.close()
+
     def _logged_in(self, result: LoginResult) -> None:
         from .main_window import MainWindow
 
+        assert self.ctx is not None  # a login needs the core
         main = MainWindow(self.ctx, result.account)
         main.logged_out.connect(self.show_login)
         self._swap(main)
@@ -88,17 +144,17 @@ class Controller:
             self.window.activateWindow()
 
 
-def _fatal(error: HyError) -> int:
+def _fatal_box(error: HyError) -> QMessageBox:
     main, extra = error_text(error)
     box = QMessageBox(QMessageBox.Icon.Critical, "无法启动", main)
+    box.setObjectName("fatalBox")
+    box.setProperty("errorCode", error.code)
     box.setInformativeText(extra)
-    box.exec()
-    return 1
+    return box
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
-    logs.setup_logging()
     app = make_application([])
     instance = SingleInstance()
     if not instance.acquire():
@@ -106,20 +162,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     i18n.install(app, args.lang or state.language() or i18n.DEFAULT_LANGUAGE)
     theme.apply(app)
-    try:
-        ctx = AppContext.create(args.platform, args.module or None)
-    except HyError as exc:
-        return _fatal(exc)
-    except ValueError as exc:
-        return _fatal(HyError(errors.CONFIG_INVALID, type(exc).__name__))
-    controller = Controller(ctx)
+    controller = Controller()
     instance.activated.connect(controller.raise_window)
     controller.show_login()
+    # After the first paint (posted events go before timers): then the core, on a worker.
+    QTimer.singleShot(0, lambda: controller.load(args.platform, args.module or None))
     try:
         return app.exec()
     finally:
         instance.release()
-        ctx.close()
+        controller.close()
         shutdown_pool()
 
 

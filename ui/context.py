@@ -7,7 +7,9 @@ the draft database; the token thread starts on its first job.
 
 from __future__ import annotations
 
+from concurrent.futures import Future
 from dataclasses import dataclass, field
+from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 
@@ -22,13 +24,19 @@ from hy_client.token.service import TokenService
 
 
 class TokenWatcher(QObject):
-    """Hot-plug for the GUI: a timer submits ``poll()`` to the token thread; the service's
-    events (delivered on that thread) come back here as a queued ``changed`` signal."""
+    """Hot-plug for the GUI: a timer submits a check to the token thread; the service's
+    events (delivered on that thread) come back here as a queued ``token_event`` signal.
+
+    Most ticks are a cheap ``poll()``. Every ``refresh_every``-th tick is ``scan(refresh=True)``
+    instead: SoftHSM, and some vendor modules, list a key plugged in or pulled out only after
+    the library is re-initialised, which the service does only for a module with no logged-in
+    session (re-initialising would end it).
+    """
 
     token_event = Signal(object)  # TokenEvent, on the GUI thread
     _raw = Signal(object)
 
-    def __init__(self, tokens: TokenService, interval_s: float,
+    def __init__(self, tokens: TokenService, interval_s: float, refresh_every: int = 3,
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.tokens = tokens
@@ -38,6 +46,8 @@ class TokenWatcher(QObject):
         self._timer.setInterval(max(200, int(interval_s * 1000)))
         self._timer.timeout.connect(self.poll_now)
         self._inflight = False
+        self._refresh_every = max(1, refresh_every)
+        self._ticks = 0
 
     def start(self) -> None:
         self._timer.start()
@@ -51,8 +61,11 @@ class TokenWatcher(QObject):
         if self._inflight:
             return  # a slow module: never queue polls behind each other
         self._inflight = True
+        self._ticks += 1
         try:
-            future = self.tokens.poll()
+            future: Future[Any] = (self.tokens.scan(refresh=True)
+                                   if self._ticks % self._refresh_every == 0
+                                   else self.tokens.poll())
         except RuntimeError:  # the service was closed
             self._inflight = False
             return

@@ -7,7 +7,6 @@ are missing or older, they are compiled at start with PySide6's lrelease into th
 from __future__ import annotations
 
 import logging
-import subprocess
 import sys
 from pathlib import Path
 
@@ -53,6 +52,8 @@ def qm_path(language: str) -> Path | None:
     if tool is None:
         log.warning("lrelease not found: %s stays untranslated", language)
         return None
+    import subprocess  # rarely needed: not at start-up
+
     built.parent.mkdir(parents=True, exist_ok=True)
     result = subprocess.run([tool, "-silent", str(source), "-qm", str(built)],
                             capture_output=True, timeout=60, check=False)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from concurrent.futures import CancelledError, Future, ThreadPoolExecutor
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import shiboken6
 from PySide6.QtCore import (
@@ -29,8 +29,10 @@ from PySide6.QtCore import (
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
 from hy_client import errors
-from hy_client.api.upload import CancelToken
 from hy_client.errors import HyError, UserCancelled
+
+if TYPE_CHECKING:
+    from hy_client.api.upload import CancelToken
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")

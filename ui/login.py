@@ -30,7 +30,6 @@ from PySide6.QtWidgets import (
 )
 
 from hy_client import errors
-from hy_client.api.upload import CancelToken
 from hy_client.errors import HyError
 from hy_client.token.models import ModuleInfo, TokenEvent, TokenFlags
 
@@ -43,6 +42,7 @@ from .widgets.qr import QrPanel
 
 if TYPE_CHECKING:  # the core: imported on a worker while the window is already shown
     from hy_client.api.models import QrCode, QrStatus
+    from hy_client.api.upload import CancelToken
     from hy_client.signin import KeyChoice, LoginResult
 
     from .context import AppContext
@@ -393,6 +393,8 @@ class QrTab(QWidget):
 
     @Slot()
     def start(self) -> None:
+        from hy_client.api.upload import CancelToken  # loaded with the core by now
+
         if self._cancel is not None:
             return
         if self.ctx is None:

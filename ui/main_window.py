@@ -1,14 +1,17 @@
 """The main window after login: navigation like the platform's modules, the renewal banner.
 
 A page is one line in ``PAGES`` (key, title, factory): the drivers and diagnostics pages add
-themselves there when they exist.
+themselves there when they exist. A page's module is imported on its first visit (``_lazy``),
+so the main window opens quickly after a login.
 """
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtGui import QAction, QCloseEvent
@@ -32,12 +35,24 @@ from . import i18n, state
 from .context import AppContext
 from .help import HelpPage, show_about
 from .jobs import QueryOp
-from .pages.binding import BindingPage
-from .pages.certificates import CertificatesPage
-from .pages.diagnostics import DiagnosticsPage
-from .pages.drivers import DriversPage
-from .pages.records import ProfilePage, RecordsPage
 from .widgets.renewal import RenewalBanner, make_tray, notify_tray
+
+
+def _lazy(module: str, name: str) -> Callable[..., QWidget]:
+    """The page class ``name`` of ``module``, imported when the first page is built."""
+    def make(*args: Any, **kwargs: Any) -> QWidget:
+        page: QWidget = getattr(importlib.import_module(module, __package__), name)(
+            *args, **kwargs)
+        return page
+    return make
+
+
+ProfilePage = _lazy(".pages.records", "ProfilePage")
+RecordsPage = _lazy(".pages.records", "RecordsPage")
+CertificatesPage = _lazy(".pages.certificates", "CertificatesPage")
+BindingPage = _lazy(".pages.binding", "BindingPage")
+DriversPage = _lazy(".pages.drivers", "DriversPage")
+DiagnosticsPage = _lazy(".pages.diagnostics", "DiagnosticsPage")
 
 
 def _tr(text: str) -> str:
@@ -181,9 +196,9 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         state.save_geometry(self, "main")
-        binding = self.pages.get("binding")
-        if isinstance(binding, BindingPage):
-            binding.stop()
+        stop = getattr(self.pages.get("binding"), "stop", None)
+        if stop is not None:
+            stop()
         if self.tray is not None:
             self.tray.hide()
         super().closeEvent(event)
