@@ -86,6 +86,7 @@ class Controller:
         self.ctx = ctx
         self.window: QWidget | None = None
         self._loading: Future[AppContext] | None = None
+        self.fatal_box: QMessageBox | None = None
 
     def show_login(self) -> QWidget:
         from .login import LoginWindow
@@ -107,7 +108,7 @@ class Controller:
             set_context(ctx)
 
     def _failed(self, error: HyError) -> None:
-        box = _fatal_box(error)
+        self.fatal_box = box = _fatal_box(error)  # kept: a parentless box would be collected
         box.finished.connect(lambda _r: QCoreApplication.exit(1))
         box.open()
 

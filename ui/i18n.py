@@ -1,5 +1,9 @@
 """Languages: Chinese is the source language; English comes from resources/translations/*.ts.
 
+Strings go through ``translate(context, text)`` (or ``QT_TRANSLATE_NOOP`` for module constants,
+translated where they are shown): ``pyside6-lupdate`` finds both. Catalogue errors carry their
+own English (``message``/``advice``).
+
 The .qm files are built, never committed: a build puts them next to the .ts sources; when they
 are missing or older, they are compiled at start with PySide6's lrelease into the data dir.
 """
@@ -13,12 +17,31 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
 from hy_client import config
+from hy_client.errors import ErrorInfo
 from hy_client.paths import resources_dir
 
 log = logging.getLogger(__name__)
 LANGUAGES = {"zh_CN": "简体中文", "en": "English"}
 DEFAULT_LANGUAGE = "zh_CN"
 _installed: list[QTranslator] = []
+
+
+def translate(context: str, text: str) -> str:
+    """The tr helper: ``text`` (Chinese, the source language) in the installed language."""
+    return QCoreApplication.translate(context, text)
+
+
+def english() -> bool:
+    return QLocale().language() == QLocale.Language.English
+
+
+def message(info: ErrorInfo) -> str:
+    """A catalogue entry's message in the interface language."""
+    return info.en if english() and info.en else info.zh
+
+
+def advice(info: ErrorInfo) -> str:
+    return info.advice_en if english() and info.advice_en else info.advice_zh
 
 
 def ts_path(language: str) -> Path:

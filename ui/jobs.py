@@ -31,6 +31,8 @@ from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 from hy_client import errors
 from hy_client.errors import HyError, UserCancelled
 
+from .i18n import advice, message, translate
+
 if TYPE_CHECKING:
     from hy_client.api.upload import CancelToken
 
@@ -78,11 +80,13 @@ def as_hy_error(exc: BaseException) -> HyError:
 
 
 def error_text(error: HyError) -> tuple[str, str]:
-    """(main text, informative text) for a message box: Chinese message and code; advice."""
-    main = f"{error.info.zh}\n\n错误代码：{error.code}"
-    extra = error.info.advice_zh
+    """(main text, informative text) for a message box: message and code; advice."""
+    code = translate("Jobs", "错误代码：{code}").format(code=error.code)
+    main = f"{message(error.info)}\n\n{code}"
+    extra = advice(error.info)
     if error.detail and not isinstance(error, errors.ValidationError):
-        extra = f"{extra}\n（{error.detail}）" if extra else f"（{error.detail}）"
+        detail = translate("Jobs", "（{detail}）").format(detail=error.detail)
+        extra = f"{extra}\n{detail}" if extra else detail
     elif isinstance(error, errors.ValidationError):
         extra = "\n".join(f"{e.label or e.field}：{e.message}" for e in error.errors)
     return main, extra
@@ -94,8 +98,8 @@ def show_error(parent: QWidget | None, error: BaseException) -> None:
     if isinstance(hy, UserCancelled):
         return
     main, extra = error_text(hy)
-    box = QMessageBox(QMessageBox.Icon.Warning, "出错了", main, QMessageBox.StandardButton.Ok,
-                      parent)
+    box = QMessageBox(QMessageBox.Icon.Warning, translate("Jobs", "出错了"), main,
+                      QMessageBox.StandardButton.Ok, parent)
     box.setObjectName("errorBox")
     box.setProperty("errorCode", hy.code)
     if extra:
@@ -171,9 +175,10 @@ class _Op(Generic[T]):
         return future
 
     def _open_dialog(self) -> None:
-        dialog = QProgressDialog(self._label, "取消" if self._cancel else "", 0, 0, self._parent)
+        dialog = QProgressDialog(self._label, translate("Jobs", "取消") if self._cancel else "",
+                                 0, 0, self._parent)
         dialog.setObjectName("progressDialog")
-        dialog.setWindowTitle("请稍候")
+        dialog.setWindowTitle(translate("Jobs", "请稍候"))
         dialog.setMinimumDuration(400)
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
         dialog.setAutoReset(False)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QObject, Qt, Signal, Slot
 from PySide6.QtGui import QCloseEvent, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -35,6 +35,7 @@ from hy_client.token.models import ModuleInfo, TokenEvent, TokenFlags
 
 from . import state
 from .help import FORGOT_PASSWORD_HTML
+from .i18n import advice, message, translate
 from .jobs import QueryOp, TokenOp, show_error
 from .widgets.cert import CertificatePanel
 from .widgets.pin import PinDialog
@@ -47,8 +48,7 @@ if TYPE_CHECKING:  # the core: imported on a worker while the window is already 
 
     from .context import AppContext
 
-TITLE = "衡阳市公共资源交易系统 · 投标人客户端"
-PREPARING = "正在准备…"
+PREPARING = str(QT_TRANSLATE_NOOP("LoginWindow", "正在准备…"))
 _PIN_ERRORS = (errors.PIN_INCORRECT, errors.PIN_FINAL_TRY, errors.PIN_LOCKED, errors.PIN_INVALID)
 
 
@@ -62,29 +62,29 @@ class PasswordTab(QWidget):
         self.username = QLineEdit()
         self.username.setObjectName("username")
         self.username.setMaxLength(64)
-        self.username.setPlaceholderText("用户名")
+        self.username.setPlaceholderText(translate("LoginWindow", "用户名"))
         self.password = QLineEdit()
         self.password.setObjectName("password")
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.password.setMaxLength(128)
-        self.password.setPlaceholderText("密码")
-        form.addRow("用户名", self.username)
-        form.addRow("密码", self.password)
-        self.remember = QCheckBox("记住用户名")
+        self.password.setPlaceholderText(translate("LoginWindow", "密码"))
+        form.addRow(translate("LoginWindow", "用户名"), self.username)
+        form.addRow(translate("LoginWindow", "密码"), self.password)
+        self.remember = QCheckBox(translate("LoginWindow", "记住用户名"))
         self.remember.setObjectName("remember")
         self.remember.setChecked(True)
         form.addRow("", self.remember)
-        self.login_button = QPushButton("登录")
+        self.login_button = QPushButton(translate("LoginWindow", "登录"))
         self.login_button.setObjectName("passwordLogin")
         self.login_button.setDefault(True)
         self.login_button.clicked.connect(self.login)
         self.password.returnPressed.connect(self.login)
         links = QHBoxLayout()
-        self.register_button = QPushButton("注册新账号")
+        self.register_button = QPushButton(translate("LoginWindow", "注册新账号"))
         self.register_button.setObjectName("register")
         self.register_button.setProperty("flat", True)
         self.register_button.clicked.connect(self.open_registration)
-        self.forgot_button = QPushButton("忘记密码？")
+        self.forgot_button = QPushButton(translate("LoginWindow", "忘记密码？"))
         self.forgot_button.setObjectName("forgotPassword")
         self.forgot_button.setProperty("flat", True)
         self.forgot_button.clicked.connect(self.show_forgot_help)
@@ -123,7 +123,8 @@ class PasswordTab(QWidget):
         username, password = self.username.text().strip(), self.password.text()
         self.password.clear()  # the password goes to one job and is dropped here
         if not username or not password:
-            show_error(self, HyError(errors.BAD_CREDENTIALS, "用户名和密码都不能为空"))
+            show_error(self, HyError(errors.BAD_CREDENTIALS,
+                                     translate("LoginWindow", "用户名和密码都不能为空")))
             return
         signin, remember = self.ctx.signin, self.remember.isChecked()
 
@@ -135,7 +136,8 @@ class PasswordTab(QWidget):
 
         self.login_button.setEnabled(False)
         op = QueryOp(self, job, self._done)
-        op.failure(self._failed).with_progress("正在登录…").run_in_background()
+        op.failure(self._failed).with_progress(
+            translate("LoginWindow", "正在登录…")).run_in_background()
 
     def _done(self, result: LoginResult) -> None:
         self.login_button.setEnabled(True)
@@ -161,8 +163,8 @@ class PasswordTab(QWidget):
 
     @Slot()
     def show_forgot_help(self) -> None:
-        box = QMessageBox(QMessageBox.Icon.Information, "忘记密码", FORGOT_PASSWORD_HTML,
-                          QMessageBox.StandardButton.Ok, self)
+        box = QMessageBox(QMessageBox.Icon.Information, translate("LoginWindow", "忘记密码"),
+                          FORGOT_PASSWORD_HTML, QMessageBox.StandardButton.Ok, self)
         box.setObjectName("forgotHelp")
         box.setTextFormat(Qt.TextFormat.RichText)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -183,23 +185,24 @@ class CaTab(QWidget):
         self._last_key: KeyChoice | None = None
         self.picker = QComboBox()
         self.picker.setObjectName("certPicker")
-        self.picker.setAccessibleName("选择证书")
+        self.picker.setAccessibleName(translate("LoginWindow", "选择证书"))
         self.picker.currentIndexChanged.connect(self._on_pick)
-        self.refresh_button = QPushButton("刷新")
+        self.refresh_button = QPushButton(translate("LoginWindow", "刷新"))
         self.refresh_button.setObjectName("refreshTokens")
         self.refresh_button.clicked.connect(lambda: self.rescan(refresh=True))
         row = QHBoxLayout()
         row.addWidget(self.picker, 1)
         row.addWidget(self.refresh_button)
-        self.status = QLabel("正在查找CA锁…" if ctx is not None else PREPARING)
+        self.status = QLabel(translate("LoginWindow", "正在查找CA锁…") if ctx is not None
+                             else translate("LoginWindow", PREPARING))
         self.status.setObjectName("caStatus")
         self.status.setWordWrap(True)
         self.details = CertificatePanel()
-        self.login_button = QPushButton(QCoreApplication.translate("LoginWindow", "CA锁登录"))
+        self.login_button = QPushButton(translate("LoginWindow", "CA锁登录"))
         self.login_button.setObjectName("caLogin")
         self.login_button.clicked.connect(self.login)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("证书"))
+        layout.addWidget(QLabel(translate("LoginWindow", "证书")))
         layout.addLayout(row)
         layout.addWidget(self.status)
         layout.addWidget(self.details)
@@ -210,7 +213,7 @@ class CaTab(QWidget):
 
     def set_context(self, ctx: AppContext) -> None:
         self.ctx = ctx
-        self.status.setText("正在查找CA锁…")
+        self.status.setText(translate("LoginWindow", "正在查找CA锁…"))
         self._update_enabled()
 
     def watch(self) -> None:
@@ -255,18 +258,19 @@ class CaTab(QWidget):
         if not self.choices:
             problems = [m.error for m in modules if m.error is not None]
             if problems:
-                self.status.setText(f"{problems[0].zh}：{problems[0].advice_zh}")
+                self.status.setText(f"{message(problems[0])}：{advice(problems[0])}")
             else:
-                self.status.setText(f"{errors.NO_TOKEN.zh}。{errors.NO_TOKEN.advice_zh}")
+                self.status.setText(f"{message(errors.NO_TOKEN)}。{advice(errors.NO_TOKEN)}")
         else:
-            self.status.setText(f"找到 {len(self.choices)} 张可登录的证书")
+            self.status.setText(translate("LoginWindow", "找到 {n} 张可登录的证书").format(
+                n=len(self.choices)))
         self._on_pick()
 
     def _scan_failed(self, error: HyError) -> None:
         self.scans += 1
         self.choices = []
         self.picker.clear()
-        self.status.setText(f"{error.info.zh}（{error.code}）。{error.info.advice_zh}")
+        self.status.setText(f"{message(error.info)}（{error.code}）。{advice(error.info)}")
         self._on_pick()
 
     def current(self) -> KeyChoice | None:
@@ -316,7 +320,8 @@ class CaTab(QWidget):
         """``pin`` None with ``unlock``: the PIN pad; without ``unlock``: no login needed."""
         assert self.ctx is not None
         signin, tokens = self.ctx.signin, self.ctx.tokens
-        label = "请在密码键盘上输入PIN码…" if pin is None and unlock else "正在用CA锁登录…"
+        label = (translate("LoginWindow", "请在密码键盘上输入PIN码…") if pin is None and unlock
+                 else translate("LoginWindow", "正在用CA锁登录…"))
 
         def job() -> LoginResult:
             if pin is None and unlock:
@@ -349,11 +354,11 @@ class _QrRelay(QObject):
 
 
 STATE_TEXT = {
-    "pending": ("请使用“标证通”手机APP扫描二维码", "info"),
-    "scanned": ("已扫描，请在手机上确认登录", "ok"),
-    "confirmed": ("已确认，正在登录…", "ok"),
-    "denied": ("已在手机上拒绝登录", "critical"),
-    "expired": ("二维码已失效，正在刷新…", "warning"),
+    "pending": (str(QT_TRANSLATE_NOOP("LoginWindow", "请使用“标证通”手机APP扫描二维码")), "info"),
+    "scanned": (str(QT_TRANSLATE_NOOP("LoginWindow", "已扫描，请在手机上确认登录")), "ok"),
+    "confirmed": (str(QT_TRANSLATE_NOOP("LoginWindow", "已确认，正在登录…")), "ok"),
+    "denied": (str(QT_TRANSLATE_NOOP("LoginWindow", "已在手机上拒绝登录")), "critical"),
+    "expired": (str(QT_TRANSLATE_NOOP("LoginWindow", "二维码已失效，正在刷新…")), "warning"),
 }
 
 
@@ -364,11 +369,12 @@ class QrTab(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.panel = QrPanel()
-        self.refresh_button = QPushButton("刷新二维码")
+        self.refresh_button = QPushButton(translate("LoginWindow", "刷新二维码"))
         self.refresh_button.setObjectName("qrRefresh")
         self.refresh_button.clicked.connect(self.start)
         self.refresh_button.hide()
-        hint = QLabel("首次使用请先用账号密码登录，在“标证通绑定”中绑定手机。")
+        hint = QLabel(translate("LoginWindow",
+                                "首次使用请先用账号密码登录，在“标证通绑定”中绑定手机。"))
         hint.setWordWrap(True)
         hint.setProperty("role", "hint")
         layout = QVBoxLayout(self)
@@ -399,11 +405,11 @@ class QrTab(QWidget):
             return
         if self.ctx is None:
             self._wanted = True
-            self.panel.set_status(PREPARING)
+            self.panel.set_status(translate("LoginWindow", PREPARING))
             return
         self._wanted = False
         self.refresh_button.hide()
-        self.panel.set_status("正在获取二维码…")
+        self.panel.set_status(translate("LoginWindow", "正在获取二维码…"))
         cancel = self._cancel = CancelToken()
         signin, relay = self.ctx.signin, self._relay
         QueryOp(self, lambda: signin.qr_login(relay.code.emit, cancel=cancel,
@@ -429,7 +435,7 @@ class QrTab(QWidget):
 
     def _show_state_text(self, name: str) -> None:
         text, role = STATE_TEXT[name]
-        self.panel.set_status(text, role)
+        self.panel.set_status(translate("LoginWindow", text), role)
 
     def _done(self, result: LoginResult) -> None:
         self._cancel = None
@@ -444,9 +450,10 @@ class QrTab(QWidget):
             return
         if error.info is errors.QR_EXPIRED:
             self.panel.code.set_dimmed(True)
-            self.panel.set_status("二维码已失效，请点击“刷新二维码”", "warning")
+            self.panel.set_status(
+                translate("LoginWindow", "二维码已失效，请点击“刷新二维码”"), "warning")
             return
-        self.panel.set_status(f"{error.info.zh}（{error.code}）", "critical")
+        self.panel.set_status(f"{message(error.info)}（{error.code}）", "critical")
 
 
 class LoginWindow(QWidget):
@@ -458,15 +465,16 @@ class LoginWindow(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.setObjectName("loginWindow")
-        self.setWindowTitle(f"登录 — {TITLE}")
-        header = QLabel(QCoreApplication.translate("LoginWindow", "衡阳市公共资源交易系统"))
+        self.setWindowTitle(
+            translate("LoginWindow", "登录 — 衡阳市公共资源交易系统 · 投标人客户端"))
+        header = QLabel(translate("LoginWindow", "衡阳市公共资源交易系统"))
         header.setObjectName("loginHeader")
         header.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.subtitle = sub = QLabel("投标人客户端")
+        self.subtitle = sub = QLabel(translate("LoginWindow", "投标人客户端"))
         sub.setObjectName("loginSubtitle")
         sub.setProperty("role", "hint")
         sub.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.preparing = QLabel(PREPARING)
+        self.preparing = QLabel(translate("LoginWindow", PREPARING))
         self.preparing.setObjectName("preparing")
         self.preparing.setProperty("role", "hint")
         self.preparing.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -475,9 +483,9 @@ class LoginWindow(QWidget):
         self.password_tab = PasswordTab(ctx)
         self.ca_tab = CaTab(ctx)
         self.qr_tab = QrTab(ctx)
-        self.tabs.addTab(self.password_tab, QCoreApplication.translate("LoginWindow", "账号密码"))
-        self.tabs.addTab(self.ca_tab, QCoreApplication.translate("LoginWindow", "CA锁登录"))
-        self.tabs.addTab(self.qr_tab, QCoreApplication.translate("LoginWindow", "扫码登录"))
+        self.tabs.addTab(self.password_tab, translate("LoginWindow", "账号密码"))
+        self.tabs.addTab(self.ca_tab, translate("LoginWindow", "CA锁登录"))
+        self.tabs.addTab(self.qr_tab, translate("LoginWindow", "扫码登录"))
         self.tabs.currentChanged.connect(self._on_tab)
         layout = QVBoxLayout(self)
         layout.addWidget(header)
@@ -507,7 +515,8 @@ class LoginWindow(QWidget):
     def set_context(self, ctx: AppContext) -> None:
         """The core is ready: enable what needs it and start following the keys."""
         self.ctx = ctx
-        self.subtitle.setText(f"投标人客户端 · {ctx.client.platform.title or ctx.client.origin}")
+        where = ctx.client.platform.title or ctx.client.origin
+        self.subtitle.setText(f"{translate('LoginWindow', '投标人客户端')} · {where}")
         self.preparing.hide()
         self.diagnostics_button.setEnabled(True)
         for tab in (self.password_tab, self.ca_tab, self.qr_tab):

@@ -101,18 +101,18 @@ class BindingPage(QWidget):
 
     def _done(self, _status: models.QrStatus) -> None:
         self._cancel = None
-        self.panel.stop()
-        self.panel.set_status("绑定成功", "ok")
+        self.panel.finish("绑定成功", "ok")
         self.bind_button.setEnabled(True)
         self.refresh()
         self.bound.emit()
 
     def _failed(self, error: HyError) -> None:
         self._cancel = None
-        self.panel.stop()
         self.bind_button.setEnabled(True)
-        if not isinstance(error, errors.UserCancelled):
-            self.panel.set_status(f"{error.info.zh}（{error.code}）", "critical")
+        if isinstance(error, errors.UserCancelled):
+            self.panel.finish("已停止绑定")
+        else:
+            self.panel.finish(f"{error.info.zh}（{error.code}）", "critical")
 
     def unbind(self) -> None:
         row = self.devices.currentRow()

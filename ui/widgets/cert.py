@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import QT_TRANSLATE_NOOP
 from PySide6.QtWidgets import QFormLayout, QLabel, QWidget
 
 from hy_client.token.models import CertificateInfo
 
-STATUS_ZH = {"valid": "有效", "expiring": "即将到期", "expired": "已过期",
-             "not_yet_valid": "尚未生效", "invalid": "无法解析"}
+from ..i18n import message, translate
+
+STATUS_ZH = {
+    "valid": str(QT_TRANSLATE_NOOP("CertificatePanel", "有效")),
+    "expiring": str(QT_TRANSLATE_NOOP("CertificatePanel", "即将到期")),
+    "expired": str(QT_TRANSLATE_NOOP("CertificatePanel", "已过期")),
+    "not_yet_valid": str(QT_TRANSLATE_NOOP("CertificatePanel", "尚未生效")),
+    "invalid": str(QT_TRANSLATE_NOOP("CertificatePanel", "无法解析")),
+}
 STATUS_ROLE = {"valid": "ok", "expiring": "warning", "expired": "critical",
                "not_yet_valid": "warning", "invalid": "critical"}
 
@@ -32,16 +40,22 @@ def validity_text(cert: CertificateInfo) -> str:
     if days is None:
         tail = ""
     elif days < 0:
-        tail = f"（已过期 {-days} 天）"
+        tail = translate("CertificatePanel", "（已过期 {n} 天）").format(n=-days)
     else:
-        tail = f"（剩余 {days} 天）"
-    return f"{start} 至 {end}{tail}"
+        tail = translate("CertificatePanel", "（剩余 {n} 天）").format(n=days)
+    return translate("CertificatePanel", "{start} 至 {end}").format(start=start, end=end) + tail
 
 
 class CertificatePanel(QWidget):
-    ROWS = (("holder", "持有人"), ("organization", "单位"), ("uscc", "统一社会信用代码"),
-            ("issuer", "颁发者"), ("validity", "有效期"), ("status", "状态"),
-            ("algorithm", "密钥算法"))
+    ROWS = (
+        ("holder", str(QT_TRANSLATE_NOOP("CertificatePanel", "持有人"))),
+        ("organization", str(QT_TRANSLATE_NOOP("CertificatePanel", "单位"))),
+        ("uscc", str(QT_TRANSLATE_NOOP("CertificatePanel", "统一社会信用代码"))),
+        ("issuer", str(QT_TRANSLATE_NOOP("CertificatePanel", "颁发者"))),
+        ("validity", str(QT_TRANSLATE_NOOP("CertificatePanel", "有效期"))),
+        ("status", str(QT_TRANSLATE_NOOP("CertificatePanel", "状态"))),
+        ("algorithm", str(QT_TRANSLATE_NOOP("CertificatePanel", "密钥算法"))),
+    )
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -56,7 +70,7 @@ class CertificatePanel(QWidget):
             value.setTextInteractionFlags(value.textInteractionFlags()
                                           | value.textInteractionFlags().TextSelectableByMouse)
             self.values[key] = value
-            layout.addRow(QLabel(title), value)
+            layout.addRow(QLabel(translate("CertificatePanel", title)), value)
 
     def set_certificate(self, cert: CertificateInfo | None) -> None:
         if cert is None:
@@ -64,15 +78,17 @@ class CertificatePanel(QWidget):
                 label.setText("—")
             self._role("")
             return
-        uscc = cert.uscc or (f"{cert.uscc_invalid}（校验位错误）" if cert.uscc_invalid else "—")
+        uscc = cert.uscc or (translate("CertificatePanel", "{uscc}（校验位错误）").format(
+            uscc=cert.uscc_invalid) if cert.uscc_invalid else "—")
         texts = {
             "holder": cert.subject_cn or "—", "organization": cert.organization or "—",
             "uscc": uscc, "issuer": rdn_value(cert.issuer) or "—",
-            "validity": validity_text(cert), "status": STATUS_ZH.get(cert.status, cert.status),
+            "validity": validity_text(cert),
+            "status": translate("CertificatePanel", STATUS_ZH.get(cert.status, cert.status)),
             "algorithm": cert.key_algorithm or "—",
         }
         if cert.error is not None:
-            texts["status"] = f"{cert.error.zh}（{cert.error.code}）"
+            texts["status"] = f"{message(cert.error)}（{cert.error.code}）"
         for key, text in texts.items():
             self.values[key].setText(text)
         self._role(STATUS_ROLE.get(cert.status, ""))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
@@ -23,12 +23,17 @@ from PySide6.QtWidgets import (
 from hy_client.errors import PIN_LOCKED
 from hy_client.token.models import TokenFlags
 
-COUNT_LOW = "PIN码已至少输错一次，请仔细核对后再输入。"
-FINAL_TRY = "注意：再输错一次，CA锁将被锁定！"
-LOCKED = (f"该CA锁的PIN码已被锁定，无法登录。\n{PIN_LOCKED.advice_zh}\n"
-          "解锁后请使用新的PIN码登录。")
-PIN_PAD = "请在读卡器（密码键盘）上输入PIN码，然后等待本窗口自动继续。"
-TO_BE_CHANGED = "该CA锁要求修改初始PIN码，登录后请在“证书”页修改。"
+from ..i18n import advice, translate
+
+# Chinese source texts; shown through translate("PinDialog", …).
+COUNT_LOW = str(QT_TRANSLATE_NOOP("PinDialog", "PIN码已至少输错一次，请仔细核对后再输入。"))
+FINAL_TRY = str(QT_TRANSLATE_NOOP("PinDialog", "注意：再输错一次，CA锁将被锁定！"))
+LOCKED = str(QT_TRANSLATE_NOOP("PinDialog",
+                               "该CA锁的PIN码已被锁定，无法登录。\n{advice}\n解锁后请使用新的PIN码登录。"))
+PIN_PAD = str(QT_TRANSLATE_NOOP(
+    "PinDialog", "请在读卡器（密码键盘）上输入PIN码，然后等待本窗口自动继续。"))
+TO_BE_CHANGED = str(QT_TRANSLATE_NOOP("PinDialog",
+                                      "该CA锁要求修改初始PIN码，登录后请在“证书”页修改。"))
 
 
 @dataclass(frozen=True)
@@ -40,14 +45,16 @@ class PinEntry:
 
 class PinDialog(QDialog):
     def __init__(self, token_label: str, flags: TokenFlags, parent: QWidget | None = None,
-                 purpose: str = "登录") -> None:
+                 purpose: str | None = None) -> None:
+        """``purpose`` is already translated ("进行远程证书激活"); by default a login."""
         super().__init__(parent)
         self.setObjectName("pinDialog")
-        self.setWindowTitle("输入PIN码")
+        self.setWindowTitle(translate("PinDialog", "输入PIN码"))
         self.flags = flags
         self._entry: PinEntry | None = None
         layout = QVBoxLayout(self)
-        title = QLabel(f"请输入CA锁“{token_label}”的PIN码以{purpose}。")
+        title = QLabel(translate("PinDialog", "请输入CA锁“{label}”的PIN码以{purpose}。").format(
+            label=token_label, purpose=purpose or translate("PinDialog", "登录")))
         title.setWordWrap(True)
         layout.addWidget(title)
         self.warning = QLabel()
@@ -59,8 +66,8 @@ class PinDialog(QDialog):
         self.field.setObjectName("pinField")
         self.field.setEchoMode(QLineEdit.EchoMode.Password)
         self.field.setMaxLength(64)
-        self.field.setAccessibleName("PIN码")
-        self.field.setPlaceholderText("PIN码")
+        self.field.setAccessibleName(translate("PinDialog", "PIN码"))
+        self.field.setPlaceholderText(translate("PinDialog", "PIN码"))
         layout.addWidget(self.field)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
@@ -75,6 +82,7 @@ class PinDialog(QDialog):
         return self.flags.user_pin_locked
 
     def _warn(self, text: str, role: str) -> None:
+        """``text``: translated already."""
         self.warning.setText(text)
         self.warning.setProperty("role", role)
         self.warning.style().unpolish(self.warning)
@@ -94,22 +102,24 @@ class PinDialog(QDialog):
         f = self.flags
         ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         if f.user_pin_locked:
-            self._warn(LOCKED, "critical")
+            self._warn(translate("PinDialog", LOCKED).format(advice=advice(PIN_LOCKED)),
+                       "critical")
             self.field.hide()
             ok.hide()
-            self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("关闭")
+            self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(
+                translate("PinDialog", "关闭"))
             return
         if f.protected_auth_path:
             self.field.hide()
-            self._warn(PIN_PAD, "info")
-            ok.setText("开始")
+            self._warn(translate("PinDialog", PIN_PAD), "info")
+            ok.setText(translate("PinDialog", "开始"))
         if f.user_pin_final_try:
-            self._warn(FINAL_TRY, "critical")
+            self._warn(translate("PinDialog", FINAL_TRY), "critical")
         elif f.user_pin_count_low:
-            self._warn(COUNT_LOW, "warning")
+            self._warn(translate("PinDialog", COUNT_LOW), "warning")
         if f.user_pin_to_be_changed and not f.user_pin_final_try:
             self._warn(self.warning.text() + ("\n" if self.warning.text() else "")
-                       + TO_BE_CHANGED, "warning")
+                       + translate("PinDialog", TO_BE_CHANGED), "warning")
         self.field.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _on_ok(self) -> None:
@@ -130,8 +140,9 @@ class PinDialog(QDialog):
 
     def confirm_final_try(self) -> bool:
         answer = QMessageBox.warning(
-            self, "最后一次机会",
-            "再输错一次，CA锁将被锁定，需要到CA机构解锁。\n确定PIN码无误并继续吗？",
+            self, translate("PinDialog", "最后一次机会"),
+            translate("PinDialog",
+                      "再输错一次，CA锁将被锁定，需要到CA机构解锁。\n确定PIN码无误并继续吗？"),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             QMessageBox.StandardButton.No)
         return answer == QMessageBox.StandardButton.Yes
@@ -147,7 +158,7 @@ class PinDialog(QDialog):
 
 
 def ask_pin(parent: QWidget | None, token_label: str, flags: TokenFlags,
-            purpose: str = "登录") -> PinEntry | None:
+            purpose: str | None = None) -> PinEntry | None:
     """Modal PIN prompt; None when cancelled or the PIN is locked."""
     dialog = PinDialog(token_label, flags, parent, purpose)
     try:

@@ -8,6 +8,8 @@ from PySide6.QtCore import QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QPainter, QPaintEvent
 from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
+from ..i18n import translate
+
 
 class QrWidget(QWidget):
     """Square, dark modules on white; the quiet zone is part of the matrix."""
@@ -36,7 +38,7 @@ class QrWidget(QWidget):
         self.payload = payload
         self._matrix = qr_matrix(payload) if payload else []
         self._dimmed = False
-        self.setAccessibleName("二维码" if payload else "")
+        self.setAccessibleName(translate("QrPanel", "二维码") if payload else "")
         self.update()
 
     def set_dimmed(self, dimmed: bool) -> None:
@@ -89,12 +91,21 @@ class QrPanel(QWidget):
 
     def show_code(self, payload: str, expires_at: datetime) -> None:
         self.code.set_payload(payload)
+        self.code.show()
+        self.countdown.show()
         self._expires_at = expires_at
         self._timer.start()
         self._tick()
 
     def stop(self) -> None:
         self._timer.stop()
+
+    def finish(self, text: str, role: str = "info") -> None:
+        """The code was used (or the job ended): take it away so nobody scans it again."""
+        self.stop()
+        self.code.hide()
+        self.countdown.hide()
+        self.set_status(text, role)
 
     def seconds_left(self) -> int:
         if self._expires_at is None:
@@ -115,9 +126,9 @@ class QrPanel(QWidget):
     def _tick(self) -> None:
         left = self.seconds_left()
         if left > 0:
-            self.countdown.setText(f"二维码 {left} 秒后失效")
+            self.countdown.setText(translate("QrPanel", "二维码 {n} 秒后失效").format(n=left))
             return
         self._timer.stop()
         self.code.set_dimmed(True)
-        self.countdown.setText("二维码已失效")
+        self.countdown.setText(translate("QrPanel", "二维码已失效"))
         self.expired.emit()
