@@ -7,12 +7,17 @@
    (``sign_batch``) vs a raw loop; the per-call thread hand-off (``sign().result()`` each) is
    reported separately.
 
+Both sides run on the token thread in interleaved rounds (A B, then B A, …) after a warm-up
+round, so a busy machine slows both alike; a ratio is the median of the per-round ratios (its
+spread across rounds is printed too), a time the median of its rounds.
+
 Targets: enumeration ratio <= 1.10, signing ratio <= 1.05. Run: python bench/token_bench.py
 """
 
 from __future__ import annotations
 
 import hashlib
+import statistics
 import sys
 import tempfile
 import time
@@ -30,6 +35,7 @@ from hy_client.token.models import Algorithm
 from hy_client.token.service import TokenService
 
 PIN, SO_PIN, N_SIGN, ROUNDS = "123456", "87654321", 1000, 7
+ENUM_ROUNDS, SIGN_ROUNDS = 41, {"rsa": 7, "ec": 15}
 
 
 def best(fn: Callable[[], object], rounds: int = ROUNDS) -> float:
@@ -78,18 +84,25 @@ def raw_enumerate(module: str, parse: bool) -> int:
     return count
 
 
-def paired(svc: TokenService, a: Callable[[], object], b: Callable[[], object],
-           rounds: int = ROUNDS) -> tuple[float, float]:
-    """Best times of ``a`` and ``b``, alternated on the token thread so load noise hits both."""
-    def run() -> tuple[float, float]:
+def interleaved(svc: TokenService, a: Callable[[], object], b: Callable[[], object],
+                rounds: int) -> tuple[float, float, float, tuple[float, float]]:
+    """(median a, median b, median of the per-round ratios b/a, (lower, upper quartile of the
+    ratios)): one warm-up round, then ``rounds`` rounds on the token thread in ABBA order."""
+    def run() -> tuple[float, float, float, tuple[float, float]]:
+        a()
+        b()
         ta: list[float] = []
         tb: list[float] = []
-        for _ in range(rounds):
-            for fn, out in ((a, ta), (b, tb)):
+        for i in range(rounds):
+            order = ((a, ta), (b, tb)) if i % 2 == 0 else ((b, tb), (a, ta))
+            for fn, out in order:
                 t = time.perf_counter()
                 fn()
                 out.append(time.perf_counter() - t)
-        return min(ta), min(tb)
+        ratios = [y / x for x, y in zip(ta, tb, strict=True)]
+        q = statistics.quantiles(ratios, n=4)
+        return statistics.median(ta), statistics.median(tb), statistics.median(ratios), (
+            q[0], q[2])
     return svc.call(run).result()
 
 
@@ -128,20 +141,22 @@ def main() -> None:
             lib.reinitialize()
             raw_enumerate(module, True)
         raw = on_thread(svc, lambda: raw_enumerate(module, False))
-        raw_parse, svc_cold = paired(svc, raw_cold, lambda: svc.scan(refresh=True).result())
+        raw_parse, svc_cold, ratio, (low, high) = interleaved(
+            svc, raw_cold, lambda: svc.scan(refresh=True).result(), ENUM_ROUNDS)
         svc_warm = on_thread(svc, lambda: svc.scan().result())
         handoff = best(lambda: svc.call(lambda: None).result())
-        print(f"enumerate 2 tokens / 4 certificates (best of {ROUNDS}, on the token thread)")
-        print(f"  raw python-pkcs11 reads                      {raw * 1e3:8.2f} ms")
+        print(f"enumerate 2 tokens / 4 certificates (medians of {ENUM_ROUNDS} interleaved "
+              "rounds on the token thread)")
+        print(f"  raw python-pkcs11 reads (best of {ROUNDS})          {raw * 1e3:8.2f} ms")
         print(f"  raw re-initialise + reads + same parsing     {raw_parse * 1e3:8.2f} ms")
         print(f"  TokenService scan(refresh=True), all afresh  {svc_cold * 1e3:8.2f} ms   "
-              f"ratio {svc_cold / raw_parse:.3f}")
+              f"ratio {ratio:.3f} (quartiles {low:.3f}–{high:.3f})")
         print(f"  TokenService scan(), cached by serial        {svc_warm * 1e3:8.2f} ms   "
               f"ratio {svc_warm / raw_parse:.3f}")
         print(f"  one job hand-off to the token thread         {handoff * 1e6:8.0f} µs")
         svc.close()
 
-        print(f"\n{N_SIGN} signatures on one logged-in session")
+        print(f"\n{N_SIGN} signatures on one logged-in session (medians of interleaved rounds)")
         data = [i.to_bytes(4, "big") * 16 for i in range(N_SIGN)]
         serial = serials["bench-a"]
         cases: tuple[tuple[str, bytes, Algorithm], ...] = (
@@ -153,7 +168,8 @@ def main() -> None:
             svc.login(serial, PIN).result()
             run, close = svc.call(raw_signer, module, "bench-a", key_id, kind).result()
             # on the token thread sign_batch runs inline: the future is done on return
-            raw, job = paired(svc, run, partial(svc.sign_batch, serial, cert_id, data, alg))
+            raw, job, ratio, (low, high) = interleaved(
+                svc, run, partial(svc.sign_batch, serial, cert_id, data, alg), SIGN_ROUNDS[kind])
             svc.call(close).result()
 
             def per_call() -> None:
@@ -162,7 +178,8 @@ def main() -> None:
             calls = best(per_call, 3)
             svc.close()
             print(f"  {alg}: raw {raw / N_SIGN * 1e6:7.1f} µs/sig   TokenService job "
-                  f"{job / N_SIGN * 1e6:7.1f} µs/sig   ratio {job / raw:.3f}   "
+                  f"{job / N_SIGN * 1e6:7.1f} µs/sig   ratio {ratio:.3f} "
+                  f"(quartiles {low:.3f}–{high:.3f}, {SIGN_ROUNDS[kind]} rounds)   "
                   f"one future per signature {calls / N_SIGN * 1e6:7.1f} µs/sig "
                   f"(hand-off {(calls - job) / N_SIGN * 1e6:.0f} µs)")
 

@@ -62,6 +62,9 @@ MODULE_PATH_NOT_ABSOLUTE = _e(
 NO_MODULE = _e(
     "M107", "未找到任何CA驱动", "No PKCS#11 module found",
     "请先安装CA锁驱动。", "Install your key's driver first.")
+MODULE_IN_USE = _e(
+    "M108", "驱动模块正在使用（CA锁已登录），暂不能移除", "The module is in use by a logged-in key",
+    "请先退出该CA锁的登录，再更改驱动设置。", "Log the key out first, then change the modules.")
 
 # --- tokens --------------------------------------------------------------------------------
 NO_TOKEN = _e(

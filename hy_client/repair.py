@@ -85,7 +85,7 @@ class RepairResult:
     code: str = ""  # the catalogue code when it failed
     changed: bool = False  # False when there was nothing left to change
     backup: str = ""  # reset_config: where the old file went
-    restart_tokens: bool = False  # module paths changed: re-create the TokenService
+    restart_tokens: bool = False  # module paths changed (run_repair applies it to the service)
     cleared: bool | None = None  # after run_repair: the finding is gone (None: not checked)
 
     def to_json(self) -> dict[str, Any]:
@@ -321,6 +321,28 @@ def still_present(repair: Repair, report: Report) -> bool:
     return False
 
 
+def _apply_modules(service: TokenService, results: Iterable[RepairResult],
+                   timeout: float) -> bool:
+    """Add/drop the module paths the repairs registered/removed in the running service."""
+    from .token.modules import module_key
+
+    paths = list(service.module_paths)
+    for r in results:
+        path = r.repair.params.get("path")
+        if not (r.ok and r.restart_tokens and path):
+            continue
+        if r.repair.action == "remove_module":
+            paths = [p for p in paths if module_key(p) != module_key(path)]
+        elif r.repair.action == "register_module":
+            paths.append(path)
+    try:
+        service.set_modules(paths).result(max(timeout, 60.0))
+    except HyError as exc:
+        log.info("modules not changed in the running service: %s", exc.code)
+        return False
+    return True
+
+
 def run_repair(*, dry_run: bool = False, sections: Iterable[str] | None = None,
                token_service: TokenService | None = None, client: PlatformClient | None = None,
                progress: Callable[[RepairProgress], None] | None = None,
@@ -329,8 +351,9 @@ def run_repair(*, dry_run: bool = False, sections: Iterable[str] | None = None,
                timeout: float = 5.0) -> RepairRun:
     """Diagnose, repair, diagnose again (the sections that were repaired) and mark each result
     ``cleared``. The settings are read afresh for each diagnosis: a repair may have changed
-    them. A program that passes its own ``token_service`` should re-create it when a result
-    says ``restart_tokens``; the check after the repair then uses a fresh one."""
+    them. A module path a repair added or removed (``restart_tokens``) is applied to the
+    program's own ``token_service`` while it runs (``set_modules``): no restart. Should that be
+    refused (a key on a dropped module is logged in), the check after uses a fresh service."""
     wanted = tuple(sections) if sections is not None else None
     before = run_diagnostics(sections=wanted, token_service=token_service, client=client,
                              progress=diagnostics_progress, timeout=timeout)
@@ -339,9 +362,10 @@ def run_repair(*, dry_run: bool = False, sections: Iterable[str] | None = None,
         return RepairRun(before, plan, (), None)
     results = apply_all(plan, progress=progress, session_factory=session_factory)
     touched = {r.repair.section for r in results}
-    restart = any(r.restart_tokens for r in results)
+    live = token_service
+    if token_service is not None and any(r.restart_tokens for r in results):
+        live = token_service if _apply_modules(token_service, results, timeout) else None
     after = run_diagnostics(sections=[s for s in (wanted or touched) if s in touched],
-                            token_service=None if restart else token_service, client=client,
-                            timeout=timeout)
+                            token_service=live, client=client, timeout=timeout)
     checked = tuple(replace(r, cleared=not still_present(r.repair, after)) for r in results)
     return RepairRun(before, plan, checked, after)

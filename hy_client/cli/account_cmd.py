@@ -15,7 +15,7 @@ from ..api import models
 from ..forms import ensure_valid, get_spec
 from ..qr import qr_terminal
 from ..signin import KeyChoice, LoginResult, SignIn, choose_key
-from ..token.service import TokenService
+from ..token.service import TokenService, token_service
 from . import EXIT_OK
 from .platform_opts import (
     add_json_option,
@@ -27,7 +27,6 @@ from .platform_opts import (
     open_signin,
     print_json,
     read_secret,
-    token_service,
     warn,
 )
 

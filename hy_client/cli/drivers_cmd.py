@@ -11,7 +11,7 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import requests
 
@@ -28,6 +28,9 @@ from ..drivers.detect import (
     tokens_from,
 )
 from ..drivers.store import CatalogueStore, catalogue_url_for
+
+if TYPE_CHECKING:
+    from ..token.service import TokenService
 
 EXIT_OK, EXIT_FINDING = 0, 1
 SCAN_TIMEOUT = 120.0
@@ -83,15 +86,26 @@ def _static_check(path: str) -> errors.ErrorInfo | None:
     return diagnose_module_file(path)
 
 
-def token_probe(paths: Sequence[str]) -> LoadProbe:
-    """Load ``paths`` once in the token layer's TokenService; answer per path from that scan."""
+def token_probe(paths: Sequence[str], service: TokenService | None = None) -> LoadProbe:
+    """Answer per path from one look at ``paths`` through the token layer.
+
+    With the program's own ``service`` (one TokenService per process: a second one would load
+    and re-initialise the same libraries under it) its modules answer from its scan and the
+    others are probed on its thread; without one, a short-lived service is made and closed.
+    Paths are matched by file, so a symlink or a second name for a module answers too.
+    """
+    from ..token.modules import module_key
     from ..token.service import TokenService
 
-    with TokenService(list(paths)) as service:
-        infos = {m.path: m for m in service.scan(refresh=True).result(timeout=SCAN_TIMEOUT)}
+    if service is not None:
+        scanned = service.probe(list(paths)).result(timeout=SCAN_TIMEOUT)
+    else:
+        with TokenService(list(paths)) as own:
+            scanned = own.scan(refresh=True).result(timeout=SCAN_TIMEOUT)
+    infos = {module_key(m.path): m for m in scanned}
 
     def probe(path: str) -> ModuleLoad:
-        info = infos.get(path)
+        info = infos.get(module_key(path))
         if info is None:
             raise errors.HyError(errors.MODULE_LOAD_FAILED, "not scanned")
         if info.error is not None:

@@ -7,7 +7,6 @@ import argparse
 import getpass
 import json
 import sys
-from collections.abc import Sequence
 from typing import Any
 
 from pydantic import BaseModel
@@ -15,8 +14,6 @@ from pydantic import BaseModel
 from .. import config, errors
 from ..api.client import PlatformClient, clock_skew_error
 from ..signin import SignIn
-from ..token.modules import module_paths
-from ..token.service import TokenService
 
 
 def add_platform_option(parser: argparse.ArgumentParser) -> None:
@@ -55,13 +52,6 @@ def check_platform(client: PlatformClient) -> None:
     skew = clock_skew_error(client.clock_skew)
     if skew is not None:
         warn(skew)
-
-
-def token_service(explicit: Sequence[str] | None) -> TokenService:
-    paths = module_paths(config.load(), explicit or ())
-    if not paths:
-        raise errors.HyError(errors.NO_MODULE)
-    return TokenService(paths)
 
 
 def read_secret(prompt: str, from_stdin: bool) -> str:

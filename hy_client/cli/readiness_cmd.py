@@ -14,7 +14,7 @@ import sys
 from .. import config, readiness
 from ..errors import HyError
 from ..token.models import all_tokens
-from ..token.service import TokenService
+from ..token.service import TokenService, token_service
 from . import EXIT_FINDING, EXIT_OK
 from .platform_opts import (
     add_json_option,
@@ -22,7 +22,6 @@ from .platform_opts import (
     logged_in,
     print_json,
     read_secret,
-    token_service,
     warn,
 )
 

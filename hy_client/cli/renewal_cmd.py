@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 from .. import config, errors, renewal
 from ..token.models import CertificateInfo, all_tokens
+from ..token.service import token_service
 from . import EXIT_FINDING, EXIT_OK
 from .platform_opts import (
     add_json_option,
@@ -15,7 +16,6 @@ from .platform_opts import (
     already_registered,
     logged_in,
     print_json,
-    token_service,
     warn,
 )
 

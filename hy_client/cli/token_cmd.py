@@ -9,12 +9,10 @@ import argparse
 import getpass
 import json
 import sys
-from collections.abc import Sequence
 
-from .. import config, errors
+from .. import errors
 from ..token.models import CertificateInfo, ModuleInfo, TokenInfo, all_tokens, modules_json
-from ..token.modules import module_paths
-from ..token.service import TokenService
+from ..token.service import token_service
 from . import EXIT_FINDING, EXIT_OK, EXIT_USAGE, print_error
 
 STATUS_ZH = {"valid": "有效", "expiring": "即将到期", "expired": "已过期",
@@ -52,15 +50,8 @@ def _hex_id(value: str) -> str:
     return text
 
 
-def _service(explicit: Sequence[str] | None) -> TokenService:
-    paths = module_paths(config.load(), explicit or ())
-    if not paths:
-        raise errors.HyError(errors.NO_MODULE)
-    return TokenService(paths)
-
-
 def cmd_list(args: argparse.Namespace) -> int:
-    with _service(args.module) as service:
+    with token_service(args.module) as service:
         modules = service.scan().result()
     if args.json:
         print(json.dumps(modules_json(modules), ensure_ascii=False, indent=2))
@@ -132,7 +123,7 @@ def read_pin(from_stdin: bool) -> str:
 
 
 def cmd_test(args: argparse.Namespace) -> int:
-    with _service(args.module) as service:
+    with token_service(args.module) as service:
         tokens = all_tokens(service.scan().result())
         if args.token is not None:
             tokens = [t for t in tokens if t.label == args.token]

@@ -108,12 +108,18 @@ def _pin_finding(token: TokenInfo, fid: str) -> Finding:
 def _mechanism_finding(token: TokenInfo, fid: str) -> Finding:
     mechs = set(token.mechanisms)
     sm2 = sorted(m for m in mechs if "SM2" in m.upper())
+    # Vendor-defined values (VENDOR_0x8000…): no public standard says which one is SM2.
+    vendor = sorted(m for m in mechs if m.startswith("VENDOR_"))
     kinds = {c.key_kind for c in token.certificates if c.error is None}
-    data: dict[str, Any] = {"serial": token.serial, "mechanisms": sorted(mechs), "sm2": sm2}
+    data: dict[str, Any] = {"serial": token.serial, "mechanisms": sorted(mechs), "sm2": sm2,
+                            "vendor": vendor}
     have = [k for k, names in _LOGIN_MECHANISMS.items() if mechs & set(names)]
+    standard = sorted(mechs - set(vendor))
     detail = ("支持的登录签名方式：" + ("、".join(have) if have else "无")
               + (f"；国密：{'、'.join(sm2)}" if sm2 else "")
-              + f"（{'、'.join(sorted(mechs))}）" if mechs else "CA锁未报告任何签名方式")
+              + (f"；厂商自定义算法（可能为国密SM2）：{'、'.join(vendor)}" if vendor else "")
+              + (f"（{'、'.join(standard)}）" if standard else "")
+              if mechs else "CA锁未报告任何签名方式")
     missing = sorted(k for k in kinds & set(_LOGIN_MECHANISMS) if k not in have)
     if missing:
         why = f"{detail}；证书为 {'、'.join(missing)} 密钥，但CA锁未提供对应签名方式"

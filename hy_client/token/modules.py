@@ -107,6 +107,24 @@ def is_absolute(path: str, plat: str = sys.platform) -> bool:
         else os.path.isabs(path)
 
 
+def module_key(path: str) -> str:
+    """One key per library file: symlinks and p11-kit's name for a file the catalogue also
+    lists resolve to the same key (a file loaded under a second name fails C_Initialize)."""
+    return os.path.normcase(os.path.realpath(path)) if os.path.isabs(path) else path
+
+
+def unique_paths(paths: Iterable[str]) -> list[str]:
+    """``paths`` without a second name for the same file; the first name (the user's) stays."""
+    seen: set[str] = set()
+    out = []
+    for path in paths:
+        key = module_key(path)
+        if key not in seen:
+            seen.add(key)
+            out.append(path)
+    return out
+
+
 def discover_modules(settings: config.Settings | None = None, explicit: Sequence[str] = (), *,
                      plat: str = sys.platform, include_system: bool = True
                      ) -> list[ModuleCandidate]:
@@ -136,7 +154,7 @@ def discover_modules(settings: config.Settings | None = None, explicit: Sequence
             path = os.path.abspath(path)  # typed on a Linux command line: relative to here
         if not keep_missing and not os.path.isfile(path):
             continue
-        key = os.path.realpath(path) if os.path.exists(path) else path
+        key = module_key(path)
         if key in seen:
             continue
         seen.add(key)

@@ -10,11 +10,16 @@ certificates, key IDs and mechanisms are read once per insertion and cached by s
 flags are read afresh. A hot-plug ``poll`` with nothing changed costs one call
 (``C_WaitForSlotEvent`` without blocking, where the module supports it) or one ``C_GetSlotList``.
 
+Modules can be added and dropped while the service runs (``set_modules``: a driver installed
+or a path repaired takes effect without a restart). One library file is loaded once per process
+whatever path string names it (``load_name``), and reported under the path the caller gave.
+
 The PIN is an argument of one job and is dropped after it; ``C_Login`` is never retried here.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import os
@@ -33,7 +38,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 from pkcs11 import MGF, Attribute, KeyType, Mechanism, ObjectClass, SlotFlag, TokenFlag
 
-from .. import errors
+from .. import config, errors
 from ..errors import ErrorInfo, HyError
 from ..winsupport import load_library_safely
 from .certificate import EXPIRING_DAYS, parse_certificate
@@ -47,7 +52,13 @@ from .models import (
     TokenFlags,
     TokenInfo,
 )
-from .modules import diagnose_module_file_detail, is_absolute
+from .modules import (
+    diagnose_module_file_detail,
+    is_absolute,
+    module_key,
+    module_paths,
+    unique_paths,
+)
 from .pin import check_new_pin
 from .pkcs11_errors import is_removal, map_error
 from .raw import RawModule
@@ -62,8 +73,53 @@ _SIGNING = (
     Mechanism.SHA256_RSA_PKCS_PSS, Mechanism.ECDSA, Mechanism.ECDSA_SHA256,
     Mechanism.ECDSA_SHA384,
 )
+# Mechanism values from here up are assigned by each vendor (PKCS#11 CKM_VENDOR_DEFINED).
+CKM_VENDOR_DEFINED = 0x80000000
 # DER DigestInfo prefix for SHA-256, for tokens that only offer raw RSA_PKCS.
 _SHA256_DIGEST_INFO = bytes.fromhex("3031300d060960864801650304020105000420")
+
+# The path string each library file was first loaded by in this process (see ``load_name``).
+_load_names: dict[str, str] = {}
+_load_lock = threading.Lock()
+
+
+def load_name(path: str) -> str:
+    """The path string to load ``path``'s file by: the one this process first used for it.
+
+    python-pkcs11 caches a library by its path string; the same file under a second string
+    (a symlink, p11-kit's path vs the catalogue's) gets a second wrapper whose C_Initialize
+    fails with CKR_CRYPTOKI_ALREADY_INITIALIZED (M105). A file that other code in this process
+    loaded directly through ``pkcs11.lib`` is found in python-pkcs11's cache.
+    """
+    key = module_key(path)
+    with _load_lock:
+        name = _load_names.get(key)
+        if name is None:
+            cached = list(getattr(pkcs11, "_loaded", {}))
+            name = _load_names[key] = next(
+                (so for so in cached if module_key(so) == key), path)
+        return name
+
+
+def _loaded_before(path: str) -> bool:
+    """Loaded earlier in this process: its token list may be stale (re-initialise it)."""
+    key = module_key(path)
+    with _load_lock:
+        return key in _load_names or any(module_key(so) == key
+                                         for so in list(getattr(pkcs11, "_loaded", {})))
+
+
+def mechanism_names(mechanisms: Iterable[Any]) -> list[str]:
+    """The signing mechanisms worth reporting, then every vendor-defined one by its value.
+
+    A vendor mechanism is named ``VENDOR_0x8000xxxx`` and never guessed to be SM2: no public
+    standard assigns PKCS#11 mechanism values to SM2 (GM/T 0016 and GM/T 0018 define the SKF
+    and SDF interfaces with their own algorithm identifiers, not CKM values), and vendors'
+    modules use different values for it.
+    """
+    names = [m.name for m in _SIGNING if m in mechanisms]
+    vendor = sorted({int(m) for m in mechanisms if int(m) >= CKM_VENDOR_DEFINED})
+    return names + [f"VENDOR_0x{v:08X}" for v in vendor]
 
 
 def flags_of(token: Any) -> TokenFlags:
@@ -103,6 +159,7 @@ class _Module:
     slot_events: bool | None = None  # C_WaitForSlotEvent(DONT_BLOCK) supported?
     dirty: bool = False  # an operation saw the token vanish: relist fully on the next poll
     info: ModuleInfo | None = None
+    stale: bool = False  # loaded earlier in this process: re-initialise before the first listing
 
 
 @dataclass
@@ -127,7 +184,7 @@ class TokenService:
 
     def __init__(self, module_paths: Sequence[str], *, loader: Callable[[str], Any] = pkcs11.lib,
                  expiring_days: int = EXPIRING_DAYS) -> None:
-        self._paths = list(dict.fromkeys(module_paths))
+        self._paths = unique_paths(module_paths)
         self._loader = loader
         self._expiring_days = expiring_days
         self._queue: queue.SimpleQueue[tuple[Future[Any], Callable[[], Any]] | None] = (
@@ -139,6 +196,7 @@ class TokenService:
         # Owned by the token thread only:
         self._modules: list[_Module] | None = None
         self._tokens: dict[str, _Token] = {}
+        self._probes: dict[str, _Module] = {}  # modules loaded by ``probe`` only, by file
 
     # --- the thread ----------------------------------------------------------------------
 
@@ -247,6 +305,25 @@ class TokenService:
         """Hot-plug check; listeners get the same events."""
         return self.call(self._poll)
 
+    def set_modules(self, paths: Sequence[str]) -> Future[list[ModuleInfo]]:
+        """Make ``paths`` the service's modules while it runs; returns the fresh scan.
+
+        New modules are loaded, dropped ones forgotten; listeners get ``inserted``/``removed``
+        for the tokens that appear or go. A module with a logged-in key is never dropped: the
+        whole change is refused with MODULE_IN_USE and nothing changes. (A dropped library
+        stays loaded in the process, as every module does after ``close``.)
+        """
+        return self.call(self._set_modules, unique_paths(paths))
+
+    def probe(self, paths: Sequence[str]) -> Future[list[ModuleInfo]]:
+        """Does each module load, and which tokens does it list? One ModuleInfo per path.
+
+        The service's own modules answer from a scan. Any other is loaded (once per process)
+        and its slots listed, without becoming one of the service's modules: no session, no
+        certificates read, no events — what a driver check needs before a module is registered.
+        """
+        return self.call(self._probe, list(paths))
+
     def login(self, serial: str, pin: str | None) -> Future[None]:
         """Log in with ``pin``, or through the PIN pad (protected path) when ``pin`` is None."""
         return self.call(self._login, serial, pin)
@@ -261,8 +338,8 @@ class TokenService:
 
     def sign_batch(self, serial: str, cert_id: str, items: Sequence[bytes],
                    algorithm: Algorithm) -> Future[list[bytes]]:
-        """Several signatures in one job (one thread hand-off)."""
-        return self.call(lambda: [self.sign_now(serial, cert_id, d, algorithm) for d in items])
+        """Several signatures in one job (one thread hand-off, one key and mechanism lookup)."""
+        return self.call(self._sign_batch, serial, cert_id, items, algorithm)
 
     def change_pin(self, serial: str, old: str, new: str) -> Future[None]:
         return self.call(self._change_pin, serial, old, new)
@@ -290,8 +367,10 @@ class TokenService:
         if not is_absolute(path):
             m.error, m.detail = errors.MODULE_PATH_NOT_ABSOLUTE, path
             return m
+        m.stale = _loaded_before(path)
         try:
-            m.lib = load_library_safely(path, self._loader)  # safe DLL search order on Windows
+            # safe DLL search order on Windows; one path string per file in this process
+            m.lib = load_library_safely(load_name(path), self._loader)
         except errors.HyError as exc:
             m.error, m.detail = exc.info, exc.detail
             log.warning("module %s not loaded: %s %s", path, m.error.code, m.detail)
@@ -318,9 +397,80 @@ class TokenService:
         events: list[TokenEvent] = []
         for m in modules:
             if m.lib is not None:
-                events += self._scan_module(m, reinit=refresh and not self._logged_in(m))
+                reinit = (refresh or m.stale) and not self._logged_in(m)
+                events += self._scan_module(m, reinit=reinit)
         self._emit(events)
         return [self._module_info(m) for m in modules]
+
+    def _set_modules(self, paths: list[str]) -> list[ModuleInfo]:
+        if self._modules is None:
+            self._paths = paths
+            return self._scan(False)
+        current = {module_key(m.path): m for m in self._modules}
+        wanted = {module_key(p): p for p in paths}
+        dropped = [m for key, m in current.items() if key not in wanted]
+        busy = [m.path for m in dropped if self._logged_in(m)]
+        if busy:
+            raise HyError(errors.MODULE_IN_USE, "、".join(busy))
+        events: list[TokenEvent] = []
+        for m in dropped:
+            for serial in sorted(s for s, t in self._tokens.items() if t.module is m):
+                events.append(TokenEvent("removed", serial, self._tokens.pop(serial).info.label,
+                                         m.path))
+        modules = []
+        for key, path in wanted.items():
+            m = current.get(key) or self._probes.pop(key, None) or self._load(path)
+            if m.path != path:  # the same file under the name the caller uses now
+                m.path, m.info = path, None
+            modules.append(m)
+        self._modules, self._paths = modules, paths
+        self._emit(events)
+        return self._scan(False)
+
+    def _probe(self, paths: list[str]) -> list[ModuleInfo]:
+        own = {module_key(m.path): m for m in self._ensure_modules()}
+        if any(module_key(p) in own for p in paths):
+            self._scan(False)
+        out = []
+        for path in paths:
+            key = module_key(path)
+            m = own.get(key)
+            if m is None:
+                m = self._probes.get(key)
+                if m is None or m.lib is None:  # a failed load is tried again (a fixed file)
+                    m = self._probes[key] = self._load(path)
+                    m.info = None
+                else:
+                    m.stale = True  # listed before: a key plugged in since needs a re-init
+                if m.lib is not None:
+                    m.info = self._list_module(m)
+            out.append(replace(self._module_info(m), path=path))
+        return out
+
+    def _list_module(self, m: _Module) -> ModuleInfo:
+        """Slots and token descriptions of a module that is not one of ours (``probe``)."""
+        slots: list[SlotInfo] = []
+        try:
+            if m.stale:
+                m.lib.reinitialize()
+                m.stale = False
+            for slot in m.lib.get_slots():
+                token_info = None
+                if slot.flags & SlotFlag.TOKEN_PRESENT:
+                    with contextlib.suppress(pkcs11.TokenNotPresent,
+                                             pkcs11.TokenNotRecognised):
+                        token = slot.get_token()
+                        flags = flags_of(token)
+                        if flags.token_initialized:
+                            token_info = TokenInfo(
+                                token.label.strip(), token.manufacturer_id.strip(),
+                                token.model.strip(), _serial(token), flags, [], [])
+                slots.append(SlotInfo(slot.slot_id, slot.slot_description.strip(),
+                                      token_info))
+            m.error, m.detail = None, ""
+        except pkcs11.PKCS11Error as exc:
+            m.error, m.detail, slots = errors.MODULE_LOAD_FAILED, type(exc).__name__, []
+        return self._build_module_info(m, slots)
 
     def _logged_in(self, m: _Module) -> bool:
         return any(t.session is not None for t in self._tokens.values() if t.module is m)
@@ -331,7 +481,7 @@ class TokenService:
         for serial in [s for s, t in self._tokens.items() if t.module is m]:
             del self._tokens[serial]
         m.lib.reinitialize()
-        m.slot_events = None
+        m.slot_events, m.stale = None, False
 
     def _scan_module(self, m: _Module, *, reinit: bool) -> list[TokenEvent]:
         """Relist one module; returns insert/remove events against what was known."""
@@ -413,7 +563,7 @@ class TokenService:
             label=token.label.strip(), manufacturer=token.manufacturer_id.strip(),
             model=token.model.strip(), serial=_serial(token), flags=flags,
             certificates=self._certificates(certs, key_ids, known),
-            mechanisms=[mech.name for mech in _SIGNING if mech in mechanisms],
+            mechanisms=mechanism_names(mechanisms),
             keys_without_certificate=sorted(k.hex() for k in key_ids - {c[0] for c in certs}),
         )
         return _Token(info.serial, m, slot, token, info, mechanisms)
@@ -459,8 +609,9 @@ class TokenService:
         for m in modules:
             if m.lib is None:
                 continue
-            if first or m.present is None or m.dirty:
-                events += self._scan_module(m, reinit=m.dirty and not self._logged_in(m))
+            if first or m.present is None or m.dirty or m.stale:
+                reinit = (m.dirty or m.stale) and not self._logged_in(m)
+                events += self._scan_module(m, reinit=reinit)
             elif self._slot_event(m) or self._slots_changed(m):
                 events += self._scan_module(m, reinit=False)
         self._emit(events)
@@ -618,11 +769,19 @@ class TokenService:
 
     def sign_now(self, serial: str, cert_id: str, data: bytes, algorithm: Algorithm) -> bytes:
         """Sign on the calling thread, which must be the token thread (inside ``call``)."""
+        return self._sign_batch(serial, cert_id, (data,), algorithm)[0]
+
+    def _sign_batch(self, serial: str, cert_id: str, items: Iterable[bytes],
+                    algorithm: Algorithm) -> list[bytes]:
         entry = self._entry(serial)
         sign, mechanism, param, prepare = self._plan(entry, cert_id, algorithm)
         try:
-            return sign(prepare(data) if prepare else data, mechanism=mechanism,
-                        mechanism_param=param)
+            if param is None:  # as a plain python-pkcs11 caller would call it
+                if prepare is None:
+                    return [sign(d, mechanism=mechanism) for d in items]
+                return [sign(prepare(d), mechanism=mechanism) for d in items]
+            return [sign(prepare(d) if prepare else d, mechanism=mechanism,
+                         mechanism_param=param) for d in items]
         except pkcs11.PKCS11Error as exc:
             raise self._fail(entry, exc) from None
 
@@ -743,3 +902,13 @@ def verify(public: Any, algorithm: str, data: bytes, signature: bytes) -> bool:
     except (InvalidSignature, ValueError, TypeError):
         return False
     return True
+
+
+def token_service(explicit: Sequence[str] | None = None,
+                  settings: config.Settings | None = None) -> TokenService:
+    """The service over the discovered modules (only ``explicit`` ones when given), as the
+    commands build it; NO_MODULE when there is none. ``settings`` default: the config file."""
+    paths = module_paths(settings if settings is not None else config.load(), explicit or ())
+    if not paths:
+        raise HyError(errors.NO_MODULE)
+    return TokenService(paths)

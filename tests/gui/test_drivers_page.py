@@ -93,7 +93,8 @@ def test_update_catalogue_then_install_the_sandbox_driver_with_progress(qtbot, p
     assert seen and seen[-1] == (entry.size, entry.size)  # the bar went to 100 %
     assert all(a[0] <= b[0] for a, b in itertools.pairwise(seen))
     assert not page.progress_row.isVisible()
-    assert "已安装并通过检测" in page.result.text()
+    assert "已安装并通过检测" in page.result.text() and "无需重新启动" in page.result.text()
+    assert module in page.ctx.tokens.module_paths  # the running service took it: no restart
     qtbot.waitUntil(lambda: module in column(page.modules_table, 0), timeout=60000)
     row = column(page.modules_table, 0).index(module)
     assert page.modules_table.item(row, 3).text().startswith("正常")

@@ -2,14 +2,14 @@
 key needs, install or update from the signed catalogue with a progress bar and cancel.
 
 Composition only: catalogue, detection and install are ``hy_client.drivers``. Whether a module
-loads is the token layer's answer: the program's own TokenService for the modules it has
-loaded (never a second load of the same library), a short-lived probe for the others, as
-``hy-client drivers check`` does. All of it runs on the pool; results come back queued.
+loads is the token layer's answer, always through the program's own TokenService (one per
+process: its modules answer from its scan, others are probed on its thread), as
+``hy-client drivers check`` does. A driver that installs is added to that service at once, so
+the key can be used without a restart. All of it runs on the pool; results come back queued.
 """
 
 from __future__ import annotations
 
-import os
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -44,7 +44,6 @@ from hy_client.drivers.detect import (
     candidate_paths,
     detect,
     suitable,
-    tokens_from,
 )
 from hy_client.drivers.install import InstallResult
 from hy_client.drivers.store import CatalogueStore, catalogue_url_for
@@ -70,27 +69,9 @@ class DriversView:
     report: DriverReport
 
 
-def _real(path: str) -> str:
-    return os.path.normcase(os.path.realpath(path))
-
-
-# The path string each library was first loaded by in this process: loading the same file
-# again under another name (a symlink, p11-kit's path vs the catalogue's) fails to initialise.
-_loaded_as: dict[str, str] = {}
-# Probes of modules outside the TokenService run one at a time (a detection and an install
-# could otherwise be inside the same vendor library on two threads).
-_probe_lock = threading.Lock()
-
-
-def load_name(path: str) -> str:
-    return _loaded_as.setdefault(_real(path), path)
-
-
-def probe_one(path: str) -> ModuleLoad:
-    """Load one module outside the program's TokenService and list its tokens."""
-    name = load_name(path)
-    with _probe_lock:
-        return token_probe([name])(name)
+def probe_one(tokens: TokenService, path: str) -> ModuleLoad:
+    """Does one module load, and which keys does it list (on the token thread)?"""
+    return token_probe([path], tokens)(path)
 
 
 def _settings_now(ctx: AppContext) -> config.Settings:
@@ -115,26 +96,14 @@ def download_session(client: PlatformClient) -> requests.Session:
 
 
 def load_probe(tokens: TokenService, paths: Sequence[str]) -> LoadProbe:
-    """Answers from the program's TokenService for its own modules; a short-lived probe for
-    the rest (loading a library the service holds a second time could finalise it)."""
-    owned = {_real(p) for p in tokens.module_paths}
-    scanned = {_real(m.path): m for m in tokens.scan().result(SCAN_TIMEOUT)} if owned else {}
-    others = list(dict.fromkeys(load_name(p) for p in paths if _real(p) not in owned))
-    other = None
-    if others:
-        with _probe_lock:
-            other = token_probe(others)
+    """Answers for ``paths`` from the program's TokenService, matched by file."""
+    return token_probe(paths, tokens)
 
-    def probe(path: str) -> ModuleLoad:
-        info = scanned.get(_real(path))
-        if info is None:
-            if other is None:
-                raise HyError(errors.MODULE_LOAD_FAILED, "not scanned")
-            return other(load_name(path))
-        if info.error is not None:
-            raise HyError(info.error, info.error_detail)
-        return ModuleLoad(info.library_version, info.manufacturer, tokens_from(info.tokens))
-    return probe
+
+def add_modules(tokens: TokenService, result: InstallResult) -> None:
+    """The running service takes the installed driver's modules now (no restart)."""
+    if result.load is not None and result.modules:
+        tokens.set_modules([*tokens.module_paths, *result.modules]).result(SCAN_TIMEOUT)
 
 
 def read_drivers(ctx: AppContext) -> DriversView:
@@ -427,15 +396,17 @@ class DriversPage(QWidget):
             self.install(entry)
 
     def install(self, entry: DriverEntry) -> None:
-        client, relay = self.ctx.client, self._relay
+        client, relay, tokens = self.ctx.client, self._relay, self.ctx.tokens
         cancel = self._cancel = threading.Event()
 
         def job() -> InstallResult:
             with download_session(client) as session:
                 # The module must load and list its tokens before it is registered.
-                return inst.install(entry, session, progress=relay.progress.emit, cancel=cancel,
-                                    static_check=diagnose_module_file,
-                                    load_probe=probe_one)
+                result = inst.install(entry, session, progress=relay.progress.emit,
+                                      cancel=cancel, static_check=diagnose_module_file,
+                                      load_probe=lambda path: probe_one(tokens, path))
+            add_modules(tokens, result)
+            return result
 
         self.progress.setRange(0, max(entry.size, 1))
         self.progress.setValue(0)
@@ -474,8 +445,8 @@ class DriversPage(QWidget):
         tokens = "、".join(t.label for t in result.load.tokens) if result.load else ""
         text = (f"驱动 {result.driver_id} {result.version} 已安装并通过检测"
                 + (f"，识别到CA锁：{tokens}" if tokens else "") + "。")
-        if result.registered:
-            text += "重新启动本程序后即可用它登录。"
+        if result.load is not None:
+            text += "现在即可用它登录，无需重新启动本程序。"
         if result.reboot_required:
             text += "请重新启动计算机以完成安装。"
         self._say(text, "ok")
