@@ -87,6 +87,7 @@ class Controller:
         self.window: QWidget | None = None
         self._loading: Future[AppContext] | None = None
         self.fatal_box: QMessageBox | None = None
+        self.first_run = False  # main(): open (first start) or offer the first-run assistant
 
     def show_login(self) -> QWidget:
         from .login import LoginWindow
@@ -106,6 +107,10 @@ class Controller:
         set_context = getattr(self.window, "set_context", None)
         if set_context is not None:
             set_context(ctx)
+        if self.first_run and self.window is not None:
+            from .firstrun import offer_first_run
+
+            offer_first_run(self.window, ctx)
 
     def _failed(self, error: HyError) -> None:
         self.fatal_box = box = _fatal_box(error)  # kept: a parentless box would be collected
@@ -164,6 +169,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     i18n.install(app, args.lang or state.language() or i18n.DEFAULT_LANGUAGE)
     theme.apply(app)
     controller = Controller()
+    controller.first_run = True
     instance.activated.connect(controller.raise_window)
     controller.show_login()
     # After the first paint (posted events go before timers): then the core, on a worker.

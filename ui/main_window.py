@@ -35,6 +35,7 @@ from . import i18n, state
 from .context import AppContext
 from .help import HelpPage, show_about
 from .jobs import QueryOp
+from .reminders import BidReminders
 from .widgets.renewal import RenewalBanner, make_tray, notify_tray
 
 
@@ -53,6 +54,7 @@ CertificatesPage = _lazy(".pages.certificates", "CertificatesPage")
 BindingPage = _lazy(".pages.binding", "BindingPage")
 DriversPage = _lazy(".pages.drivers", "DriversPage")
 DiagnosticsPage = _lazy(".pages.diagnostics", "DiagnosticsPage")
+BidsPage = _lazy(".pages.bids", "BidsPage")
 
 
 def _tr(text: str) -> str:
@@ -79,6 +81,7 @@ PAGES: tuple[Page, ...] = (
     Page("personnel", "职业人员", lambda e: RecordsPage(e.flows, "personnel", e.account)),
     Page("certificates", "证书", lambda e: CertificatesPage(e.ctx)),
     Page("binding", "标证通绑定", lambda e: BindingPage(e.ctx)),
+    Page("bids", "投标准备", lambda e: BidsPage(e.ctx)),
     Page("drivers", "驱动", lambda e: DriversPage(e.ctx)),
     Page("diagnostics", "诊断", lambda e: DiagnosticsPage(e.ctx)),
     Page("help", "帮助", lambda e: HelpPage()),
@@ -125,6 +128,8 @@ class MainWindow(QMainWindow):
             self.resize(1000, 700)
         self.nav.setCurrentRow(0)
         self.check_renewal()
+        self.reminders = BidReminders(ctx, self.tray, self)  # 开标提醒 in the tray
+        self.reminders.start()
 
     def _menus(self) -> None:
         account = self.menuBar().addMenu(_tr("账号"))

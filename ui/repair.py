@@ -80,6 +80,11 @@ class RepairDialog(QDialog):
         self.tree.setColumnWidth(0, 220)
         self.tree.setColumnWidth(1, 360)
         self.tree.header().setStretchLastSection(True)
+        self.tree.currentItemChanged.connect(self._on_current)
+        self.details = QLabel("选中一项，查看完整说明。")
+        self.details.setObjectName("repairDetails")
+        self.details.setWordWrap(True)
+        self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.progress = QProgressBar()
         self.progress.setObjectName("repairProgress")
         self.progress.setRange(0, 0)
@@ -97,11 +102,24 @@ class RepairDialog(QDialog):
         layout.addWidget(intro)
         layout.addWidget(self.status)
         layout.addWidget(self.tree, 1)
+        layout.addWidget(self.details)
         layout.addWidget(self.progress)
         layout.addLayout(buttons)
         self.resize(860, 480)
         self._enable()
         self.diagnose()
+
+    @Slot()
+    def _on_current(self, current: QTreeWidgetItem | None, *_args: object) -> None:
+        """The full text of a row (the list cuts long advice and paths short)."""
+        if current is None:
+            return
+        self.details.setText(f"{current.text(0)}：{current.text(1)}（{current.text(2)}）")
+
+    def _select_first(self) -> None:
+        first = self.tree.topLevelItem(0)
+        if first is not None:
+            self.tree.setCurrentItem(first)
 
     def _enable(self) -> None:
         self.apply_button.setEnabled(not self._busy and any(r.automatic for r in self.plan))
@@ -149,6 +167,7 @@ class RepairDialog(QDialog):
             self.status.setText("没有可自动修复的问题；请按建议处理，"
                                 f"或致电技术支持 {SUPPORT_PHONE}。")
             _set_role(self.status, "warning")
+        self._select_first()
         self._enable()
         self.planned.emit(run)
 
@@ -202,6 +221,7 @@ class RepairDialog(QDialog):
         else:
             self.status.setText(f"部分问题未能修复，请按提示处理，或致电技术支持 {SUPPORT_PHONE}。")
             _set_role(self.status, "critical")
+        self._select_first()
         self._enable()
         self.repaired.emit(run)
 

@@ -167,6 +167,9 @@ def test_left_and_resumed_then_activation_when_the_certificate_is_not_bound(
         qtbot, workstation, ctx, provisioned, tmp_path):
     """The assistant closed at the certificate step opens there again; a certificate bound
     to no account offers remote activation, which then logs in."""
+    spec = provisioned.new_token("hy-unbound")  # a new key: its certificate is bound nowhere
+    for t in provisioned.tokens.values():  # a logged-in session blocks the re-initialisation
+        ctx.tokens.logout(t.serial).result(10)
     state = tmp_path / "firstrun.json"
     wizard = FirstRunWizard(ctx, usb_root=workstation, state_path=state)
     qtbot.addWidget(wizard)
@@ -182,10 +185,9 @@ def test_left_and_resumed_then_activation_when_the_certificate_is_not_bound(
     settle(qtbot, again, "certificate")
     assert again.step_sentences["environment"].text() == \
         again.core.state.results["environment"].sentence_zh
-    spec = provisioned.tokens["hy-tool"]
     again.picker.setCurrentIndex(next(i for i, c in enumerate(again.choices)
-                                      if c.serial == spec.serial and c.cert_id == "0b"))
-    qtbot.waitUntil(lambda: not again.busy and "钱七" in again.pages["certificate"]
+                                      if c.serial == spec.serial))
+    qtbot.waitUntil(lambda: not again.busy and "hy-unbound" in again.pages["certificate"]
                     .sentence.text(), timeout=30000)
     again.next_button.click()
     again.login_button.click()

@@ -105,8 +105,12 @@ class DiagnosticsPage(QWidget):
         self.save_button = QPushButton("保存报告…")
         self.save_button.setObjectName("saveReport")
         self.save_button.clicked.connect(self.save_report)
+        self.repair_button = QPushButton("一键修复")
+        self.repair_button.setObjectName("openRepair")
+        self.repair_button.clicked.connect(self.open_repair)
         buttons = QHBoxLayout()
-        for b in (self.run_button, self.cancel_button, self.copy_button, self.save_button):
+        for b in (self.run_button, self.cancel_button, self.copy_button, self.save_button,
+                  self.repair_button):
             buttons.addWidget(b)
         buttons.addStretch(1)
 
@@ -168,6 +172,7 @@ class DiagnosticsPage(QWidget):
         self.cancel_button.setEnabled(busy)
         self.copy_button.setEnabled(self.report is not None and not busy)
         self.save_button.setEnabled(self.report is not None and not busy)
+        self.repair_button.setEnabled(not busy)
         self.self_test_button.setEnabled(not busy and bool(self.tokens))
         self.token_picker.setEnabled(not busy and bool(self.tokens))
 
@@ -389,6 +394,17 @@ class DiagnosticsPage(QWidget):
         self.status.setText(f"报告已保存：{path}。请把这个文件发给技术支持（{SUPPORT_PHONE}）。")
         self._set_role(self.status, "ok")
         self.saved.emit(path)
+
+    @Slot()
+    def open_repair(self) -> QDialog:
+        """一键修复; the checks run again when it is closed."""
+        from ..repair import RepairDialog
+
+        dialog = RepairDialog(self.ctx, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.finished.connect(lambda _r: self.run())
+        dialog.open()
+        return dialog
 
     def stop(self) -> None:
         self.cancel()

@@ -1,0 +1,223 @@
+"""投标准备: the bidder's open bids with deadline, opening, the certificate the bid needs at the
+opening and its readiness state, and a self-test (sign, and decrypt for RSA) per bid.
+
+The rows are the core's (``hy_client.readiness.check``: bids from the platform, certificates
+from the plugged keys, the stored self-tests); the self-test is ``readiness.run_self_test``.
+Both run off the GUI thread; the PIN goes to one job and is dropped.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from hy_client import readiness
+from hy_client.errors import HyError
+from hy_client.readiness import BidReadiness, ReadinessReport, SelfTestOutcome
+from hy_client.token.models import TokenInfo, all_tokens
+
+from ..context import AppContext
+from ..jobs import QueryOp, TokenOp, show_error
+from ..widgets.pin import PinDialog
+
+COLUMNS = ("项目", "投标截止", "开标时间", "开标时需要的证书", "准备状态", "")
+LEVEL_COLOR = {"ok": QColor("#2e7d32"), "warning": QColor("#b26a00"),
+               "critical": QColor("#c62828")}
+SUMMARY = {"ok": "所有投标都已就绪。", "warning": "有投标需要处理：请插入CA锁并运行自检。",
+           "critical": "有投标在开标时可能无法解密：请立即按建议处理。"}
+
+
+def _set_role(label: QLabel, role: str) -> None:
+    label.setProperty("role", role)
+    label.style().unpolish(label)
+    label.style().polish(label)
+
+
+class BidsPage(QWidget):
+    checked = Signal(object)  # ReadinessReport
+    self_tested = Signal(object)  # SelfTestOutcome
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setObjectName("bidsPage")
+        self.report: ReadinessReport | None = None
+        self.pin_dialog: PinDialog | None = None
+        self._busy = False
+        title = QLabel("投标准备")
+        title.setProperty("role", "title")
+        intro = QLabel("投标文件在开标时要用加密它的那张证书解密。开标前请插入CA锁运行自检；"
+                       "开标前不要办理证书延期（延期会更换密钥）。")
+        intro.setWordWrap(True)
+        intro.setProperty("role", "hint")
+        self.refresh_button = QPushButton("刷新")
+        self.refresh_button.setObjectName("refreshBids")
+        self.refresh_button.clicked.connect(self.refresh)
+        head = QHBoxLayout()
+        head.addWidget(intro, 1)
+        head.addWidget(self.refresh_button)
+        self.status = QLabel("正在读取投标和CA锁…")
+        self.status.setObjectName("bidsStatus")
+        self.status.setWordWrap(True)
+        self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setObjectName("bidsTable")
+        self.table.setHorizontalHeaderLabels(list(COLUMNS))
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.verticalHeader().hide()
+        self.table.setWordWrap(True)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.table.itemSelectionChanged.connect(self._on_select)
+        self.advice = QLabel("选中一项投标，查看处理建议。")
+        self.advice.setObjectName("bidAdvice")
+        self.advice.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(title)
+        layout.addLayout(head)
+        layout.addWidget(self.status)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.advice)
+        self.refresh()
+
+    @property
+    def rows(self) -> tuple[BidReadiness, ...]:
+        return self.report.rows if self.report is not None else ()
+
+    @property
+    def busy(self) -> bool:
+        return self._busy
+
+    def _set_busy(self, busy: bool) -> None:
+        self._busy = busy
+        self.refresh_button.setEnabled(not busy)
+        for button in self.findChildren(QPushButton, "bidSelfTest"):
+            button.setEnabled(not busy and bool(button.property("serial")))
+
+    @Slot()
+    def refresh(self) -> None:
+        if self._busy:
+            return
+        ctx = self.ctx
+        self._set_busy(True)
+        QueryOp(self, lambda: readiness.check(ctx.client, ctx.tokens, settings=ctx.settings),
+                self._checked).failure(self._failed).run_in_background()
+
+    def _failed(self, error: HyError) -> None:
+        self._set_busy(False)
+        self.status.setText(f"{error.info.zh}（{error.code}）。{error.info.advice_zh}")
+        _set_role(self.status, "critical")
+
+    def _checked(self, report: ReadinessReport) -> None:
+        self.report = report
+        self.table.setRowCount(len(report.rows))
+        for i, row in enumerate(report.rows):
+            cells = (f"{row.project_name}（{row.project_code}）", row.deadline_zh,
+                     row.opening_zh, row.certificate_zh, row.state_zh)
+            for col, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setToolTip(row.advice_zh)
+                item.setData(Qt.ItemDataRole.UserRole, row.bid_id)
+                if col == 4:
+                    item.setForeground(LEVEL_COLOR[row.level])
+                self.table.setItem(i, col, item)
+            button = QPushButton("自检")
+            button.setObjectName("bidSelfTest")
+            button.setToolTip("用这张证书签名并解密一次，确认开标时能解密投标文件")
+            button.setProperty("serial", row.token_serial)
+            button.clicked.connect(lambda _c=False, r=row: self.self_test(r))
+            self.table.setCellWidget(i, 5, button)
+        self.table.resizeRowsToContents()
+        if not report.rows:
+            self.status.setText("没有尚未开标的投标。")
+            _set_role(self.status, "info")
+        else:
+            text = SUMMARY[report.worst]
+            if not report.tokens_read:
+                text += "（未能读取CA锁）"
+            self.status.setText(f"共 {len(report.rows)} 个投标尚未开标。{text}")
+            _set_role(self.status, report.worst)
+        self._set_busy(False)
+        self._on_select()
+        self.checked.emit(report)
+
+    @Slot()
+    def _on_select(self) -> None:
+        rows = self.table.selectionModel().selectedRows()
+        if not rows or not self.rows:
+            return
+        row = self.rows[rows[0].row()]
+        self.advice.setText(f"【{row.state_zh}】{row.advice_zh}")
+        _set_role(self.advice, row.level)
+
+    # --- self-test --------------------------------------------------------------------------
+    def self_test(self, row: BidReadiness) -> None:
+        if self._busy or not row.token_serial:
+            return
+        tokens = self.ctx.tokens
+        self._set_busy(True)
+        TokenOp(self, lambda: tokens.token_info(row.token_serial),
+                lambda token: self._ask_pin(row, token)).failure(
+            self._test_failed).run_in_background()
+
+    def _ask_pin(self, row: BidReadiness, token: TokenInfo) -> None:
+        flags = token.flags
+        if not flags.login_required or flags.protected_auth_path:
+            self._test(row, None)
+            return
+        dialog = PinDialog(token.label, flags, self, "进行开标解密自检")
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.pin_dialog = dialog
+        dialog.finished.connect(lambda r: self._pin_given(dialog, row, r))
+        dialog.open()
+
+    def _pin_given(self, dialog: PinDialog, row: BidReadiness, result: int) -> None:
+        self.pin_dialog = None
+        entry = dialog.take() if result == QDialog.DialogCode.Accepted else None
+        if entry is None:
+            self._set_busy(False)
+            return
+        self._test(row, entry.pin)
+
+    def _test(self, row: BidReadiness, pin: str | None) -> None:
+        service = self.ctx.tokens
+        held = [pin]  # taken out by the one job: no closure keeps the PIN
+        del pin
+
+        def job() -> SelfTestOutcome:
+            secret, held[0] = held[0], None
+            tokens = all_tokens(service.scan().result(60))
+            sha = row.cert_sha256 or next(
+                (c.sha256 for t in tokens if t.serial == row.token_serial
+                 for c in t.certificates if c.id == row.cert_id), "")
+            return readiness.run_self_test(service, tokens, sha, secret)
+
+        self.status.setText("正在自检（签名并解密）…")
+        _set_role(self.status, "info")
+        QueryOp(self, job, self._tested).failure(self._test_failed).run_in_background()
+
+    def _tested(self, outcome: SelfTestOutcome) -> None:
+        self._set_busy(False)
+        self.self_tested.emit(outcome)
+        if outcome.error is not None:
+            show_error(self, outcome.error)
+        self.refresh()
+
+    def _test_failed(self, error: HyError) -> None:
+        self._set_busy(False)
+        show_error(self, error)
