@@ -29,42 +29,26 @@ from pathlib import Path
 import keyring
 import pkcs11
 import requests
-from keyring.backend import KeyringBackend
 from pkcs11 import Attribute, Mechanism, ObjectClass
 
-from hy_client import auth
-from hy_client.api import models
-from hy_client.api.client import PlatformClient
-from hy_client.config import PlatformProfile
-from hy_client.sandbox.ca import TestCA
-from hy_client.sandbox.demo import uscc
-from hy_client.signin import SignIn, choose_key
-from hy_client.token import softhsm
-from hy_client.token.service import TokenService
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from hy_client import auth  # noqa: E402
+from hy_client.api import models  # noqa: E402
+from hy_client.api.client import PlatformClient  # noqa: E402
+from hy_client.config import PlatformProfile  # noqa: E402
+from hy_client.sandbox.ca import TestCA  # noqa: E402
+from hy_client.sandbox.demo import uscc  # noqa: E402
+from hy_client.signin import SignIn, choose_key  # noqa: E402
+from hy_client.token import softhsm  # noqa: E402
+from hy_client.token.service import TokenService  # noqa: E402
+from tests.keyrings import MemoryKeyring  # noqa: E402
 
 PIN, SO_PIN, LABEL = "123456", "87654321", "bench-login"
 KEYS = {"RS256": ("01", "rsa2048"), "ES256": ("02", "ec-p256")}
 PASSWORD = "Bench2024x"
 WARM_UP = 10
-
-
-class MemoryKeyring(KeyringBackend):
-    """No OS keyring on a headless machine; the write still goes through the keyring API."""
-
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.items: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.items.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.items[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        self.items.pop((service, username), None)
 
 
 def pct(values: list[float], p: float) -> float:

@@ -116,6 +116,13 @@ class DraftStore:
             row = db.execute(_SELECT + " WHERE form_key = ?", (form_key,)).fetchone()
         return _draft(row)
 
+    def link_record(self, form_key: str, record_id: int) -> None:
+        """Note the platform's id of a just-created record, leaving the typed data and the
+        revision alone: an autosave that landed meanwhile stays as typed, and still unsent."""
+        with self._tx() as db:
+            db.execute("UPDATE drafts SET record_id = ? WHERE form_key = ?",
+                       (record_id, form_key))
+
     def load(self, form_key: str) -> Draft | None:
         with self._tx() as db:
             row = db.execute(_SELECT + " WHERE form_key = ?", (form_key,)).fetchone()

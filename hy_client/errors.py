@@ -370,11 +370,13 @@ class UserCancelled(HyError):
 
 @dataclass(frozen=True)
 class FieldError:
-    """One invalid form field: the field key and the Chinese reason."""
+    """One invalid form field: the field key and the Chinese reason (English when known)."""
 
     field: str
     message: str
     label: str = ""
+    message_en: str = ""
+    label_en: str = ""
 
 
 class ValidationError(HyError):

@@ -209,17 +209,20 @@ class FirstRun:
     def install_driver(self, catalogue: Catalogue, driver_id: str,
                        session: requests.Session, *,
                        progress: ProgressCallback | None = None) -> StepResult:
-        """The verified download and install, then prove the module loads and the key shows."""
+        """The verified download and install, then prove the module loads and the key shows.
+
+        With the program's TokenService the new modules are probed and then join it (no
+        restart); a second service would re-initialise a library the program shares and end
+        its key login. Without one (the CLI) a short-lived service checks them.
+        """
         from .drivers import install as inst
         from .token.modules import diagnose_module_file
-        from .token.service import TokenService
 
         try:
             entry = catalogue.get(driver_id)
             result = inst.install(entry, session, progress=progress,
                                   static_check=diagnose_module_file)
-            with TokenService(list(result.modules)) as service:
-                modules = service.scan(refresh=True).result(60)
+            modules = self._check_modules(list(result.modules))
         except HyError as exc:
             return self._record(StepResult("driver", "failed", f"驱动安装失败：{exc.info.zh}。",
                                            exc.info.advice_zh, (f"install_driver:{driver_id}",),
@@ -238,6 +241,18 @@ class FirstRun:
         return self._record(StepResult(
             "driver", "ok", f"已安装{entry.vendor.zh}驱动 {entry.version}，CA锁“{tokens[0].label}”"
             "已可使用。", data=data))
+
+    def _check_modules(self, paths: list[str]) -> list[ModuleInfo]:
+        from .token.service import TokenService
+
+        if self.tokens is None:
+            with TokenService(paths) as service:
+                return service.scan(refresh=True).result(60)
+        modules = self.tokens.probe(paths).result(60)
+        loaded = [m.path for m in modules if m.error is None]
+        if loaded:
+            self.tokens.set_modules([*self.tokens.module_paths, *loaded]).result(60)
+        return modules
 
     def skip_driver(self) -> StepResult:
         """The key already works with an installed driver."""

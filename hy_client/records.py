@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from . import errors, forms
@@ -176,9 +176,11 @@ class RecordFlows:
             record = self.client.create_record(
                 _PATHS[kind], models.RecordWrite(data=data, attachments=ids),
                 f"{draft.idempotency_key}:create")
-            # Remember the id at once: a retry then updates instead of creating.
-            return record, self.drafts.save(draft.form_key, draft.spec_name, draft.data,
-                                            record_id=record.id)
+            # Remember the id at once: a retry then updates instead of creating. Only the id:
+            # rewriting the data would drop whatever was typed since ``draft`` was read.
+            # The draft returned is still the revision that was sent (what a submit marks done).
+            self.drafts.link_record(draft.form_key, record.id)
+            return record, replace(draft, record_id=record.id)
         record = self.fetch(kind, draft.record_id)
         ids = [a.id for a in record.attachments if a.id not in (remove or [])]
         ids += [i for i in (add or []) if i not in ids]

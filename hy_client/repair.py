@@ -29,6 +29,7 @@ from . import config, errors
 from .credentials import CredentialStore
 from .diagnostics import Finding, Report, Severity, run_diagnostics
 from .errors import SUPPORT_PHONE, HyError
+from .net import VerifiedSession
 
 if TYPE_CHECKING:
     from .api.client import PlatformClient
@@ -163,9 +164,7 @@ SessionFactory = Callable[[config.Settings], requests.Session]
 
 
 def _http_session(settings: config.Settings) -> requests.Session:
-    session = requests.Session()
-    session.verify = settings.active_platform.ca_bundle or True  # never False
-    return session
+    return VerifiedSession(settings.active_platform.ca_bundle, settings.http_timeout)
 
 
 def apply(repair: Repair, *, session_factory: SessionFactory = _http_session) -> RepairResult:

@@ -1,4 +1,4 @@
-"""Start the desktop application: ``hy-client-gui [--platform NAME|URL] [--lang en]``.
+"""Start the desktop application: ``hy-client-gui [--platform NAME|URL] [--lang en] [--tray]``.
 
 Chinese by default (English selectable), high-DPI, one QSS theme, one running instance (a
 second start raises the first window), the login window first and the main window after.
@@ -15,7 +15,7 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future
 from typing import TYPE_CHECKING
 
@@ -31,6 +31,7 @@ from .jobs import QueryOp, error_text, shutdown_pool
 from .single import SingleInstance
 
 if TYPE_CHECKING:
+    from hy_client.api.models import Account
     from hy_client.signin import LoginResult
 
     from .context import AppContext
@@ -46,6 +47,8 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser.add_argument("--lang", choices=sorted(i18n.LANGUAGES), help="界面语言")
     parser.add_argument("--module", action="append", default=[],
                         help="PKCS#11 驱动模块（绝对路径）")
+    parser.add_argument("--tray", action="store_true",
+                        help="只在系统托盘中启动（开机自动启动时的到期与开标提醒）")
     return parser.parse_args(list(argv))
 
 
@@ -58,7 +61,7 @@ def make_application(argv: Sequence[str]) -> QApplication:
     QCoreApplication.setOrganizationName(APP_NAME)
     QCoreApplication.setApplicationName(APP_NAME)
     app = QApplication([sys.argv[0] if sys.argv else APP_NAME, *argv])
-    app.setApplicationDisplayName("衡阳市公共资源交易系统")
+    app.setApplicationDisplayName(i18n.APP_TITLE)  # i18n.install sets it in the language
     return app
 
 
@@ -88,6 +91,7 @@ class Controller:
         self._loading: Future[AppContext] | None = None
         self.fatal_box: QMessageBox | None = None
         self.first_run = False  # main(): open (first start) or offer the first-run assistant
+        self.on_ready: list[Callable[[AppContext], None]] = []  # the tray start listens
 
     def show_login(self) -> QWidget:
         from .login import LoginWindow
@@ -111,6 +115,8 @@ class Controller:
             from .firstrun import offer_first_run
 
             offer_first_run(self.window, ctx)
+        for listener in self.on_ready:
+            listener(ctx)
 
     def _failed(self, error: HyError) -> None:
         self.fatal_box = box = _fatal_box(error)  # kept: a parentless box would be collected
@@ -129,12 +135,17 @@ class Controller:
             ctx.close()
 
     def _logged_in(self, result: LoginResult) -> None:
+        self.show_main(result.account)
+
+    def show_main(self, account: Account) -> QWidget:
+        """The main window for ``account`` (after a login, or a session the tray restored)."""
         from .main_window import MainWindow
 
         assert self.ctx is not None  # a login needs the core
-        main = MainWindow(self.ctx, result.account)
+        main = MainWindow(self.ctx, account)
         main.logged_out.connect(self.show_login)
         self._swap(main)
+        return main
 
     def _swap(self, window: QWidget) -> None:
         old, self.window = self.window, window
@@ -152,7 +163,7 @@ class Controller:
 
 def _fatal_box(error: HyError) -> QMessageBox:
     main, extra = error_text(error)
-    box = QMessageBox(QMessageBox.Icon.Critical, "无法启动", main)
+    box = QMessageBox(QMessageBox.Icon.Critical, i18n.translate("App", "无法启动"), main)
     box.setObjectName("fatalBox")
     box.setProperty("errorCode", error.code)
     box.setInformativeText(extra)
@@ -169,11 +180,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     i18n.install(app, args.lang or state.language() or i18n.DEFAULT_LANGUAGE)
     theme.apply(app)
     controller = Controller()
-    controller.first_run = True
-    instance.activated.connect(controller.raise_window)
-    controller.show_login()
-    # After the first paint (posted events go before timers): then the core, on a worker.
-    QTimer.singleShot(0, lambda: controller.load(args.platform, args.module or None))
+    if args.tray:  # started with the session: reminders in the tray, a window on request
+        from .tray import start_tray
+
+        instance.activated.connect(start_tray(app, controller, args.platform,
+                                              args.module or None).open)
+    else:
+        controller.first_run = True
+        instance.activated.connect(controller.raise_window)
+        controller.show_login()
+        # After the first paint (posted events go before timers): then the core, on a worker.
+        QTimer.singleShot(0, lambda: controller.load(args.platform, args.module or None))
     try:
         return app.exec()
     finally:

@@ -17,6 +17,7 @@ from hy_client import config
 from hy_client.api.client import PlatformClient
 from hy_client.api.models import Account
 from hy_client.drafts import DraftStore
+from hy_client.errors import HyError
 from hy_client.signin import SignIn
 from hy_client.token.models import TokenEvent
 from hy_client.token.modules import module_paths
@@ -96,6 +97,18 @@ class AppContext:
         client = PlatformClient.from_settings(settings, platform)
         tokens = TokenService(modules if modules is not None else module_paths(settings))
         return cls(settings, client, SignIn(client), tokens, DraftStore())
+
+    def reload_settings(self, settings: config.Settings | None = None) -> config.Settings:
+        """Take the config as it is now (after the first-run assistant, a repair or the settings
+        dialog changed it): whatever reads ``settings`` later sees the new values. A config
+        that cannot be read keeps the current ones."""
+        if settings is None:
+            try:
+                settings = config.load()
+            except HyError:
+                return self.settings
+        self.settings = settings
+        return settings
 
     def start_watching(self) -> TokenWatcher:
         if self.watcher is None:

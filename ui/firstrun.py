@@ -515,12 +515,10 @@ class FirstRunWizard(QDialog):
 
         def job() -> StepResult:
             with download_session(ctx.client) as session:
+                # through the program's own service: the new driver joins it, no restart
                 result = core.install_driver(catalogue, driver_id, session,
                                              progress=relay.progress.emit)
-            added = list(result.data.get("modules", ()))
-            if result.status != "failed" and added:
-                # the program's own keys now come through the new driver too: no restart
-                ctx.tokens.set_modules([*ctx.tokens.module_paths, *added]).result(60)
+            ctx.reload_settings()  # the driver's module is registered in the config
             return result
 
         self.progress.setRange(0, max(entry.size, 1))

@@ -13,16 +13,30 @@ from __future__ import annotations
 import logging
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QCoreApplication,
+    QLibraryInfo,
+    QLocale,
+    QTranslator,
+)
+from PySide6.QtGui import QGuiApplication
 
 from hy_client import config
-from hy_client.errors import ErrorInfo
+from hy_client.errors import ErrorInfo, FieldError
+
+if TYPE_CHECKING:
+    from hy_client.forms import Field, FormSpec
 from hy_client.paths import resources_dir
 
 log = logging.getLogger(__name__)
 LANGUAGES = {"zh_CN": "简体中文", "en": "English"}
 DEFAULT_LANGUAGE = "zh_CN"
+# The application's display name: Qt appends it to every window title (" — name" on X11), so
+# titles name only their window ("登录", "诊断").
+APP_TITLE = str(QT_TRANSLATE_NOOP("App", "衡阳市公共资源交易系统 投标人客户端"))
 _installed: list[QTranslator] = []
 
 
@@ -42,6 +56,30 @@ def message(info: ErrorInfo) -> str:
 
 def advice(info: ErrorInfo) -> str:
     return info.advice_en if english() and info.advice_en else info.advice_zh
+
+
+def field_label(field: Field) -> str:
+    """A form field's label from the core spec, in the interface language."""
+    return field.label_en if english() and field.label_en else field.label_zh
+
+
+def placeholder(field: Field) -> str:
+    return field.placeholder_en if english() and field.placeholder_en else field.placeholder
+
+
+def form_title(spec: FormSpec) -> str:
+    return spec.title_en if english() and spec.title_en else spec.title_zh
+
+
+def reason(error: FieldError) -> str:
+    """Why a field was refused; the Chinese when no English is known (a platform's reason)."""
+    return error.message_en if english() and error.message_en else error.message
+
+
+def error_label(error: FieldError) -> str:
+    if english() and error.label_en:
+        return error.label_en
+    return error.label or error.field
 
 
 def ts_path(language: str) -> Path:
@@ -86,8 +124,16 @@ def qm_path(language: str) -> Path | None:
     return built
 
 
+def app_title() -> str:
+    return translate("App", APP_TITLE)
+
+
 def install(app: QCoreApplication, language: str) -> str:
-    """Load the translators for ``language`` (replacing earlier ones); returns what was used."""
+    """Load the translators for ``language`` (replacing earlier ones); returns what was used.
+
+    Qt's own (qtbase: the OK/Cancel of standard buttons) and ours, then the display name, so
+    the application and the tests that call this get the same strings.
+    """
     for translator in _installed:
         app.removeTranslator(translator)
     _installed.clear()
@@ -105,4 +151,6 @@ def install(app: QCoreApplication, language: str) -> str:
             app.installTranslator(own)
             _installed.append(own)
     QLocale.setDefault(QLocale(language))
+    if isinstance(app, QGuiApplication):
+        app.setApplicationDisplayName(app_title())
     return language

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 from hy_client import errors
 from hy_client.errors import HyError, UserCancelled
 
-from .i18n import advice, message, translate
+from .i18n import advice, error_label, message, reason, translate
 
 if TYPE_CHECKING:
     from hy_client.api.upload import CancelToken
@@ -88,7 +88,8 @@ def error_text(error: HyError) -> tuple[str, str]:
         detail = translate("Jobs", "（{detail}）").format(detail=error.detail)
         extra = f"{extra}\n{detail}" if extra else detail
     elif isinstance(error, errors.ValidationError):
-        extra = "\n".join(f"{e.label or e.field}：{e.message}" for e in error.errors)
+        extra = "\n".join(translate("Jobs", "{field}：{reason}").format(
+            field=error_label(e), reason=reason(e)) for e in error.errors)
     return main, extra
 
 

@@ -34,7 +34,7 @@ from hy_client.errors import HyError
 from hy_client.token.models import ModuleInfo, TokenEvent, TokenFlags
 
 from . import state
-from .help import FORGOT_PASSWORD_HTML
+from .help import forgot_password_html
 from .i18n import advice, message, translate
 from .jobs import QueryOp, TokenOp, show_error
 from .widgets.cert import CertificatePanel
@@ -164,7 +164,7 @@ class PasswordTab(QWidget):
     @Slot()
     def show_forgot_help(self) -> None:
         box = QMessageBox(QMessageBox.Icon.Information, translate("LoginWindow", "忘记密码"),
-                          FORGOT_PASSWORD_HTML, QMessageBox.StandardButton.Ok, self)
+                          forgot_password_html(), QMessageBox.StandardButton.Ok, self)
         box.setObjectName("forgotHelp")
         box.setTextFormat(Qt.TextFormat.RichText)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -465,8 +465,7 @@ class LoginWindow(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.setObjectName("loginWindow")
-        self.setWindowTitle(
-            translate("LoginWindow", "登录 — 衡阳市公共资源交易系统 · 投标人客户端"))
+        self.setWindowTitle(translate("LoginWindow", "登录"))  # Qt appends the app's name
         header = QLabel(translate("LoginWindow", "衡阳市公共资源交易系统"))
         header.setObjectName("loginHeader")
         header.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -492,12 +491,21 @@ class LoginWindow(QWidget):
         layout.addWidget(sub)
         layout.addWidget(self.preparing)
         layout.addWidget(self.tabs, 1)
-        self.diagnostics_button = QPushButton("无法登录？检测环境")
+        self.diagnostics_button = QPushButton(translate("LoginWindow", "无法登录？检测环境"))
         self.diagnostics_button.setObjectName("openDiagnostics")
         self.diagnostics_button.setProperty("flat", True)
-        self.diagnostics_button.setToolTip("诊断：检查驱动、CA锁、证书和网络，并生成报告")
+        self.diagnostics_button.setToolTip(
+            translate("LoginWindow", "诊断：检查驱动、CA锁、证书和网络，并生成报告"))
         self.diagnostics_button.clicked.connect(self.open_diagnostics)
-        layout.addWidget(self.diagnostics_button, 0, Qt.AlignmentFlag.AlignRight)
+        self.settings_button = QPushButton(translate("LoginWindow", "设置"))
+        self.settings_button.setObjectName("openSettings")
+        self.settings_button.setProperty("flat", True)
+        self.settings_button.clicked.connect(self.open_settings)
+        links = QHBoxLayout()
+        links.addWidget(self.settings_button)
+        links.addStretch(1)
+        links.addWidget(self.diagnostics_button)
+        layout.addLayout(links)
         self.diagnostics: QWidget | None = None
         for tab in (self.password_tab, self.ca_tab, self.qr_tab):
             tab.logged_in.connect(self._on_logged_in)
@@ -560,6 +568,12 @@ class LoginWindow(QWidget):
         self.diagnostics.show()
         self.diagnostics.raise_()
         return self.diagnostics
+
+    @Slot()
+    def open_settings(self) -> QDialog:
+        from .settings import open_settings
+
+        return open_settings(self, self.ctx)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.qr_tab.stop()

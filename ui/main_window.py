@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Signal
 from PySide6.QtGui import QAction, QCloseEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -36,6 +36,7 @@ from .context import AppContext
 from .help import HelpPage, show_about
 from .jobs import QueryOp
 from .reminders import BidReminders
+from .settings import open_settings
 from .widgets.renewal import RenewalBanner, make_tray, notify_tray
 
 
@@ -58,7 +59,7 @@ BidsPage = _lazy(".pages.bids", "BidsPage")
 
 
 def _tr(text: str) -> str:
-    return QCoreApplication.translate("MainWindow", text)
+    return i18n.translate("MainWindow", text)
 
 
 @dataclass(frozen=True)
@@ -75,16 +76,26 @@ class Page:
     make: Callable[[PageEnv], QWidget]
 
 
+# Titles are shown through _tr; QT_TRANSLATE_NOOP lists them for the .ts.
 PAGES: tuple[Page, ...] = (
-    Page("profile", "基本信息", lambda e: ProfilePage(e.flows, e.account)),
-    Page("qualification", "企业资质", lambda e: RecordsPage(e.flows, "qualification", e.account)),
-    Page("personnel", "职业人员", lambda e: RecordsPage(e.flows, "personnel", e.account)),
-    Page("certificates", "证书", lambda e: CertificatesPage(e.ctx)),
-    Page("binding", "标证通绑定", lambda e: BindingPage(e.ctx)),
-    Page("bids", "投标准备", lambda e: BidsPage(e.ctx)),
-    Page("drivers", "驱动", lambda e: DriversPage(e.ctx)),
-    Page("diagnostics", "诊断", lambda e: DiagnosticsPage(e.ctx)),
-    Page("help", "帮助", lambda e: HelpPage()),
+    Page("profile", str(QT_TRANSLATE_NOOP("MainWindow", "基本信息")),
+         lambda e: ProfilePage(e.flows, e.account)),
+    Page("qualification", str(QT_TRANSLATE_NOOP("MainWindow", "企业资质")),
+         lambda e: RecordsPage(e.flows, "qualification", e.account)),
+    Page("personnel", str(QT_TRANSLATE_NOOP("MainWindow", "职业人员")),
+         lambda e: RecordsPage(e.flows, "personnel", e.account)),
+    Page("certificates", str(QT_TRANSLATE_NOOP("MainWindow", "证书")),
+         lambda e: CertificatesPage(e.ctx)),
+    Page("binding", str(QT_TRANSLATE_NOOP("MainWindow", "标证通绑定")),
+         lambda e: BindingPage(e.ctx)),
+    Page("bids", str(QT_TRANSLATE_NOOP("MainWindow", "投标准备")),
+         lambda e: BidsPage(e.ctx)),
+    Page("drivers", str(QT_TRANSLATE_NOOP("MainWindow", "驱动")),
+         lambda e: DriversPage(e.ctx)),
+    Page("diagnostics", str(QT_TRANSLATE_NOOP("MainWindow", "诊断")),
+         lambda e: DiagnosticsPage(e.ctx)),
+    Page("help", str(QT_TRANSLATE_NOOP("MainWindow", "帮助")),
+         lambda e: HelpPage()),
 )
 
 
@@ -98,7 +109,7 @@ class MainWindow(QMainWindow):
         self.ctx, self.account = ctx, account
         self.env = PageEnv(ctx, RecordFlows(ctx.client, ctx.drafts), account)
         self.setObjectName("mainWindow")
-        self.setWindowTitle(f"{account.display_name} — 衡阳市公共资源交易系统 投标人客户端")
+        self.setWindowTitle(account.display_name)  # Qt appends the application's name
         self.nav = QListWidget()
         self.nav.setObjectName("navigation")
         self.nav.setFixedWidth(150)
@@ -109,7 +120,8 @@ class MainWindow(QMainWindow):
         self.nav.currentRowChanged.connect(self._show_page)
         self.banner = RenewalBanner()
         self.banner.details_requested.connect(lambda: self.open_page("certificates"))
-        who = QLabel(f"当前账号：{account.display_name}（{account.username}）")
+        who = QLabel(i18n.translate("MainWindow", "当前账号：{name}（{username}）").format(
+            name=account.display_name, username=account.username))
         who.setObjectName("accountLabel")
         right = QVBoxLayout()
         right.addWidget(self.banner)
@@ -132,8 +144,12 @@ class MainWindow(QMainWindow):
         self.reminders.start()
 
     def _menus(self) -> None:
-        account = self.menuBar().addMenu(_tr("账号"))
-        logout = QAction(_tr("退出登录"), self)
+        account = self.menuBar().addMenu(i18n.translate("MainWindow", "账号"))
+        preferences = QAction(i18n.translate("MainWindow", "设置…"), self)
+        preferences.setObjectName("settingsAction")
+        preferences.triggered.connect(lambda: open_settings(self, self.ctx))
+        account.addAction(preferences)
+        logout = QAction(i18n.translate("MainWindow", "退出登录"), self)
         logout.setObjectName("logoutAction")
         logout.triggered.connect(self.logout)
         account.addAction(logout)
@@ -142,13 +158,14 @@ class MainWindow(QMainWindow):
             action = QAction(name, self)
             action.triggered.connect(lambda _c=False, c=code: self._set_language(c))
             language.addAction(action)
-        help_menu = self.menuBar().addMenu(_tr("帮助"))
-        about = QAction(_tr("关于"), self)
+        help_menu = self.menuBar().addMenu(i18n.translate("MainWindow", "帮助"))
+        about = QAction(i18n.translate("MainWindow", "关于"), self)
         about.triggered.connect(lambda: show_about(self))
         help_menu.addAction(about)
 
     def _set_language(self, code: str) -> None:
         state.set_language(code)
+        # in both languages, like the menu: the choice is for the next start
         self.statusBar().showMessage("界面语言将在重新启动后生效 / Restart to apply", 8000)
 
     def page_keys(self) -> list[str]:

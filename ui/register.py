@@ -23,6 +23,7 @@ from hy_client.api.models import Account, Registration
 from hy_client.errors import HyError, ValidationError
 
 from .context import AppContext
+from .i18n import translate
 from .jobs import QueryOp, show_error
 from .widgets.form import FormWidget
 
@@ -34,12 +35,12 @@ class RegistrationDialog(QDialog):
         super().__init__(parent)
         self.ctx = ctx
         self.setObjectName("registrationDialog")
-        self.setWindowTitle("注册新账号")
+        self.setWindowTitle(translate("RegistrationDialog", "注册新账号"))
         self._key = new_idempotency_key()  # one registration, however often 注册 is pressed
         kinds = QHBoxLayout()
-        self.unit_radio = QRadioButton("单位")
+        self.unit_radio = QRadioButton(translate("RegistrationDialog", "单位"))
         self.unit_radio.setObjectName("kindUnit")
-        self.person_radio = QRadioButton("自然人（个人）")
+        self.person_radio = QRadioButton(translate("RegistrationDialog", "自然人（个人）"))
         self.person_radio.setObjectName("kindPerson")
         self.unit_radio.setChecked(True)
         group = QButtonGroup(self)
@@ -65,7 +66,8 @@ class RegistrationDialog(QDialog):
         scroll.setWidgetResizable(True)
         scroll.setWidget(body)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.submit = buttons.addButton("注册", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.submit = buttons.addButton(translate("RegistrationDialog", "注册"),
+                                        QDialogButtonBox.ButtonRole.AcceptRole)
         self.submit.setObjectName("submitRegistration")
         buttons.accepted.connect(self.register)
         buttons.rejected.connect(self.reject)
@@ -94,10 +96,14 @@ class RegistrationDialog(QDialog):
         self.account.clear_secrets()
         self.submit.setEnabled(False)
         QueryOp(self, lambda: signin.register(body, key), self._done).failure(
-            self._failed).with_progress("正在注册…").run_in_background()
+            self._failed).with_progress(translate("RegistrationDialog", "正在注册…")
+                                        ).run_in_background()
 
     def _done(self, account: Account) -> None:
-        QMessageBox.information(self, "注册成功", f"账号“{account.username}”已注册，请登录。")
+        QMessageBox.information(
+            self, translate("RegistrationDialog", "注册成功"),
+            translate("RegistrationDialog", "账号“{username}”已注册，请登录。").format(
+                username=account.username))
         self.registered.emit(account.username)
         self.accept()
 

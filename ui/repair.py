@@ -181,9 +181,13 @@ class RepairDialog(QDialog):
         self.status.setText("正在修复…")
         _set_role(self.status, "info")
         self._enable()
-        QueryOp(self, lambda: run_repair(sections=sections, token_service=ctx.tokens,
-                                         client=ctx.client, progress=relay.progress.emit),
-                self._repaired).failure(self._failed).run_in_background()
+        def job() -> RepairRun:
+            run = run_repair(sections=sections, token_service=ctx.tokens, client=ctx.client,
+                             progress=relay.progress.emit)
+            ctx.reload_settings()  # a repair may have changed the config
+            return run
+
+        QueryOp(self, job, self._repaired).failure(self._failed).run_in_background()
 
     @Slot(object)
     def _on_progress(self, done: RepairProgress) -> None:

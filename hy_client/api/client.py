@@ -15,15 +15,17 @@ import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any, Literal, TypeVar, overload
+from typing import Any, Literal, TypeVar
 from urllib.parse import quote, urlsplit
 
 import requests
-from pydantic import BaseModel, TypeAdapter
+from pydantic import BaseModel
 from pydantic import ValidationError as PydanticValidationError
 
 from .. import __version__, config, errors
+from ..net import VerifiedSession
 from . import models
+from .answers import ApiError, as_api_error, error_body, parse
 from .upload import AttachmentFile, CancelToken, MultipartFileBody, Progress, check_attachment
 
 log = logging.getLogger(__name__)
@@ -32,17 +34,7 @@ API_PREFIX = "/api/v1"
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
 CLOCK_SKEW_LIMIT = timedelta(minutes=2)
 RecordKind = Literal["qualifications", "personnel"]
-T = TypeVar("T")
 M = TypeVar("M", bound=BaseModel)
-
-
-class ApiError(errors.HyError):
-    """A catalogue error that came from (or about) the platform's answer; ``status`` is HTTP's."""
-
-    def __init__(self, info: errors.ErrorInfo, detail: str = "", *, status: int | None = None,
-                 **data: Any) -> None:
-        super().__init__(info, detail, **data)
-        self.status = status
 
 
 @dataclass(frozen=True)
@@ -104,11 +96,9 @@ class PlatformClient:
         self.clock_skew: timedelta | None = None
         self._sleep = sleep
         self._token = token
-        self.http = requests.Session()
-        # Never False. Passed on every request too: a session-level value would lose to
-        # REQUESTS_CA_BUNDLE in the environment, and the profile's own CA must win.
-        self.verify: bool | str = profile.ca_bundle or True
-        self.http.verify = self.verify
+        # TLS always verified with the profile's CA bundle (or the system's), whatever the
+        # environment says; see hy_client.net.
+        self.http = VerifiedSession(profile.ca_bundle, timeout)
         # The session's cookie jar keeps the platform's client cookie, to which it binds login
         # nonces and QR codes: one PlatformClient per sign-in, from challenge to login.
         self.http.headers.update({
@@ -164,10 +154,9 @@ class PlatformClient:
             started = time.monotonic()
             try:
                 resp = self.http.request(method, url, json=json, data=data, headers=hdrs,
-                                         timeout=self.timeout, allow_redirects=False,
-                                         verify=self.verify)
+                                         timeout=self.timeout, allow_redirects=False)
             except requests.exceptions.SSLError:
-                raise ApiError(errors.TLS_ERROR, self.platform.url) from None
+                raise ApiError(errors.TLS_ERROR, self.origin) from None
             except (requests.exceptions.ConnectionError, requests.exceptions.Timeout) as exc:
                 # A write without a key may have reached the server: repeating could duplicate it.
                 if not retryable or attempt >= self.retry.retries:
@@ -195,7 +184,7 @@ class PlatformClient:
         resp = self._send(method, path, auth=auth, **kwargs)
         try:
             if resp.status_code in expect:
-                return _parse(resp, answer) if answer is not None else None
+                return parse(resp, answer) if answer is not None else None
             raise self._error(resp, had_token=auth)
         finally:
             resp.close()
@@ -203,7 +192,7 @@ class PlatformClient:
     def _error(self, resp: requests.Response, *, had_token: bool) -> ApiError:
         status = resp.status_code
         detail = f"HTTP {status}"
-        body = _error_body(resp)
+        body = error_body(resp)
         if body is None:
             info = {404: errors.NOT_FOUND, 429: errors.RATE_LIMITED}.get(status)
             if info is None:
@@ -220,7 +209,7 @@ class PlatformClient:
                 info = errors.SESSION_EXPIRED
             if info is errors.VALIDATION_FAILED and body.fields:
                 err = errors.ValidationError(body.fields)
-                return _as_api_error(err, status)
+                return as_api_error(err, status)
         if info is errors.SESSION_EXPIRED:
             self._token = None
             if self.on_session_expired is not None:
@@ -238,7 +227,7 @@ class PlatformClient:
                 raise ApiError(errors.API_INCOMPATIBLE, f"HTTP {resp.status_code}",
                                status=resp.status_code)
             try:
-                health = _parse(resp, models.Health)
+                health = parse(resp, models.Health)
             except ApiError as exc:
                 raise ApiError(errors.API_INCOMPATIBLE, exc.detail, status=200) from None
         finally:
@@ -380,7 +369,7 @@ class PlatformClient:
             try:
                 if resp.status_code not in (200, 201):
                     raise self._error(resp, had_token=True)
-                attachment: models.Attachment = _parse(resp, models.Attachment)
+                attachment: models.Attachment = parse(resp, models.Attachment)
             finally:
                 resp.close()
         finally:
@@ -423,81 +412,3 @@ def _network_error(exc: Exception) -> ApiError:
     return ApiError(errors.NETWORK_UNREACHABLE, type(exc).__name__)
 
 
-_ADAPTERS: dict[Any, TypeAdapter[Any]] = {}
-
-
-def _adapter(answer: Any) -> TypeAdapter[Any]:
-    adapter = _ADAPTERS.get(answer)
-    if adapter is None:
-        adapter = _ADAPTERS[answer] = TypeAdapter(answer)
-    return adapter
-
-
-@overload
-def _parse(resp: requests.Response, answer: type[M]) -> M: ...
-@overload
-def _parse(resp: requests.Response, answer: Any) -> Any: ...
-def _parse(resp: requests.Response, answer: Any) -> Any:
-    """The body as ``answer`` (a model or ``list[Model]``), or API_BAD_RESPONSE saying why."""
-    ctype = resp.headers.get("Content-Type", "")
-    if "json" not in ctype:
-        raise ApiError(errors.API_BAD_RESPONSE, f"content-type {ctype[:40]!r}",
-                       status=resp.status_code)
-    try:
-        return _adapter(answer).validate_json(resp.content)
-    except PydanticValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"]) or "body"
-        raise ApiError(errors.API_BAD_RESPONSE, f"{where}: {first['type']}",
-                       status=resp.status_code) from None
-    except ValueError:
-        raise ApiError(errors.API_BAD_RESPONSE, "body", status=resp.status_code) from None
-
-
-@dataclass(frozen=True)
-class _ErrorBody:
-    code: str
-    fields: list[errors.FieldError]
-
-
-def _error_body(resp: requests.Response) -> _ErrorBody | None:
-    """``{"error": {"code", "message", "fields"?}}`` leniently: None when it is not one."""
-    if "json" not in resp.headers.get("Content-Type", ""):
-        return None
-    try:
-        data = resp.json()
-    except ValueError:
-        return None
-    err = data.get("error") if isinstance(data, dict) else None
-    if not isinstance(err, dict) or not isinstance(err.get("code"), str):
-        return None
-    return _ErrorBody(err["code"], _field_errors(err.get("fields")))
-
-
-def _field_errors(raw: Any) -> list[errors.FieldError]:
-    """Field errors as a list of ``{"field", "message", "label"?}`` or a ``{field: message}``."""
-    out: list[errors.FieldError] = []
-    if isinstance(raw, dict):
-        raw = [{"field": k, "message": v} for k, v in raw.items()]
-    if isinstance(raw, list):
-        for item in raw:
-            if (isinstance(item, dict) and isinstance(item.get("field"), str)
-                    and isinstance(item.get("message"), str)):
-                label = item.get("label")
-                out.append(errors.FieldError(item["field"][:64], item["message"][:200],
-                                             label[:64] if isinstance(label, str) else ""))
-    return out
-
-
-def _as_api_error(err: errors.ValidationError, status: int) -> ApiError:
-    """A ValidationError that is also an ApiError, so one ``except`` catches platform errors."""
-    api = _ApiValidationError(err.errors)
-    api.status = status
-    return api
-
-
-class _ApiValidationError(errors.ValidationError, ApiError):
-    status: int | None = None
-
-    def __init__(self, field_errors: list[errors.FieldError]) -> None:
-        errors.ValidationError.__init__(self, field_errors)

@@ -13,7 +13,6 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 API_VERSION = "hy-platform:1"
-AUTH_FORMAT = "hy-auth:1"
 
 AccountKind = Literal["unit", "person"]
 UserType = Literal["bidder", "agency"]
@@ -25,7 +24,8 @@ QrState = Literal["pending", "scanned", "confirmed", "denied", "expired"]
 
 class Model(BaseModel):
     # Unknown keys from a newer server are ignored; a missing or mistyped key is an error.
-    model_config = ConfigDict(extra="ignore", frozen=True)
+    # Error texts never quote the input: it may be a password or a session token.
+    model_config = ConfigDict(extra="ignore", frozen=True, hide_input_in_errors=True)
 
 
 class FieldProblem(Model):
@@ -58,7 +58,7 @@ class Registration(Model):
 
     kind: AccountKind
     username: str = Field(min_length=3, max_length=64)
-    password: str = Field(min_length=1, max_length=256)
+    password: str = Field(min_length=1, max_length=256, repr=False)
     data: dict[str, str]
     user_type: UserType = "bidder"  # 代理机构 register as "agency" (their profile is reviewed)
 
@@ -73,16 +73,16 @@ class Account(Model):
 
 class PasswordLogin(Model):
     username: str = Field(max_length=64)
-    password: str = Field(max_length=256)
+    password: str = Field(max_length=256, repr=False)
 
 
 class PasswordChange(Model):
-    old_password: str = Field(max_length=256)
-    new_password: str = Field(max_length=256)
+    old_password: str = Field(max_length=256, repr=False)
+    new_password: str = Field(max_length=256, repr=False)
 
 
 class Session(Model):
-    token: str
+    token: str = Field(repr=False)
     expires_at: datetime
     account: Account
 
@@ -176,6 +176,21 @@ class Device(Model):
 
 
 # --- records under review ---------------------------------------------------------------
+ATTACHMENT_MAX_BYTES = 20 * 1024 * 1024
+# The accepted types, recognised by their first bytes (a renamed .exe is not a PDF): the client
+# checks before sending and the platform checks again, with this one table.
+ATTACHMENT_MAGIC: tuple[tuple[bytes, str], ...] = (
+    (b"%PDF-", "application/pdf"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+)
+
+
+def sniff_content_type(head: bytes) -> str | None:
+    """The accepted type whose signature ``head`` starts with, else None."""
+    return next((ctype for magic, ctype in ATTACHMENT_MAGIC if head.startswith(magic)), None)
+
+
 class Attachment(Model):
     id: str
     filename: str

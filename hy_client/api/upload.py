@@ -18,23 +18,11 @@ from pathlib import Path
 from typing import BinaryIO
 
 from .. import errors
+from .models import ATTACHMENT_MAX_BYTES, sniff_content_type
 
-MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
 BLOCK = 64 * 1024
 
-# Magic bytes decide the type: a renamed .exe is not a PDF, whatever its name says.
-_MAGIC: tuple[tuple[bytes, str], ...] = (
-    (b"%PDF-", "application/pdf"),
-    (b"\xff\xd8\xff", "image/jpeg"),
-    (b"\x89PNG\r\n\x1a\n", "image/png"),
-)
-
 Progress = Callable[[int, int], None]  # (bytes sent, total bytes)
-
-
-def sniff_content_type(head: bytes) -> str | None:
-    """The accepted type whose signature ``head`` starts with, else None."""
-    return next((ctype for magic, ctype in _MAGIC if head.startswith(magic)), None)
 
 
 @dataclass(frozen=True)
@@ -48,7 +36,7 @@ class AttachmentFile:
 
 
 def check_attachment(path: str | os.PathLike[str], *,
-                     max_bytes: int = MAX_ATTACHMENT_BYTES) -> AttachmentFile:
+                     max_bytes: int = ATTACHMENT_MAX_BYTES) -> AttachmentFile:
     """Size and type checked before a single byte goes out (F102, F103, F105)."""
     p = Path(path)
     try:

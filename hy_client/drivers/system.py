@@ -1,15 +1,18 @@
 """What this machine is and what it has installed, as plain data (no PKCS#11 here).
 
-Windows parts (the uninstall registry, System32/SysWOW64) and Linux parts (the p11-kit module
-registry, USB ids from sysfs) are guarded by ``sys.platform``; each returns empty elsewhere.
+Windows parts (the uninstall registry, System32/SysWOW64, USB ids from SetupAPI) and Linux parts
+(the p11-kit module registry, USB ids from sysfs) are guarded by ``sys.platform``; each returns
+empty elsewhere.
 """
 
 from __future__ import annotations
 
 import os
 import platform
+import re
 import struct
 import sys
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,7 +44,10 @@ class UsbDevice:
 
 
 def usb_devices(root: Path = SYSFS_USB) -> list[UsbDevice]:
-    """Plugged USB devices from sysfs (Linux); empty where there is no sysfs."""
+    """Plugged USB devices: from SetupAPI on Windows, else from sysfs (``root``, injectable);
+    empty where neither answers."""
+    if sys.platform == "win32" and root == SYSFS_USB:
+        return windows_usb_devices()
     found = []
     try:
         devices = sorted(root.iterdir())
@@ -61,6 +67,129 @@ def usb_devices(root: Path = SYSFS_USB) -> list[UsbDevice]:
                 return ""
         found.append(UsbDevice(f"{vid}:{pid}", attr("manufacturer"), attr("product")))
     return found
+
+
+# "USB\VID_096E&PID_0703\5&2A3B&0&2"; a composite device's interfaces add "&MI_00"
+_INSTANCE_ID = re.compile(r"USB\\VID_([0-9A-F]{4})&PID_([0-9A-F]{4})(?:&REV_[0-9A-F]{4})?"
+                          r"(&MI_[0-9A-F]{2})?(?:\\.*)?", re.IGNORECASE | re.DOTALL)
+
+
+@dataclass(frozen=True)
+class UsbInstanceId:
+    vid_pid: str  # "096e:0703", lower-case
+    interface: bool  # one interface (MI_xx) of a composite device, not the device itself
+
+
+def parse_usb_instance_id(instance_id: str) -> UsbInstanceId | None:
+    """The USB ids in a Windows device instance id; None for hubs, other buses and garbage."""
+    match = _INSTANCE_ID.fullmatch(instance_id.strip())
+    if match is None:
+        return None
+    vid, pid, interface = match.groups()
+    return UsbInstanceId(f"{vid.lower()}:{pid.lower()}", interface is not None)
+
+
+def usb_devices_from_instances(rows: Iterable[tuple[str, str, str]]) -> list[UsbDevice]:
+    """The devices in ``(instance id, manufacturer, description)`` rows, one per device node as
+    sysfs lists them; a composite device's interfaces (``MI_xx``) stand for it only when its
+    parent node is missing, once per USB id."""
+    devices: list[UsbDevice] = []
+    interfaces: dict[str, UsbDevice] = {}
+    for instance_id, manufacturer, description in rows:
+        parsed = parse_usb_instance_id(instance_id)
+        if parsed is None:
+            continue
+        device = UsbDevice(parsed.vid_pid, manufacturer.strip(), description.strip())
+        if parsed.interface:
+            interfaces.setdefault(parsed.vid_pid, device)
+        else:
+            devices.append(device)
+    listed = {d.vid_pid for d in devices}
+    return [*devices, *(d for k, d in interfaces.items() if k not in listed)]
+
+
+def windows_usb_devices() -> list[UsbDevice]:
+    """Present USB devices through SetupAPI (works before any vendor driver is installed)."""
+    try:
+        return usb_devices_from_instances(_setupapi_usb_rows())
+    except OSError:
+        return []
+
+
+DIGCF_PRESENT = 0x02
+DIGCF_ALLCLASSES = 0x04
+SPDRP_DEVICEDESC = 0x00
+SPDRP_MFG = 0x0B
+ERROR_INSUFFICIENT_BUFFER = 122
+MAX_DEVICE_ID_LEN = 200
+
+
+def _setupapi_usb_rows() -> list[tuple[str, str, str]]:
+    """(instance id, SPDRP_MFG, SPDRP_DEVICEDESC) of every present device the USB enumerator
+    lists; setupapi.dll is loaded from the system folder by its full path."""
+    if sys.platform != "win32":
+        return []
+    import ctypes
+    from ctypes import wintypes
+
+    class SP_DEVINFO_DATA(ctypes.Structure):  # the Windows name
+        _fields_ = [("cbSize", wintypes.DWORD), ("ClassGuid", ctypes.c_ubyte * 16),
+                    ("DevInst", wintypes.DWORD), ("Reserved", ctypes.c_size_t)]
+
+    api = ctypes.WinDLL(str(windows_system_dirs()[0] / "setupapi.dll"), use_last_error=True)
+    get_class_devs = api.SetupDiGetClassDevsW
+    get_class_devs.argtypes = [ctypes.c_void_p, wintypes.LPCWSTR, wintypes.HWND, wintypes.DWORD]
+    get_class_devs.restype = ctypes.c_void_p
+    enum_info = api.SetupDiEnumDeviceInfo
+    enum_info.argtypes = [ctypes.c_void_p, wintypes.DWORD, ctypes.POINTER(SP_DEVINFO_DATA)]
+    enum_info.restype = wintypes.BOOL
+    instance_id = api.SetupDiGetDeviceInstanceIdW
+    instance_id.argtypes = [ctypes.c_void_p, ctypes.POINTER(SP_DEVINFO_DATA), wintypes.LPWSTR,
+                            wintypes.DWORD, ctypes.POINTER(wintypes.DWORD)]
+    instance_id.restype = wintypes.BOOL
+    property_of = api.SetupDiGetDeviceRegistryPropertyW
+    property_of.argtypes = [ctypes.c_void_p, ctypes.POINTER(SP_DEVINFO_DATA), wintypes.DWORD,
+                            ctypes.POINTER(wintypes.DWORD), ctypes.c_void_p, wintypes.DWORD,
+                            ctypes.POINTER(wintypes.DWORD)]
+    property_of.restype = wintypes.BOOL
+    destroy = api.SetupDiDestroyDeviceInfoList
+    destroy.argtypes = [ctypes.c_void_p]
+    destroy.restype = wintypes.BOOL
+
+    def text_property(info: SP_DEVINFO_DATA, prop: int) -> str:
+        needed = wintypes.DWORD(0)
+        buffer = ctypes.create_unicode_buffer(256)
+        for _attempt in range(2):
+            size = ctypes.sizeof(buffer)
+            if property_of(handle, ctypes.byref(info), prop, None, buffer, size,
+                           ctypes.byref(needed)):
+                return buffer.value
+            if ctypes.get_last_error() != ERROR_INSUFFICIENT_BUFFER:
+                return ""  # not set for this device
+            buffer = ctypes.create_unicode_buffer(needed.value // ctypes.sizeof(ctypes.c_wchar)
+                                                  + 1)
+        return ""
+
+    handle = get_class_devs(None, "USB", None, DIGCF_PRESENT | DIGCF_ALLCLASSES)
+    if handle is None or handle == ctypes.c_void_p(-1).value:  # INVALID_HANDLE_VALUE
+        raise ctypes.WinError(ctypes.get_last_error())
+    rows: list[tuple[str, str, str]] = []
+    try:
+        index = 0
+        while True:
+            info = SP_DEVINFO_DATA()
+            info.cbSize = ctypes.sizeof(SP_DEVINFO_DATA)
+            if not enum_info(handle, index, ctypes.byref(info)):
+                break  # ERROR_NO_MORE_ITEMS (or a failure: what was listed stands)
+            index += 1
+            ident = ctypes.create_unicode_buffer(MAX_DEVICE_ID_LEN + 1)
+            if not instance_id(handle, ctypes.byref(info), ident, len(ident), None):
+                continue
+            rows.append((ident.value, text_property(info, SPDRP_MFG),
+                         text_property(info, SPDRP_DEVICEDESC)))
+    finally:
+        destroy(handle)
+    return rows
 
 
 def p11kit_modules(dirs: tuple[Path, ...] = P11KIT_DIRS) -> list[tuple[str, str]]:

@@ -35,7 +35,8 @@ _KIND_CHECKS = {
     "number": v.number_error, "password": v.password_error,
 }
 
-REQUIRED = "不能为空"
+REQUIRED = v.Reason("不能为空", "Required")
+_BAD_FORMAT = v.Reason("格式错误", "Invalid format")
 
 
 @dataclass(frozen=True)
@@ -51,9 +52,11 @@ class Field:
     choices_from: str = ""
     choices: tuple[tuple[str, str], ...] = ()
     placeholder: str = ""
+    placeholder_en: str = ""  # needed only when ``placeholder`` is not already language-neutral
     help_zh: str = ""
     pattern: str = ""  # an extra full-match regex for text fields (e.g. the username)
     pattern_reason: str = ""
+    pattern_reason_en: str = ""
 
     @property
     def limit(self) -> int:
@@ -63,6 +66,10 @@ class Field:
     def secret(self) -> bool:
         """Never autosaved, logged or echoed."""
         return self.kind == "password"
+
+    def refused(self, reason: v.Reason) -> FieldError:
+        """This field's FieldError for ``reason``, in Chinese and English."""
+        return FieldError(self.key, reason, self.label_zh, reason.en, self.label_en)
 
     def options(self, references: ReferenceLists | None = None) -> list[tuple[str, str]]:
         """(code, name) pairs for a choice field; a reference list needs ``references``."""
@@ -82,22 +89,26 @@ class Field:
             return value  # a password is taken exactly as typed
         return value.strip()
 
-    def error(self, value: str, references: ReferenceLists | None = None) -> str | None:
-        """The Chinese reason a non-empty, normalised value is refused, or None."""
+    def error(self, value: str, references: ReferenceLists | None = None) -> v.Reason | None:
+        """The reason a non-empty, normalised value is refused, or None."""
         allowed = "\n\t" if self.kind == "multiline" else ""
         if any(unicodedata.category(c) == "Cc" and c not in allowed for c in value):
-            return "含有不可见的控制字符" if self.kind == "multiline" else "不能包含换行或控制字符"
+            return (v.Reason("含有不可见的控制字符", "Contains invisible control characters")
+                    if self.kind == "multiline"
+                    else v.Reason("不能包含换行或控制字符", "No line breaks or control characters"))
         check = _KIND_CHECKS.get(self.kind)
         if check is not None and (reason := check(value)):
             return reason
         if len(value) > self.limit:
-            return f"不能超过{self.limit}个字符"
+            return v.Reason(f"不能超过{self.limit}个字符", f"At most {self.limit} characters")
         if self.pattern and not re.fullmatch(self.pattern, value):
-            return self.pattern_reason or "格式错误"
+            if self.pattern_reason:
+                return v.Reason(self.pattern_reason, self.pattern_reason_en)
+            return _BAD_FORMAT
         if self.kind == "choice":
             codes = [code for code, _ in self.options(references)]
             if (self.choices or references is not None) and value not in codes:
-                return "请从列表中选择"
+                return v.Reason("请从列表中选择", "Choose from the list")
         return None
 
 
@@ -114,13 +125,14 @@ class DateAfter:
     later: str
     earlier: str
     reason_zh: str
+    reason_en: str = ""
 
     def check(self, values: Mapping[str, str], spec: FormSpec) -> FieldError | None:
         late, early = v.parse_date(values.get(self.later, "")), v.parse_date(
             values.get(self.earlier, ""))
         if late is None or early is None or late > early:
             return None
-        return FieldError(self.later, self.reason_zh, spec.field(self.later).label_zh)
+        return spec.field(self.later).refused(v.Reason(self.reason_zh, self.reason_en))
 
 
 @dataclass(frozen=True)
@@ -130,11 +142,12 @@ class SameAs:
     key: str
     other: str
     reason_zh: str
+    reason_en: str = ""
 
     def check(self, values: Mapping[str, str], spec: FormSpec) -> FieldError | None:
         if self.key not in values or values.get(self.key) == values.get(self.other):
             return None
-        return FieldError(self.key, self.reason_zh, spec.field(self.key).label_zh)
+        return spec.field(self.key).refused(v.Reason(self.reason_zh, self.reason_en))
 
 
 @dataclass(frozen=True)
@@ -172,16 +185,16 @@ class FormSpec:
         for f in self.fields:
             raw = data.get(f.key, "")
             if not isinstance(raw, str):
-                found.append(FieldError(f.key, "格式错误", f.label_zh))
+                found.append(f.refused(_BAD_FORMAT))
                 continue
             value = f.normalise(raw)
             if not value:
                 if f.required and not partial:
-                    found.append(FieldError(f.key, REQUIRED, f.label_zh))
+                    found.append(f.refused(REQUIRED))
                 continue
             reason = f.error(value, references)
             if reason:
-                found.append(FieldError(f.key, reason, f.label_zh))
+                found.append(f.refused(reason))
             else:
                 good[f.key] = value
         for rule in self.rules:

@@ -11,17 +11,20 @@ from .spec import DateAfter, Field, FormSpec, SameAs
 _UNIT_NAME = Field("name", "单位名称", "Organisation name", max_length=100,
                    help_zh="与营业执照上的名称一致")
 _USCC = Field("uscc", "统一社会信用代码", "Unified social credit code", "uscc",
-              placeholder="18位代码",
+              placeholder="18位代码", placeholder_en="18 characters",
               help_zh="见营业执照，共18位（不含字母I、O、S、V、Z）")
 _LEGAL_REP = Field("legal_rep", "法定代表人", "Legal representative", max_length=50)
 _CONTACT = Field("contact", "联系人", "Contact person", max_length=50)
 _CONTACT_PHONE = Field("contact_phone", "联系电话", "Contact phone", "phone",
-                       placeholder="手机号或 0734-8846540")
+                       placeholder="手机号或 0734-8846540",
+                       placeholder_en="mobile or 0734-8846540")
 _EMAIL = Field("email", "电子邮箱", "E-mail", "email", placeholder="name@example.com")
 _PERSON_NAME = Field("name", "姓名", "Name", max_length=50)
 _ID_NUMBER = Field("id_number", "身份证号", "Resident ID number", "id_number",
-                   placeholder="18位，末位可为X")
-_MOBILE = Field("mobile", "手机号", "Mobile number", "mobile", placeholder="11位手机号")
+                   placeholder="18位，末位可为X",
+                   placeholder_en="18 characters, the last may be X")
+_MOBILE = Field("mobile", "手机号", "Mobile number", "mobile", placeholder="11位手机号",
+                placeholder_en="11 digits")
 
 ACCOUNT = FormSpec(
     "account", "账号", "Account",
@@ -29,11 +32,13 @@ ACCOUNT = FormSpec(
         Field("username", "用户名", "Username", max_length=64,
               pattern=r"[A-Za-z][A-Za-z0-9_]{2,63}",
               pattern_reason="用户名须以字母开头，3-64位字母、数字或下划线",
+              pattern_reason_en="3-64 letters, digits or underscores, starting with a letter",
               help_zh="登录时使用，注册后不能修改"),
         Field("password", "密码", "Password", "password", help_zh="至少8位，需同时包含字母和数字"),
         Field("password_confirm", "确认密码", "Confirm password", "password"),
     ),
-    (SameAs("password_confirm", "password", "两次输入的密码不一致"),),
+    (SameAs("password_confirm", "password", "两次输入的密码不一致",
+            "The two passwords differ"),),
 )
 
 REGISTRATION_UNIT = FormSpec(
@@ -63,7 +68,7 @@ PROFILE_UNIT = FormSpec(
         Field("legal_rep_id", "法定代表人身份证号", "Legal representative's ID number",
               "id_number", required=False),
         Field("reg_capital", "注册资本（万元）", "Registered capital (10k CNY)", "number",
-              required=False, placeholder="如 500"),
+              required=False, placeholder="如 500", placeholder_en="e.g. 500"),
         Field("founded_on", "成立日期", "Date founded", "date", placeholder="YYYY-MM-DD"),
         Field("address", "注册地址", "Registered address", max_length=200),
         _CONTACT, _CONTACT_PHONE, _EMAIL,
@@ -92,7 +97,8 @@ QUALIFICATION = FormSpec(
         Field("issued_on", "发证日期", "Date of issue", "date", placeholder="YYYY-MM-DD"),
         Field("expires_on", "有效期至", "Valid until", "date", placeholder="YYYY-MM-DD"),
     ),
-    (DateAfter("expires_on", "issued_on", "有效期至应晚于发证日期"),),
+    (DateAfter("expires_on", "issued_on", "有效期至应晚于发证日期",
+               "Must be later than the date of issue"),),
 )
 
 PERSONNEL = FormSpec(

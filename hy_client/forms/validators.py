@@ -1,6 +1,6 @@
 """Field validators: pure functions, shared by the client forms and the sandbox server.
 
-Each check comes in two forms: ``<thing>_error(value) -> str | None`` gives the Chinese reason
+Each check comes in two forms: ``<thing>_error(value) -> Reason | None`` gives the reason
 (None when valid), so a form can show why; ``check_<thing>(value) -> bool`` is the yes/no.
 Validators are strict about case and spaces: callers normalise first (``normalise_code``),
 which is what the form layer does before it validates and builds the payload.
@@ -10,6 +10,21 @@ from __future__ import annotations
 
 import re
 from datetime import date
+
+
+class Reason(str):
+    """A refusal reason: the string is the Chinese (what every caller used), ``en`` its English.
+
+    One literal per fact: a form shows ``en`` when the interface is English.
+    """
+
+    en: str
+
+    def __new__(cls, zh: str, en: str) -> Reason:
+        reason = super().__new__(cls, zh)
+        reason.en = en
+        return reason
+
 
 # --- 统一社会信用代码, GB 32100-2015 ---------------------------------------------------------
 # 31 characters: digits and capitals without I, O, S, V, Z. A character's value is its index.
@@ -30,13 +45,15 @@ def uscc_check_char(body: str) -> str:
     return USCC_CHARSET[(31 - total % 31) % 31]
 
 
-def uscc_error(code: str) -> str | None:
+def uscc_error(code: str) -> Reason | None:
     if len(code) != USCC_LENGTH:
-        return "统一社会信用代码应为18位"
+        return Reason("统一社会信用代码应为18位",
+                      "The unified social credit code has 18 characters")
     if any(c not in _USCC_VALUE for c in code):
-        return "统一社会信用代码含有无效字符（不使用I、O、S、V、Z）"
+        return Reason("统一社会信用代码含有无效字符（不使用I、O、S、V、Z）",
+                      "Invalid character in the credit code (I, O, S, V and Z are not used)")
     if uscc_check_char(code[:17]) != code[17]:
-        return "统一社会信用代码校验位错误"
+        return Reason("统一社会信用代码校验位错误", "Wrong check character in the credit code")
     return None
 
 
@@ -57,20 +74,24 @@ def id_check_char(body: str) -> str:
     return _ID_CHECK[sum(int(c) * w for c, w in zip(body, ID_WEIGHTS, strict=True)) % 11]
 
 
-def id_number_error(code: str, *, today: date | None = None) -> str | None:
+_ID_BIRTH_DATE = Reason("身份证号中的出生日期无效", "Invalid birth date in the ID number")
+
+
+def id_number_error(code: str, *, today: date | None = None) -> Reason | None:
     """Shape, birth date (a real day, 1900 or later, not in the future) and check character."""
     if len(code) != 18:
-        return "身份证号应为18位"
+        return Reason("身份证号应为18位", "The ID number has 18 characters")
     if not _ID_SHAPE.fullmatch(code):
-        return "身份证号格式错误（前17位为数字，末位为数字或X）"
+        return Reason("身份证号格式错误（前17位为数字，末位为数字或X）",
+                      "Invalid ID number (17 digits, then a digit or X)")
     try:
         born = date(int(code[6:10]), int(code[10:12]), int(code[12:14]))
     except ValueError:
-        return "身份证号中的出生日期无效"
+        return _ID_BIRTH_DATE
     if born.year < 1900 or born > (today or date.today()):
-        return "身份证号中的出生日期无效"
+        return _ID_BIRTH_DATE
     if id_check_char(code[:17]) != code[17]:
-        return "身份证号校验位错误"
+        return Reason("身份证号校验位错误", "Wrong check character in the ID number")
     return None
 
 
@@ -91,9 +112,10 @@ _LANDLINE = re.compile(r"0[1-9][0-9]{1,2}-?[2-9][0-9]{6,7}(-[0-9]{1,6})?")
 _SERVICE = re.compile(r"[48]00-?[0-9]{3}-?[0-9]{4}")
 
 
-def mobile_error(number: str) -> str | None:
+def mobile_error(number: str) -> Reason | None:
     if not _MOBILE.fullmatch(number):
-        return "手机号格式错误（应为11位，以1开头）"
+        return Reason("手机号格式错误（应为11位，以1开头）",
+                      "Invalid mobile number (11 digits starting with 1)")
     return None
 
 
@@ -101,9 +123,10 @@ def check_mobile(number: str) -> bool:
     return mobile_error(number) is None
 
 
-def landline_error(number: str) -> str | None:
+def landline_error(number: str) -> Reason | None:
     if not (_LANDLINE.fullmatch(number) or _SERVICE.fullmatch(number)):
-        return "固定电话格式错误（如 0734-8846540）"
+        return Reason("固定电话格式错误（如 0734-8846540）",
+                      "Invalid landline number (such as 0734-8846540)")
     return None
 
 
@@ -111,11 +134,12 @@ def check_landline(number: str) -> bool:
     return landline_error(number) is None
 
 
-def phone_error(number: str) -> str | None:
+def phone_error(number: str) -> Reason | None:
     """A mobile or a landline number: what a contact-phone field accepts."""
     if check_mobile(number) or check_landline(number):
         return None
-    return "电话号码格式错误（手机号11位，或固定电话如 0734-8846540）"
+    return Reason("电话号码格式错误（手机号11位，或固定电话如 0734-8846540）",
+                  "Invalid phone number (11-digit mobile, or a landline such as 0734-8846540)")
 
 
 def check_phone(number: str) -> bool:
@@ -129,9 +153,9 @@ _EMAIL = re.compile(
     r"@([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}")
 
 
-def email_error(address: str) -> str | None:
+def email_error(address: str) -> Reason | None:
     if len(address) > 254 or not _EMAIL.fullmatch(address):
-        return "电子邮箱格式错误"
+        return Reason("电子邮箱格式错误", "Invalid e-mail address")
     return None
 
 
@@ -152,9 +176,10 @@ def parse_date(text: str) -> date | None:
         return None
 
 
-def date_error(text: str) -> str | None:
+def date_error(text: str) -> Reason | None:
     if parse_date(text) is None:
-        return "日期格式错误（应为 YYYY-MM-DD，如 2024-06-30）"
+        return Reason("日期格式错误（应为 YYYY-MM-DD，如 2024-06-30）",
+                      "Invalid date (YYYY-MM-DD, such as 2024-06-30)")
     return None
 
 
@@ -165,10 +190,10 @@ def check_date(text: str) -> bool:
 _NUMBER = re.compile(r"(0|[1-9][0-9]{0,11})(\.[0-9]{1,6})?")
 
 
-def number_error(text: str) -> str | None:
+def number_error(text: str) -> Reason | None:
     """A non-negative decimal such as a registered capital in 万元 (no sign, no separators)."""
     if not _NUMBER.fullmatch(text):
-        return "请输入数字（如 500 或 1200.5）"
+        return Reason("请输入数字（如 500 或 1200.5）", "Enter a number (such as 500 or 1200.5)")
     return None
 
 
@@ -179,13 +204,14 @@ def check_number(text: str) -> bool:
 PASSWORD_MIN_LENGTH = 8
 
 
-def password_error(password: str) -> str | None:
+def password_error(password: str) -> Reason | None:
     """The platform's rule (catalogue A114): at least 8 characters with letters and digits."""
     if len(password) < PASSWORD_MIN_LENGTH:
-        return f"密码至少{PASSWORD_MIN_LENGTH}位"
+        return Reason(f"密码至少{PASSWORD_MIN_LENGTH}位",
+                      f"At least {PASSWORD_MIN_LENGTH} characters")
     if not (any(c.isascii() and c.isalpha() for c in password)
             and any(c.isascii() and c.isdigit() for c in password)):
-        return "密码需同时包含字母和数字"
+        return Reason("密码需同时包含字母和数字", "Use both letters and digits")
     return None
 
 

@@ -2,7 +2,8 @@
 
 The desktop keeps the QR's ``id`` (a secret, polled with ``GET /app/qr/{id}``) and shows the
 ``payload``; the app only ever sees the payload. A code lives ≤ 120 s, works once, and its status
-(with the new session) is answered only to the desktop client that asked for it.
+(with the new session) is answered only to the desktop client that asked for it. The session is
+made when that poll hands it over, so no session token ever rests in the database.
 The app signs ``payload|approve`` or ``payload|deny`` with its bound EC P-256 key (ES256, r‖s).
 """
 
@@ -25,6 +26,9 @@ from .service import AccountRow, Context, account_by_id, create_session
 
 QR_LIFETIME = timedelta(seconds=120)
 PAYLOAD_PREFIX = "hyapp:1"
+# ``qr_codes.session_token`` only marks a confirmed login whose session the desktop has not
+# collected yet (the column name is kept for existing sandbox databases).
+_HANDOVER_DUE = "due"
 
 
 def decision_message(payload: str, approve: bool) -> bytes:
@@ -72,9 +76,9 @@ def status(conn: sqlite3.Connection, ctx: Context, qr_id: str, client: str) -> m
     if row is None or row["client"] != client:
         raise errors.HyError(errors.NOT_FOUND)
     session = None
-    if row["session_token"]:
+    if row["session_token"] == _HANDOVER_DUE:
         conn.execute("UPDATE qr_codes SET session_token = NULL WHERE id = ?", (qr_id,))
-        session = models.Session.model_validate_json(row["session_token"])
+        session = create_session(conn, ctx, account_by_id(conn, row["account_id"]))
     return _status(conn, ctx, row, session)
 
 
@@ -134,12 +138,9 @@ def decide(conn: sqlite3.Connection, ctx: Context, body: models.AppDecision) -> 
     key = load_der_public_key(device["public_key"])
     signature = auth.b64decode_strict(body.signature)
     auth.verify_signature(key, "ES256", signature, decision_message(body.payload, body.approve))
-    token = None
-    if body.approve:
-        session = create_session(conn, ctx, account_by_id(conn, device["account_id"]))
-        token = session.model_dump_json()
-    conn.execute("UPDATE qr_codes SET state = ?, session_token = ? WHERE id = ?",
-                 ("confirmed" if body.approve else "denied", token, row["id"]))
+    conn.execute("UPDATE qr_codes SET state = ?, account_id = ?, session_token = ? WHERE id = ?",
+                 ("confirmed" if body.approve else "denied", device["account_id"],
+                  _HANDOVER_DUE if body.approve else None, row["id"]))
     return _status(conn, ctx, conn.execute("SELECT * FROM qr_codes WHERE id = ?",
                                            (row["id"],)).fetchone())
 

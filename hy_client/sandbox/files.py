@@ -12,20 +12,15 @@ from ..api import models
 from . import db
 from .service import AccountRow, Context
 
-MAX_SIZE = 20 * 1024 * 1024
-_MAGIC: tuple[tuple[bytes, str], ...] = (
-    (b"%PDF-", "application/pdf"),
-    (b"\xff\xd8\xff", "image/jpeg"),
-    (b"\x89PNG\r\n\x1a\n", "image/png"),
-)
+MAX_SIZE = models.ATTACHMENT_MAX_BYTES
 
 
 def sniff(content: bytes) -> str:
     """The content type from the file's first bytes; F103 for anything else."""
-    for magic, content_type in _MAGIC:
-        if content.startswith(magic):
-            return content_type
-    raise errors.HyError(errors.ATTACHMENT_TYPE)
+    content_type = models.sniff_content_type(content[:16])
+    if content_type is None:
+        raise errors.HyError(errors.ATTACHMENT_TYPE)
+    return content_type
 
 
 def safe_filename(name: str) -> str:

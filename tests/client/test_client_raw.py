@@ -8,16 +8,20 @@ import logging
 import ssl
 from datetime import UTC, datetime, timedelta
 
+import certifi
 import pytest
+import requests
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
+from pydantic import ValidationError as PydanticValidationError
 
 from hy_client import errors
 from hy_client.api import models
 from hy_client.api.client import ApiError, PlatformClient, RetryPolicy, check_url, clock_skew_error
 from hy_client.config import PlatformProfile, Settings
+from hy_client.net import VerifiedSession
 
 from .rawserver import Reply
 
@@ -198,7 +202,6 @@ def test_platform_selection(monkeypatch):
     assert PlatformClient.from_settings(settings).base_url == "http://127.0.0.1:8765/api/v1"
     client = PlatformClient.from_settings(settings, "hengyang")
     assert client.origin == "https://ggzy.hengyang.gov.cn"
-    assert client.http.verify is True
     monkeypatch.setenv("HY_PLATFORM_URL", "http://127.0.0.1:9999/")
     assert PlatformClient.from_settings(settings).origin == "http://127.0.0.1:9999"
     assert PlatformClient.from_settings(settings, "https://example.org").origin == \
@@ -219,6 +222,23 @@ def test_password_and_token_never_logged(raw_server, raw_client, caplog):
     text = caplog.text + str(excinfo.value) + repr(excinfo.value.to_dict())
     assert "Pass-SEEDED-9876" not in text and SESSION["token"] not in text
     assert excinfo.value.info is errors.SESSION_EXPIRED
+
+
+def test_models_never_show_a_secret():
+    """Neither a repr (logged by accident, shown in a traceback) nor a validation error text."""
+    session = models.Session.model_validate(SESSION)
+    login = models.PasswordLogin(username="demo_bidder", password="Pass-SEEDED-9876")
+    change = models.PasswordChange(old_password="Pass-SEEDED-9876", new_password="Pass-NEW-5432")
+    text = repr(session) + str(session) + repr(login) + repr(change)
+    with pytest.raises(PydanticValidationError) as too_long:
+        models.Registration(kind="unit", username="demo", password="Pass-SEEDED-9876" * 20,
+                            data={})
+    with pytest.raises(PydanticValidationError) as bad_answer:
+        models.Session.model_validate({**SESSION, "expires_at": "never"})
+    text += str(too_long.value) + str(bad_answer.value)
+    for secret in ("Pass-SEEDED-9876", "Pass-NEW-5432", SESSION["token"]):
+        assert secret not in text
+    assert "demo_bidder" in text  # what is not secret still shows
 
 
 # --- TLS -------------------------------------------------------------------------------------
@@ -255,8 +275,17 @@ def test_tls_is_verified(tls_server):
         untrusted.health()
     assert code_of(excinfo) == errors.TLS_ERROR.code
     trusted = PlatformClient(PlatformProfile("tls", url, ca_bundle=bundle))
-    assert trusted.http.verify == bundle
     assert trusted.health().status == "ok"
+
+
+def test_verified_session_keeps_its_bundle_and_cannot_be_turned_off(tls_server, monkeypatch):
+    url, bundle = tls_server
+    # the environment's bundle (which does not know this server) must not replace the profile's
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", certifi.where())
+    with VerifiedSession(bundle, timeout=5.0) as trusted:
+        assert trusted.get(url + "/api/v1/health").status_code == 200
+    with VerifiedSession(timeout=5.0) as untrusted, pytest.raises(requests.exceptions.SSLError):
+        untrusted.get(url + "/api/v1/health", verify=False)
 
 
 # --- uploads -------------------------------------------------------------------------------------

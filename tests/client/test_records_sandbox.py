@@ -177,3 +177,24 @@ def test_answer_lost_then_retry_after_restart_makes_one_record(platform, tmp_pat
         assert done.status == "submitted"
         assert [r.id for r in flows.list_records("qualification")] == [done.id]
         assert drafts.load(key) is None
+
+
+@pytest.mark.parametrize("then", ["save", "submit"])
+def test_typing_while_a_new_record_is_created_is_kept(flows, monkeypatch, then):
+    """The GUI autosaves from a worker while the first save or submit is on the wire."""
+    key = form_key("personnel")
+    flows.edit(key, "personnel", PERSON)
+    newer = {**PERSON, "cert_no": "湘2430708NEWER"}
+    create = flows.client.create_record
+
+    def create_while_typing(*args, **kwargs):
+        record = create(*args, **kwargs)
+        flows.edit(key, "personnel", newer)
+        return record
+
+    monkeypatch.setattr(flows.client, "create_record", create_while_typing)
+    sent = flows.save_remote(key) if then == "save" else flows.submit(key)
+    draft = flows.drafts.load(key)
+    assert sent.data["cert_no"] == PERSON["cert_no"]
+    assert draft is not None and draft.record_id == sent.id
+    assert draft.data["cert_no"] == newer["cert_no"]  # unsent, and still there

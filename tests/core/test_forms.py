@@ -165,3 +165,30 @@ def test_options_static_and_referenced() -> None:
 def test_password_fields_are_marked_secret() -> None:
     secret = {f.key for s in SPECS.values() for f in s.fields if f.secret}
     assert secret == {"password", "password_confirm"}
+
+
+def test_every_refusal_carries_its_english_and_the_field_label() -> None:
+    """The Chinese stays what it was; every reason the specs can give also has an English one."""
+    cases = {
+        "account": {"username": "1ab", "password": "short", "password_confirm": "other"},
+        "profile_unit": {**VALID["profile_unit"], "uscc": "123", "founded_on": "2020-13-01",
+                         "reg_capital": "-1", "email": "x", "contact_phone": "12",
+                         "unit_type": "nope", "name": "a\nb"},
+        "qualification": {**VALID["qualification"], "issued_on": "2024-01-01",
+                          "expires_on": "2023-01-01"},
+        "registration_person": {"id_number": "110105194912310021", "mobile": "1"},
+    }
+    for name, data in cases.items():
+        found = validate(name, data, references=REFS)
+        assert found, name
+        for error in found:
+            assert error.message and error.message_en, error
+            assert error.message_en.isascii() and not error.message.isascii(), error
+            assert error.label_en == get_spec(name).field(error.field).label_en
+    assert str(validate("account", {})[0].message) == "不能为空"
+
+
+def test_a_chinese_placeholder_has_an_english_one() -> None:
+    for spec in SPECS.values():
+        for f in spec.fields:
+            assert f.placeholder.isascii() or (f.placeholder_en.isascii() and f.placeholder_en), f

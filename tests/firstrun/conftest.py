@@ -6,10 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
-import requests
 
 from hy_client import config
 from hy_client.api.client import PlatformClient, RetryPolicy
+from hy_client.net import VerifiedSession
 from tests.sandbox_fixtures import SandboxProcess, sandbox_server  # noqa: F401
 from tests.softhsm_fixtures import *  # noqa: F403
 
@@ -37,5 +37,6 @@ def platform(sandbox_server) -> Platform:  # noqa: F811
 
 @pytest.fixture
 def http():
-    with requests.Session() as session:
+    """The session the program itself downloads with."""
+    with VerifiedSession(timeout=10.0) as session:
         yield session

@@ -99,3 +99,23 @@ def test_no_key_at_all_says_so_and_a_damaged_state_starts_over(catalogue, tmp_pa
 def test_default_pin_is_worth_changing():
     assert FirstRun.offer_pin_change("123456") and FirstRun.offer_pin_change("888888")
     assert not FirstRun.offer_pin_change("739251")
+
+
+def test_install_checks_through_the_programs_service_and_keeps_its_login(
+        usb, catalogue, http, provisioned):
+    """In the GUI the install uses the program's own TokenService: the new driver joins it,
+    and installing again while a key is logged in through that driver does not end the login
+    (a second service would re-initialise the library the program shares)."""
+    py = provisioned.tokens["hy-py"]
+    with TokenService([]) as app:
+        wizard = FirstRun(usb_root=usb, token_service=app)
+        first = wizard.install_driver(catalogue, TEST_DRIVER_ID, http)
+        assert first.status == "ok" and py.serial in first.data["tokens"], first
+        assert app.module_paths == list(first.data["modules"])
+        app.login(py.serial, py.pin).result(60)
+
+        again = wizard.install_driver(catalogue, TEST_DRIVER_ID, http)
+        assert again.status == "ok" and py.serial in again.data["tokens"], again
+        assert app.module_paths == list(first.data["modules"])
+        signature = app.sign(py.serial, "02", b"still logged in", "ES256").result(60)
+    assert len(signature) == 64

@@ -8,43 +8,23 @@ from __future__ import annotations
 import pytest
 from PySide6.QtWidgets import QMessageBox
 
-from hy_client.api.client import PlatformClient, RetryPolicy
-from hy_client.config import PlatformProfile, Settings
+from hy_client.config import Settings
 from hy_client.drafts import DraftStore
 from hy_client.signin import SignIn
-from hy_client.token.service import TokenService
-from tests.client.conftest import logged_in_signin, register_account  # noqa: F401
-from tests.sandbox_fixtures import SandboxProcess
+from tests.platform_fixtures import (  # noqa: F401  (fixtures and helpers for the tests here)
+    logged_in_signin,
+    make_client,
+    platform,
+    register_account,
+    tokens,
+)
 from tests.softhsm_fixtures import *  # noqa: F403
 from ui import jobs
 from ui.context import AppContext
 
 
-@pytest.fixture(scope="module")
-def platform(tmp_path_factory, provisioned):
-    """The sandbox as a real subprocess, trusting the CA that issued the SoftHSM certificates."""
-    base = tmp_path_factory.mktemp("gui-platform")
-    provisioned.ca.save(base / "data" / "ca")
-    env = {f"HY_{n}_DIR": str(base / n.lower()) for n in ("CONFIG", "DATA", "LOG")}
-    server = SandboxProcess(base / "data", env=env).start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture(scope="module")
-def tokens(provisioned):
-    service = TokenService([provisioned.module])
-    yield service
-    service.close()
-
-
-def make_client(url: str) -> PlatformClient:
-    return PlatformClient(PlatformProfile("test", url, "本机测试平台"), timeout=10.0,
-                          retry=RetryPolicy(retries=2, backoff=0.05))
-
-
 @pytest.fixture
-def ctx(platform, tokens, qapp):
+def ctx(platform, tokens, qapp):  # noqa: F811
     client = make_client(platform.url)
     context = AppContext(Settings(token_poll_seconds=0.2), client, SignIn(client), tokens,
                          DraftStore())

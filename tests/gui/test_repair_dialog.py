@@ -51,6 +51,7 @@ def test_a_configured_driver_that_is_gone_is_removed(qtbot, platform, tmp_path, 
     assert config.load().pkcs11_modules == (softhsm_module,)
     assert "已修复" in dialog.status.text() and dialog.progress.value() == dialog.progress.maximum()
     assert str(vendor) not in service.module_paths  # the running program follows
+    assert ctx.settings.pkcs11_modules == (softhsm_module,)  # and so do its settings
     check_screen(dialog, "repair-done")
     dialog.close()
     ctx.close()

@@ -29,7 +29,7 @@ def test_bind_needs_a_session(clocked_sandbox):
     assert code_of(r) == "A104"
 
 
-def test_scan_login_approved_hands_the_session_once(clocked_sandbox, bound_app):
+def test_scan_marks_the_code_and_it_works_once(clocked_sandbox, bound_app):
     desktop = Api(clocked_sandbox.api)
     qr = desktop.call("POST", "/app/qr", json={"kind": "login"}).json()
     assert qr["payload"] != qr["id"]
@@ -52,6 +52,9 @@ def test_scan_login_approve(clocked_sandbox, bound_app):
         "demo_bidder"
     desktop.token = status["session"]["token"]
     assert desktop.call("GET", "/me").status_code == 200
+    # the handed-over session token never rested in the sandbox's files
+    db_files = [p for p in clocked_sandbox.data_dir.glob("sandbox.sqlite3*") if p.is_file()]
+    assert db_files and not any(desktop.token.encode() in p.read_bytes() for p in db_files)
     assert desktop.call("GET", f"/app/qr/{qr['id']}").json()["session"] is None
 
 

@@ -11,6 +11,7 @@ from hy_client.api.upload import CancelToken
 from hy_client.errors import HyError
 
 from ..context import AppContext
+from ..i18n import message, translate
 from ..jobs import QueryOp, show_error
 from ..widgets.qr import QrPanel
 
@@ -27,30 +28,31 @@ class BindingPage(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.setObjectName("bindingPage")
-        intro = QLabel("绑定“标证通”手机APP后，可在登录窗口使用“扫码登录”。"
-                       "点击“开始绑定”，用APP扫描下方二维码并在手机上确认。")
+        intro = QLabel(translate("BindingPage",
+                                 "绑定“标证通”手机APP后，可在登录窗口使用“扫码登录”。"
+                                 "点击“开始绑定”，用APP扫描下方二维码并在手机上确认。"))
         intro.setWordWrap(True)
         self.panel = QrPanel()
         self.panel.hide()
-        self.bind_button = QPushButton("开始绑定")
+        self.bind_button = QPushButton(translate("BindingPage", "开始绑定"))
         self.bind_button.setObjectName("startBinding")
         self.bind_button.clicked.connect(self.start)
         self.devices = QListWidget()
         self.devices.setObjectName("devices")
-        self.unbind_button = QPushButton("解除绑定")
+        self.unbind_button = QPushButton(translate("BindingPage", "解除绑定"))
         self.unbind_button.setObjectName("unbind")
         self.unbind_button.clicked.connect(self.unbind)
         row = QHBoxLayout()
         row.addWidget(self.bind_button)
         row.addStretch(1)
         layout = QVBoxLayout(self)
-        title = QLabel("标证通绑定")
+        title = QLabel(translate("BindingPage", "标证通绑定"))
         title.setProperty("role", "title")
         layout.addWidget(title)
         layout.addWidget(intro)
         layout.addLayout(row)
         layout.addWidget(self.panel, 1)
-        layout.addWidget(QLabel("已绑定的手机"))
+        layout.addWidget(QLabel(translate("BindingPage", "已绑定的手机")))
         layout.addWidget(self.devices)
         layout.addWidget(self.unbind_button, 0, Qt.AlignmentFlag.AlignLeft)
         self._relay = _Relay(self)
@@ -68,7 +70,9 @@ class BindingPage(QWidget):
         self.device_list = devices
         self.devices.clear()
         for d in devices:
-            self.devices.addItem(f"{d.name or '手机'}（绑定于 {d.created_at:%Y-%m-%d %H:%M}）")
+            self.devices.addItem(translate("BindingPage", "{name}（绑定于 {when}）").format(
+                name=d.name or translate("BindingPage", "手机"),
+                when=f"{d.created_at:%Y-%m-%d %H:%M}"))
         self.unbind_button.setEnabled(bool(devices))
 
     def start(self) -> None:
@@ -77,7 +81,7 @@ class BindingPage(QWidget):
         cancel = self._cancel = CancelToken()
         signin, relay = self.ctx.signin, self._relay
         self.panel.show()
-        self.panel.set_status("正在获取二维码…")
+        self.panel.set_status(translate("BindingPage", "正在获取二维码…"))
         self.bind_button.setEnabled(False)
         QueryOp(self, lambda: signin.qr_bind(relay.code.emit, cancel=cancel,
                                              on_state=relay.state.emit),
@@ -91,17 +95,19 @@ class BindingPage(QWidget):
 
     def _show_code(self, code: models.QrCode) -> None:
         self.panel.show_code(code.payload, code.expires_at)
-        self.panel.set_status("请用“标证通”APP扫描二维码")
+        self.panel.set_status(translate("BindingPage", "请用“标证通”APP扫描二维码"))
 
     def _show_state(self, status: models.QrStatus) -> None:
-        texts = {"scanned": "已扫描，请在手机上确认绑定", "confirmed": "绑定成功",
-                 "denied": "已在手机上拒绝", "expired": "二维码已失效，正在刷新…",
-                 "pending": "请用“标证通”APP扫描二维码"}
+        texts = {"scanned": translate("BindingPage", "已扫描，请在手机上确认绑定"),
+                 "confirmed": translate("BindingPage", "绑定成功"),
+                 "denied": translate("BindingPage", "已在手机上拒绝"),
+                 "expired": translate("BindingPage", "二维码已失效，正在刷新…"),
+                 "pending": translate("BindingPage", "请用“标证通”APP扫描二维码")}
         self.panel.set_status(texts[status.state], "ok" if status.state != "denied" else "critical")
 
     def _done(self, _status: models.QrStatus) -> None:
         self._cancel = None
-        self.panel.finish("绑定成功", "ok")
+        self.panel.finish(translate("BindingPage", "绑定成功"), "ok")
         self.bind_button.setEnabled(True)
         self.refresh()
         self.bound.emit()
@@ -110,9 +116,10 @@ class BindingPage(QWidget):
         self._cancel = None
         self.bind_button.setEnabled(True)
         if isinstance(error, errors.UserCancelled):
-            self.panel.finish("已停止绑定")
+            self.panel.finish(translate("BindingPage", "已停止绑定"))
         else:
-            self.panel.finish(f"{error.info.zh}（{error.code}）", "critical")
+            self.panel.finish(translate("BindingPage", "{message}（{code}）").format(
+                message=message(error.info), code=error.code), "critical")
 
     def unbind(self) -> None:
         row = self.devices.currentRow()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -28,22 +28,28 @@ from hy_client.token.models import ModuleInfo, SelfTestResult, TokenFlags
 from hy_client.token.pin import check_new_pin
 
 from ..context import AppContext
+from ..i18n import advice, message, translate
 from ..jobs import QueryOp, TokenOp, show_error
 from ..widgets.cert import CertificatePanel
 from ..widgets.pin import PinDialog
+from ..widgets.renewal import text as advice_text
 
-USER_TYPES: tuple[tuple[models.UserType, str], ...] = (("bidder", "投标人"), ("agency", "代理机构"))
+USER_TYPES: tuple[tuple[models.UserType, str], ...] = (
+    ("bidder", str(QT_TRANSLATE_NOOP("CertificatesPage", "投标人"))),
+    ("agency", str(QT_TRANSLATE_NOOP("CertificatesPage", "代理机构"))))
 
 
 class PinChangeDialog(QDialog):
     def __init__(self, token_label: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("pinChangeDialog")
-        self.setWindowTitle("修改PIN码")
+        self.setWindowTitle(translate("PinChangeDialog", "修改PIN码"))
         self.old, self.new, self.again = QLineEdit(), QLineEdit(), QLineEdit()
         form = QFormLayout()
-        for name, field, label in (("oldPin", self.old, "原PIN码"), ("newPin", self.new, "新PIN码"),
-                                   ("newPinAgain", self.again, "再次输入新PIN码")):
+        for name, field, label in (
+                ("oldPin", self.old, translate("PinChangeDialog", "原PIN码")),
+                ("newPin", self.new, translate("PinChangeDialog", "新PIN码")),
+                ("newPinAgain", self.again, translate("PinChangeDialog", "再次输入新PIN码"))):
             field.setObjectName(name)
             field.setEchoMode(QLineEdit.EchoMode.Password)
             field.setMaxLength(64)
@@ -57,9 +63,11 @@ class PinChangeDialog(QDialog):
         buttons.accepted.connect(self._check)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(f"CA锁“{token_label}”"))
+        layout.addWidget(QLabel(translate("PinChangeDialog", "CA锁“{label}”").format(
+            label=token_label)))
         layout.addLayout(form)
-        layout.addWidget(QLabel("新PIN码至少6位，不要使用 123456、连续或重复的数字。"))
+        layout.addWidget(QLabel(translate(
+            "PinChangeDialog", "新PIN码至少6位，不要使用 123456、连续或重复的数字。")))
         layout.addWidget(self.error)
         layout.addWidget(buttons)
         self.pins: tuple[str, str] | None = None
@@ -67,12 +75,13 @@ class PinChangeDialog(QDialog):
     def _check(self) -> None:
         new = self.new.text()
         if new != self.again.text():
-            self.error.setText("两次输入的新PIN码不一致")
+            self.error.setText(translate("PinChangeDialog", "两次输入的新PIN码不一致"))
             return
         try:
             check_new_pin(new)
         except HyError as exc:
-            self.error.setText(f"{exc.info.zh}：{exc.info.advice_zh}")
+            self.error.setText(translate("PinChangeDialog", "{message}：{advice}").format(
+                message=message(exc.info), advice=advice(exc.info)))
             return
         self.pins = (self.old.text(), new)
         self.accept()
@@ -100,7 +109,7 @@ class CertificatesPage(QWidget):
         self.picker = QComboBox()
         self.picker.setObjectName("certPicker")
         self.picker.currentIndexChanged.connect(self._on_pick)
-        refresh = QPushButton("刷新")
+        refresh = QPushButton(translate("CertificatesPage", "刷新"))
         refresh.clicked.connect(self.refresh)
         row = QHBoxLayout()
         row.addWidget(self.picker, 1)
@@ -112,23 +121,24 @@ class CertificatesPage(QWidget):
         self.user_type = QComboBox()
         self.user_type.setObjectName("userType")
         for code, name in USER_TYPES:
-            self.user_type.addItem(name, code)
-        self.activate_button = QPushButton("远程证书激活")
+            self.user_type.addItem(translate("CertificatesPage", name), code)
+        self.activate_button = QPushButton(translate("CertificatesPage", "远程证书激活"))
         self.activate_button.setObjectName("activate")
         self.activate_button.clicked.connect(self.activate)
         act = QHBoxLayout()
-        act.addWidget(QLabel("用户类型"))
+        act.addWidget(QLabel(translate("CertificatesPage", "用户类型")))
         act.addWidget(self.user_type)
         act.addWidget(self.activate_button)
         act.addStretch(1)
         self.activations = QListWidget()
         self.activations.setObjectName("activations")
         self.activations.setMaximumHeight(80)
-        self.test_button = QPushButton("检测我的CA锁")
+        self.test_button = QPushButton(translate("CertificatesPage", "检测我的CA锁"))
         self.test_button.setObjectName("selfTest")
-        self.test_button.setToolTip("签名并解密一次，确认开标时能解密投标文件")
+        self.test_button.setToolTip(translate(
+            "CertificatesPage", "签名并解密一次，确认开标时能解密投标文件"))
         self.test_button.clicked.connect(self.self_test)
-        self.pin_button = QPushButton("修改PIN码")
+        self.pin_button = QPushButton(translate("CertificatesPage", "修改PIN码"))
         self.pin_button.setObjectName("changePin")
         self.pin_button.clicked.connect(self.change_pin)
         tools = QHBoxLayout()
@@ -139,15 +149,16 @@ class CertificatesPage(QWidget):
         self.result.setObjectName("certResult")
         self.result.setWordWrap(True)
         layout = QVBoxLayout(self)
-        title = QLabel("证书")
+        title = QLabel(translate("CertificatesPage", "证书"))
         title.setProperty("role", "title")
         layout.addWidget(title)
         layout.addLayout(row)
         layout.addWidget(self.details)
         layout.addWidget(self.advice)
-        layout.addWidget(QLabel("远程证书激活：把本证书绑定到当前账号，激活后可用CA锁登录。"))
+        layout.addWidget(QLabel(translate(
+            "CertificatesPage", "远程证书激活：把本证书绑定到当前账号，激活后可用CA锁登录。")))
         layout.addLayout(act)
-        layout.addWidget(QLabel("已激活的证书"))
+        layout.addWidget(QLabel(translate("CertificatesPage", "已激活的证书")))
         layout.addWidget(self.activations)
         layout.addLayout(tools)
         layout.addWidget(self.result)
@@ -170,15 +181,18 @@ class CertificatesPage(QWidget):
             self.picker.addItem(f"{c.token_label} · {c.certificate.subject_cn}")
         self.picker.blockSignals(False)
         if not self.choices:
-            self.result.setText(f"{errors.NO_TOKEN.zh}。{errors.NO_TOKEN.advice_zh}")
+            self.result.setText(translate("CertificatesPage", "{message}。{advice}").format(
+                message=message(errors.NO_TOKEN), advice=advice(errors.NO_TOKEN)))
         self._on_pick()
 
     def _platform(self, result: tuple[list[models.Bid], list[models.Activation]]) -> None:
         self.bids, activations = result
         self.activations.clear()
         for a in activations:
-            kind = dict(USER_TYPES).get(a.user_type, a.user_type)
-            self.activations.addItem(f"{a.subject_cn}（{kind}，有效期至 {a.not_after:%Y-%m-%d}）")
+            kind = translate("CertificatesPage", dict(USER_TYPES).get(a.user_type, a.user_type))
+            self.activations.addItem(translate(
+                "CertificatesPage", "{name}（{kind}，有效期至 {date}）").format(
+                name=a.subject_cn, kind=kind, date=f"{a.not_after:%Y-%m-%d}"))
         self._on_pick()
 
     def current(self) -> KeyChoice | None:
@@ -193,7 +207,7 @@ class CertificatesPage(QWidget):
             advice = renewal.advise_certificate(
                 choice.certificate, self.bids, now=datetime.now(UTC),
                 thresholds=self.ctx.settings.renewal_thresholds)
-            self.advice.setText(advice.message_zh)
+            self.advice.setText(advice_text(advice))
             self.advice.setProperty("role", {"ok": "ok", "info": "info", "warning": "warning",
                                              "critical": "critical"}[advice.level])
             self.advice.style().unpolish(self.advice)
@@ -227,7 +241,7 @@ class CertificatesPage(QWidget):
             then(key, entry.pin)  # type: ignore[operator]
 
     def activate(self) -> None:
-        self._with_pin("进行远程证书激活", self._activate)
+        self._with_pin(translate("CertificatesPage", "进行远程证书激活"), self._activate)
 
     def _activate(self, key: KeyChoice, pin: str | None) -> None:
         signin, tokens = self.ctx.signin, self.ctx.tokens
@@ -237,16 +251,19 @@ class CertificatesPage(QWidget):
             signin.unlock(tokens, key, pin)
             return signin.activate(tokens, key, user_type)
 
-        QueryOp(self, job, self._activated).with_progress("正在激活证书…").run_in_background()
+        QueryOp(self, job, self._activated).with_progress(
+            translate("CertificatesPage", "正在激活证书…")).run_in_background()
 
     def _activated(self, activation: models.Activation) -> None:
-        self.result.setText(f"证书“{activation.subject_cn}”已激活，今后可用CA锁登录。")
+        self.result.setText(translate(
+            "CertificatesPage", "证书“{name}”已激活，今后可用CA锁登录。").format(
+            name=activation.subject_cn))
         self.result.setProperty("role", "ok")
         self.activated.emit(activation)
         self.refresh()
 
     def self_test(self) -> None:
-        self._with_pin("检测CA锁", self._self_test)
+        self._with_pin(translate("CertificatesPage", "检测CA锁"), self._self_test)
 
     def _self_test(self, key: KeyChoice, pin: str | None) -> None:
         signin, tokens = self.ctx.signin, self.ctx.tokens
@@ -255,16 +272,19 @@ class CertificatesPage(QWidget):
             signin.unlock(tokens, key, pin)
             return tokens.self_test(key.serial, key.cert_id).result(signin.token_timeout)
 
-        QueryOp(self, job, self._tested).with_progress("正在检测CA锁…").run_in_background()
+        QueryOp(self, job, self._tested).with_progress(
+            translate("CertificatesPage", "正在检测CA锁…")).run_in_background()
 
     def _tested(self, result: SelfTestResult) -> None:
         if result.ok:
-            text = "检测通过：签名正常" + ("，解密正常（开标时可以解密投标文件）"
-                                          if result.decrypt_ok else "")
+            text = (translate("CertificatesPage",
+                              "检测通过：签名正常，解密正常（开标时可以解密投标文件）")
+                    if result.decrypt_ok else translate("CertificatesPage", "检测通过：签名正常"))
             self.result.setProperty("role", "ok")
         else:
             info = result.error or errors.SELF_TEST_FAILED
-            text = f"{info.zh}（{info.code}）：{info.advice_zh}"
+            text = translate("CertificatesPage", "{message}（{code}）：{advice}").format(
+                message=message(info), code=info.code, advice=advice(info))
             self.result.setProperty("role", "critical")
         self.result.setText(text)
         self.self_tested.emit(result)
@@ -288,5 +308,5 @@ class CertificatesPage(QWidget):
                 ).failure(lambda e: show_error(self, e)).run_in_background()
 
     def _pin_changed(self, _result: None) -> None:
-        self.result.setText("PIN码已修改，请牢记新PIN码。")
+        self.result.setText(translate("CertificatesPage", "PIN码已修改，请牢记新PIN码。"))
         self.result.setProperty("role", "ok")

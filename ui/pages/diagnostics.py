@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QStandardPaths, Qt, Signal, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QObject, QStandardPaths, Qt, Signal, Slot
 from PySide6.QtGui import QCloseEvent, QGuiApplication, QIcon
 from PySide6.QtWidgets import (
     QComboBox,
@@ -49,6 +49,7 @@ from hy_client.errors import SUPPORT_PHONE, HyError
 from hy_client.token.models import ModuleInfo, TokenFlags, TokenInfo, all_tokens
 
 from ..context import AppContext
+from ..i18n import message, translate
 from ..jobs import QueryOp, TokenOp, show_error
 from ..widgets.pin import PinDialog
 
@@ -57,8 +58,9 @@ _ICONS = {"ok": QStyle.StandardPixmap.SP_DialogApplyButton,
           "warning": QStyle.StandardPixmap.SP_MessageBoxWarning,
           "error": QStyle.StandardPixmap.SP_MessageBoxCritical}
 _ROLE = {"ok": "ok", "info": "info", "warning": "warning", "error": "critical"}
-INTRO = ("检查驱动、CA锁、证书、交易平台连接和本机设置。报告中不含PIN码、密码和完整证件号，"
-         f"可放心发给技术支持（{SUPPORT_PHONE}）。")
+# The findings are the core's (Chinese); the page around them is translated.
+INTRO = str(QT_TRANSLATE_NOOP("DiagnosticsPage", "检查驱动、CA锁、证书、交易平台连接和本机设置。"
+                              "报告中不含PIN码、密码和完整证件号，可放心发给技术支持（{phone}）。"))
 
 
 def _worst(findings: Iterable[Finding]) -> Severity:
@@ -88,24 +90,24 @@ class DiagnosticsPage(QWidget):
         self._relay = _Relay(self)
         self._relay.probe_done.connect(self._on_probe, Qt.ConnectionType.QueuedConnection)
 
-        title = QLabel("诊断")
+        title = QLabel(translate("DiagnosticsPage", "诊断"))
         title.setProperty("role", "title")
-        intro = QLabel(INTRO)
+        intro = QLabel(translate("DiagnosticsPage", INTRO).format(phone=SUPPORT_PHONE))
         intro.setWordWrap(True)
         intro.setProperty("role", "hint")
-        self.run_button = QPushButton("开始检测")
+        self.run_button = QPushButton(translate("DiagnosticsPage", "开始检测"))
         self.run_button.setObjectName("runDiagnostics")
         self.run_button.clicked.connect(lambda: self.run())
-        self.cancel_button = QPushButton("停止")
+        self.cancel_button = QPushButton(translate("DiagnosticsPage", "停止"))
         self.cancel_button.setObjectName("cancelDiagnostics")
         self.cancel_button.clicked.connect(self.cancel)
-        self.copy_button = QPushButton("复制报告")
+        self.copy_button = QPushButton(translate("DiagnosticsPage", "复制报告"))
         self.copy_button.setObjectName("copyReport")
         self.copy_button.clicked.connect(self.copy_report)
-        self.save_button = QPushButton("保存报告…")
+        self.save_button = QPushButton(translate("DiagnosticsPage", "保存报告…"))
         self.save_button.setObjectName("saveReport")
         self.save_button.clicked.connect(self.save_report)
-        self.repair_button = QPushButton("一键修复")
+        self.repair_button = QPushButton(translate("DiagnosticsPage", "一键修复"))
         self.repair_button.setObjectName("openRepair")
         self.repair_button.clicked.connect(self.open_repair)
         buttons = QHBoxLayout()
@@ -116,26 +118,28 @@ class DiagnosticsPage(QWidget):
 
         self.token_picker = QComboBox()
         self.token_picker.setObjectName("selfTestToken")
-        self.token_picker.setAccessibleName("自检的CA锁")
-        self.self_test_button = QPushButton("输入PIN码自检")
+        self.token_picker.setAccessibleName(translate("DiagnosticsPage", "自检的CA锁"))
+        self.self_test_button = QPushButton(translate("DiagnosticsPage", "输入PIN码自检"))
         self.self_test_button.setObjectName("selfTestDiagnostics")
-        self.self_test_button.setToolTip("用PIN码登录一次，签名并解密，确认开标时能解密投标文件")
+        self.self_test_button.setToolTip(translate(
+            "DiagnosticsPage", "用PIN码登录一次，签名并解密，确认开标时能解密投标文件"))
         self.self_test_button.clicked.connect(self.self_test)
         self_test = QHBoxLayout()
-        self_test.addWidget(QLabel("CA锁自检"))
+        self_test.addWidget(QLabel(translate("DiagnosticsPage", "CA锁自检")))
         self_test.addWidget(self.token_picker, 1)
         self_test.addWidget(self.self_test_button)
 
         self.progress = QProgressBar()
         self.progress.setObjectName("diagnosticsProgress")
-        self.status = QLabel("尚未检测")
+        self.status = QLabel(translate("DiagnosticsPage", "尚未检测"))
         self.status.setObjectName("diagnosticsStatus")
         self.status.setWordWrap(True)
 
         self.tree = QTreeWidget()
         self.tree.setObjectName("findings")
         self.tree.setColumnCount(2)
-        self.tree.setHeaderLabels(["检查项", "结果"])
+        self.tree.setHeaderLabels([translate("DiagnosticsPage", "检查项"),
+                                   translate("DiagnosticsPage", "结果")])
         self.tree.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
         self.tree.header().setStretchLastSection(True)
@@ -144,7 +148,8 @@ class DiagnosticsPage(QWidget):
         self.details = QTextBrowser()
         self.details.setObjectName("findingDetails")
         self.details.setMaximumHeight(120)
-        self.details.setPlaceholderText("选中一项，查看详情和处理建议")
+        self.details.setPlaceholderText(
+            translate("DiagnosticsPage", "选中一项，查看详情和处理建议"))
 
         layout = QVBoxLayout(self)
         layout.addWidget(title)
@@ -205,7 +210,7 @@ class DiagnosticsPage(QWidget):
         self.details.clear()
         self._sections = {}
         self.progress.setRange(0, 0)
-        self.status.setText("正在检测…")
+        self.status.setText(translate("DiagnosticsPage", "正在检测…"))
         self._set_role(self.status, "info")
         self._enable()
         QueryOp(self, job, self._done).failure(self._failed).run_in_background()
@@ -215,7 +220,8 @@ class DiagnosticsPage(QWidget):
         if self._cancel is not None:
             self._cancel.set()
             self.cancel_button.setEnabled(False)
-            self.status.setText("正在停止（当前这一项检查完成后停止）…")
+            self.status.setText(
+                translate("DiagnosticsPage", "正在停止（当前这一项检查完成后停止）…"))
 
     def _section_item(self, section: str) -> QTreeWidgetItem:
         item = self._sections.get(section)
@@ -239,7 +245,9 @@ class DiagnosticsPage(QWidget):
             return  # a late report of a run that was already delivered
         self.progress.setRange(0, done.total)
         self.progress.setValue(done.index)
-        self.status.setText(f"正在检测（{done.index}/{done.total}）：{done.title_zh}")
+        self.status.setText(translate(
+            "DiagnosticsPage", "正在检测（{index}/{total}）：{title}").format(
+            index=done.index, total=done.total, title=done.title_zh))
         parent = self._section_item(done.section)
         for finding in done.findings:
             self._add(parent, finding)
@@ -295,8 +303,8 @@ class DiagnosticsPage(QWidget):
             self._section_icon(section)
         self.progress.setRange(0, 1)
         self.progress.setValue(1)
-        self.status.setText(summary_line(report) + ("（已停止，结果不完整）" if report.cancelled
-                                                    else ""))
+        stopped = translate("DiagnosticsPage", "（已停止，结果不完整）") if report.cancelled else ""
+        self.status.setText(summary_line(report) + stopped)
         self._set_role(self.status, _ROLE[report.worst])
         self._select_first_problem()
         self._enable()
@@ -314,7 +322,8 @@ class DiagnosticsPage(QWidget):
         self._cancel = None
         self.progress.setRange(0, 1)
         self.progress.setValue(0)
-        self.status.setText(f"{error.info.zh}（{error.code}）")
+        self.status.setText(translate("DiagnosticsPage", "{message}（{code}）").format(
+            message=message(error.info), code=error.code))
         self._set_role(self.status, "critical")
         self._enable()
         show_error(self, error)
@@ -330,7 +339,9 @@ class DiagnosticsPage(QWidget):
         self.tokens = all_tokens(modules)
         self.token_picker.clear()
         for t in self.tokens:
-            self.token_picker.addItem(f"{t.label}（{t.model}，序列号 {t.serial}）", t.serial)
+            self.token_picker.addItem(translate(
+                "DiagnosticsPage", "{label}（{model}，序列号 {serial}）").format(
+                label=t.label, model=t.model, serial=t.serial), t.serial)
         index = self.token_picker.findData(current)
         if index >= 0:
             self.token_picker.setCurrentIndex(index)
@@ -348,10 +359,12 @@ class DiagnosticsPage(QWidget):
 
     def _ask_pin(self, token: TokenInfo, flags: TokenFlags) -> None:
         if flags.protected_auth_path or not flags.login_required:
-            self.status.setText("这把CA锁不在本程序中输入PIN码：请在“证书”页点击“检测我的CA锁”。")
+            self.status.setText(translate(
+                "DiagnosticsPage",
+                "这把CA锁不在本程序中输入PIN码：请在“证书”页点击“检测我的CA锁”。"))
             self._set_role(self.status, "info")
             return
-        dialog = PinDialog(token.label, flags, self, "进行CA锁自检")
+        dialog = PinDialog(token.label, flags, self, translate("DiagnosticsPage", "进行CA锁自检"))
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.finished.connect(lambda result: self._pin_given(dialog, token, result))
         self.pin_dialog = dialog
@@ -369,21 +382,25 @@ class DiagnosticsPage(QWidget):
         if self.report is None:
             return
         QGuiApplication.clipboard().setText(render_text(self.report))
-        self.status.setText(summary_line(self.report) + "。报告已复制，可粘贴到聊天窗口或邮件中。")
+        self.status.setText(summary_line(self.report) + translate(
+            "DiagnosticsPage", "。报告已复制，可粘贴到聊天窗口或邮件中。"))
 
     def default_report_path(self) -> str:
         folder = (QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DesktopLocation)
                   or QStandardPaths.writableLocation(
                       QStandardPaths.StandardLocation.HomeLocation))
-        return str(Path(folder) / f"hy-client-诊断报告-{datetime.now():%Y%m%d-%H%M}.zip")
+        name = translate("DiagnosticsPage", "hy-client-诊断报告-{when}.zip").format(
+            when=f"{datetime.now():%Y%m%d-%H%M}")
+        return str(Path(folder) / name)
 
     @Slot()
     def save_report(self) -> None:
         report = self.report
         if report is None:
             return
-        path, _ = QFileDialog.getSaveFileName(self, "保存诊断报告", self.default_report_path(),
-                                              "诊断报告 (*.zip)")
+        path, _ = QFileDialog.getSaveFileName(self, translate("DiagnosticsPage", "保存诊断报告"),
+                                              self.default_report_path(),
+                                              translate("DiagnosticsPage", "诊断报告") + " (*.zip)")
         if not path:
             return
         if not path.lower().endswith(".zip"):
@@ -391,7 +408,9 @@ class DiagnosticsPage(QWidget):
         QueryOp(self, lambda: str(write_zip(report, path)), self._saved).run_in_background()
 
     def _saved(self, path: str) -> None:
-        self.status.setText(f"报告已保存：{path}。请把这个文件发给技术支持（{SUPPORT_PHONE}）。")
+        self.status.setText(translate(
+            "DiagnosticsPage", "报告已保存：{path}。请把这个文件发给技术支持（{phone}）。").format(
+            path=path, phone=SUPPORT_PHONE))
         self._set_role(self.status, "ok")
         self.saved.emit(path)
 
@@ -416,7 +435,7 @@ class DiagnosticsWindow(QDialog):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("diagnosticsWindow")
-        self.setWindowTitle("诊断 — 衡阳市公共资源交易系统 投标人客户端")
+        self.setWindowTitle(translate("DiagnosticsPage", "诊断"))  # Qt appends the app's name
         self.setWindowModality(Qt.WindowModality.NonModal)
         self.page = DiagnosticsPage(ctx, self)
         layout = QVBoxLayout(self)

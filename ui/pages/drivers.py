@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import requests
 import shiboken6
-from PySide6.QtCore import QObject, Qt, Signal, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QObject, Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -52,13 +52,30 @@ from hy_client.token.modules import diagnose_module_file
 from hy_client.token.service import TokenService
 
 from ..context import AppContext
+from ..i18n import advice, message, translate
 from ..jobs import QueryOp, show_error
 
-ADMIN_HOW = ("系统弹出“是否允许此应用更改设备”的窗口时，请点“是”；如果您没有管理员账号，"
-             f"请联系单位的电脑管理员安装，或致电技术支持 {SUPPORT_PHONE}。")
-ADMIN_ADVICE = "安装此驱动需要管理员权限。" + ADMIN_HOW
-SOURCE_ZH = {"config": "设置中登记", "catalogue": "驱动目录", "user": "本程序安装",
-             "p11-kit": "系统登记", "system32": "系统目录"}
+_ADMIN_HOW = str(QT_TRANSLATE_NOOP(
+    "DriversPage", "系统弹出“是否允许此应用更改设备”的窗口时，请点“是”；如果您没有管理员账号，"
+    "请联系单位的电脑管理员安装，或致电技术支持 {phone}。"))
+_ADMIN_ADVICE = str(QT_TRANSLATE_NOOP("DriversPage", "安装此驱动需要管理员权限。{how}"))
+ADMIN_HOW = _ADMIN_HOW.format(phone=SUPPORT_PHONE)  # the default language's text
+ADMIN_ADVICE = _ADMIN_ADVICE.format(how=ADMIN_HOW)
+SOURCE_ZH = {
+    "config": str(QT_TRANSLATE_NOOP("DriversPage", "设置中登记")),
+    "catalogue": str(QT_TRANSLATE_NOOP("DriversPage", "驱动目录")),
+    "user": str(QT_TRANSLATE_NOOP("DriversPage", "本程序安装")),
+    "p11-kit": str(QT_TRANSLATE_NOOP("DriversPage", "系统登记")),
+    "system32": str(QT_TRANSLATE_NOOP("DriversPage", "系统目录")),
+}
+
+
+def admin_how() -> str:
+    return translate("DriversPage", _ADMIN_HOW).format(phone=SUPPORT_PHONE)
+
+
+def admin_advice() -> str:
+    return translate("DriversPage", _ADMIN_ADVICE).format(how=admin_how())
 
 
 @dataclass(frozen=True)
@@ -121,14 +138,17 @@ def module_status(module: InstalledModule) -> tuple[str, str]:
     """(text, role) of one module's state."""
     if module.problem is not None:
         detail = f"（{module.problem_detail}）" if module.problem_detail else ""
-        return f"{module.problem.zh}{detail} [{module.problem.code}]", "critical"
+        return f"{message(module.problem)}{detail} [{module.problem.code}]", "critical"
     if module.loads:
         names = "、".join(t.label for t in module.load.tokens) if module.load else ""
-        text = "正常" + (f"，识别到CA锁：{names}" if names else "，未插入CA锁")
+        text = (translate("DriversPage", "正常，识别到CA锁：{names}").format(names=names) if names
+                else translate("DriversPage", "正常，未插入CA锁"))
         if module.stale:
-            return text + "；版本较旧，建议更新", "warning"
+            return text + translate("DriversPage", "；版本较旧，建议更新"), "warning"
         return text, "ok"
-    return ("文件存在" if module.exists else "不存在"), "info"
+    if module.exists:
+        return translate("DriversPage", "文件存在"), "info"
+    return translate("DriversPage", "不存在"), "info"
 
 
 class _Relay(QObject):
@@ -152,15 +172,15 @@ class DriversPage(QWidget):
         self._relay = _Relay(self)
         self._relay.progress.connect(self._on_progress, Qt.ConnectionType.QueuedConnection)
 
-        title = QLabel("驱动")
+        title = QLabel(translate("DriversPage", "驱动"))
         title.setProperty("role", "title")
-        self.catalogue_label = QLabel("正在读取驱动目录…")
+        self.catalogue_label = QLabel(translate("DriversPage", "正在读取驱动目录…"))
         self.catalogue_label.setObjectName("catalogueStatus")
         self.catalogue_label.setWordWrap(True)
-        self.update_button = QPushButton("更新驱动目录")
+        self.update_button = QPushButton(translate("DriversPage", "更新驱动目录"))
         self.update_button.setObjectName("updateCatalogue")
         self.update_button.clicked.connect(self.update_catalogue)
-        self.refresh_button = QPushButton("重新检测")
+        self.refresh_button = QPushButton(translate("DriversPage", "重新检测"))
         self.refresh_button.setObjectName("refreshDrivers")
         self.refresh_button.clicked.connect(self.refresh)
         head = QHBoxLayout()
@@ -174,10 +194,12 @@ class DriversPage(QWidget):
 
         self.catalogue_table = QTableWidget(0, 4)
         self.catalogue_table.setObjectName("catalogueTable")
-        self.catalogue_table.setHorizontalHeaderLabels(["驱动", "版本", "适用系统", "状态"])
+        self.catalogue_table.setHorizontalHeaderLabels(
+            [translate("DriversPage", "驱动"), translate("DriversPage", "版本"),
+             translate("DriversPage", "适用系统"), translate("DriversPage", "状态")])
         self._table_style(self.catalogue_table)
         self.catalogue_table.itemSelectionChanged.connect(self._on_select)
-        self.install_button = QPushButton("安装")
+        self.install_button = QPushButton(translate("DriversPage", "安装"))
         self.install_button.setObjectName("installDriver")
         self.install_button.clicked.connect(self.install_selected)
         self.entry_note = QLabel()
@@ -191,7 +213,7 @@ class DriversPage(QWidget):
         self.progress = QProgressBar()
         self.progress.setObjectName("installProgress")
         self.progress.setFormat("%p%")
-        self.cancel_button = QPushButton("取消")
+        self.cancel_button = QPushButton(translate("DriversPage", "取消"))
         self.cancel_button.setObjectName("cancelInstall")
         self.cancel_button.clicked.connect(self.cancel)
         row = QHBoxLayout()
@@ -208,7 +230,9 @@ class DriversPage(QWidget):
 
         self.modules_table = QTableWidget(0, 4)
         self.modules_table.setObjectName("modulesTable")
-        self.modules_table.setHorizontalHeaderLabels(["驱动模块", "来源", "版本", "状态"])
+        self.modules_table.setHorizontalHeaderLabels(
+            [translate("DriversPage", "驱动模块"), translate("DriversPage", "来源"),
+             translate("DriversPage", "版本"), translate("DriversPage", "状态")])
         self._table_style(self.modules_table)
         self.conflicts = QLabel()
         self.conflicts.setObjectName("driverConflicts")
@@ -219,15 +243,15 @@ class DriversPage(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(title)
         layout.addLayout(head)
-        layout.addWidget(QLabel("已插入的CA锁与推荐驱动"))
+        layout.addWidget(QLabel(translate("DriversPage", "已插入的CA锁与推荐驱动")))
         layout.addWidget(self.keys)
-        layout.addWidget(QLabel("驱动目录"))
+        layout.addWidget(QLabel(translate("DriversPage", "驱动目录")))
         layout.addWidget(self.catalogue_table, 1)
         layout.addLayout(actions)
         layout.addWidget(self.entry_note)
         layout.addWidget(self.progress_row)
         layout.addWidget(self.result)
-        layout.addWidget(QLabel("本机的驱动模块"))
+        layout.addWidget(QLabel(translate("DriversPage", "本机的驱动模块")))
         layout.addWidget(self.modules_table, 1)
         layout.addWidget(self.conflicts)
         self.refreshes = 0  # finished detections (tests wait on it)
@@ -273,19 +297,26 @@ class DriversPage(QWidget):
 
     def _refresh_failed(self, error: HyError) -> None:
         self._detection_over()
-        self.catalogue_label.setText(f"{error.info.zh}（{error.code}）。{error.info.advice_zh}")
+        self.catalogue_label.setText(translate(
+            "DriversPage", "{message}（{code}）。{advice}").format(
+            message=message(error.info), code=error.code, advice=advice(error.info)))
         self._set_role(self.catalogue_label, "critical")
 
     def _show(self, view: DriversView) -> None:
         self.view = view
         catalogue, report = view.catalogue, view.report
-        source = {"bundled": "随程序附带", "cache": "已下载", "network": "刚更新"}.get(
-            catalogue.source, catalogue.source)
-        text = (f"驱动目录 版本 {catalogue.version}（{source}，有效期至 "
-                f"{catalogue.expires:%Y-%m-%d}），本机 {report.os}/{report.arch}")
+        source = {"bundled": translate("DriversPage", "随程序附带"),
+                  "cache": translate("DriversPage", "已下载"),
+                  "network": translate("DriversPage", "刚更新")}.get(catalogue.source,
+                                                                  catalogue.source)
+        text = translate("DriversPage", "驱动目录 版本 {version}（{source}，有效期至 {expires}），"
+                         "本机 {os}/{arch}").format(
+            version=catalogue.version, source=source, expires=f"{catalogue.expires:%Y-%m-%d}",
+            os=report.os, arch=report.arch)
         if report.out_of_date:
             info = errors.CATALOGUE_EXPIRED
-            text += f"\n{info.zh}（{info.code}）：{info.advice_zh}"
+            text += "\n" + translate("DriversPage", "{message}（{code}）：{advice}").format(
+                message=message(info), code=info.code, advice=advice(info))
         self.catalogue_label.setText(text)
         self._set_role(self.catalogue_label, "warning" if report.out_of_date else "info")
         self._fill_keys(catalogue, report)
@@ -294,8 +325,9 @@ class DriversPage(QWidget):
         if report.conflicts:
             lines = []
             for c in report.conflicts:
-                what = ("多个驱动同时识别同一把CA锁，请卸载不再使用的驱动"
-                        if c.kind == "claimed-twice" else "驱动版本较旧，请更新")
+                what = (translate("DriversPage", "多个驱动同时识别同一把CA锁，请卸载不再使用的驱动")
+                        if c.kind == "claimed-twice"
+                        else translate("DriversPage", "驱动版本较旧，请更新"))
                 lines.append(f"{what}：{'、'.join(c.driver_ids)}（{c.detail}）")
             self.conflicts.setText("\n".join(lines))
             self.conflicts.show()
@@ -306,19 +338,28 @@ class DriversPage(QWidget):
         self._detection_over()
 
     def _fill_keys(self, catalogue: Catalogue, report: DriverReport) -> None:
-        labels = {f"token:{t.manufacturer}/{t.model}/{t.serial}": f"CA锁“{t.label}”（{t.model}）"
+        key_name = translate("DriversPage", "CA锁“{label}”（{model}）")
+        labels = {f"token:{t.manufacturer}/{t.model}/{t.serial}":
+                  key_name.format(label=t.label, model=t.model)
                   for m in report.modules if m.load for t in m.load.tokens}
         self.keys.clear()
         for match in report.matches:
-            name = labels.get(match.key, match.key.replace("usb:", "USB设备 "))
+            usb = translate("DriversPage", "USB设备 ")
+            name = labels.get(match.key, match.key.replace("usb:", usb))
             if not match.driver_ids:
-                self.keys.addItem(f"{name}：驱动目录中没有它的驱动，请咨询CA机构")
+                self.keys.addItem(translate(
+                    "DriversPage", "{name}：驱动目录中没有它的驱动，请咨询CA机构").format(
+                    name=name))
                 continue
             entry = catalogue.get(match.driver_ids[0])
-            state = "已安装" if match.installed else "未安装，请在下方安装"
-            self.keys.addItem(f"{name}：推荐驱动 {entry.vendor.zh} {entry.version}（{state}）")
+            state = (translate("DriversPage", "已安装") if match.installed
+                     else translate("DriversPage", "未安装，请在下方安装"))
+            self.keys.addItem(translate(
+                "DriversPage", "{name}：推荐驱动 {vendor} {version}（{state}）").format(
+                name=name, vendor=entry.vendor.zh, version=entry.version, state=state))
         if not report.matches:
-            self.keys.addItem("未检测到CA锁。请插入CA锁后点击“重新检测”。")
+            self.keys.addItem(
+                translate("DriversPage", "未检测到CA锁。请插入CA锁后点击“重新检测”。"))
 
     def _fill_catalogue(self, catalogue: Catalogue, report: DriverReport) -> None:
         working = {m.driver_id: m for m in report.modules
@@ -328,14 +369,18 @@ class DriversPage(QWidget):
             fits = suitable(entry, report.os, report.arch)
             module = working.get(entry.id)
             if module is not None:
-                state = "已安装，版本较旧" if module.stale else "已安装"
+                state = (translate("DriversPage", "已安装，版本较旧") if module.stale
+                         else translate("DriversPage", "已安装"))
             elif not fits:
-                state = "不适用于本机"
+                state = translate("DriversPage", "不适用于本机")
             elif entry.downloadable:
-                state = f"未安装（可下载 {max(entry.size // 1024, 1)} KB）"
+                state = translate("DriversPage", "未安装（可下载 {size} KB）").format(
+                    size=max(entry.size // 1024, 1))
             else:
-                state = "未安装（请向CA机构索取安装程序）"
-            cells = (entry.vendor.zh, entry.version, "、".join(entry.os) or "全部", state)
+                state = translate("DriversPage", "未安装（请向CA机构索取安装程序）")
+            systems = (translate("DriversPage", "、").join(entry.os)
+                       or translate("DriversPage", "全部"))
+            cells = (entry.vendor.zh, entry.version, systems, state)
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setData(Qt.ItemDataRole.UserRole, entry.id)
@@ -345,7 +390,9 @@ class DriversPage(QWidget):
         self.modules_table.setRowCount(len(report.modules))
         for row, module in enumerate(report.modules):
             text, role = module_status(module)
-            sources = "、".join(SOURCE_ZH.get(s, s) for s in module.sources)
+            sources = translate("DriversPage", "、").join(
+                translate("DriversPage", SOURCE_ZH[s]) if s in SOURCE_ZH else s
+                for s in module.sources)
             for col, value in enumerate((module.path, sources, module.version or "—", text)):
                 item = QTableWidgetItem(value)
                 item.setToolTip(value)
@@ -377,14 +424,16 @@ class DriversPage(QWidget):
               and suitable(entry, self.view.report.os, self.view.report.arch))
         installed = entry is not None and self.view is not None and any(
             m.driver_id == entry.id and m.exists for m in self.view.report.modules)
-        self.install_button.setText("更新" if installed else "安装")
+        self.install_button.setText(translate("DriversPage", "更新") if installed
+                                    else translate("DriversPage", "安装"))
         self.install_button.setEnabled(ok and not busy)
         self.update_button.setEnabled(not busy and not self._updating)
         if entry is not None and entry.install == "windows-installer":
-            self.entry_note.setText(ADMIN_ADVICE)
+            self.entry_note.setText(admin_advice())
             self.entry_note.show()
         elif entry is not None and not entry.downloadable:
-            self.entry_note.setText("该驱动不提供下载，请使用CA机构提供的安装程序。")
+            self.entry_note.setText(
+                translate("DriversPage", "该驱动不提供下载，请使用CA机构提供的安装程序。"))
             self.entry_note.show()
         else:
             self.entry_note.hide()
@@ -412,7 +461,8 @@ class DriversPage(QWidget):
         self.progress.setValue(0)
         self.progress_row.show()
         self.cancel_button.setEnabled(True)
-        self._say(f"正在下载并校验 {entry.vendor.zh} {entry.version}…", "info")
+        self._say(translate("DriversPage", "正在下载并校验 {name} {version}…").format(
+            name=entry.vendor.zh, version=entry.version), "info")
         self._on_select()
         QueryOp(self, job, self._installed).failure(self._install_failed).run_in_background()
 
@@ -443,12 +493,15 @@ class DriversPage(QWidget):
         self.progress.setValue(self.progress.maximum())
         self._finish()
         tokens = "、".join(t.label for t in result.load.tokens) if result.load else ""
-        text = (f"驱动 {result.driver_id} {result.version} 已安装并通过检测"
-                + (f"，识别到CA锁：{tokens}" if tokens else "") + "。")
+        text = (translate("DriversPage",
+                          "驱动 {driver} {version} 已安装并通过检测，识别到CA锁：{tokens}。")
+                if tokens
+                else translate("DriversPage", "驱动 {driver} {version} 已安装并通过检测。")).format(
+            driver=result.driver_id, version=result.version, tokens=tokens)
         if result.load is not None:
-            text += "现在即可用它登录，无需重新启动本程序。"
+            text += translate("DriversPage", "现在即可用它登录，无需重新启动本程序。")
         if result.reboot_required:
-            text += "请重新启动计算机以完成安装。"
+            text += translate("DriversPage", "请重新启动计算机以完成安装。")
         self._say(text, "ok")
         self.installed.emit(result)
         self.refresh()
@@ -456,12 +509,16 @@ class DriversPage(QWidget):
     def _install_failed(self, error: HyError) -> None:
         self._finish()
         if isinstance(error, UserCancelled):
-            self._say("已取消下载。已下载的部分会保留，下次安装时继续。", "info")
+            self._say(translate("DriversPage", "已取消下载。已下载的部分会保留，下次安装时继续。"),
+                      "info")
             return
         if error.info is errors.INSTALL_NEEDS_ADMIN:
-            self._say(f"{error.info.zh}（{error.code}）。{ADMIN_HOW}", "critical")
+            self._say(translate("DriversPage", "{message}（{code}）。{advice}").format(
+                message=message(error.info), code=error.code, advice=admin_how()), "critical")
         else:
-            self._say(f"{error.info.zh}（{error.code}）。{error.info.advice_zh}", "critical")
+            self._say(translate("DriversPage", "{message}（{code}）。{advice}").format(
+                message=message(error.info), code=error.code, advice=advice(error.info)),
+                "critical")
         show_error(self, error)
 
     # --- catalogue --------------------------------------------------------------------------
@@ -483,12 +540,14 @@ class DriversPage(QWidget):
     def _catalogue_updated(self, catalogue: Catalogue) -> None:
         self._updating = False
         self._on_select()
-        self._say(f"驱动目录已更新：版本 {catalogue.version}，共 {len(catalogue.drivers)} 个驱动。",
-                  "ok")
+        self._say(translate(
+            "DriversPage", "驱动目录已更新：版本 {version}，共 {count} 个驱动。").format(
+            version=catalogue.version, count=len(catalogue.drivers)), "ok")
         self.refresh()
 
     def _update_failed(self, error: HyError) -> None:
         self._updating = False
         self._on_select()
-        self._say(f"驱动目录更新失败：{error.info.zh}（{error.code}）。{error.info.advice_zh}",
-                  "critical")
+        self._say(translate(
+            "DriversPage", "驱动目录更新失败：{message}（{code}）。{advice}").format(
+            message=message(error.info), code=error.code, advice=advice(error.info)), "critical")

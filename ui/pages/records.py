@@ -5,7 +5,7 @@ The flows (draft first, idempotent submit) are the core's; the editor shows thei
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -22,17 +22,36 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from hy_client import forms
 from hy_client.api import models
 from hy_client.api.upload import CancelToken
 from hy_client.errors import HyError, ValidationError
 from hy_client.records import FormState, Kind, RecordFlows, form_key, spec_name_for
 
+from ..i18n import field_label, translate
 from ..jobs import QueryOp, show_error
 from ..widgets.form import FormWidget
 
-STATUS_ZH = {"draft": "草稿（未提交）", "submitted": "已提交，等待审核", "approved": "审核通过",
-             "rejected": "已退回"}
-KIND_TITLE = {"profile": "基本信息", "qualification": "企业资质", "personnel": "职业人员"}
+# Shown through translate("Records", …); QT_TRANSLATE_NOOP lists them for the .ts.
+STATUS_ZH = {
+    "draft": str(QT_TRANSLATE_NOOP("Records", "草稿（未提交）")),
+    "submitted": str(QT_TRANSLATE_NOOP("Records", "已提交，等待审核")),
+    "approved": str(QT_TRANSLATE_NOOP("Records", "审核通过")),
+    "rejected": str(QT_TRANSLATE_NOOP("Records", "已退回")),
+}
+KIND_TITLE = {
+    "profile": str(QT_TRANSLATE_NOOP("Records", "基本信息")),
+    "qualification": str(QT_TRANSLATE_NOOP("Records", "企业资质")),
+    "personnel": str(QT_TRANSLATE_NOOP("Records", "职业人员")),
+}
+
+
+def _status(status: str) -> str:
+    return translate("Records", STATUS_ZH[status])
+
+
+def _kind(kind: str) -> str:
+    return translate("Records", KIND_TITLE[kind])
 
 
 class RecordEditor(QWidget):
@@ -49,7 +68,7 @@ class RecordEditor(QWidget):
         self.key = form_key(kind, record_id)
         self.record: models.Record | None = None
         self.setObjectName(f"editor_{kind}")
-        self.status = QLabel("正在读取…")
+        self.status = QLabel(translate("Records", "正在读取…"))
         self.status.setObjectName("statusBadge")
         self.reason = QLabel()
         self.reason.setObjectName("rejectReason")
@@ -61,21 +80,21 @@ class RecordEditor(QWidget):
         self.attachments = QListWidget()
         self.attachments.setObjectName("attachments")
         self.attachments.setMaximumHeight(90)
-        self.attach_button = QPushButton("添加电子件…")
+        self.attach_button = QPushButton(translate("Records", "添加电子件…"))
         self.attach_button.setObjectName("attach")
         self.attach_button.clicked.connect(self.choose_attachment)
-        self.save_button = QPushButton("保存草稿")
+        self.save_button = QPushButton(translate("Records", "保存草稿"))
         self.save_button.setObjectName("saveDraft")
         self.save_button.clicked.connect(self.save)
-        self.submit_button = QPushButton("提交审核")
+        self.submit_button = QPushButton(translate("Records", "提交审核"))
         self.submit_button.setObjectName("submit")
         self.submit_button.clicked.connect(self.submit)
         top = QHBoxLayout()
-        top.addWidget(QLabel("状态："))
+        top.addWidget(QLabel(translate("Records", "状态：")))
         top.addWidget(self.status)
         top.addStretch(1)
         files = QHBoxLayout()
-        files.addWidget(QLabel("电子件（PDF、JPG、PNG，单个不超过20MB）"))
+        files.addWidget(QLabel(translate("Records", "电子件（PDF、JPG、PNG，单个不超过20MB）")))
         files.addStretch(1)
         files.addWidget(self.attach_button)
         buttons = QHBoxLayout()
@@ -132,22 +151,24 @@ class RecordEditor(QWidget):
         self.loaded.emit()
 
     def _load_failed(self, error: HyError) -> None:
-        self.status.setText("读取失败")
+        self.status.setText(translate("Records", "读取失败"))
         self._set_busy(False)
         show_error(self, error)
 
     def _show_record(self, record: models.Record | None) -> None:
         status = record.status if record is not None else "draft"
-        self.status.setText(STATUS_ZH[status])
+        self.status.setText(_status(status))
         self.status.setProperty("status", status)
         self.status.style().unpolish(self.status)
         self.status.style().polish(self.status)
         reason = record.reject_reason if record is not None and status == "rejected" else ""
-        self.reason.setText(f"退回原因：{reason}" if reason else "")
+        self.reason.setText(translate("Records", "退回原因：{reason}").format(reason=reason)
+                            if reason else "")
         self.reason.setVisible(bool(reason))
         self.attachments.clear()
         for a in record.attachments if record is not None else []:
-            self.attachments.addItem(f"{a.filename}（{a.size / 1024 / 1024:.1f} MB）")
+            self.attachments.addItem(translate("Records", "{name}（{size} MB）").format(
+                name=a.filename, size=f"{a.size / 1024 / 1024:.1f}"))
         self.form.set_read_only(status in ("submitted", "approved") and self.kind != "profile")
 
     def _set_busy(self, busy: bool) -> None:
@@ -158,12 +179,14 @@ class RecordEditor(QWidget):
     def save(self) -> None:
         if self.form.validate(partial=True):
             return
-        self._run(lambda flows, key: flows.save_remote(key), "正在保存…", self._saved)
+        self._run(lambda flows, key: flows.save_remote(key), translate("Records", "正在保存…"),
+                  self._saved)
 
     def submit(self) -> None:
         if self.form.validate():
             return
-        self._run(lambda flows, key: flows.submit(key), "正在提交审核…", self._submitted)
+        self._run(lambda flows, key: flows.submit(key), translate("Records", "正在提交审核…"),
+                  self._submitted)
 
     def _run(self, action: object, label: str, done: object) -> None:
         flows, key, spec = self.flows, self.key, self.form.spec.name
@@ -205,8 +228,9 @@ class RecordEditor(QWidget):
         show_error(self, error)
 
     def choose_attachment(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "选择电子件", "",
-                                              "电子件 (*.pdf *.jpg *.jpeg *.png)")
+        path, _ = QFileDialog.getOpenFileName(
+            self, translate("Records", "选择电子件"), "",
+            translate("Records", "电子件") + " (*.pdf *.jpg *.jpeg *.png)")
         if path:
             self.attach(path)
 
@@ -221,7 +245,8 @@ class RecordEditor(QWidget):
 
         op = QueryOp(self, job, self._after)
         self._set_busy(True)
-        op.failure(self._failed).with_progress("正在上传电子件…", cancel).run_in_background()
+        op.failure(self._failed).with_progress(translate("Records", "正在上传电子件…"),
+                                                    cancel).run_in_background()
 
 
 class ProfilePage(QWidget):
@@ -231,10 +256,10 @@ class ProfilePage(QWidget):
         self.setObjectName("profilePage")
         self.editor = RecordEditor(flows, "profile", account.kind)
         layout = QVBoxLayout(self)
-        title = QLabel("基本信息")
+        title = QLabel(translate("Records", "基本信息"))
         title.setProperty("role", "title")
         layout.addWidget(title)
-        hint = QLabel("投标人提交后即审核通过；代理机构需市场主体科审核。")
+        hint = QLabel(translate("Records", "投标人提交后即审核通过；代理机构需市场主体科审核。"))
         hint.setProperty("role", "hint")
         hint.setWordWrap(True)
         layout.addWidget(hint)
@@ -242,12 +267,10 @@ class ProfilePage(QWidget):
         self.editor.load()
 
 
-# Columns shown in the list: (field key, heading).
-COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
-    "qualification": (("qual_type", "资质类别"), ("grade", "资质等级"), ("cert_no", "证书编号"),
-                      ("expires_on", "有效期至")),
-    "personnel": (("name", "姓名"), ("title", "职称"), ("cert_kind", "证书类别"),
-                  ("expires_on", "证书有效期至")),
+# Columns shown in the list: field keys of the kind's spec (its labels are the headings).
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "qualification": ("qual_type", "grade", "cert_no", "expires_on"),
+    "personnel": ("name", "title", "cert_kind", "expires_on"),
 }
 
 
@@ -256,9 +279,10 @@ class RecordDialog(QDialog):
                  record_id: int | None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName(f"dialog_{kind}")
-        self.setWindowTitle(("编辑" if record_id else "新增") + KIND_TITLE[kind])
+        self.setWindowTitle((translate("Records", "编辑{kind}") if record_id
+                             else translate("Records", "新增{kind}")).format(kind=_kind(kind)))
         self.editor = RecordEditor(flows, kind, account_kind, record_id)
-        close = QPushButton("关闭")
+        close = QPushButton(translate("Records", "关闭"))
         close.setObjectName("closeDialog")
         close.clicked.connect(self.accept)
         layout = QVBoxLayout(self)
@@ -282,18 +306,20 @@ class RecordsPage(QWidget):
         self.columns = COLUMNS[kind]
         self.table = QTableWidget(0, len(self.columns) + 1)
         self.table.setObjectName("recordTable")
-        self.table.setHorizontalHeaderLabels([h for _, h in self.columns] + ["状态"])
+        spec = forms.get_spec(kind)
+        self.table.setHorizontalHeaderLabels([field_label(spec.field(k)) for k in self.columns]
+                                             + [translate("Records", "状态")])
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.doubleClicked.connect(lambda _i: self.edit_selected())
-        self.add_button = QPushButton("新增" + KIND_TITLE[kind])
+        self.add_button = QPushButton(translate("Records", "新增{kind}").format(kind=_kind(kind)))
         self.add_button.setObjectName("addRecord")
         self.add_button.clicked.connect(lambda: self.open_editor(None))
-        self.edit_button = QPushButton("查看/编辑")
+        self.edit_button = QPushButton(translate("Records", "查看/编辑"))
         self.edit_button.setObjectName("editRecord")
         self.edit_button.clicked.connect(self.edit_selected)
-        self.refresh_button = QPushButton("刷新")
+        self.refresh_button = QPushButton(translate("Records", "刷新"))
         self.refresh_button.clicked.connect(self.refresh)
         buttons = QHBoxLayout()
         buttons.addWidget(self.add_button)
@@ -301,7 +327,7 @@ class RecordsPage(QWidget):
         buttons.addStretch(1)
         buttons.addWidget(self.refresh_button)
         layout = QVBoxLayout(self)
-        title = QLabel(KIND_TITLE[kind])
+        title = QLabel(_kind(kind))
         title.setProperty("role", "title")
         layout.addWidget(title)
         layout.addLayout(buttons)
@@ -324,10 +350,10 @@ class RecordsPage(QWidget):
                  for o in lst}
         self.table.setRowCount(len(self.records))
         for row, record in enumerate(self.records):
-            for col, (key, _) in enumerate(self.columns):
+            for col, key in enumerate(self.columns):
                 value = record.data.get(key, "")
                 self.table.setItem(row, col, QTableWidgetItem(names.get(value, value)))
-            self.table.setItem(row, len(self.columns), QTableWidgetItem(STATUS_ZH[record.status]))
+            self.table.setItem(row, len(self.columns), QTableWidgetItem(_status(record.status)))
         self.refreshed.emit()
 
     def edit_selected(self) -> None:

@@ -29,6 +29,8 @@ from hy_client.drafts import Draft, DraftStore
 from hy_client.errors import FieldError, HyError
 from hy_client.forms import Field, FormSpec
 
+from .. import i18n
+from ..i18n import translate
 from ..jobs import show_error
 
 FieldInput = QLineEdit | QPlainTextEdit | QComboBox
@@ -129,7 +131,7 @@ class FormWidget(QWidget):
             box.setSpacing(2)
             box.addWidget(widget)
             box.addWidget(error)
-            label = QLabel(field.label_zh + ("" if not field.required else " *"))
+            label = QLabel(i18n.field_label(field) + ("" if not field.required else " *"))
             label.setObjectName(f"label_{field.key}")
             label.setBuddy(widget)
             if field.help_zh:
@@ -138,7 +140,7 @@ class FormWidget(QWidget):
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addLayout(layout)
-        hint = QLabel("带 * 的为必填项")
+        hint = QLabel(translate("FormWidget", "带 * 的为必填项"))
         hint.setProperty("role", "hint")
         outer.addWidget(hint)
 
@@ -159,13 +161,13 @@ class FormWidget(QWidget):
         else:
             widget = QLineEdit()
             widget.setMaxLength(field.limit)
-            widget.setPlaceholderText(field.placeholder)
+            widget.setPlaceholderText(i18n.placeholder(field))
             if field.secret:
                 widget.setEchoMode(QLineEdit.EchoMode.Password)
             widget.textChanged.connect(self._on_change)
             widget.editingFinished.connect(lambda k=field.key: self._check_one(k))
         widget.setObjectName(f"input_{field.key}")
-        widget.setAccessibleName(field.label_zh)
+        widget.setAccessibleName(i18n.field_label(field))
         if field.help_zh:
             widget.setToolTip(field.help_zh)
         return widget
@@ -174,7 +176,7 @@ class FormWidget(QWidget):
         current = combo.currentData()
         combo.blockSignals(True)
         combo.clear()
-        combo.addItem("请选择", "")
+        combo.addItem(translate("FormWidget", "请选择"), "")
         for code, name in field.options(self.references):
             combo.addItem(name, code)
         if current:
@@ -248,7 +250,7 @@ class FormWidget(QWidget):
         self.clear_errors()
         for error in found:
             if error.field in self.error_labels:
-                self._mark(error.field, error.message)
+                self._mark(error.field, i18n.reason(error))
         if found and found[0].field in self.inputs:
             self.inputs[found[0].field].setFocus()
 
@@ -274,7 +276,7 @@ class FormWidget(QWidget):
             return
         found = forms.validate(self.spec.name, self.values(), partial=True,
                                references=self.references)
-        self._mark(key, next((e.message for e in found if e.field == key), ""))
+        self._mark(key, next((i18n.reason(e) for e in found if e.field == key), ""))
 
     # --- autosave -------------------------------------------------------------------------
 
@@ -310,8 +312,9 @@ class FormWidget(QWidget):
             return False
         when = draft.updated_at.astimezone().strftime("%Y-%m-%d %H:%M")
         answer = QMessageBox.question(
-            self, "恢复未保存的修改",
-            f"发现 {when} 自动保存、尚未提交的“{self.spec.title_zh}”修改。\n是否恢复？",
+            self, translate("FormWidget", "恢复未保存的修改"),
+            translate("FormWidget", "发现 {when} 自动保存、尚未提交的“{form}”修改。\n是否恢复？"
+                      ).format(when=when, form=i18n.form_title(self.spec)),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
             QMessageBox.StandardButton.Yes)
         return answer == QMessageBox.StandardButton.Yes

@@ -4,14 +4,26 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QObject, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QSystemTrayIcon, QWidget
 
 from hy_client.renewal import LEVELS, RenewalAdvice
 
+from ..i18n import app_title, english, translate
 from ..theme import app_icon
 
-TITLES = {"info": "证书延期提醒", "warning": "证书即将到期", "critical": "证书需要立即处理"}
+TITLES = {"info": str(QT_TRANSLATE_NOOP("RenewalBanner", "证书延期提醒")),
+          "warning": str(QT_TRANSLATE_NOOP("RenewalBanner", "证书即将到期")),
+          "critical": str(QT_TRANSLATE_NOOP("RenewalBanner", "证书需要立即处理"))}
+
+
+def title(advice: RenewalAdvice) -> str:
+    return translate("RenewalBanner", TITLES[advice.level])
+
+
+def text(advice: RenewalAdvice) -> str:
+    """The core's bid-aware advice in the interface language."""
+    return advice.message_en if english() and advice.message_en else advice.message_zh
 
 
 def worst(advice: Sequence[RenewalAdvice]) -> RenewalAdvice | None:
@@ -34,7 +46,7 @@ class RenewalBanner(QFrame):
         self.text.setObjectName("renewalText")
         self.text.setWordWrap(True)
         layout.addWidget(self.text, 1)
-        self.details = QPushButton("查看证书")
+        self.details = QPushButton(translate("RenewalBanner", "查看证书"))
         self.details.setObjectName("renewalDetails")
         self.details.clicked.connect(self.details_requested)
         layout.addWidget(self.details)
@@ -46,8 +58,9 @@ class RenewalBanner(QFrame):
         if top is None:
             self.hide()
             return
-        who = f"（{top.subject_cn}）" if top.subject_cn else ""
-        self.text.setText(f"<b>{TITLES[top.level]}{who}</b><br>{top.message_zh}")
+        who = (translate("RenewalBanner", "（{name}）").format(name=top.subject_cn)
+               if top.subject_cn else "")
+        self.text.setText(f"<b>{title(top)}{who}</b><br>{text(top)}")
         self.setProperty("level", top.level)
         self.style().unpolish(self)
         self.style().polish(self)
@@ -61,14 +74,14 @@ def notify_tray(tray: QSystemTrayIcon | None, advice: Sequence[RenewalAdvice]) -
         return False
     icon = (QSystemTrayIcon.MessageIcon.Critical if top.level == "critical"
             else QSystemTrayIcon.MessageIcon.Warning)
-    tray.showMessage(TITLES[top.level], top.message_zh, icon, 15000)
+    tray.showMessage(title(top), text(top), icon, 15000)
     return True
 
 
-def make_tray(parent: QWidget) -> QSystemTrayIcon | None:
+def make_tray(parent: QObject) -> QSystemTrayIcon | None:
     if not QSystemTrayIcon.isSystemTrayAvailable():
         return None
     tray = QSystemTrayIcon(app_icon(), parent)
-    tray.setToolTip("衡阳市公共资源交易系统 投标人客户端")
+    tray.setToolTip(app_title())
     tray.show()
     return tray
