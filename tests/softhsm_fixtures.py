@@ -28,6 +28,7 @@ from pkcs11 import TokenFlag
 from hy_client.forms.validators import uscc_check_char
 from hy_client.sandbox.ca import TestCA
 from hy_client.token import softhsm
+from hy_client.token.service import load_name
 from hy_client.token.softhsm import SoftHSMEnv
 
 __all__ = [
@@ -132,7 +133,8 @@ def provisioned(softhsm_env, softhsm_module, test_ca) -> Provisioned:
         softhsm.pkcs11_tool_write(softhsm_env, module, tool.label, tool.pin, private, cert,
                                   bytes.fromhex(key_id), f"tool-{key_id}")
         tool.certs[key_id] = cert
-    pkcs11.lib(module).reinitialize()  # this process now sees hy-tool, as a fresh one would
+    # this process now sees hy-tool, as a fresh one would
+    pkcs11.lib(load_name(module)).reinitialize()
     return Provisioned(softhsm_env, module, ca, {py.label: py, tool.label: tool})
 
 

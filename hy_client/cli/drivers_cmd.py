@@ -28,6 +28,7 @@ from ..drivers.detect import (
     tokens_from,
 )
 from ..drivers.store import CatalogueStore, catalogue_url_for
+from ..net import VerifiedSession
 
 if TYPE_CHECKING:
     from ..token.service import TokenService
@@ -68,10 +69,7 @@ def _store(settings: config.Settings) -> CatalogueStore:
 
 
 def _session(settings: config.Settings) -> requests.Session:
-    session = requests.Session()
-    ca_bundle = settings.active_platform.ca_bundle
-    session.verify = ca_bundle or True
-    return session
+    return VerifiedSession(settings.active_platform.ca_bundle, settings.http_timeout)
 
 
 def _warn_out_of_date(catalogue: Catalogue) -> None:

@@ -28,6 +28,8 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from pkcs11 import Attribute, CertificateType, KeyType, ObjectClass
 from pkcs11.util.ec import encode_named_curve_parameters
 
+from .service import load_name
+
 KeyKind = Literal["rsa2048", "ec-p256", "ec-p384"]
 SOFTHSM_MODULE_PATHS = ("/usr/lib/softhsm/libsofthsm2.so",
                         "/usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so",
@@ -96,7 +98,7 @@ class SoftHSMEnv:
 
 
 def _session(module: str, token_label: str, pin: str) -> Any:
-    lib = pkcs11.lib(module)
+    lib = pkcs11.lib(load_name(module))
     lib.reinitialize()
     return lib.get_token(token_label=token_label).open(rw=True, user_pin=pin)
 

@@ -107,9 +107,9 @@ def catalogue_store(ctx: AppContext) -> CatalogueStore:
 def download_session(client: PlatformClient) -> requests.Session:
     """A plain session (never the platform's: its login token must not go to a file host),
     verifying TLS with the platform's CA bundle when one is configured."""
-    session = requests.Session()
-    session.verify = client.platform.ca_bundle or True
-    return session
+    from hy_client.net import VerifiedSession
+
+    return VerifiedSession(client.platform.ca_bundle)
 
 
 def load_probe(tokens: TokenService, paths: Sequence[str]) -> LoadProbe:
@@ -140,7 +140,8 @@ def module_status(module: InstalledModule) -> tuple[str, str]:
         detail = f"（{module.problem_detail}）" if module.problem_detail else ""
         return f"{message(module.problem)}{detail} [{module.problem.code}]", "critical"
     if module.loads:
-        names = "、".join(t.label for t in module.load.tokens) if module.load else ""
+        names = (translate("DriversPage", "、").join(t.label for t in module.load.tokens)
+                 if module.load else "")
         text = (translate("DriversPage", "正常，识别到CA锁：{names}").format(names=names) if names
                 else translate("DriversPage", "正常，未插入CA锁"))
         if module.stale:
