@@ -112,11 +112,11 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(account.display_name)  # Qt appends the application's name
         self.nav = QListWidget()
         self.nav.setObjectName("navigation")
-        self.nav.setFixedWidth(150)
         self.stack = QStackedWidget()
         self.pages: dict[str, QWidget] = {}
         for page in PAGES:
             self.nav.addItem(_tr(page.title))
+        self.nav.setFixedWidth(max(150, self.nav.sizeHintForColumn(0) + 24))  # English is wider
         self.nav.currentRowChanged.connect(self._show_page)
         self.banner = RenewalBanner()
         self.banner.details_requested.connect(lambda: self.open_page("certificates"))

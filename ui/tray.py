@@ -60,6 +60,7 @@ class TrayApp(QObject):
     session_checked = Signal(object)  # Account | None: the stored session, restored or not
     advice_ready = Signal(object)  # list[RenewalAdvice], once, at start
     active_changed = Signal(bool)  # True: waiting in the tray; False: a window is open
+    reminded = Signal(object)  # Reminder: a 开标提醒 shown from the tray
     quit_requested = Signal()
 
     def __init__(self, controller: Controller, tray: QSystemTrayIcon | None,
@@ -150,6 +151,7 @@ class TrayApp(QObject):
         if self.reminders is None:
             extra: dict[str, Any] = {"clock": self.clock} if self.clock is not None else {}
             self.reminders = BidReminders(ctx, self.tray, self, **extra)
+            self.reminders.reminded.connect(self.reminded)
         self.reminders.start()
 
     def _set_active(self, active: bool) -> None:

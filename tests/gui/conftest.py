@@ -37,9 +37,11 @@ def ctx(platform, tokens, qapp):  # noqa: F811
 
 @pytest.fixture(scope="session", autouse=True)
 def themed(qapp):
-    """The real theme and fonts, so screenshots and size checks show what a bidder sees."""
-    from ui import theme
+    """The real theme, fonts and translators (Qt's own for OK/Cancel too, as the app loads
+    them), so screenshots and size checks show what a bidder sees."""
+    from ui import i18n, theme
 
+    i18n.install(qapp, i18n.DEFAULT_LANGUAGE)
     theme.apply(qapp)
 
 
