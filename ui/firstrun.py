@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from PySide6.QtCore import QObject, Qt, Signal, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QObject, Qt, Signal, Slot
 from PySide6.QtGui import QCloseEvent, QFont
 from PySide6.QtWidgets import (
     QComboBox,
@@ -38,14 +38,16 @@ from PySide6.QtWidgets import (
 from hy_client import errors, firstrun
 from hy_client.drivers.system import SYSFS_USB
 from hy_client.errors import HyError
-from hy_client.firstrun import STEP_ZH, STEPS, FirstRun, Step, StepResult
+from hy_client.firstrun import STEPS, FirstRun, Step, StepResult
 
+from .i18n import advice, english, message, translate
 from .jobs import QueryOp, TokenOp, show_error
+from .pages.certificates import USER_TYPES
 from .widgets.cert import CertificatePanel
 from .widgets.pin import PinDialog
 
 if TYPE_CHECKING:
-    from hy_client.drivers.catalogue import Catalogue
+    from hy_client.drivers.catalogue import Catalogue, DriverEntry
     from hy_client.signin import KeyChoice, LoginResult
     from hy_client.token.models import ModuleInfo, TokenFlags
 
@@ -53,14 +55,36 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 ROLE = {"ok": "ok", "attention": "warning", "failed": "critical"}
-INTRO = {
-    "environment": "检查交易平台能否连接、电脑时间是否准确、系统凭据存储是否可用。",
-    "key": "查找已插入的CA锁：即使还没有安装驱动，也能按USB设备识别它的厂商和型号。",
-    "driver": "安装CA锁厂商的驱动：下载、校验后安装，并确认驱动能识别CA锁。",
-    "certificate": "读取CA锁中的证书：持有人、单位、统一社会信用代码和有效期。",
-    "login": "用CA锁登录交易平台。证书尚未绑定账号时，可在这里完成远程证书激活。",
+# the steps' names (the core's STEP_ZH) and intros, translated where they are shown
+STEP_NAMES: dict[Step, str] = {
+    "environment": str(QT_TRANSLATE_NOOP("FirstRunWizard", "运行环境")),
+    "key": str(QT_TRANSLATE_NOOP("FirstRunWizard", "CA锁")),
+    "driver": str(QT_TRANSLATE_NOOP("FirstRunWizard", "驱动")),
+    "certificate": str(QT_TRANSLATE_NOOP("FirstRunWizard", "证书")),
+    "login": str(QT_TRANSLATE_NOOP("FirstRunWizard", "登录")),
 }
-USER_TYPES = (("bidder", "投标人"), ("agency", "代理机构"))
+INTRO: dict[Step, str] = {
+    "environment": str(QT_TRANSLATE_NOOP(
+        "FirstRunWizard", "检查交易平台能否连接、电脑时间是否准确、系统凭据存储是否可用。")),
+    "key": str(QT_TRANSLATE_NOOP(
+        "FirstRunWizard",
+        "查找已插入的CA锁：即使还没有安装驱动，也能按USB设备识别它的厂商和型号。")),
+    "driver": str(QT_TRANSLATE_NOOP(
+        "FirstRunWizard", "安装CA锁厂商的驱动：下载、校验后安装，并确认驱动能识别CA锁。")),
+    "certificate": str(QT_TRANSLATE_NOOP(
+        "FirstRunWizard", "读取CA锁中的证书：持有人、单位、统一社会信用代码和有效期。")),
+    "login": str(QT_TRANSLATE_NOOP(
+        "FirstRunWizard", "用CA锁登录交易平台。证书尚未绑定账号时，可在这里完成远程证书激活。")),
+}
+
+
+def step_title(step: Step) -> str:
+    """"2. CA锁": the step's number and name in the interface language."""
+    return f"{STEPS.index(step) + 1}. {translate('FirstRunWizard', STEP_NAMES[step])}"
+
+
+def _vendor(entry: DriverEntry) -> str:
+    return entry.vendor.en if english() and entry.vendor.en else entry.vendor.zh
 
 
 def _set_role(label: QLabel, role: str) -> None:
@@ -106,9 +130,9 @@ class StepPage(QWidget):
         super().__init__(parent)
         self.step = step
         self.setObjectName(f"step_{step}")
-        title = QLabel(f"{STEPS.index(step) + 1}. {STEP_ZH[step]}")
+        title = QLabel(step_title(step))
         title.setProperty("role", "title")
-        intro = QLabel(INTRO[step])
+        intro = QLabel(translate("FirstRunWizard", INTRO[step]))
         intro.setWordWrap(True)
         intro.setProperty("role", "hint")
         self.sentence = QLabel()
@@ -151,7 +175,7 @@ class FirstRunWizard(QDialog):
         self.ctx = ctx
         self.core = FirstRun(usb_root=usb_root, path=state_path, token_service=ctx.tokens)
         self.setObjectName("firstRunWizard")
-        self.setWindowTitle("首次使用向导 — 衡阳市公共资源交易系统 投标人客户端")
+        self.setWindowTitle(translate("FirstRunWizard", "首次使用向导"))
         self.catalogue: Catalogue | None = None
         self.modules: list[ModuleInfo] = []
         self.choices: list[KeyChoice] = []
@@ -165,10 +189,10 @@ class FirstRunWizard(QDialog):
         steps = QVBoxLayout()
         self.step_names: dict[Step, QLabel] = {}
         self.step_sentences: dict[Step, QLabel] = {}
-        for i, step in enumerate(STEPS):
-            name = QLabel(f"{i + 1}. {STEP_ZH[step]}")
+        for step in STEPS:
+            name = QLabel(step_title(step))
             name.setObjectName(f"stepName_{step}")
-            said = QLabel("未检查")
+            said = QLabel(translate("FirstRunWizard", "未检查"))
             said.setObjectName(f"stepSentence_{step}")
             said.setWordWrap(True)
             said.setProperty("role", "hint")
@@ -191,14 +215,15 @@ class FirstRunWizard(QDialog):
         self._build_certificate()
         self._build_login()
 
-        self.later_button = QPushButton("稍后继续")
+        self.later_button = QPushButton(translate("FirstRunWizard", "稍后继续"))
         self.later_button.setObjectName("firstRunLater")
-        self.later_button.setToolTip("关闭向导；下次打开时从当前步骤继续")
+        self.later_button.setToolTip(translate(
+            "FirstRunWizard", "关闭向导；下次打开时从当前步骤继续"))
         self.later_button.clicked.connect(self.reject)
-        self.back_button = QPushButton("上一步")
+        self.back_button = QPushButton(translate("FirstRunWizard", "上一步"))
         self.back_button.setObjectName("firstRunBack")
         self.back_button.clicked.connect(self.back)
-        self.next_button = QPushButton("下一步")
+        self.next_button = QPushButton(translate("FirstRunWizard", "下一步"))
         self.next_button.setObjectName("firstRunNext")
         self.next_button.setDefault(True)
         self.next_button.clicked.connect(self.next)
@@ -224,10 +249,10 @@ class FirstRunWizard(QDialog):
     # --- pages ------------------------------------------------------------------------------
     def _build_environment(self) -> None:
         page = self.pages["environment"]
-        self.repair_button = QPushButton("一键修复")
+        self.repair_button = QPushButton(translate("FirstRunWizard", "一键修复"))
         self.repair_button.setObjectName("firstRunRepair")
         self.repair_button.clicked.connect(self.open_repair)
-        self.recheck_env = QPushButton("重新检测")
+        self.recheck_env = QPushButton(translate("FirstRunWizard", "重新检测"))
         self.recheck_env.setObjectName("recheckEnvironment")
         self.recheck_env.clicked.connect(lambda: self.go("environment"))
         row = QHBoxLayout()
@@ -238,7 +263,7 @@ class FirstRunWizard(QDialog):
         self.repair_button.hide()
 
     def _build_key(self) -> None:
-        self.recheck_key = QPushButton("重新检测")
+        self.recheck_key = QPushButton(translate("FirstRunWizard", "重新检测"))
         self.recheck_key.setObjectName("recheckKey")
         self.recheck_key.clicked.connect(lambda: self.go("key"))
         row = QHBoxLayout()
@@ -251,7 +276,7 @@ class FirstRunWizard(QDialog):
         self.driver_label = QLabel()
         self.driver_label.setObjectName("recommendedDriver")
         self.driver_label.setWordWrap(True)
-        self.install_button = QPushButton("安装驱动")
+        self.install_button = QPushButton(translate("FirstRunWizard", "安装驱动"))
         self.install_button.setObjectName("installDriver")
         self.install_button.clicked.connect(self.install_driver)
         self.install_button.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
@@ -272,10 +297,10 @@ class FirstRunWizard(QDialog):
         page = self.pages["certificate"]
         self.picker = QComboBox()
         self.picker.setObjectName("firstRunCertPicker")
-        self.picker.setAccessibleName("选择证书")
+        self.picker.setAccessibleName(translate("FirstRunWizard", "选择证书"))
         self.picker.currentIndexChanged.connect(self._on_pick)
         self.details = CertificatePanel()
-        self.pin_change_button = QPushButton("修改PIN码")
+        self.pin_change_button = QPushButton(translate("FirstRunWizard", "修改PIN码"))
         self.pin_change_button.setObjectName("firstRunChangePin")
         self.pin_change_button.clicked.connect(self.change_pin)
         self.pin_change_button.hide()
@@ -291,7 +316,7 @@ class FirstRunWizard(QDialog):
         self.login_key = QLabel()
         self.login_key.setObjectName("loginKey")
         self.login_key.setWordWrap(True)
-        self.login_button = QPushButton("用CA锁登录")
+        self.login_button = QPushButton(translate("FirstRunWizard", "用CA锁登录"))
         self.login_button.setObjectName("firstRunLogin")
         self.login_button.clicked.connect(self.login)
         row = QHBoxLayout()
@@ -312,14 +337,15 @@ class FirstRunWizard(QDialog):
         self.user_type = QComboBox()
         self.user_type.setObjectName("activationUserType")
         for code, name in USER_TYPES:
-            self.user_type.addItem(name, code)
-        self.activate_button = QPushButton("激活并登录")
+            self.user_type.addItem(translate("CertificatesPage", name), code)
+        self.activate_button = QPushButton(translate("FirstRunWizard", "激活并登录"))
         self.activate_button.setObjectName("firstRunActivate")
         self.activate_button.clicked.connect(self.activate)
-        form.addRow(QLabel("证书尚未绑定账号：请用账号密码完成远程证书激活。"))
-        form.addRow("用户名", self.username)
-        form.addRow("密码", self.password)
-        form.addRow("用户类型", self.user_type)
+        form.addRow(QLabel(translate(
+            "FirstRunWizard", "证书尚未绑定账号：请用账号密码完成远程证书激活。")))
+        form.addRow(translate("FirstRunWizard", "用户名"), self.username)
+        form.addRow(translate("FirstRunWizard", "密码"), self.password)
+        form.addRow(translate("FirstRunWizard", "用户类型"), self.user_type)
         form.addRow("", self.activate_button)
         self.activation.hide()
         # after a login with a default or weak PIN
@@ -327,13 +353,15 @@ class FirstRunWizard(QDialog):
         self.weak_pin.setObjectName("weakPinPanel")
         weak = QHBoxLayout(self.weak_pin)
         weak.setContentsMargins(0, 0, 0, 0)
-        note = QLabel("您的PIN码是初始PIN码或过于简单（如123456），他人容易猜中，建议现在修改。")
+        note = QLabel(translate(
+            "FirstRunWizard",
+            "您的PIN码是初始PIN码或过于简单（如123456），他人容易猜中，建议现在修改。"))
         note.setWordWrap(True)
         note.setProperty("role", "warning")
-        self.weak_change = QPushButton("现在修改")
+        self.weak_change = QPushButton(translate("FirstRunWizard", "现在修改"))
         self.weak_change.setObjectName("weakPinChange")
         self.weak_change.clicked.connect(self.change_pin)
-        self.weak_skip = QPushButton("以后再说，进入系统")
+        self.weak_skip = QPushButton(translate("FirstRunWizard", "以后再说，进入系统"))
         self.weak_skip.setObjectName("weakPinSkip")
         self.weak_skip.clicked.connect(self.finish)
         weak.addWidget(note, 1)
@@ -405,10 +433,11 @@ class FirstRunWizard(QDialog):
     def _failed(self, error: HyError) -> None:
         self._busy = False
         page = self.pages[self.step]
-        page.sentence.setText(f"{error.info.zh}（{error.code}）。")
+        page.sentence.setText(translate("FirstRunWizard", "{message}（{code}）。").format(
+            message=message(error.info), code=error.code))
         _set_role(page.sentence, "critical")
-        page.advice.setText(error.info.advice_zh)
-        page.advice.setVisible(bool(error.info.advice_zh))
+        page.advice.setText(advice(error.info))
+        page.advice.setVisible(bool(advice(error.info)))
         self._enable()
         show_error(self, error)
 
@@ -426,7 +455,7 @@ class FirstRunWizard(QDialog):
     def _enter_environment(self) -> None:
         core = self.core
         self._run(lambda: core.check_environment(timeout=5.0), self._environment_checked,
-                  "正在检查运行环境…")
+                  translate("FirstRunWizard", "正在检查运行环境…"))
 
     def _environment_checked(self, result: StepResult) -> None:
         self._show(result)
@@ -452,7 +481,7 @@ class FirstRunWizard(QDialog):
                 catalogue = None  # no catalogue at all: keys are still found through drivers
             return catalogue, core.check_key(catalogue)
 
-        self._run(job, self._key_checked, "正在查找CA锁…")
+        self._run(job, self._key_checked, translate("FirstRunWizard", "正在查找CA锁…"))
 
     def _key_checked(self, value: tuple[Catalogue | None, StepResult]) -> None:
         self.catalogue, result = value
@@ -473,14 +502,14 @@ class FirstRunWizard(QDialog):
         if not self.driver_id:
             self.driver_label.hide()
             self.install_button.hide()
-            self._run(core.skip_driver, self._show, "正在检查驱动…")
+            self._run(core.skip_driver, self._show, translate("FirstRunWizard", "正在检查驱动…"))
             return
         catalogue = self.catalogue
 
         def job() -> Catalogue:
             return catalogue if catalogue is not None else load_catalogue(ctx)
 
-        self._run(job, self._driver_offered, "正在读取驱动目录…")
+        self._run(job, self._driver_offered, translate("FirstRunWizard", "正在读取驱动目录…"))
 
     def _driver_offered(self, catalogue: Catalogue) -> None:
         self.catalogue = catalogue
@@ -491,16 +520,17 @@ class FirstRunWizard(QDialog):
             self.driver_id = ""
             self._failed(exc)
             return
-        self.driver_label.setText(
-            f"推荐驱动：{entry.vendor.zh} {entry.version}（约 {max(entry.size // 1024, 1)} KB，"
-            "来自交易平台的签名驱动目录，下载后校验无误才会安装）。")
+        self.driver_label.setText(translate(
+            "FirstRunWizard", "推荐驱动：{vendor} {version}（约 {size} KB，"
+            "来自交易平台的签名驱动目录，下载后校验无误才会安装）。").format(
+            vendor=_vendor(entry), version=entry.version, size=max(entry.size // 1024, 1)))
         self.driver_label.show()
         self.install_button.show()
         done = self.core.state.results.get("driver")
         if done is not None:
             self._show(done)
         else:
-            page.sentence.setText("尚未安装驱动：请点击“安装驱动”。")
+            page.sentence.setText(translate("FirstRunWizard", "尚未安装驱动：请点击“安装驱动”。"))
             _set_role(page.sentence, "warning")
 
     @Slot()
@@ -524,8 +554,9 @@ class FirstRunWizard(QDialog):
         self.progress.setRange(0, max(entry.size, 1))
         self.progress.setValue(0)
         self.progress.show()
-        self._run(job, self._driver_installed,
-                  f"正在下载并校验 {entry.vendor.zh} {entry.version}…")
+        self._run(job, self._driver_installed, translate(
+            "FirstRunWizard", "正在下载并校验 {vendor} {version}…").format(
+            vendor=_vendor(entry), version=entry.version))
 
     @Slot(int, int)
     def _on_progress(self, done: int, total: int) -> None:
@@ -545,7 +576,7 @@ class FirstRunWizard(QDialog):
     def _enter_certificate(self) -> None:
         tokens = self.ctx.tokens
         self._busy = True
-        self.pages["certificate"].busy("正在读取CA锁中的证书…")
+        self.pages["certificate"].busy(translate("FirstRunWizard", "正在读取CA锁中的证书…"))
         TokenOp(self, lambda: tokens.scan(refresh=True),
                 lambda modules: self._finished(self._scanned, modules)).failure(
             self._failed).run_in_background()
@@ -574,12 +605,13 @@ class FirstRunWizard(QDialog):
             tokens = [t for m in modules for t in m.tokens]
             if tokens:  # a key without a login certificate: the core says so
                 self._run(lambda: self.core.check_certificate(tokens[0]), self._show,
-                          "正在检查证书…")
+                          translate("FirstRunWizard", "正在检查证书…"))
             else:
                 page = self.pages["certificate"]
-                page.sentence.setText(f"{errors.NO_TOKEN.zh}。")
+                page.sentence.setText(translate("FirstRunWizard", "{message}。").format(
+                    message=message(errors.NO_TOKEN)))
                 _set_role(page.sentence, "critical")
-                page.advice.setText(errors.NO_TOKEN.advice_zh)
+                page.advice.setText(advice(errors.NO_TOKEN))
                 page.advice.show()
             self.details.set_certificate(None)
             return
@@ -598,7 +630,7 @@ class FirstRunWizard(QDialog):
         token = next(t for m in self.modules for t in m.tokens if t.serial == key.serial)
         core = self.core
         self._run(lambda: core.check_certificate(token, key.cert_id), self._certificate_checked,
-                  "正在检查证书…")
+                  translate("FirstRunWizard", "正在检查证书…"))
 
     def _certificate_checked(self, result: StepResult) -> None:
         self._show(result)
@@ -628,7 +660,7 @@ class FirstRunWizard(QDialog):
 
     def _pin_changed(self) -> None:
         page = self.pages[self.step]
-        page.advice.setText("PIN码已修改，请牢记新PIN码。")
+        page.advice.setText(translate("FirstRunWizard", "PIN码已修改，请牢记新PIN码。"))
         _set_role(page.advice, "ok")
         page.advice.show()
         self.pin_change_button.hide()
@@ -642,19 +674,23 @@ class FirstRunWizard(QDialog):
         self.activation.hide()
         self.weak_pin.hide()
         if key is None:  # resumed here: read the keys first
-            self.login_key.setText("正在读取CA锁…")
+            self.login_key.setText(translate("FirstRunWizard", "正在读取CA锁…"))
             tokens = self.ctx.tokens
             TokenOp(self, lambda: tokens.scan(), self._login_scanned).failure(
                 self._failed).run_in_background()
             return
         cert = key.certificate
-        self.login_key.setText(f"将使用CA锁“{key.token_label}”中的证书：{cert.subject_cn}"
-                               + (f"（{cert.organization}）" if cert.organization else ""))
+        self.login_key.setText(
+            translate("FirstRunWizard", "将使用CA锁“{label}”中的证书：{name}").format(
+                label=key.token_label, name=cert.subject_cn)
+            + (translate("FirstRunWizard", "（{organization}）").format(
+                organization=cert.organization) if cert.organization else ""))
         done = self.core.state.results.get("login")
         if done is not None and done.status != "ok":
             self._show(done)
         else:
-            page.sentence.setText("请点击“用CA锁登录”，然后输入PIN码。")
+            page.sentence.setText(translate(
+                "FirstRunWizard", "请点击“用CA锁登录”，然后输入PIN码。"))
             _set_role(page.sentence, "info")
             page.advice.hide()
 
@@ -668,7 +704,8 @@ class FirstRunWizard(QDialog):
         if self.choices:
             self._enter_login()
         else:
-            self.login_key.setText(f"{errors.NO_TOKEN.zh}。{errors.NO_TOKEN.advice_zh}")
+            self.login_key.setText(translate("FirstRunWizard", "{message}。{advice}").format(
+                message=message(errors.NO_TOKEN), advice=advice(errors.NO_TOKEN)))
         self._enable()
 
     @Slot()
@@ -725,7 +762,7 @@ class FirstRunWizard(QDialog):
                                 weak_pin=weak)
 
         self._busy = False  # _run takes over
-        self._run(job, self._logged_in, "正在用CA锁登录…")
+        self._run(job, self._logged_in, translate("FirstRunWizard", "正在用CA锁登录…"))
 
     def _logged_in(self, outcome: LoginOutcome) -> None:
         from . import state
@@ -756,7 +793,8 @@ class FirstRunWizard(QDialog):
         if key is None or self._busy:
             return
         if not username or not password:
-            show_error(self, HyError(errors.BAD_CREDENTIALS, "用户名和密码都不能为空"))
+            show_error(self, HyError(errors.BAD_CREDENTIALS,
+                                     translate("FirstRunWizard", "用户名和密码都不能为空")))
             return
         signin, tokens, core = self.ctx.signin, self.ctx.tokens, self.core
         user_type = self.user_type.currentData()
@@ -770,7 +808,7 @@ class FirstRunWizard(QDialog):
                 return LoginOutcome(core.record_login(exc), error=exc)
             return LoginOutcome(core.record_login(None, result.account.username), result)
 
-        self._run(job, self._logged_in, "正在激活证书并登录…")
+        self._run(job, self._logged_in, translate("FirstRunWizard", "正在激活证书并登录…"))
 
     @Slot()
     def finish(self) -> None:
@@ -808,9 +846,11 @@ def offer_first_run(parent: QWidget, ctx: AppContext, *,
     def scanned(modules: list[ModuleInfo]) -> None:
         if not firstrun.should_offer(modules):
             return
-        box = QMessageBox(QMessageBox.Icon.Question, "首次使用向导",
-                          "未找到可用于登录的CA锁。是否打开首次使用向导，检测CA锁、安装驱动？",
-                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, parent)
+        box = QMessageBox(
+            QMessageBox.Icon.Question, translate("FirstRunWizard", "首次使用向导"),
+            translate("FirstRunWizard",
+                      "未找到可用于登录的CA锁。是否打开首次使用向导，检测CA锁、安装驱动？"),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, parent)
         box.setObjectName("firstRunOffer")
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.buttonClicked.connect(

@@ -13,17 +13,18 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 import shiboken6
-from PySide6.QtCore import QObject, QTimer, Signal, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QObject, QTimer, Signal, Slot
 from PySide6.QtWidgets import QSystemTrayIcon
 
 from hy_client import readiness
 from hy_client.readiness import ReadinessStore, Reminder
 
 from .context import AppContext
+from .i18n import translate
 from .jobs import QueryOp
 
 RECHECK_MS = 4 * 3600 * 1000  # fetch the bids again at least this often
-TITLE = "开标提醒"
+TITLE = str(QT_TRANSLATE_NOOP("BidReminders", "开标提醒"))
 
 
 def _now() -> datetime:
@@ -99,6 +100,6 @@ class BidReminders(QObject):
 
     def _show(self, reminder: Reminder) -> None:
         if self.tray is not None and QSystemTrayIcon.isSystemTrayAvailable():
-            self.tray.showMessage(TITLE, reminder.message_zh,
+            self.tray.showMessage(translate("BidReminders", TITLE), reminder.message_zh,
                                   QSystemTrayIcon.MessageIcon.Warning, 30000)
         self.reminded.emit(reminder)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from PySide6.QtCore import QObject, Qt, Signal, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QObject, Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
@@ -29,10 +29,14 @@ from hy_client.errors import SUPPORT_PHONE, HyError
 from hy_client.repair import Repair, RepairProgress, RepairRun, run_repair
 
 from .context import AppContext
+from .i18n import advice, message, translate
 from .jobs import QueryOp, show_error
 
-INTRO = ("先检测，再列出本程序能自动修复的问题和每项修复会做什么；无法自动修复的问题给出处理建议。"
-         f"技术支持电话：{SUPPORT_PHONE}。")
+INTRO = str(QT_TRANSLATE_NOOP(
+    "RepairDialog", "先检测，再列出本程序能自动修复的问题和每项修复会做什么；"
+    "无法自动修复的问题给出处理建议。技术支持电话：{phone}。"))
+AUTOMATIC = str(QT_TRANSLATE_NOOP("RepairDialog", "可自动修复"))
+MANUAL = str(QT_TRANSLATE_NOOP("RepairDialog", "需要您处理"))
 
 
 def _set_role(label: QLabel, role: str) -> None:
@@ -57,23 +61,25 @@ class RepairDialog(QDialog):
         self.ctx = ctx
         self.sections = tuple(sections) if sections is not None else None
         self.setObjectName("repairDialog")
-        self.setWindowTitle("一键修复")
+        self.setWindowTitle(translate("RepairDialog", "一键修复"))
         self.plan: tuple[Repair, ...] = ()
         self.run: RepairRun | None = None
         self._busy = False
         self._relay = _Relay(self)
         self._relay.progress.connect(self._on_progress, Qt.ConnectionType.QueuedConnection)
 
-        intro = QLabel(INTRO)
+        intro = QLabel(translate("RepairDialog", INTRO).format(phone=SUPPORT_PHONE))
         intro.setWordWrap(True)
         intro.setProperty("role", "hint")
-        self.status = QLabel("正在检测…")
+        self.status = QLabel(translate("RepairDialog", "正在检测…"))
         self.status.setObjectName("repairStatus")
         self.status.setWordWrap(True)
         self.tree = QTreeWidget()
         self.tree.setObjectName("repairList")
         self.tree.setColumnCount(3)
-        self.tree.setHeaderLabels(["问题", "处理", "结果"])
+        self.tree.setHeaderLabels([translate("RepairDialog", "问题"),
+                                   translate("RepairDialog", "处理"),
+                                   translate("RepairDialog", "结果")])
         self.tree.setRootIsDecorated(False)
         self.tree.setWordWrap(True)
         self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
@@ -81,17 +87,17 @@ class RepairDialog(QDialog):
         self.tree.setColumnWidth(1, 360)
         self.tree.header().setStretchLastSection(True)
         self.tree.currentItemChanged.connect(self._on_current)
-        self.details = QLabel("选中一项，查看完整说明。")
+        self.details = QLabel(translate("RepairDialog", "选中一项，查看完整说明。"))
         self.details.setObjectName("repairDetails")
         self.details.setWordWrap(True)
         self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.progress = QProgressBar()
         self.progress.setObjectName("repairProgress")
         self.progress.setRange(0, 0)
-        self.apply_button = QPushButton("开始修复")
+        self.apply_button = QPushButton(translate("RepairDialog", "开始修复"))
         self.apply_button.setObjectName("applyRepairs")
         self.apply_button.clicked.connect(self.apply)
-        self.close_button = QPushButton("关闭")
+        self.close_button = QPushButton(translate("RepairDialog", "关闭"))
         self.close_button.setObjectName("closeRepair")
         self.close_button.clicked.connect(self.accept)
         buttons = QHBoxLayout()
@@ -114,7 +120,8 @@ class RepairDialog(QDialog):
         """The full text of a row (the list cuts long advice and paths short)."""
         if current is None:
             return
-        self.details.setText(f"{current.text(0)}：{current.text(1)}（{current.text(2)}）")
+        self.details.setText(translate("RepairDialog", "{problem}：{action}（{result}）").format(
+            problem=current.text(0), action=current.text(1), result=current.text(2)))
 
     def _select_first(self) -> None:
         first = self.tree.topLevelItem(0)
@@ -130,7 +137,7 @@ class RepairDialog(QDialog):
     def diagnose(self) -> None:
         ctx, sections = self.ctx, self.sections
         self._busy = True
-        self.status.setText("正在检测…")
+        self.status.setText(translate("RepairDialog", "正在检测…"))
         _set_role(self.status, "info")
         self.progress.setRange(0, 0)
         self._enable()
@@ -145,7 +152,8 @@ class RepairDialog(QDialog):
         for repair in run.plan:
             item = QTreeWidgetItem([repair.title_zh + (f"（{repair.code}）" if repair.code else ""),
                                     repair.what_zh,
-                                    "可自动修复" if repair.automatic else "需要您处理"])
+                                    translate("RepairDialog",
+                                              AUTOMATIC if repair.automatic else MANUAL)])
             item.setIcon(0, self.style().standardIcon(
                 QStyle.StandardPixmap.SP_BrowserReload if repair.automatic
                 else QStyle.StandardPixmap.SP_MessageBoxWarning))
@@ -156,16 +164,18 @@ class RepairDialog(QDialog):
         self.progress.setRange(0, max(len(automatic), 1))
         self.progress.setValue(0)
         if not run.plan:
-            self.status.setText("未发现需要修复的问题。")
+            self.status.setText(translate("RepairDialog", "未发现需要修复的问题。"))
             _set_role(self.status, "ok")
         elif automatic:
-            self.status.setText(f"可自动修复 {len(automatic)} 项，"
-                                f"另有 {len(run.plan) - len(automatic)} 项需要您处理。"
-                                "点击“开始修复”。")
+            self.status.setText(translate(
+                "RepairDialog", "可自动修复 {automatic} 项，另有 {manual} 项需要您处理。"
+                "点击“开始修复”。").format(automatic=len(automatic),
+                                          manual=len(run.plan) - len(automatic)))
             _set_role(self.status, "warning")
         else:
-            self.status.setText("没有可自动修复的问题；请按建议处理，"
-                                f"或致电技术支持 {SUPPORT_PHONE}。")
+            self.status.setText(translate(
+                "RepairDialog", "没有可自动修复的问题；请按建议处理，或致电技术支持 {phone}。"
+            ).format(phone=SUPPORT_PHONE))
             _set_role(self.status, "warning")
         self._select_first()
         self._enable()
@@ -178,7 +188,7 @@ class RepairDialog(QDialog):
             return
         ctx, sections, relay = self.ctx, self.sections, self._relay
         self._busy = True
-        self.status.setText("正在修复…")
+        self.status.setText(translate("RepairDialog", "正在修复…"))
         _set_role(self.status, "info")
         self._enable()
         def job() -> RepairRun:
@@ -193,7 +203,9 @@ class RepairDialog(QDialog):
     def _on_progress(self, done: RepairProgress) -> None:
         self.progress.setRange(0, done.total)
         self.progress.setValue(done.index)
-        self.status.setText(f"正在修复（{done.index}/{done.total}）：{done.result.repair.title_zh}")
+        self.status.setText(translate(
+            "RepairDialog", "正在修复（{index}/{total}）：{title}").format(
+            index=done.index, total=done.total, title=done.result.repair.title_zh))
 
     def _repaired(self, run: RepairRun) -> None:
         self._busy = False
@@ -203,27 +215,32 @@ class RepairDialog(QDialog):
         for result in run.results:
             gone = result.ok and result.cleared is not False
             item = QTreeWidgetItem([result.repair.title_zh, result.message_zh,
-                                    "已修复" if gone else "未修复"])
+                                    translate("RepairDialog", "已修复") if gone
+                                    else translate("RepairDialog", "未修复")])
             item.setIcon(0, self.style().standardIcon(
                 QStyle.StandardPixmap.SP_DialogApplyButton if gone
                 else QStyle.StandardPixmap.SP_MessageBoxCritical))
             item.setToolTip(1, result.message_zh)
             item.setData(0, Qt.ItemDataRole.UserRole, result)
             self.tree.addTopLevelItem(item)
-        for advice in run.advice:
-            item = QTreeWidgetItem([advice.title_zh, advice.what_zh, "需要您处理"])
+        for manual in run.advice:
+            item = QTreeWidgetItem([manual.title_zh, manual.what_zh,
+                                    translate("RepairDialog", MANUAL)])
             item.setIcon(0, self.style().standardIcon(
                 QStyle.StandardPixmap.SP_MessageBoxWarning))
-            item.setToolTip(1, advice.what_zh)
+            item.setToolTip(1, manual.what_zh)
             self.tree.addTopLevelItem(item)
         self.progress.setRange(0, 1)
         self.progress.setValue(1)
         if run.fixed_all:
-            self.status.setText(f"已修复 {len(run.results)} 项。"
-                                + ("其余问题请按建议处理。" if run.advice else ""))
+            self.status.setText(
+                translate("RepairDialog", "已修复 {n} 项。").format(n=len(run.results))
+                + (translate("RepairDialog", "其余问题请按建议处理。") if run.advice else ""))
             _set_role(self.status, "ok")
         else:
-            self.status.setText(f"部分问题未能修复，请按提示处理，或致电技术支持 {SUPPORT_PHONE}。")
+            self.status.setText(translate(
+                "RepairDialog", "部分问题未能修复，请按提示处理，或致电技术支持 {phone}。"
+            ).format(phone=SUPPORT_PHONE))
             _set_role(self.status, "critical")
         self._select_first()
         self._enable()
@@ -233,7 +250,8 @@ class RepairDialog(QDialog):
         self._busy = False
         self.progress.setRange(0, 1)
         self.progress.setValue(0)
-        self.status.setText(f"{error.info.zh}（{error.code}）。{error.info.advice_zh}")
+        self.status.setText(translate("RepairDialog", "{message}（{code}）。{advice}").format(
+            message=message(error.info), code=error.code, advice=advice(error.info)))
         _set_role(self.status, "critical")
         self._enable()
         show_error(self, error)

@@ -13,6 +13,104 @@
         </message>
     </context>
     <context>
+        <name>BidReminders</name>
+        <message>
+            <source>开标提醒</source>
+            <translation>Bid opening reminder</translation>
+        </message>
+    </context>
+    <context>
+        <name>BidsPage</name>
+        <message>
+            <source>项目</source>
+            <translation>Project</translation>
+        </message>
+        <message>
+            <source>投标截止</source>
+            <translation>Bid deadline</translation>
+        </message>
+        <message>
+            <source>开标时间</source>
+            <translation>Opening</translation>
+        </message>
+        <message>
+            <source>开标时需要的证书</source>
+            <translation>Certificate needed at the opening</translation>
+        </message>
+        <message>
+            <source>准备状态</source>
+            <translation>Readiness</translation>
+        </message>
+        <message>
+            <source>所有投标都已就绪。</source>
+            <translation>All bids are ready.</translation>
+        </message>
+        <message>
+            <source>有投标需要处理：请插入CA锁并运行自检。</source>
+            <translation>Some bids need attention: plug in the USB key and run the self-test.</translation>
+        </message>
+        <message>
+            <source>有投标在开标时可能无法解密：请立即按建议处理。</source>
+            <translation>Some bids may not decrypt at the opening: follow the advice now.</translation>
+        </message>
+        <message>
+            <source>投标准备</source>
+            <translation>Bid readiness</translation>
+        </message>
+        <message>
+            <source>投标文件在开标时要用加密它的那张证书解密。开标前请插入CA锁运行自检；开标前不要办理证书延期（延期会更换密钥）。</source>
+            <translation>At the opening a bid file is decrypted with the certificate it was encrypted for. Before the opening, plug in the USB key and run the self-test; do not extend the certificate before the opening (an extension replaces the key).</translation>
+        </message>
+        <message>
+            <source>刷新</source>
+            <translation>Refresh</translation>
+        </message>
+        <message>
+            <source>正在读取投标和CA锁…</source>
+            <translation>Reading the bids and USB keys…</translation>
+        </message>
+        <message>
+            <source>选中一项投标，查看处理建议。</source>
+            <translation>Select a bid to see the advice.</translation>
+        </message>
+        <message>
+            <source>{message}（{code}）。{advice}</source>
+            <translation>{message} ({code}). {advice}</translation>
+        </message>
+        <message>
+            <source>自检</source>
+            <translation>Self-test</translation>
+        </message>
+        <message>
+            <source>用这张证书签名并解密一次，确认开标时能解密投标文件</source>
+            <translation>Signs and decrypts once with this certificate, to make sure the bid files can be decrypted at the opening</translation>
+        </message>
+        <message>
+            <source>没有尚未开标的投标。</source>
+            <translation>No bids are waiting for their opening.</translation>
+        </message>
+        <message>
+            <source>（未能读取CA锁）</source>
+            <translation> (the USB keys could not be read)</translation>
+        </message>
+        <message>
+            <source>共 {n} 个投标尚未开标。{summary}</source>
+            <translation>{n} bid(s) not opened yet. {summary}</translation>
+        </message>
+        <message>
+            <source>【{state}】{advice}</source>
+            <translation>[{state}] {advice}</translation>
+        </message>
+        <message>
+            <source>进行开标解密自检</source>
+            <translation>run the opening decryption self-test</translation>
+        </message>
+        <message>
+            <source>正在自检（签名并解密）…</source>
+            <translation>Self-testing (signing and decrypting)…</translation>
+        </message>
+    </context>
+    <context>
         <name>BindingPage</name>
         <message>
             <source>绑定“标证通”手机APP后，可在登录窗口使用“扫码登录”。点击“开始绑定”，用APP扫描下方二维码并在手机上确认。</source>
@@ -573,6 +671,213 @@
         <message>
             <source>驱动目录更新失败：{message}（{code}）。{advice}</source>
             <translation>The catalogue update failed: {message} ({code}). {advice}</translation>
+        </message>
+    </context>
+    <context>
+        <name>FirstRunWizard</name>
+        <message>
+            <source>运行环境</source>
+            <translation>Environment</translation>
+        </message>
+        <message>
+            <source>CA锁</source>
+            <translation>USB key</translation>
+        </message>
+        <message>
+            <source>驱动</source>
+            <translation>Driver</translation>
+        </message>
+        <message>
+            <source>证书</source>
+            <translation>Certificate</translation>
+        </message>
+        <message>
+            <source>登录</source>
+            <translation>Login</translation>
+        </message>
+        <message>
+            <source>检查交易平台能否连接、电脑时间是否准确、系统凭据存储是否可用。</source>
+            <translation>Checks that the trading platform can be reached, the computer's clock is right and the system credential store works.</translation>
+        </message>
+        <message>
+            <source>查找已插入的CA锁：即使还没有安装驱动，也能按USB设备识别它的厂商和型号。</source>
+            <translation>Looks for plugged-in USB keys: even without a driver, a key's vendor and model are recognised from its USB device.</translation>
+        </message>
+        <message>
+            <source>安装CA锁厂商的驱动：下载、校验后安装，并确认驱动能识别CA锁。</source>
+            <translation>Installs the key vendor's driver: downloaded, verified, installed, and checked to recognise the key.</translation>
+        </message>
+        <message>
+            <source>读取CA锁中的证书：持有人、单位、统一社会信用代码和有效期。</source>
+            <translation>Reads the certificates on the key: holder, organisation, unified social credit code and validity.</translation>
+        </message>
+        <message>
+            <source>用CA锁登录交易平台。证书尚未绑定账号时，可在这里完成远程证书激活。</source>
+            <translation>Logs in to the trading platform with the USB key. A certificate not yet bound to an account can be activated here.</translation>
+        </message>
+        <message>
+            <source>首次使用向导</source>
+            <translation>First-run assistant</translation>
+        </message>
+        <message>
+            <source>未检查</source>
+            <translation>Not checked</translation>
+        </message>
+        <message>
+            <source>稍后继续</source>
+            <translation>Continue later</translation>
+        </message>
+        <message>
+            <source>关闭向导；下次打开时从当前步骤继续</source>
+            <translation>Closes the assistant; the next time it opens at the current step</translation>
+        </message>
+        <message>
+            <source>上一步</source>
+            <translation>Back</translation>
+        </message>
+        <message>
+            <source>下一步</source>
+            <translation>Next</translation>
+        </message>
+        <message>
+            <source>一键修复</source>
+            <translation>Repair</translation>
+        </message>
+        <message>
+            <source>重新检测</source>
+            <translation>Detect again</translation>
+        </message>
+        <message>
+            <source>安装驱动</source>
+            <translation>Install driver</translation>
+        </message>
+        <message>
+            <source>选择证书</source>
+            <translation>Choose a certificate</translation>
+        </message>
+        <message>
+            <source>修改PIN码</source>
+            <translation>Change PIN</translation>
+        </message>
+        <message>
+            <source>用CA锁登录</source>
+            <translation>Log in with the USB key</translation>
+        </message>
+        <message>
+            <source>激活并登录</source>
+            <translation>Activate and log in</translation>
+        </message>
+        <message>
+            <source>证书尚未绑定账号：请用账号密码完成远程证书激活。</source>
+            <translation>The certificate is not bound to an account yet: activate it with your username and password.</translation>
+        </message>
+        <message>
+            <source>用户名</source>
+            <translation>Username</translation>
+        </message>
+        <message>
+            <source>密码</source>
+            <translation>Password</translation>
+        </message>
+        <message>
+            <source>用户类型</source>
+            <translation>User type</translation>
+        </message>
+        <message>
+            <source>您的PIN码是初始PIN码或过于简单（如123456），他人容易猜中，建议现在修改。</source>
+            <translation>Your PIN is the initial PIN or too simple (such as 123456) and easy to guess: change it now.</translation>
+        </message>
+        <message>
+            <source>现在修改</source>
+            <translation>Change now</translation>
+        </message>
+        <message>
+            <source>以后再说，进入系统</source>
+            <translation>Later: continue to the program</translation>
+        </message>
+        <message>
+            <source>{message}（{code}）。</source>
+            <translation>{message} ({code}).</translation>
+        </message>
+        <message>
+            <source>正在检查运行环境…</source>
+            <translation>Checking the environment…</translation>
+        </message>
+        <message>
+            <source>正在查找CA锁…</source>
+            <translation>Looking for USB keys…</translation>
+        </message>
+        <message>
+            <source>正在检查驱动…</source>
+            <translation>Checking the driver…</translation>
+        </message>
+        <message>
+            <source>正在读取驱动目录…</source>
+            <translation>Reading the driver catalogue…</translation>
+        </message>
+        <message>
+            <source>推荐驱动：{vendor} {version}（约 {size} KB，来自交易平台的签名驱动目录，下载后校验无误才会安装）。</source>
+            <translation>Recommended driver: {vendor} {version} (about {size} KB, from the trading platform's signed driver catalogue; it is installed only after the download is verified).</translation>
+        </message>
+        <message>
+            <source>尚未安装驱动：请点击“安装驱动”。</source>
+            <translation>No driver installed yet: click “Install driver”.</translation>
+        </message>
+        <message>
+            <source>正在下载并校验 {vendor} {version}…</source>
+            <translation>Downloading and verifying {vendor} {version}…</translation>
+        </message>
+        <message>
+            <source>正在读取CA锁中的证书…</source>
+            <translation>Reading the certificates on the USB key…</translation>
+        </message>
+        <message>
+            <source>正在检查证书…</source>
+            <translation>Checking the certificate…</translation>
+        </message>
+        <message>
+            <source>{message}。</source>
+            <translation>{message}.</translation>
+        </message>
+        <message>
+            <source>PIN码已修改，请牢记新PIN码。</source>
+            <translation>The PIN is changed. Keep the new PIN safe.</translation>
+        </message>
+        <message>
+            <source>正在读取CA锁…</source>
+            <translation>Reading the USB keys…</translation>
+        </message>
+        <message>
+            <source>将使用CA锁“{label}”中的证书：{name}</source>
+            <translation>The certificate on USB key “{label}” will be used: {name}</translation>
+        </message>
+        <message>
+            <source>（{organization}）</source>
+            <translation> ({organization})</translation>
+        </message>
+        <message>
+            <source>请点击“用CA锁登录”，然后输入PIN码。</source>
+            <translation>Click “Log in with the USB key”, then enter the PIN.</translation>
+        </message>
+        <message>
+            <source>{message}。{advice}</source>
+            <translation>{message}. {advice}</translation>
+        </message>
+        <message>
+            <source>正在用CA锁登录…</source>
+            <translation>Logging in with the USB key…</translation>
+        </message>
+        <message>
+            <source>用户名和密码都不能为空</source>
+            <translation>Enter both username and password</translation>
+        </message>
+        <message>
+            <source>正在激活证书并登录…</source>
+            <translation>Activating the certificate and logging in…</translation>
+        </message>
+        <message>
+            <source>未找到可用于登录的CA锁。是否打开首次使用向导，检测CA锁、安装驱动？</source>
+            <translation>No USB key usable for login was found. Open the first-run assistant to detect the key and install its driver?</translation>
         </message>
     </context>
     <context>
@@ -1158,6 +1463,101 @@ Are you sure the PIN is right, and continue?</translation>
         <message>
             <source>（{name}）</source>
             <translation> ({name})</translation>
+        </message>
+    </context>
+    <context>
+        <name>RepairDialog</name>
+        <message>
+            <source>先检测，再列出本程序能自动修复的问题和每项修复会做什么；无法自动修复的问题给出处理建议。技术支持电话：{phone}。</source>
+            <translation>Checks first, then lists the problems this program can repair and what each repair will do; problems it cannot repair come with advice. Technical support: {phone}.</translation>
+        </message>
+        <message>
+            <source>可自动修复</source>
+            <translation>Can be repaired</translation>
+        </message>
+        <message>
+            <source>需要您处理</source>
+            <translation>Needs your action</translation>
+        </message>
+        <message>
+            <source>一键修复</source>
+            <translation>Repair</translation>
+        </message>
+        <message>
+            <source>正在检测…</source>
+            <translation>Checking…</translation>
+        </message>
+        <message>
+            <source>问题</source>
+            <translation>Problem</translation>
+        </message>
+        <message>
+            <source>处理</source>
+            <translation>Action</translation>
+        </message>
+        <message>
+            <source>结果</source>
+            <translation>Result</translation>
+        </message>
+        <message>
+            <source>选中一项，查看完整说明。</source>
+            <translation>Select an item to see the full text.</translation>
+        </message>
+        <message>
+            <source>开始修复</source>
+            <translation>Start repair</translation>
+        </message>
+        <message>
+            <source>关闭</source>
+            <translation>Close</translation>
+        </message>
+        <message>
+            <source>{problem}：{action}（{result}）</source>
+            <translation>{problem}: {action} ({result})</translation>
+        </message>
+        <message>
+            <source>未发现需要修复的问题。</source>
+            <translation>No problems to repair were found.</translation>
+        </message>
+        <message>
+            <source>可自动修复 {automatic} 项，另有 {manual} 项需要您处理。点击“开始修复”。</source>
+            <translation>{automatic} problem(s) can be repaired, {manual} more need your action. Click “Start repair”.</translation>
+        </message>
+        <message>
+            <source>没有可自动修复的问题；请按建议处理，或致电技术支持 {phone}。</source>
+            <translation>Nothing can be repaired automatically: follow the advice, or call technical support on {phone}.</translation>
+        </message>
+        <message>
+            <source>正在修复…</source>
+            <translation>Repairing…</translation>
+        </message>
+        <message>
+            <source>正在修复（{index}/{total}）：{title}</source>
+            <translation>Repairing ({index}/{total}): {title}</translation>
+        </message>
+        <message>
+            <source>已修复</source>
+            <translation>Repaired</translation>
+        </message>
+        <message>
+            <source>未修复</source>
+            <translation>Not repaired</translation>
+        </message>
+        <message>
+            <source>已修复 {n} 项。</source>
+            <translation>{n} problem(s) repaired.</translation>
+        </message>
+        <message>
+            <source>其余问题请按建议处理。</source>
+            <translation> Follow the advice for the others.</translation>
+        </message>
+        <message>
+            <source>部分问题未能修复，请按提示处理，或致电技术支持 {phone}。</source>
+            <translation>Some problems could not be repaired: follow the advice, or call technical support on {phone}.</translation>
+        </message>
+        <message>
+            <source>{message}（{code}）。{advice}</source>
+            <translation>{message} ({code}). {advice}</translation>
         </message>
     </context>
     <context>

@@ -8,7 +8,7 @@ Both run off the GUI thread; the PIN goes to one job and is dropped.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal, Slot
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -29,14 +29,21 @@ from hy_client.readiness import BidReadiness, ReadinessReport, SelfTestOutcome
 from hy_client.token.models import TokenInfo, all_tokens
 
 from ..context import AppContext
+from ..i18n import advice, message, translate
 from ..jobs import QueryOp, TokenOp, show_error
 from ..widgets.pin import PinDialog
 
-COLUMNS = ("项目", "投标截止", "开标时间", "开标时需要的证书", "准备状态", "")
+COLUMNS = (str(QT_TRANSLATE_NOOP("BidsPage", "项目")),
+           str(QT_TRANSLATE_NOOP("BidsPage", "投标截止")),
+           str(QT_TRANSLATE_NOOP("BidsPage", "开标时间")),
+           str(QT_TRANSLATE_NOOP("BidsPage", "开标时需要的证书")),
+           str(QT_TRANSLATE_NOOP("BidsPage", "准备状态")), "")
 LEVEL_COLOR = {"ok": QColor("#2e7d32"), "warning": QColor("#b26a00"),
                "critical": QColor("#c62828")}
-SUMMARY = {"ok": "所有投标都已就绪。", "warning": "有投标需要处理：请插入CA锁并运行自检。",
-           "critical": "有投标在开标时可能无法解密：请立即按建议处理。"}
+SUMMARY = {"ok": str(QT_TRANSLATE_NOOP("BidsPage", "所有投标都已就绪。")),
+           "warning": str(QT_TRANSLATE_NOOP("BidsPage", "有投标需要处理：请插入CA锁并运行自检。")),
+           "critical": str(QT_TRANSLATE_NOOP(
+               "BidsPage", "有投标在开标时可能无法解密：请立即按建议处理。"))}
 
 
 def _set_role(label: QLabel, role: str) -> None:
@@ -56,24 +63,26 @@ class BidsPage(QWidget):
         self.report: ReadinessReport | None = None
         self.pin_dialog: PinDialog | None = None
         self._busy = False
-        title = QLabel("投标准备")
+        title = QLabel(translate("BidsPage", "投标准备"))
         title.setProperty("role", "title")
-        intro = QLabel("投标文件在开标时要用加密它的那张证书解密。开标前请插入CA锁运行自检；"
-                       "开标前不要办理证书延期（延期会更换密钥）。")
+        intro = QLabel(translate(
+            "BidsPage", "投标文件在开标时要用加密它的那张证书解密。开标前请插入CA锁运行自检；"
+            "开标前不要办理证书延期（延期会更换密钥）。"))
         intro.setWordWrap(True)
         intro.setProperty("role", "hint")
-        self.refresh_button = QPushButton("刷新")
+        self.refresh_button = QPushButton(translate("BidsPage", "刷新"))
         self.refresh_button.setObjectName("refreshBids")
         self.refresh_button.clicked.connect(self.refresh)
         head = QHBoxLayout()
         head.addWidget(intro, 1)
         head.addWidget(self.refresh_button)
-        self.status = QLabel("正在读取投标和CA锁…")
+        self.status = QLabel(translate("BidsPage", "正在读取投标和CA锁…"))
         self.status.setObjectName("bidsStatus")
         self.status.setWordWrap(True)
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setObjectName("bidsTable")
-        self.table.setHorizontalHeaderLabels(list(COLUMNS))
+        self.table.setHorizontalHeaderLabels(
+            [translate("BidsPage", c) if c else "" for c in COLUMNS])
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -84,7 +93,7 @@ class BidsPage(QWidget):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         self.table.itemSelectionChanged.connect(self._on_select)
-        self.advice = QLabel("选中一项投标，查看处理建议。")
+        self.advice = QLabel(translate("BidsPage", "选中一项投标，查看处理建议。"))
         self.advice.setObjectName("bidAdvice")
         self.advice.setWordWrap(True)
         layout = QVBoxLayout(self)
@@ -120,7 +129,8 @@ class BidsPage(QWidget):
 
     def _failed(self, error: HyError) -> None:
         self._set_busy(False)
-        self.status.setText(f"{error.info.zh}（{error.code}）。{error.info.advice_zh}")
+        self.status.setText(translate("BidsPage", "{message}（{code}）。{advice}").format(
+            message=message(error.info), code=error.code, advice=advice(error.info)))
         _set_role(self.status, "critical")
 
     def _checked(self, report: ReadinessReport) -> None:
@@ -136,21 +146,23 @@ class BidsPage(QWidget):
                 if col == 4:
                     item.setForeground(LEVEL_COLOR[row.level])
                 self.table.setItem(i, col, item)
-            button = QPushButton("自检")
+            button = QPushButton(translate("BidsPage", "自检"))
             button.setObjectName("bidSelfTest")
-            button.setToolTip("用这张证书签名并解密一次，确认开标时能解密投标文件")
+            button.setToolTip(translate(
+                "BidsPage", "用这张证书签名并解密一次，确认开标时能解密投标文件"))
             button.setProperty("serial", row.token_serial)
             button.clicked.connect(lambda _c=False, r=row: self.self_test(r))
             self.table.setCellWidget(i, 5, button)
         self.table.resizeRowsToContents()
         if not report.rows:
-            self.status.setText("没有尚未开标的投标。")
+            self.status.setText(translate("BidsPage", "没有尚未开标的投标。"))
             _set_role(self.status, "info")
         else:
-            text = SUMMARY[report.worst]
+            text = translate("BidsPage", SUMMARY[report.worst])
             if not report.tokens_read:
-                text += "（未能读取CA锁）"
-            self.status.setText(f"共 {len(report.rows)} 个投标尚未开标。{text}")
+                text += translate("BidsPage", "（未能读取CA锁）")
+            self.status.setText(translate("BidsPage", "共 {n} 个投标尚未开标。{summary}").format(
+                n=len(report.rows), summary=text))
             _set_role(self.status, report.worst)
         self._set_busy(False)
         self._on_select()
@@ -162,7 +174,8 @@ class BidsPage(QWidget):
         if not rows or not self.rows:
             return
         row = self.rows[rows[0].row()]
-        self.advice.setText(f"【{row.state_zh}】{row.advice_zh}")
+        self.advice.setText(translate("BidsPage", "【{state}】{advice}").format(
+            state=row.state_zh, advice=row.advice_zh))
         _set_role(self.advice, row.level)
 
     # --- self-test --------------------------------------------------------------------------
@@ -180,7 +193,8 @@ class BidsPage(QWidget):
         if not flags.login_required or flags.protected_auth_path:
             self._test(row, None)
             return
-        dialog = PinDialog(token.label, flags, self, "进行开标解密自检")
+        dialog = PinDialog(token.label, flags, self,
+                           translate("BidsPage", "进行开标解密自检"))
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.pin_dialog = dialog
         dialog.finished.connect(lambda r: self._pin_given(dialog, row, r))
@@ -207,7 +221,7 @@ class BidsPage(QWidget):
                  for c in t.certificates if c.id == row.cert_id), "")
             return readiness.run_self_test(service, tokens, sha, secret)
 
-        self.status.setText("正在自检（签名并解密）…")
+        self.status.setText(translate("BidsPage", "正在自检（签名并解密）…"))
         _set_role(self.status, "info")
         QueryOp(self, job, self._tested).failure(self._test_failed).run_in_background()
 
