@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import timedelta
 
 import pytest
+from cryptography.hazmat.primitives import hashes
 
 from hy_client.readiness import ReadinessStore
 from ui.main_window import MainWindow
@@ -22,7 +24,16 @@ def demo(ctx):
     ctx.signin.logout()
 
 
-def test_bids_are_listed_and_a_self_test_makes_one_ready(qtbot, demo, provisioned):
+def _encrypt_bids_to(platform, cert) -> None:
+    """As if the demo bidder had encrypted its bids to ``cert`` (the platform records which)."""
+    digest = cert.fingerprint(hashes.SHA256()).hex()
+    with sqlite3.connect(platform.data_dir / "sandbox.sqlite3", timeout=10) as conn:
+        conn.execute("UPDATE bids SET cert_sha256 = ? WHERE account_id = (SELECT id FROM "
+                     "accounts WHERE username = 'demo_bidder')", (digest,))
+
+
+def test_bids_are_listed_and_a_self_test_makes_one_ready(qtbot, demo, provisioned, platform):
+    _encrypt_bids_to(platform, provisioned.tokens["hy-py"].certs["01"])  # an RSA key that decrypts
     page = BidsPage(demo)
     qtbot.addWidget(page)
     page.resize(1100, 560)
