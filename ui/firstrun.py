@@ -42,7 +42,8 @@ from hy_client.firstrun import STEPS, FirstRun, Step, StepResult
 
 from .i18n import advice, english, message, translate
 from .jobs import QueryOp, TokenOp, show_error
-from .pages.certificates import USER_TYPES
+from .pages.certificates import USER_TYPES, open_pin_change
+from .widgets import keys
 from .widgets.cert import CertificatePanel
 from .widgets.pin import PinDialog
 
@@ -588,19 +589,10 @@ class FirstRunWizard(QDialog):
 
         self.modules = modules
         self.choices = login_candidates(modules)
-        wanted = state.last_certificate()
-        self.picker.blockSignals(True)
-        self.picker.clear()
-        for choice in self.choices:
-            cert = choice.certificate
-            self.picker.addItem(f"{choice.token_label} · {cert.organization or cert.subject_cn}"
-                                f"（{cert.subject_cn}）")
-        if self.choices:  # the last one used, else the first that is valid now
-            self.picker.setCurrentIndex(next(
-                (i for i, c in enumerate(self.choices) if (c.serial, c.cert_id) == wanted),
-                next((i for i, c in enumerate(self.choices)
-                      if c.certificate.status in ("valid", "expiring")), 0)))
-        self.picker.blockSignals(False)
+        # the last one used, else the first that is valid now
+        keys.fill(self.picker, self.choices, state.last_certificate(), next(
+            (i for i, c in enumerate(self.choices)
+             if c.certificate.status in ("valid", "expiring")), 0))
         if not self.choices:
             tokens = [t for m in modules for t in m.tokens]
             if tokens:  # a key without a login certificate: the core says so
@@ -618,8 +610,7 @@ class FirstRunWizard(QDialog):
         self._on_pick()
 
     def current_key(self) -> KeyChoice | None:
-        i = self.picker.currentIndex()
-        return self.choices[i] if 0 <= i < len(self.choices) else None
+        return keys.picked(self.picker, self.choices)
 
     @Slot()
     def _on_pick(self, *_args: object) -> None:
@@ -638,25 +629,10 @@ class FirstRunWizard(QDialog):
 
     @Slot()
     def change_pin(self) -> None:
-        from .pages.certificates import PinChangeDialog
-
         key = self.current_key()
         if key is None:
             return
-        dialog = PinChangeDialog(key.token_label, self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.finished.connect(lambda r: self._pin_change(dialog, r, key))
-        self.pin_change_dialog = dialog
-        dialog.open()
-
-    def _pin_change(self, dialog: QDialog, result: int, key: KeyChoice) -> None:
-        pins = dialog.take() if result == QDialog.DialogCode.Accepted else None  # type: ignore[attr-defined]
-        if pins is None:
-            return
-        tokens = self.ctx.tokens
-        TokenOp(self, lambda: tokens.change_pin(key.serial, *pins),
-                lambda _r: self._pin_changed()).failure(
-            lambda e: show_error(self, e)).run_in_background()
+        self.pin_change_dialog = open_pin_change(self, self.ctx.tokens, key, self._pin_changed)
 
     def _pin_changed(self) -> None:
         page = self.pages[self.step]

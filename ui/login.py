@@ -37,6 +37,7 @@ from . import state
 from .help import forgot_password_html
 from .i18n import advice, message, translate
 from .jobs import QueryOp, TokenOp, show_error
+from .widgets import keys
 from .widgets.cert import CertificatePanel
 from .widgets.pin import PinDialog
 from .widgets.qr import QrPanel
@@ -242,19 +243,8 @@ class CaTab(QWidget):
         self.scans += 1
         current = self.current()
         self.choices = login_candidates(modules)
-        wanted = ((current.serial, current.cert_id) if current is not None
-                  else state.last_certificate())
-        self.picker.blockSignals(True)
-        self.picker.clear()
-        for choice in self.choices:
-            cert = choice.certificate
-            self.picker.addItem(f"{choice.token_label} · {cert.organization or cert.subject_cn}"
-                                f"（{cert.subject_cn}）")
-        index = next((i for i, c in enumerate(self.choices)
-                      if (c.serial, c.cert_id) == wanted), 0)
-        if self.choices:
-            self.picker.setCurrentIndex(index)
-        self.picker.blockSignals(False)
+        keys.fill(self.picker, self.choices, (current.serial, current.cert_id)
+                  if current is not None else state.last_certificate())
         if not self.choices:
             problems = [m.error for m in modules if m.error is not None]
             if problems:
@@ -274,8 +264,7 @@ class CaTab(QWidget):
         self._on_pick()
 
     def current(self) -> KeyChoice | None:
-        i = self.picker.currentIndex()
-        return self.choices[i] if 0 <= i < len(self.choices) else None
+        return keys.picked(self.picker, self.choices)
 
     @Slot()
     def _on_pick(self, *_args: object) -> None:

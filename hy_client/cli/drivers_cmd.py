@@ -158,27 +158,27 @@ def _print_report(catalogue: Catalogue, report: DriverReport) -> None:
         print(f"冲突：{what}：{'、'.join(conflict.driver_ids)}（{conflict.detail}）")
 
 
-def cmd_list(args: argparse.Namespace) -> int:
+def _show_report(args: argparse.Namespace, *, load: bool) -> DriverReport:
+    """Builds the report and prints it as JSON or text: `list` and `check` differ only in
+    whether the modules are loaded and in the exit code."""
     settings = config.load()
     catalogue = _store(settings).current()
     _warn_out_of_date(catalogue)
-    report = _report(settings, catalogue, load=False)
+    report = _report(settings, catalogue, load=load)
     if args.json:
         print(json.dumps(report.to_json(), ensure_ascii=False, indent=1))
     else:
         _print_report(catalogue, report)
+    return report
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    _show_report(args, load=False)
     return EXIT_OK
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    settings = config.load()
-    catalogue = _store(settings).current()
-    _warn_out_of_date(catalogue)
-    report = _report(settings, catalogue, load=True)
-    if args.json:
-        print(json.dumps(report.to_json(), ensure_ascii=False, indent=1))
-    else:
-        _print_report(catalogue, report)
+    report = _show_report(args, load=True)
     broken = any(m.problem for m in report.modules if "config" in m.sources)
     unserved = any(not m.installed for m in report.matches)
     return EXIT_FINDING if broken or unserved or report.conflicts else EXIT_OK

@@ -3,7 +3,9 @@ the "test my key" self-test. Each PKCS#11 step runs on the token thread, HTTP on
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal
 from PySide6.QtWidgets import (
@@ -30,9 +32,13 @@ from hy_client.token.pin import check_new_pin
 from ..context import AppContext
 from ..i18n import advice, message, translate
 from ..jobs import QueryOp, TokenOp, show_error
+from ..widgets import keys
 from ..widgets.cert import CertificatePanel
 from ..widgets.pin import PinDialog
 from ..widgets.renewal import text as advice_text
+
+if TYPE_CHECKING:
+    from hy_client.token.service import TokenService
 
 USER_TYPES: tuple[tuple[models.UserType, str], ...] = (
     ("bidder", str(QT_TRANSLATE_NOOP("CertificatesPage", "投标人"))),
@@ -94,6 +100,27 @@ class PinChangeDialog(QDialog):
         for field in (self.old, self.new, self.again):
             field.clear()
         super().done(result)
+
+
+def open_pin_change(parent: QWidget, tokens: TokenService, key: KeyChoice,
+                    changed: Callable[[], None]) -> PinChangeDialog:
+    """Opens the PIN-change dialog for ``key`` and, once accepted, changes the PIN on the token
+    thread; ``changed`` runs after success, a failure is shown. The one PIN-change flow for
+    the wizard and the certificates page; the dialog is returned so callers can hold it."""
+    dialog = PinChangeDialog(key.token_label, parent)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+    def finished(result: int) -> None:
+        pins = dialog.take() if result == QDialog.DialogCode.Accepted else None
+        if pins is None:
+            return
+        TokenOp(parent, lambda: tokens.change_pin(key.serial, *pins),
+                lambda _r: changed()).failure(
+            lambda e: show_error(parent, e)).run_in_background()
+
+    dialog.finished.connect(finished)
+    dialog.open()
+    return dialog
 
 
 class CertificatesPage(QWidget):
@@ -196,8 +223,7 @@ class CertificatesPage(QWidget):
         self._on_pick()
 
     def current(self) -> KeyChoice | None:
-        i = self.picker.currentIndex()
-        return self.choices[i] if 0 <= i < len(self.choices) else None
+        return keys.picked(self.picker, self.choices)
 
     def _on_pick(self, *_args: object) -> None:
         choice = self.current()
@@ -293,20 +319,8 @@ class CertificatesPage(QWidget):
         key = self.current()
         if key is None:
             return
-        dialog = PinChangeDialog(key.token_label, self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.finished.connect(lambda r: self._pin_change(dialog, r, key))
-        self.pin_change_dialog = dialog
-        dialog.open()
+        self.pin_change_dialog = open_pin_change(self, self.ctx.tokens, key, self._pin_changed)
 
-    def _pin_change(self, dialog: PinChangeDialog, result: int, key: KeyChoice) -> None:
-        pins = dialog.take() if result == QDialog.DialogCode.Accepted else None
-        if pins is None:
-            return
-        tokens = self.ctx.tokens
-        TokenOp(self, lambda: tokens.change_pin(key.serial, *pins), self._pin_changed
-                ).failure(lambda e: show_error(self, e)).run_in_background()
-
-    def _pin_changed(self, _result: None) -> None:
+    def _pin_changed(self) -> None:
         self.result.setText(translate("CertificatesPage", "PIN码已修改，请牢记新PIN码。"))
         self.result.setProperty("role", "ok")
