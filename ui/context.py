@@ -11,7 +11,7 @@ from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, Signal, Slot
 
 from hy_client import config
 from hy_client.api.client import PlatformClient
@@ -39,7 +39,10 @@ class TokenWatcher(QObject):
 
     def __init__(self, tokens: TokenService, interval_s: float, refresh_every: int = 3,
                  parent: QObject | None = None) -> None:
-        super().__init__(parent)
+        # Owned by the application when no parent is given: a Python-owned QObject with a
+        # timer may be freed by whichever thread drops its last reference (a pool worker
+        # finishing a job), which leaves Qt a timer on a dead object.
+        super().__init__(parent or QCoreApplication.instance())
         self.tokens = tokens
         self._raw.connect(self._relay, Qt.ConnectionType.QueuedConnection)
         self._unsubscribe = tokens.subscribe(self._raw.emit)
@@ -119,6 +122,7 @@ class AppContext:
     def close(self) -> None:
         if self.watcher is not None:
             self.watcher.stop()
+            self.watcher.deleteLater()
             self.watcher = None
         self.tokens.close()
         self.client.close()

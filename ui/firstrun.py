@@ -41,7 +41,7 @@ from hy_client.errors import HyError
 from hy_client.firstrun import STEPS, FirstRun, Step, StepResult
 
 from .i18n import advice, english, message, translate
-from .jobs import QueryOp, TokenOp, show_error
+from .jobs import QueryOp, TokenOp, relay_parent, show_error
 from .pages.certificates import USER_TYPES, open_pin_change
 from .widgets import keys
 from .widgets.cert import CertificatePanel
@@ -183,7 +183,7 @@ class FirstRunWizard(QDialog):
         self.pin_dialog: PinDialog | None = None
         self.login_result: LoginResult | None = None
         self._busy = False
-        self._relay = _Relay(self)
+        self._relay = _Relay(relay_parent())
         self._relay.progress.connect(self._on_progress, Qt.ConnectionType.QueuedConnection)
 
         # the step list: each step's name and the sentence it found

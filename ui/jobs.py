@@ -113,6 +113,16 @@ def show_error(parent: QWidget | None, error: BaseException) -> None:
     box.open()
 
 
+def relay_parent() -> QObject:
+    """The parent for a relay object that a worker thread emits on: the application, never a
+    widget. A job can outlive its window; a relay owned by the window would be deleted under the
+    worker's emit (a crash). Owned by the application it stays valid, and Qt drops its queued
+    connections to the window's slots once the window is gone."""
+    app = QCoreApplication.instance()
+    assert app is not None
+    return app
+
+
 class _Bridge(QObject):
     """Lives on the GUI thread; a worker emits, the slot runs on the GUI thread (queued)."""
 

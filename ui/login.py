@@ -36,7 +36,7 @@ from hy_client.token.models import ModuleInfo, TokenEvent, TokenFlags
 from . import state
 from .help import forgot_password_html
 from .i18n import advice, message, translate
-from .jobs import QueryOp, TokenOp, show_error
+from .jobs import QueryOp, TokenOp, relay_parent, show_error
 from .widgets import keys
 from .widgets.cert import CertificatePanel
 from .widgets.pin import PinDialog
@@ -370,7 +370,7 @@ class QrTab(QWidget):
         layout.addWidget(self.panel, 1)
         layout.addWidget(self.refresh_button, 0, Qt.AlignmentFlag.AlignHCenter)
         layout.addWidget(hint)
-        self._relay = _QrRelay(self)
+        self._relay = _QrRelay(relay_parent())
         self._relay.code.connect(self._show_code, Qt.ConnectionType.QueuedConnection)
         self._relay.state.connect(self._show_state, Qt.ConnectionType.QueuedConnection)
         self._cancel: CancelToken | None = None

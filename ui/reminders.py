@@ -21,7 +21,7 @@ from hy_client.readiness import ReadinessStore, Reminder
 
 from .context import AppContext
 from .i18n import translate
-from .jobs import QueryOp
+from .jobs import QueryOp, relay_parent
 
 RECHECK_MS = 4 * 3600 * 1000  # fetch the bids again at least this often
 TITLE = str(QT_TRANSLATE_NOOP("BidReminders", "开标提醒"))
@@ -40,7 +40,7 @@ class BidReminders(QObject):
     def __init__(self, ctx: AppContext, tray: QSystemTrayIcon | None,
                  parent: QObject | None = None, *, store: ReadinessStore | None = None,
                  clock: Callable[[], datetime] = _now) -> None:
-        super().__init__(parent)
+        super().__init__(parent or relay_parent())  # never freed by a worker: it owns a timer
         self.ctx, self.tray = ctx, tray
         self.store = store or ReadinessStore()
         self.clock = clock

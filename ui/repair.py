@@ -30,7 +30,7 @@ from hy_client.repair import Repair, RepairProgress, RepairRun, run_repair
 
 from .context import AppContext
 from .i18n import advice, message, translate
-from .jobs import QueryOp, show_error
+from .jobs import QueryOp, relay_parent, show_error
 
 INTRO = str(QT_TRANSLATE_NOOP(
     "RepairDialog", "先检测，再列出本程序能自动修复的问题和每项修复会做什么；"
@@ -65,7 +65,7 @@ class RepairDialog(QDialog):
         self.plan: tuple[Repair, ...] = ()
         self.run: RepairRun | None = None
         self._busy = False
-        self._relay = _Relay(self)
+        self._relay = _Relay(relay_parent())
         self._relay.progress.connect(self._on_progress, Qt.ConnectionType.QueuedConnection)
 
         intro = QLabel(translate("RepairDialog", INTRO).format(phone=SUPPORT_PHONE))

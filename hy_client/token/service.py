@@ -175,6 +175,47 @@ class _Token:
     plans: dict[tuple[str, str], _SignPlan] = field(default_factory=dict)
 
 
+class _TokenThread:
+    """The one thread of the process that calls into PKCS#11, shared by every TokenService.
+
+    A module initialised without OS locking must never see two threads at once, and a second
+    service (a short-lived probe, diagnostics) would otherwise bring its own thread into the
+    same library. Started on first use; a daemon, so it never holds up the exit.
+    """
+
+    def __init__(self) -> None:
+        self._queue: queue.SimpleQueue[tuple[Future[Any], Callable[[], Any]]] = (
+            queue.SimpleQueue())
+        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
+
+    def current(self) -> bool:
+        return self._thread is not None and threading.current_thread() is self._thread
+
+    def submit(self, future: Future[Any], fn: Callable[[], Any]) -> None:
+        if self._thread is None:
+            with self._lock:
+                if self._thread is None:
+                    self._thread = threading.Thread(target=self._run, name=THREAD_NAME,
+                                                    daemon=True)
+                    self._thread.start()
+        self._queue.put((future, fn))
+
+    def _run(self) -> None:
+        while True:
+            item = self._queue.get()
+            future, fn = item
+            if future.set_running_or_notify_cancel():
+                try:
+                    future.set_result(fn())
+                except BaseException as exc:
+                    future.set_exception(exc)
+            del item, future, fn  # drop job arguments (a PIN) at once
+
+
+_TOKEN_THREAD = _TokenThread()
+
+
 class TokenService:
     """Owns the PKCS#11 modules; construct cheaply, the thread starts on first use.
 
@@ -187,10 +228,7 @@ class TokenService:
         self._paths = unique_paths(module_paths)
         self._loader = loader
         self._expiring_days = expiring_days
-        self._queue: queue.SimpleQueue[tuple[Future[Any], Callable[[], Any]] | None] = (
-            queue.SimpleQueue())
-        self._thread: threading.Thread | None = None
-        self._start_lock = threading.Lock()
+        self._started = False  # a job was ever submitted (close() then has sessions to end)
         self._closed = False
         self._listeners: tuple[Callable[[TokenEvent], None], ...] = ()
         # Owned by the token thread only:
@@ -216,34 +254,12 @@ class TokenService:
             return future
         if self._closed:
             raise RuntimeError("TokenService is closed")
-        self._ensure_thread()
-        self._queue.put((future, (lambda: fn(*args)) if args else fn))
+        self._started = True
+        _TOKEN_THREAD.submit(future, (lambda: fn(*args)) if args else fn)
         return future
 
-    def _ensure_thread(self) -> None:
-        if self._thread is None:
-            with self._start_lock:
-                if self._thread is None:
-                    self._thread = threading.Thread(target=self._run, name=THREAD_NAME,
-                                                    daemon=True)
-                    self._thread.start()
-
-    def _run(self) -> None:
-        while True:
-            item = self._queue.get()
-            if item is None:
-                return
-            future, fn = item
-            if not future.set_running_or_notify_cancel():
-                continue
-            try:
-                future.set_result(fn())
-            except BaseException as exc:
-                future.set_exception(exc)
-            del item, future, fn  # drop job arguments (a PIN) at once
-
     def on_token_thread(self) -> bool:
-        return self._thread is not None and threading.current_thread() is self._thread
+        return _TOKEN_THREAD.current()
 
     def assert_token_thread(self) -> None:
         """Guard for code that touches PKCS#11: it must run on this service's thread."""
@@ -252,14 +268,11 @@ class TokenService:
                 f"PKCS#11 call outside the token thread ({threading.current_thread().name})")
 
     def close(self, timeout: float = 10.0) -> None:
-        """Log out, close sessions and stop the thread. Modules stay loaded (process-wide)."""
+        """Log out and close sessions. Modules and the token thread stay (process-wide)."""
         if self._closed:
             return
-        if self._thread is not None:
+        if self._started:
             self.call(self._close_sessions).result(timeout)
-            self._closed = True
-            self._queue.put(None)
-            self._thread.join(timeout)
         self._closed = True
 
     def __enter__(self) -> TokenService:

@@ -12,7 +12,7 @@ from hy_client.errors import HyError
 
 from ..context import AppContext
 from ..i18n import message, translate
-from ..jobs import QueryOp, show_error
+from ..jobs import QueryOp, relay_parent, show_error
 from ..widgets.qr import QrPanel
 
 
@@ -55,7 +55,7 @@ class BindingPage(QWidget):
         layout.addWidget(QLabel(translate("BindingPage", "已绑定的手机")))
         layout.addWidget(self.devices)
         layout.addWidget(self.unbind_button, 0, Qt.AlignmentFlag.AlignLeft)
-        self._relay = _Relay(self)
+        self._relay = _Relay(relay_parent())
         self._relay.code.connect(self._show_code, Qt.ConnectionType.QueuedConnection)
         self._relay.state.connect(self._show_state, Qt.ConnectionType.QueuedConnection)
         self._cancel: CancelToken | None = None

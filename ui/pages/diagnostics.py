@@ -50,7 +50,7 @@ from hy_client.token.models import ModuleInfo, TokenFlags, TokenInfo, all_tokens
 
 from ..context import AppContext
 from ..i18n import message, translate
-from ..jobs import QueryOp, TokenOp, show_error
+from ..jobs import QueryOp, TokenOp, relay_parent, show_error
 from ..widgets.pin import PinDialog
 
 _ICONS = {"ok": QStyle.StandardPixmap.SP_DialogApplyButton,
@@ -87,7 +87,7 @@ class DiagnosticsPage(QWidget):
         self.pin_dialog: PinDialog | None = None
         self._cancel: threading.Event | None = None
         self._sections: dict[str, QTreeWidgetItem] = {}
-        self._relay = _Relay(self)
+        self._relay = _Relay(relay_parent())
         self._relay.probe_done.connect(self._on_probe, Qt.ConnectionType.QueuedConnection)
 
         title = QLabel(translate("DiagnosticsPage", "诊断"))

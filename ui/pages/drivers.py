@@ -53,7 +53,7 @@ from hy_client.token.service import TokenService
 
 from ..context import AppContext
 from ..i18n import advice, message, translate
-from ..jobs import QueryOp, show_error
+from ..jobs import QueryOp, relay_parent, show_error
 
 _ADMIN_HOW = str(QT_TRANSLATE_NOOP(
     "DriversPage", "系统弹出“是否允许此应用更改设备”的窗口时，请点“是”；如果您没有管理员账号，"
@@ -170,7 +170,7 @@ class DriversPage(QWidget):
         self._cancel: threading.Event | None = None
         self._updating = False
         self._detecting = self._again = False
-        self._relay = _Relay(self)
+        self._relay = _Relay(relay_parent())
         self._relay.progress.connect(self._on_progress, Qt.ConnectionType.QueuedConnection)
 
         title = QLabel(translate("DriversPage", "驱动"))
