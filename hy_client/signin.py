@@ -76,8 +76,11 @@ class LoginResult:
 
 
 def algorithm_for(cert: CertificateInfo) -> Algorithm | None:
-    """The login algorithm for a certificate's key: RSA → RS256, P-256 → ES256, P-384 → ES384."""
+    """The login algorithm for a certificate's key: RSA → RS256, P-256 → ES256, P-384 → ES384,
+    SM2 → SM2-SM3."""
     kind = cert.key_algorithm.upper()
+    if kind == "SM2":
+        return "SM2-SM3"
     if kind.startswith("RSA"):
         return "RS256"
     if kind in ("EC-P256", "EC-SECP256R1"):

@@ -164,6 +164,10 @@ class PrivateKey:
     def sign_der(self, message: bytes, ident: bytes = DEFAULT_ID) -> bytes:
         return _lib().sign(self.pem, message, ident)
 
+    def sign_digest(self, e: bytes) -> bytes:
+        """Raw r‖s over a digest the caller made (what a caller-hashes mechanism does)."""
+        return der_to_raw(_lib().sign_digest(self.pem, e))
+
     def decrypt(self, ciphertext: bytes) -> bytes:
         return _lib().decrypt(self.pem, ciphertext)
 
@@ -248,6 +252,9 @@ class _LibCrypto:
             "EVP_PKEY_CTX_set1_id": (ctypes.c_int, [_c, ctypes.c_char_p, ctypes.c_int]),
             "EVP_PKEY_keygen_init": (ctypes.c_int, [_c]),
             "EVP_PKEY_generate": (ctypes.c_int, [_c, ctypes.POINTER(_c)]),
+            "EVP_PKEY_sign_init": (ctypes.c_int, [_c]),
+            "EVP_PKEY_sign": (ctypes.c_int, [_c, _c, ctypes.POINTER(ctypes.c_size_t),
+                                             ctypes.c_char_p, ctypes.c_size_t]),
             "EVP_PKEY_encrypt_init": (ctypes.c_int, [_c]),
             "EVP_PKEY_encrypt": (ctypes.c_int, [_c, _c, ctypes.POINTER(ctypes.c_size_t),
                                                 ctypes.c_char_p, ctypes.c_size_t]),
@@ -354,6 +361,22 @@ class _LibCrypto:
         finally:
             self.lib.EVP_MD_CTX_free(md)
             self.lib.EVP_PKEY_CTX_free(pctx)
+            self.lib.EVP_PKEY_free(pkey)
+
+    def sign_digest(self, pem: bytes, e: bytes) -> bytes:
+        if len(e) != 32:
+            raise errors.HyError(errors.SM2_KEY_INVALID, "SM2 digest length")
+        pkey = self._private(pem)
+        ctx = self.lib.EVP_PKEY_CTX_new(pkey, None)
+        try:
+            size = ctypes.c_size_t(80)
+            out = ctypes.create_string_buffer(80)
+            if (not ctx or self.lib.EVP_PKEY_sign_init(ctx) <= 0
+                    or self.lib.EVP_PKEY_sign(ctx, out, ctypes.byref(size), e, 32) <= 0):
+                raise errors.HyError(errors.SM2_UNAVAILABLE, "EVP_PKEY_sign")
+            return out.raw[:size.value]
+        finally:
+            self.lib.EVP_PKEY_CTX_free(ctx)
             self.lib.EVP_PKEY_free(pkey)
 
     def verify(self, spki: bytes, message: bytes, der: bytes, ident: bytes) -> bool:
