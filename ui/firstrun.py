@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QObject, Qt, Signal, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal, Slot
 from PySide6.QtGui import QCloseEvent, QFont
 from PySide6.QtWidgets import (
     QComboBox,
@@ -40,8 +40,9 @@ from hy_client.drivers.system import SYSFS_USB
 from hy_client.errors import HyError
 from hy_client.firstrun import STEPS, FirstRun, Step, StepResult
 
+from .dispatch import on_main
 from .i18n import advice, english, message, translate
-from .jobs import QueryOp, TokenOp, relay_parent, show_error
+from .jobs import QueryOp, TokenOp, show_error
 from .pages.certificates import USER_TYPES, open_pin_change
 from .widgets import keys
 from .widgets.cert import CertificatePanel
@@ -120,10 +121,6 @@ class LoginOutcome:
     weak_pin: bool = False
 
 
-class _Relay(QObject):
-    progress = Signal(int, int)  # download bytes, from the worker
-
-
 class StepPage(QWidget):
     """One step: its title and intro, the sentence it found, the advice, its own widgets."""
 
@@ -183,8 +180,6 @@ class FirstRunWizard(QDialog):
         self.pin_dialog: PinDialog | None = None
         self.login_result: LoginResult | None = None
         self._busy = False
-        self._relay = _Relay(relay_parent())
-        self._relay.progress.connect(self._on_progress, Qt.ConnectionType.QueuedConnection)
 
         # the step list: each step's name and the sentence it found
         steps = QVBoxLayout()
@@ -541,14 +536,14 @@ class FirstRunWizard(QDialog):
         from .pages.drivers import download_session
 
         core, ctx, catalogue, driver_id = self.core, self.ctx, self.catalogue, self.driver_id
-        relay = self._relay
+        progress = on_main(self, self._on_progress)
         entry = catalogue.get(driver_id)
 
         def job() -> StepResult:
             with download_session(ctx.client) as session:
                 # through the program's own service: the new driver joins it, no restart
                 result = core.install_driver(catalogue, driver_id, session,
-                                             progress=relay.progress.emit)
+                                             progress=progress)
             ctx.reload_settings()  # the driver's module is registered in the config
             return result
 

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QObject, QStandardPaths, Qt, Signal, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QStandardPaths, Qt, Signal, Slot
 from PySide6.QtGui import QCloseEvent, QGuiApplication, QIcon
 from PySide6.QtWidgets import (
     QComboBox,
@@ -49,8 +49,9 @@ from hy_client.errors import SUPPORT_PHONE, HyError
 from hy_client.token.models import ModuleInfo, TokenFlags, TokenInfo, all_tokens
 
 from ..context import AppContext
+from ..dispatch import on_main
 from ..i18n import message, translate
-from ..jobs import QueryOp, TokenOp, relay_parent, show_error
+from ..jobs import QueryOp, TokenOp, show_error
 from ..widgets.pin import PinDialog
 
 _ICONS = {"ok": QStyle.StandardPixmap.SP_DialogApplyButton,
@@ -67,14 +68,9 @@ def _worst(findings: Iterable[Finding]) -> Severity:
     return max((f.severity for f in findings), key=SEVERITIES.index, default="ok")
 
 
-class _Relay(QObject):
-    """Each finished probe, from the worker to the GUI thread."""
-
-    probe_done = Signal(object)  # ProbeDone
-
-
 class DiagnosticsPage(QWidget):
     finished = Signal(object)  # Report
+    probed = Signal(object)  # ProbeDone, each probe as it finishes (on the GUI thread)
     saved = Signal(str)  # the zip's path
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None, *,
@@ -87,8 +83,6 @@ class DiagnosticsPage(QWidget):
         self.pin_dialog: PinDialog | None = None
         self._cancel: threading.Event | None = None
         self._sections: dict[str, QTreeWidgetItem] = {}
-        self._relay = _Relay(relay_parent())
-        self._relay.probe_done.connect(self._on_probe, Qt.ConnectionType.QueuedConnection)
 
         title = QLabel(translate("DiagnosticsPage", "诊断"))
         title.setProperty("role", "title")
@@ -192,7 +186,7 @@ class DiagnosticsPage(QWidget):
         """All checks; with ``pin`` the self-test on ``token`` (a serial) too."""
         if self.running:
             return
-        ctx, relay = self.ctx, self._relay
+        ctx, probe_done = self.ctx, on_main(self, self._on_probe)
         cancel = self._cancel = threading.Event()
         held = [pin]  # handed to the one job, which takes it out: no closure keeps the PIN
         del pin
@@ -200,7 +194,7 @@ class DiagnosticsPage(QWidget):
         def job() -> Report:
             secret, held[0] = held[0], None
             return run_diagnostics(ctx.settings, pin=secret, token=token,
-                                   progress=relay.probe_done.emit,
+                                   progress=probe_done,
                                    token_service=ctx.tokens, client=ctx.client, cancel=cancel)
 
         self.report = None
@@ -252,6 +246,7 @@ class DiagnosticsPage(QWidget):
         for finding in done.findings:
             self._add(parent, finding)
         self._section_icon(parent)
+        self.probed.emit(done)
 
     def _add(self, parent: QTreeWidgetItem, finding: Finding) -> None:
         self.findings.append(finding)
