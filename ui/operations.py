@@ -27,7 +27,7 @@ from .jobs import QueryOp, TokenOp, show_error
 from .widgets.pin import PinDialog
 
 if TYPE_CHECKING:
-    from hy_client.token.models import TokenFlags
+    from hy_client.token.models import TokenFlags, TokenInfo
     from hy_client.token.service import TokenService
 
 T = TypeVar("T")
@@ -53,7 +53,7 @@ class PinUse:
 class PinOp(Generic[T]):
     """One PIN-guarded job on one key (by serial). ``dialog`` is the open PIN dialog, if any."""
 
-    def __init__(self, parent: QWidget, tokens: TokenService, serial: str, label: str,
+    def __init__(self, parent: QWidget, tokens: TokenService, serial: str, label: str | None,
                  job: Callable[[PinUse], T], success: Callable[[T], None], *,
                  purpose: str | None = None) -> None:
         self.parent, self.tokens, self.serial, self.label = parent, tokens, serial, label
@@ -95,9 +95,14 @@ class PinOp(Generic[T]):
 
     # --- running ----------------------------------------------------------------------------
     def run(self) -> PinOp[T]:
+        """``label`` None: the key's label is read with its flags (one token-thread job)."""
         tokens, serial = self.tokens, self.serial
-        TokenOp(self.parent, lambda: tokens.token_flags(serial), self._ask).failure(
-            self._fail).run_in_background()
+        if self.label is None:
+            TokenOp(self.parent, lambda: tokens.token_info(serial), self._got_info).failure(
+                self._fail).run_in_background()
+        else:
+            TokenOp(self.parent, lambda: tokens.token_flags(serial), self._ask).failure(
+                self._fail).run_in_background()
         return self
 
     def cancel(self, error: HyError | None = None) -> None:
@@ -108,6 +113,10 @@ class PinOp(Generic[T]):
         if error is not None:
             show_error(self.parent, error)
 
+    def _got_info(self, info: TokenInfo) -> None:
+        self.label = info.label
+        self._ask(info.flags)
+
     def _ask(self, flags: TokenFlags) -> None:
         pad = flags.login_required and flags.protected_auth_path
         if not flags.login_required or pad:
@@ -116,7 +125,7 @@ class PinOp(Generic[T]):
                 return
             self._start(PinUse(None, pad=pad, login_required=flags.login_required))
             return
-        dialog = PinDialog(self.label, flags, self.parent, self._purpose)
+        dialog = PinDialog(self.label or self.serial, flags, self.parent, self._purpose)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.dialog = dialog
         dialog.finished.connect(lambda result: self._given(dialog, result))
