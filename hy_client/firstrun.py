@@ -243,10 +243,11 @@ class FirstRun:
             "已可使用。", data=data))
 
     def _check_modules(self, paths: list[str]) -> list[ModuleInfo]:
+        from .drivers.sm2 import catalogue_resolver
         from .token.service import TokenService
 
         if self.tokens is None:
-            with TokenService(paths) as service:
+            with TokenService(paths, sm2=catalogue_resolver()) as service:
                 return service.scan(refresh=True).result(60)
         modules = self.tokens.probe(paths).result(60)
         loaded = [m.path for m in modules if m.error is None]

@@ -177,6 +177,22 @@ def encrypt(public: PublicKey, plaintext: bytes) -> bytes:
     return _lib().encrypt(public.spki, plaintext)
 
 
+def ciphertext_c1c3c2(der: bytes) -> bytes:
+    """GM/T 0009 SM2Cipher (DER) → 04 ‖ x ‖ y ‖ C3 ‖ C2, the raw form some drivers take."""
+    from asn1crypto import core
+
+    spec = [("x", core.Integer), ("y", core.Integer), ("hash", core.OctetString),
+            ("ciphertext", core.OctetString)]
+    cipher: Any = type("Sm2Cipher", (core.Sequence,), {"_fields": spec})
+    try:
+        parsed = cipher.load(der)
+        return (b"\x04" + parsed["x"].native.to_bytes(32, "big")
+                + parsed["y"].native.to_bytes(32, "big") + parsed["hash"].native
+                + parsed["ciphertext"].native)
+    except (ValueError, TypeError, OverflowError):
+        raise errors.HyError(errors.SM2_KEY_INVALID, "SM2 ciphertext") from None
+
+
 def available() -> bool:
     """Can this machine do SM2 key operations (an OpenSSL 3 libcrypto with SM2)?"""
     try:

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 
 from .. import errors
 from ..api import models
+from ..drivers.sm2 import catalogue_resolver
 from ..forms import ensure_valid, get_spec
 from ..qr import qr_terminal
 from ..signin import KeyChoice, LoginResult, SignIn, choose_key
@@ -95,7 +96,7 @@ def cmd_login(args: argparse.Namespace) -> int:
     if args.password:
         result = _password_login(signin, args)
     elif args.ca:
-        with token_service(args.module) as tokens:
+        with token_service(args.module, sm2=catalogue_resolver()) as tokens:
             key = _choose(signin, tokens, args)
             result = signin.ca_login(tokens, key, _pin(key, args.pin_stdin))
     else:
@@ -191,7 +192,7 @@ def cmd_logout(args: argparse.Namespace) -> int:
 
 def cmd_activate(args: argparse.Namespace) -> int:
     signin = logged_in(args)
-    with token_service(args.module) as tokens:
+    with token_service(args.module, sm2=catalogue_resolver()) as tokens:
         key = _choose(signin, tokens, args)
         activation = signin.activate(tokens, key, args.user_type, _pin(key, args.pin_stdin))
     if args.json:
