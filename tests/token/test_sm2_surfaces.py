@@ -60,8 +60,8 @@ def test_unknown_then_described_on_every_surface(sm2_module, sm2_token, capsys, 
     service = TokenService([sm2_module], sm2=catalogue_resolver())
     try:
         report = diagnostics.run_diagnostics(sections=["tokens"], token_service=service)
-        listed = [t for m in service.scan().result(30) for t in m.tokens
-                  if t.serial == sm2_token.serial][0]
+        listed = next(t for m in service.scan().result(30) for t in m.tokens
+                      if t.serial == sm2_token.serial)
     finally:
         service.close()
     assert any(f.code == "T280" and f.title_zh == UNKNOWN for f in report.findings), \
