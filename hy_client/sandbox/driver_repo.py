@@ -21,9 +21,11 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from ..drivers.catalogue import FORMAT, public_key_hex, sign_catalogue
 from ..drivers.system import current_arch
+from . import sm2token
 
 SOFTHSM_MODULE = Path("/usr/lib/softhsm/libsofthsm2.so")
 TEST_DRIVER_ID = "hy-test-softhsm"
+SM2_DRIVER_ID = "hy-test-sm2token"
 TEST_DRIVER_VERSION = "2.6.1"
 TEST_USB_ID = "1209:0001"
 PACKAGE_NAME = "hy-test-softhsm-2.6.1-linux-x86_64.tar.gz"
@@ -79,6 +81,20 @@ def test_driver_entry(base_url: str, package: Path) -> dict[str, object]:
     }
 
 
+def sm2_driver_entry(module: str) -> dict[str, object]:
+    """The SM2 test token's entry: no download (built from tests/sm2token), its module path and
+    the description of its vendor SM2 mechanisms — the part the bundled catalogue cannot carry,
+    because only a catalogue signed with the sandbox's own (test) key can be re-signed here."""
+    return {
+        "id": SM2_DRIVER_ID,
+        "vendor": {"zh": "国密SM2测试CA锁（仅供测试）", "en": "SM2 test token (tests only)"},
+        "token_hints": {"manufacturer": ["hy-client test"], "model": ["SM2 test token"]},
+        "os": ["linux"], "arch": [current_arch()],
+        "modules": {"linux": [module]}, "version": "1",
+        "sm2": sm2token.catalogue_sm2(),
+    }
+
+
 def _previous_version(repo: Path) -> int:
     try:
         version = json.loads((repo / CATALOGUE).read_bytes()).get("version", 0)
@@ -91,8 +107,10 @@ def ensure_driver_repo(data_dir: Path, base_url: str) -> Path:
     """The served repo dir, built once per base URL (a new URL re-signs with version + 1)."""
     repo = data_dir / REPO_DIR
     base_url = base_url.rstrip("/")
+    sm2_module = sm2token.module_path()
+    built_for = base_url + (f"\n{sm2_module}" if sm2_module else "")
     try:
-        if (repo / BUILT_FOR).read_text("utf-8") == base_url and (repo / SIGNATURE).exists():
+        if (repo / BUILT_FOR).read_text("utf-8") == built_for and (repo / SIGNATURE).exists():
             return repo
     except OSError:
         pass
@@ -105,11 +123,12 @@ def ensure_driver_repo(data_dir: Path, base_url: str) -> Path:
         "format": FORMAT,
         "version": _previous_version(repo) + 1,
         "expires": (datetime.now(UTC) + timedelta(days=365)).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "drivers": [test_driver_entry(base_url, package)],
+        "drivers": [test_driver_entry(base_url, package)]
+        + ([sm2_driver_entry(sm2_module)] if sm2_module else []),
     }
     body, signature = sign_catalogue(catalogue, key)
     (repo / SIGNATURE).write_bytes(signature)
     (repo / CATALOGUE).write_bytes(body)
     (repo / PUBLIC_KEY).write_text(public_key_hex(key) + "\n", "utf-8")
-    (repo / BUILT_FOR).write_text(base_url, "utf-8")
+    (repo / BUILT_FOR).write_text(built_for, "utf-8")
     return repo
