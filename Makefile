@@ -30,8 +30,9 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install -q -e '.[gui,sandbox,dev]'
 	touch $(STAMP)
 
-demo: setup
-	$(BIN)/python -m hy_client.demo
+# `make demo DEMO_KEY=sm2`: the demo with a 国密 SM2 key on the SM2 test token.
+demo: setup sm2token
+	HY_DEMO_KEY=$(or $(DEMO_KEY),rsa) $(BIN)/python -m hy_client.demo
 
 lint: setup
 	$(BIN)/ruff check .
