@@ -6,6 +6,11 @@ the server's floor for one request, so the ratios say what the platform rules co
 
 The client runs on the same machine (it shares the cores with the server); signatures go
 through one TokenService thread, as in the real client.
+
+First, in-process: what the server's hy-auth:1 validation costs per login (size checks,
+algorithm/key match, certificate validity, chain to the test CA, key usage, signature) for
+RS256, ES256 and SM2-SM3, each with a two-level test CA of its own kind (the SM2 chain is
+verified with SM2-with-SM3, through libcrypto).
 """
 
 from __future__ import annotations
@@ -77,12 +82,51 @@ def report(name: str, rate: float, lat: list[float], baseline: float | None = No
           f"{ratio}")
 
 
+def validation_costs(rounds: int = 300) -> None:
+    from datetime import UTC, datetime
+
+    from hy_client import sm2
+    from hy_client.sandbox.ca import TestCA
+    from hy_client.sandbox.sm2ca import Sm2TestCA
+    from tests.sandbox.helpers import make_credential
+
+    origin, nonce = "http://127.0.0.1:8765", "bm9uY2Vub25jZW5vbmNl"
+    now = datetime.now(UTC)
+    rsa_ca, ec_ca, gm_ca = TestCA.create(key="rsa"), TestCA.create(key="ec"), Sm2TestCA.create()
+    cases = {"RS256": (rsa_ca, make_credential(rsa_ca, "RS256")),
+             "ES256": (ec_ca, make_credential(ec_ca, "ES256")),
+             "SM2-SM3": (gm_ca, make_credential(gm_ca, "SM2-SM3"))}
+    print(f"hy-auth:1 validation per login, in-process (best of 5 × {rounds})")
+    times: dict[str, float] = {}
+    for name, (ca, cred) in cases.items():
+        trust = auth.TrustStore([ca.root], [ca.issuing])
+        token = cred.auth_token(origin, nonce)
+
+        def once(trust: auth.TrustStore = trust, token: dict[str, str] = token) -> None:
+            auth.validate_auth_token(nonce, token, origin=origin, trust=trust, now=now,
+                                     consume_nonce=lambda n: True, is_bound=lambda v: True)
+        best = min(_timed(once, rounds) for _ in range(5))
+        times[name] = best
+        print(f"  {name:8s} {best * 1e6:8.1f} µs/login   ratio to ES256 "
+              f"{best / times.get('ES256', best):.2f}" if name != "RS256" else
+              f"  {name:8s} {best * 1e6:8.1f} µs/login")
+    assert sm2.available()
+
+
+def _timed(fn: Callable[[], None], rounds: int) -> float:
+    t = time.perf_counter()
+    for _ in range(rounds):
+        fn()
+    return (time.perf_counter() - t) / rounds
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=float, default=5.0)
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--workers", type=int, default=1)
     args = parser.parse_args()
+    validation_costs()
 
     with tempfile.TemporaryDirectory() as tmp:
         base = Path(tmp)

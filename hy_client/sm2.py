@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import functools
 import hashlib
 import os
 import sys
@@ -142,8 +143,9 @@ def verify(public: PublicKey, message: bytes, raw_signature: bytes,
 
 def verify_der(public: PublicKey, message: bytes, der_signature: bytes,
                ident: bytes = DEFAULT_ID) -> bool:
-    """As ``verify`` for a DER signature (an X.509 certificate's signatureValue)."""
-    return _lib().verify(public.spki, message, der_signature, ident)
+    """As ``verify`` for a DER signature (an X.509 certificate's signatureValue); the
+    issuer's key is kept decoded (CA keys come up on every login)."""
+    return _lib().verify(public.spki, message, der_signature, ident, keep=True)
 
 
 class PrivateKey:
@@ -252,6 +254,8 @@ class _LibCrypto:
 
     def __init__(self, lib: Any) -> None:
         self.lib = lib
+        self._keys: dict[bytes, Any] = {}
+        self._keys_lock = threading.Lock()
         sig = {
             "BIO_new_mem_buf": (_c, [ctypes.c_char_p, ctypes.c_int]),
             "BIO_new": (_c, [_c]), "BIO_s_mem": (_c, []), "BIO_free": (ctypes.c_int, [_c]),
@@ -310,7 +314,14 @@ class _LibCrypto:
             raise errors.HyError(errors.SM2_KEY_INVALID, "private key")
         return pkey
 
-    def _public(self, spki: bytes) -> Any:
+    def _public(self, spki: bytes, keep: bool = False) -> tuple[Any, bool]:
+        """The EVP_PKEY for an SPKI. ``keep``: a CA's key, kept for the process (at most 64,
+        read-only, safe to share across threads): decoding an SM2 point costs about as much as
+        a verification. Returns (key, whether the caller frees it)."""
+        with self._keys_lock:
+            pkey = self._keys.get(spki)
+            if pkey is not None:
+                return pkey, False
         buf = ctypes.c_char_p(spki)
         pkey = self.lib.d2i_PUBKEY(None, ctypes.byref(buf), len(spki))
         if not pkey or not self.lib.EVP_PKEY_is_a(pkey, b"SM2"):
@@ -318,7 +329,12 @@ class _LibCrypto:
                 self.lib.EVP_PKEY_free(pkey)
             self.lib.ERR_clear_error()
             raise errors.HyError(errors.SM2_KEY_INVALID, "public key")
-        return pkey
+        if keep:
+            with self._keys_lock:
+                if len(self._keys) < 64 and spki not in self._keys:
+                    self._keys[spki] = pkey
+                    return pkey, False
+        return pkey, True
 
     def public_spki(self, pem: bytes) -> bytes:
         pkey = self._private(pem)
@@ -395,9 +411,15 @@ class _LibCrypto:
             self.lib.EVP_PKEY_CTX_free(ctx)
             self.lib.EVP_PKEY_free(pkey)
 
-    def verify(self, spki: bytes, message: bytes, der: bytes, ident: bytes) -> bool:
-        pkey = self._public(spki)
-        md, pctx = self._md_ctx(pkey, ident)
+    def verify(self, spki: bytes, message: bytes, der: bytes, ident: bytes,
+               keep: bool = False) -> bool:
+        pkey, owned = self._public(spki, keep)
+        try:
+            md, pctx = self._md_ctx(pkey, ident)
+        except errors.HyError:
+            if owned:
+                self.lib.EVP_PKEY_free(pkey)
+            raise
         try:
             if self.lib.EVP_DigestVerifyInit(md, None, self.lib.EVP_sm3(), None, pkey) <= 0:
                 raise errors.HyError(errors.SM2_UNAVAILABLE, "EVP_DigestVerifyInit")
@@ -407,16 +429,18 @@ class _LibCrypto:
         finally:
             self.lib.EVP_MD_CTX_free(md)
             self.lib.EVP_PKEY_CTX_free(pctx)
-            self.lib.EVP_PKEY_free(pkey)
+            if owned:
+                self.lib.EVP_PKEY_free(pkey)
 
     # encryption
     def encrypt(self, spki: bytes, plaintext: bytes) -> bytes:
-        return self._crypt(self._public(spki), plaintext, encrypt=True)
+        pkey, owned = self._public(spki)
+        return self._crypt(pkey, plaintext, encrypt=True, owned=owned)
 
     def decrypt(self, pem: bytes, ciphertext: bytes) -> bytes:
-        return self._crypt(self._private(pem), ciphertext, encrypt=False)
+        return self._crypt(self._private(pem), ciphertext, encrypt=False, owned=True)
 
-    def _crypt(self, pkey: Any, data: bytes, *, encrypt: bool) -> bytes:
+    def _crypt(self, pkey: Any, data: bytes, *, encrypt: bool, owned: bool) -> bytes:
         init = self.lib.EVP_PKEY_encrypt_init if encrypt else self.lib.EVP_PKEY_decrypt_init
         run = self.lib.EVP_PKEY_encrypt if encrypt else self.lib.EVP_PKEY_decrypt
         ctx = self.lib.EVP_PKEY_CTX_new(pkey, None)
@@ -433,7 +457,8 @@ class _LibCrypto:
             return out.raw[:size.value]
         finally:
             self.lib.EVP_PKEY_CTX_free(ctx)
-            self.lib.EVP_PKEY_free(pkey)
+            if owned:
+                self.lib.EVP_PKEY_free(pkey)
 
     def digest_sm3(self, data: bytes) -> bytes:
         out = ctypes.create_string_buffer(32)
@@ -444,6 +469,7 @@ class _LibCrypto:
         return out.raw
 
 
+@functools.lru_cache(maxsize=64)  # the CAs' keys come up on every login
 def certificate_public_key(der: bytes) -> PublicKey | None:
     """The SM2 public key of a DER certificate; None when its key is not on the SM2 curve."""
     from asn1crypto import x509 as ax509

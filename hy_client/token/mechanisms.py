@@ -114,24 +114,28 @@ def sm2_mechanism(convention: Sm2Convention, public: sm2.PublicKey
                   ) -> tuple[Mechanism, Any, Callable[[bytes], bytes] | None,
                              Callable[[bytes, bytes], bytes]]:
     """(mechanism, parameter, host-side hashing, finish) for SM2-SM3 with the first described
-    sign mechanism. ``finish(message, answer)`` gives raw r‖s and checks it against the
-    certificate's key: a description that does not match the driver fails loudly (T280) rather
-    than sending a wrong signature."""
+    sign mechanism. ``finish(message, answer)`` gives raw r‖s. The first answer of a plan (one
+    per key and login) is verified against the certificate's key, so a description that does
+    not match the driver fails loudly (T280) instead of sending a wrong signature; later answers
+    of the proven plan get the shape checks only (the mechanism's semantics do not change)."""
     chosen = convention.sign[0]
     mechanism = vendor_mechanism(chosen.mechanism)
     param = sm2.DEFAULT_ID if chosen.input == "message" and chosen.id == "parameter" else None
     point = public.point
     prepare = (lambda data: sm2.digest(point, data)) if chosen.input == "digest" else None
+    proven = False
 
     def finish(message: bytes, answer: bytes) -> bytes:
+        nonlocal proven
         answer = bytes(answer)
         try:
             raw = sm2.der_to_raw(answer) if chosen.output == "der" else answer
         except HyError:
             raw = b""
-        if len(raw) != 64 or not sm2.verify(public, message, raw):
+        if len(raw) != 64 or not (proven or sm2.verify(public, message, raw)):
             raise HyError(errors.SM2_MECHANISM_UNKNOWN,
                           f"0x{chosen.mechanism:08X}: the signature does not verify")
+        proven = True
         return raw
     return mechanism, param, prepare, finish
 
