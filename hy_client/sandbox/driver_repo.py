@@ -21,7 +21,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from ..drivers.catalogue import FORMAT, public_key_hex, sign_catalogue
 from ..drivers.system import current_arch
-from . import sm2token
+from .sm2token import catalogue_sm2
 
 SOFTHSM_MODULE = Path("/usr/lib/softhsm/libsofthsm2.so")
 TEST_DRIVER_ID = "hy-test-softhsm"
@@ -35,6 +35,7 @@ CATALOGUE = "catalogue.json"
 SIGNATURE = "catalogue.json.sig"
 PUBLIC_KEY = "catalogue.pub"
 BUILT_FOR = ".built-for"
+SM2_MARKER = "sm2-token-module"
 
 
 def _signing_key(data_dir: Path) -> Ed25519PrivateKey:
@@ -91,8 +92,19 @@ def sm2_driver_entry(module: str) -> dict[str, object]:
         "token_hints": {"manufacturer": ["hy-client test"], "model": ["SM2 test token"]},
         "os": ["linux"], "arch": [current_arch()],
         "modules": {"linux": [module]}, "version": "1",
-        "sm2": sm2token.catalogue_sm2(),
+        "sm2": catalogue_sm2(),
     }
+
+
+def sm2_module_in_use(data_dir: Path) -> str | None:
+    """The SM2 test module, once ``provision-token --key sm2`` used it for this sandbox (its
+    marker file): only then does the catalogue list it, so a sandbox without an SM2 key
+    offers no test module to register."""
+    try:
+        path = (data_dir / SM2_MARKER).read_text("utf-8").strip()
+    except OSError:
+        return None
+    return path if path and Path(path).is_file() else None
 
 
 def _previous_version(repo: Path) -> int:
@@ -107,7 +119,7 @@ def ensure_driver_repo(data_dir: Path, base_url: str) -> Path:
     """The served repo dir, built once per base URL (a new URL re-signs with version + 1)."""
     repo = data_dir / REPO_DIR
     base_url = base_url.rstrip("/")
-    sm2_module = sm2token.module_path()
+    sm2_module = sm2_module_in_use(data_dir)
     built_for = base_url + (f"\n{sm2_module}" if sm2_module else "")
     try:
         if (repo / BUILT_FOR).read_text("utf-8") == built_for and (repo / SIGNATURE).exists():

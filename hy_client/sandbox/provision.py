@@ -175,8 +175,12 @@ def _publish_sm2_description(settings: SandboxSettings) -> tuple[str, ...]:
     from ..drivers.catalogue import trusted_keys
     from ..drivers.install import catalogue_dir
     from ..drivers.store import CatalogueStore
-    from .driver_repo import CATALOGUE, PUBLIC_KEY, SIGNATURE, ensure_driver_repo
+    from .driver_repo import CATALOGUE, PUBLIC_KEY, SIGNATURE, SM2_MARKER, ensure_driver_repo
     from .server import read_server_url
+
+    module = sm2token.module_path()
+    if module:
+        (settings.data_dir / SM2_MARKER).write_text(module, "utf-8")
 
     try:  # a running sandbox serves this repo: keep its URL in the entries
         base_url = read_server_url(settings.data_dir)
