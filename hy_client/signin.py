@@ -99,6 +99,17 @@ def login_candidates(modules: Iterable[ModuleInfo]) -> list[KeyChoice]:
     return out
 
 
+def no_candidate_reason(modules: Iterable[ModuleInfo]) -> errors.HyError | None:
+    """Why no key can log in although a token holds one, e.g. an SM2 key whose driver's
+    mechanism is not known (T280): every surface shows this instead of "no key"."""
+    for module in modules:
+        for token in module.tokens:
+            for cert in token.certificates:
+                if cert.warning is not None:
+                    return errors.HyError(cert.warning[0], token.label)
+    return None
+
+
 def _token_candidates(token: TokenInfo) -> list[KeyChoice]:
     out = []
     for cert in token.certificates:

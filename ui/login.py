@@ -239,7 +239,7 @@ class CaTab(QWidget):
             self._scan_failed).run_in_background()
 
     def _scanned(self, modules: list[ModuleInfo]) -> None:
-        from hy_client.signin import login_candidates
+        from hy_client.signin import login_candidates, no_candidate_reason
 
         self.scans += 1
         current = self.current()
@@ -248,7 +248,11 @@ class CaTab(QWidget):
                   if current is not None else state.last_certificate())
         if not self.choices:
             problems = [m.error for m in modules if m.error is not None]
-            if problems:
+            reason = no_candidate_reason(modules)
+            if reason is not None:  # e.g. an SM2 key whose driver's mechanism is unknown
+                self.status.setText(f"{message(reason.info)}（{reason.code}）。"
+                                    f"{advice(reason.info)}")
+            elif problems:
                 self.status.setText(f"{message(problems[0])}：{advice(problems[0])}")
             else:
                 self.status.setText(f"{message(errors.NO_TOKEN)}。{advice(errors.NO_TOKEN)}")

@@ -15,7 +15,7 @@ from ..api import models
 from ..drivers.sm2 import catalogue_resolver
 from ..forms import ensure_valid, get_spec
 from ..qr import qr_terminal
-from ..signin import KeyChoice, LoginResult, SignIn, choose_key
+from ..signin import KeyChoice, LoginResult, SignIn, choose_key, no_candidate_reason
 from ..token.service import TokenService, token_service
 from . import EXIT_OK
 from .platform_opts import (
@@ -118,6 +118,10 @@ def _password_login(signin: SignIn, args: argparse.Namespace) -> LoginResult:
 
 def _choose(signin: SignIn, tokens: TokenService, args: argparse.Namespace) -> KeyChoice:
     candidates = signin.candidates(tokens)
+    if not candidates:
+        reason = no_candidate_reason(tokens.scan().result(signin.token_timeout))
+        if reason is not None:
+            raise reason
     try:
         return choose_key(candidates, token=args.token, cert_id=args.cert)
     except errors.HyError as exc:

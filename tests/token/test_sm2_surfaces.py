@@ -16,7 +16,9 @@ from hy_client.drivers.install import catalogue_dir
 from hy_client.drivers.sm2 import catalogue_resolver
 from hy_client.drivers.store import CatalogueStore
 from hy_client.sandbox import sm2token
+from hy_client.signin import no_candidate_reason
 from hy_client.token.service import TokenService
+from tests.sandbox_fixtures import threaded_sandbox
 from ui.widgets.cert import CertificatePanel
 
 UNKNOWN = "已发现SM2密钥，但该驱动的SM2算法未知"
@@ -44,7 +46,7 @@ def _describe_module(module):
 
 
 def test_unknown_then_described_on_every_surface(sm2_module, sm2_token, capsys, monkeypatch,
-                                                 qtbot):
+                                                 qtbot, tmp_path):
     # 1. no catalogue describes the module: listed as SM2 with T280, never used
     cert = _cert_json(capsys, sm2_module, sm2_token.serial)
     assert cert["key_algorithm"] == "SM2" and cert["organization"] == "衡阳市国密建设工程有限公司"
@@ -56,16 +58,22 @@ def test_unknown_then_described_on_every_surface(sm2_module, sm2_token, capsys, 
     assert main(["token", "test", "--token", sm2_token.label, "--pin-stdin", "--module",
                  sm2_module]) != 0
     assert UNKNOWN in capsys.readouterr().err
+    with threaded_sandbox(tmp_path / "sandbox") as sb:
+        monkeypatch.setenv("HY_PLATFORM_URL", sb.url)
+        monkeypatch.setattr("sys.stdin", io.StringIO(sm2_token.pin + "\n"))
+        assert main(["login", "--ca", "--pin-stdin", "--module", sm2_module]) != 0
+    assert UNKNOWN in capsys.readouterr().err  # not "no key found"
 
     service = TokenService([sm2_module], sm2=catalogue_resolver())
     try:
         report = diagnostics.run_diagnostics(sections=["tokens"], token_service=service)
-        listed = next(t for m in service.scan().result(30) for t in m.tokens
-                      if t.serial == sm2_token.serial)
+        modules = service.scan().result(30)
+        listed = next(t for m in modules for t in m.tokens if t.serial == sm2_token.serial)
     finally:
         service.close()
     assert any(f.code == "T280" and f.title_zh == UNKNOWN for f in report.findings), \
         [(f.id, f.code, f.title_zh) for f in report.findings]
+    assert no_candidate_reason(modules).info.code == "T280"
     panel = CertificatePanel()
     qtbot.addWidget(panel)
     panel.set_certificate(listed.certificates[0])
