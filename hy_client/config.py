@@ -83,7 +83,6 @@ class Settings:
     bid_reminder_hours: tuple[int, ...] = (48, 2)
     catalogue_keys: tuple[str, ...] = ()  # pinned Ed25519 public keys, hex
     catalogue_url: str = ""  # empty: the platform's /api/v1/drivers/catalogue
-    language: str = "zh_CN"
     http_timeout: float = 15.0
     token_poll_seconds: float = 2.0
     autostart: bool = False
