@@ -59,31 +59,39 @@ def make_application(argv: Sequence[str]) -> QApplication:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
-    app = make_application([])
     instance = SingleInstance()
-    if not instance.acquire():
-        log.info("another instance is running: raised it")
+    if instance.knock():  # before any window: a second copy only raises the first
         return 0
+    app = make_application([])
     i18n.install(app, args.lang or state.language() or i18n.DEFAULT_LANGUAGE)
     theme.apply(app)
     controller = Controller()
     if args.tray:  # started with the session: reminders in the tray, a window on request
         from .tray import start_tray
 
-        instance.activated.connect(start_tray(app, controller, args.platform,
-                                              args.module or None).open)
+        tray = start_tray(app, controller, args.platform, args.module or None)
+        instance.activated.connect(tray.open)
     else:
         controller.first_run = True
         instance.activated.connect(controller.raise_window)
         controller.show_login()
         # After the first paint (posted events go before timers): then the core, on a worker.
         QTimer.singleShot(0, lambda: controller.load(args.platform, args.module or None))
+    # What the first frame does not need: answering later copies, the window icon.
+    QTimer.singleShot(0, lambda: _after_first_frame(app, instance))
     try:
         return app.exec()
     finally:
         instance.release()
         controller.close()
         shutdown_pool()
+
+
+def _after_first_frame(app: QApplication, instance: SingleInstance) -> None:
+    theme.apply_icon(app)
+    if not instance.listen():  # another copy started at the same moment and answers
+        log.info("another instance is running: raised it")
+        app.quit()
 
 
 if __name__ == "__main__":

@@ -14,14 +14,12 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from hy_client import errors
-from hy_client.errors import HyError
-
 from . import i18n
 from .jobs import QueryOp, error_text
 
 if TYPE_CHECKING:
     from hy_client.api.models import Account
+    from hy_client.errors import HyError
     from hy_client.signin import LoginResult
 
     from .context import AppContext
@@ -31,7 +29,8 @@ log = logging.getLogger(__name__)
 
 def create_context(platform: str | None, modules: list[str] | None) -> AppContext:
     """Logging, settings and the core, on a worker: the login window is already shown."""
-    from hy_client import logs
+    from hy_client import errors, logs
+    from hy_client.errors import HyError
 
     from .context import AppContext
 

@@ -29,10 +29,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from hy_client import errors
-from hy_client.errors import HyError
-from hy_client.token.models import ModuleInfo, TokenEvent
-
 from . import state
 from .dispatch import on_main
 from .help import forgot_password_html
@@ -47,12 +43,20 @@ from .widgets.qr import QrPanel
 if TYPE_CHECKING:  # the core: imported on a worker while the window is already shown
     from hy_client.api.models import QrCode, QrStatus
     from hy_client.api.upload import CancelToken
+    from hy_client.errors import HyError
     from hy_client.signin import KeyChoice, LoginResult
+    from hy_client.token.models import ModuleInfo, TokenEvent
 
     from .context import AppContext
 
 PREPARING = str(QT_TRANSLATE_NOOP("LoginWindow", "正在准备…"))
-_PIN_ERRORS = (errors.PIN_INCORRECT, errors.PIN_FINAL_TRY, errors.PIN_LOCKED, errors.PIN_INVALID)
+
+
+def _pin_error(error: HyError) -> bool:
+    from hy_client import errors
+
+    return error.info in (errors.PIN_INCORRECT, errors.PIN_FINAL_TRY, errors.PIN_LOCKED,
+                          errors.PIN_INVALID)
 
 
 class PasswordTab(QWidget):
@@ -121,6 +125,9 @@ class PasswordTab(QWidget):
 
     @Slot()
     def login(self) -> None:
+        from hy_client import errors
+        from hy_client.errors import HyError
+
         if self.ctx is None:
             return
         username, password = self.username.text().strip(), self.password.text()
@@ -225,6 +232,9 @@ class CaTab(QWidget):
 
     @Slot(object)
     def _on_token_event(self, event: TokenEvent) -> None:
+        from hy_client import errors
+        from hy_client.errors import HyError
+
         op = self.pin_op
         if event.kind == "removed" and op is not None and op.dialog is not None \
                 and op.serial == event.serial:
@@ -239,6 +249,7 @@ class CaTab(QWidget):
             self._scan_failed).run_in_background()
 
     def _scanned(self, modules: list[ModuleInfo]) -> None:
+        from hy_client import errors
         from hy_client.signin import login_candidates
 
         self.scans += 1
@@ -311,7 +322,7 @@ class CaTab(QWidget):
     def _failed(self, error: HyError) -> None:
         self._update_enabled()
         show_error(self, error)
-        if error.code.startswith("T") and error.info not in _PIN_ERRORS:
+        if error.code.startswith("T") and not _pin_error(error):
             self.rescan(refresh=True)  # the key may be gone or changed: list afresh
 
 
@@ -403,6 +414,8 @@ class QrTab(QWidget):
         self.logged_in.emit(result)
 
     def _failed(self, error: HyError) -> None:
+        from hy_client import errors
+
         self._cancel = None
         self.panel.stop()
         self.refresh_button.show()
