@@ -25,7 +25,6 @@ from . import i18n, state, theme
 from .controller import Controller
 
 __all__ = ["Controller", "main", "make_application", "parse_args"]
-from .jobs import shutdown_pool
 from .single import SingleInstance
 
 log = logging.getLogger(__name__)
@@ -82,6 +81,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return app.exec()
     finally:
+        from .jobs import shutdown_pool
+
         instance.release()
         controller.close()
         shutdown_pool()

@@ -8,16 +8,16 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from concurrent.futures import Future
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from . import i18n
-from .jobs import QueryOp, error_text
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future
+
     from hy_client.api.models import Account
     from hy_client.errors import HyError
     from hy_client.signin import LoginResult
@@ -65,6 +65,8 @@ class Controller:
         return login
 
     def load(self, platform: str | None, modules: list[str] | None) -> Future[AppContext]:
+        from .jobs import QueryOp
+
         self._loading = QueryOp(None, lambda: create_context(platform, modules),
                                 self._ready).failure(self._failed).run_in_background()
         return self._loading
@@ -125,6 +127,8 @@ class Controller:
 
 
 def _fatal_box(error: HyError) -> QMessageBox:
+    from .jobs import error_text
+
     main, extra = error_text(error)
     box = QMessageBox(QMessageBox.Icon.Critical, i18n.translate("App", "无法启动"), main)
     box.setObjectName("fatalBox")

@@ -31,13 +31,9 @@ from PySide6.QtWidgets import (
 
 from . import state
 from .dispatch import on_main
-from .help import forgot_password_html
 from .i18n import advice, message, translate
-from .jobs import QueryOp, TokenOp, show_error
-from .operations import PinOp, PinUse
 from .widgets import keys
 from .widgets.cert import CertificatePanel
-from .widgets.pin import PinDialog
 from .widgets.qr import QrPanel
 
 if TYPE_CHECKING:  # the core: imported on a worker while the window is already shown
@@ -48,6 +44,8 @@ if TYPE_CHECKING:  # the core: imported on a worker while the window is already 
     from hy_client.token.models import ModuleInfo, TokenEvent
 
     from .context import AppContext
+    from .operations import PinOp, PinUse
+    from .widgets.pin import PinDialog
 
 PREPARING = str(QT_TRANSLATE_NOOP("LoginWindow", "正在准备…"))
 
@@ -112,6 +110,8 @@ class PasswordTab(QWidget):
             self.set_context(ctx)
 
     def set_context(self, ctx: AppContext) -> None:
+        from .jobs import QueryOp
+
         self.ctx = ctx
         self.login_button.setEnabled(True)
         self.register_button.setEnabled(True)
@@ -127,6 +127,8 @@ class PasswordTab(QWidget):
     def login(self) -> None:
         from hy_client import errors
         from hy_client.errors import HyError
+
+        from .jobs import QueryOp, show_error
 
         if self.ctx is None:
             return
@@ -154,6 +156,8 @@ class PasswordTab(QWidget):
         self.logged_in.emit(result)
 
     def _failed(self, error: HyError) -> None:
+        from .jobs import show_error
+
         self.login_button.setEnabled(True)
         show_error(self, error)
 
@@ -173,6 +177,8 @@ class PasswordTab(QWidget):
 
     @Slot()
     def show_forgot_help(self) -> None:
+        from .help import forgot_password_html
+
         box = QMessageBox(QMessageBox.Icon.Information, translate("LoginWindow", "忘记密码"),
                           forgot_password_html(), QMessageBox.StandardButton.Ok, self)
         box.setObjectName("forgotHelp")
@@ -187,6 +193,7 @@ class CaTab(QWidget):
     logged_in = Signal(object)
 
     def __init__(self, ctx: AppContext | None, parent: QWidget | None = None) -> None:
+
         super().__init__(parent)
         self.ctx = ctx
         self.choices: list[KeyChoice] = []
@@ -242,6 +249,8 @@ class CaTab(QWidget):
         self.rescan()
 
     def rescan(self, refresh: bool = False) -> None:
+        from .jobs import TokenOp
+
         if self.ctx is None:
             return
         tokens = self.ctx.tokens
@@ -294,6 +303,8 @@ class CaTab(QWidget):
 
     @Slot()
     def login(self) -> None:
+        from .operations import PinOp
+
         key = self.current()
         if key is None or self.ctx is None:
             return
@@ -320,6 +331,8 @@ class CaTab(QWidget):
         self.logged_in.emit(result)
 
     def _failed(self, error: HyError) -> None:
+        from .jobs import show_error
+
         self._update_enabled()
         show_error(self, error)
         if error.code.startswith("T") and not _pin_error(error):
@@ -370,6 +383,8 @@ class QrTab(QWidget):
     @Slot()
     def start(self) -> None:
         from hy_client.api.upload import CancelToken  # loaded with the core by now
+
+        from .jobs import QueryOp
 
         if self._cancel is not None:
             return
@@ -523,6 +538,8 @@ class LoginWindow(QWidget):
             self.qr_tab.stop()
 
     def _on_logged_in(self, result: LoginResult) -> None:
+        from .jobs import show_error
+
         self.qr_tab.stop()
         assert self.ctx is not None  # a login needs the core
         self.ctx.account = result.account
