@@ -32,11 +32,12 @@ $(STAMP): pyproject.toml
 
 # `make demo DEMO_KEY=sm2`: the demo with a 国密 SM2 key on the SM2 test token.
 demo: setup sm2token
-	HY_DEMO_KEY=$(or $(DEMO_KEY),rsa) $(BIN)/python -m hy_client.demo
+	HY_DEMO_KEY=$(or $(DEMO_KEY),rsa) $(BIN)/python -m hy_client.sandbox.launch
 
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 # The SM2 test token (C on libcrypto, tests only; never part of the bundle).
 sm2token:
@@ -45,6 +46,7 @@ sm2token:
 test: setup sm2token
 	$(BIN)/ruff check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 	QT_QPA_PLATFORM=offscreen $(BIN)/pytest -q
 
 bench: setup sm2token

@@ -37,11 +37,10 @@ import pkcs11
 from pkcs11 import Attribute, Mechanism, ObjectClass, SlotFlag
 
 from hy_client import sm2
-from hy_client.sandbox import sm2token
+from hy_client.sandbox import sm2token, softhsm
 from hy_client.sandbox.ca import TestCA
 from hy_client.sandbox.sm2ca import Sm2TestCA
 from hy_client.sm2_conventions import parse_convention
-from hy_client.token import softhsm
 from hy_client.token.certificate import parse_certificate
 from hy_client.token.models import Algorithm
 from hy_client.token.service import TokenService

@@ -21,12 +21,11 @@ import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QWidget
 
-from hy_client.errors import HyError, UserCancelled
-
 from .jobs import QueryOp, TokenOp, show_error
 from .widgets.pin import PinDialog
 
 if TYPE_CHECKING:
+    from hy_client.errors import HyError
     from hy_client.token.models import TokenFlags, TokenInfo
     from hy_client.token.service import TokenService
 
@@ -160,6 +159,8 @@ class PinOp(Generic[T]):
         self._success(result)
 
     def _fail(self, error: HyError) -> None:
+        from hy_client.errors import UserCancelled
+
         self.finished = True
         if isinstance(error, UserCancelled):
             self._end_cancelled()

@@ -24,8 +24,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 
 from .. import auth, config, errors, sm2
-from ..token import softhsm
-from . import db, service, sm2token
+from . import db, service, sm2token, softhsm
 from .ca import TestCA
 from .demo import ACCOUNTS, BIDDER, DEMO_CERT_DAYS, REFERENCES
 from .runtime import Runtime
