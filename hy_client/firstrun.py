@@ -271,6 +271,11 @@ class FirstRun:
                                       c.not_after or datetime.min.replace(tzinfo=UTC)),
                        reverse=True)
         if not certs:
+            warned = [c.warning for c in token.certificates if c.warning is not None]
+            if warned:  # e.g. an SM2 key whose driver's mechanism is not known (T280)
+                info = warned[0][0]
+                return self._record(StepResult("certificate", "failed", f"{info.zh}。",
+                                               info.advice_zh, data={"code": info.code}))
             return self._record(StepResult("certificate", "failed", "CA锁中没有可用于登录的证书。",
                                            errors.CERT_NOT_FOUND.advice_zh))
         cert = certs[0]

@@ -15,6 +15,7 @@ from hy_client.drivers.catalogue import trusted_keys
 from hy_client.drivers.install import catalogue_dir
 from hy_client.drivers.sm2 import catalogue_resolver
 from hy_client.drivers.store import CatalogueStore
+from hy_client.firstrun import FirstRun
 from hy_client.sandbox import sm2token
 from hy_client.signin import no_candidate_reason
 from hy_client.token.service import TokenService
@@ -74,6 +75,8 @@ def test_unknown_then_described_on_every_surface(sm2_module, sm2_token, capsys, 
     assert any(f.code == "T280" and f.title_zh == UNKNOWN for f in report.findings), \
         [(f.id, f.code, f.title_zh) for f in report.findings]
     assert no_candidate_reason(modules).info.code == "T280"
+    step = FirstRun(path=tmp_path / "firstrun.json").check_certificate(listed)
+    assert (step.status, step.sentence_zh, step.data["code"]) == ("failed", UNKNOWN + "。", "T280")
     panel = CertificatePanel()
     qtbot.addWidget(panel)
     panel.set_certificate(listed.certificates[0])
