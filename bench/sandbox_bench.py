@@ -23,6 +23,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import requests
@@ -31,8 +32,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from hy_client import auth  # noqa: E402
+from hy_client.sandbox import sm2token  # noqa: E402
 from hy_client.sandbox.demo import BIDDER  # noqa: E402
 from hy_client.sandbox.provision import provision_token  # noqa: E402
+from hy_client.sm2_conventions import parse_convention  # noqa: E402
+from hy_client.token.models import Algorithm, CertificateInfo  # noqa: E402
 from hy_client.token.service import TokenService  # noqa: E402
 from tests.sandbox_fixtures import SandboxProcess  # noqa: E402
 
@@ -134,25 +138,34 @@ def main() -> int:
         for name in ("CONFIG", "DATA", "LOG"):
             os.environ[f"HY_{name}_DIR"] = str(base / name.lower())
         token = provision_token(base / "data", label="HY-BENCH", pin=PIN)
+        gm = None
+        if sm2token.module_path():  # the SM2 test token (make sm2token), bound as well
+            os.environ[sm2token.ENV_DIR] = str(base / "sm2tokens")
+            gm = provision_token(base / "data", label="HY-BENCH-SM2", pin=PIN, key_type="sm2")
         server = SandboxProcess(base / "data", extra_args=("--workers", str(args.workers)))
         server.start()
-        service = TokenService([token.module])
+        described = parse_convention(sm2token.catalogue_sm2())
+        service = TokenService([token.module] + ([gm.module] if gm else []),
+                               sm2=lambda *_: described)
         try:
-            info = next(t for m in service.scan(refresh=True).result() for s in m.slots
-                        if (t := s.token) and t.serial == token.serial)
-            cert = info.certificates[0]
+            listed = {t.serial: t for m in service.scan(refresh=True).result() for t in m.tokens}
+            cert = listed[token.serial].certificates[0]
             service.login(token.serial, PIN).result()
+            if gm is not None:
+                gm_cert = listed[gm.serial].certificates[0]
+                service.login(gm.serial, PIN).result()
             api, origin = server.api, server.origin
 
             def health(http: requests.Session) -> None:
                 http.get(f"{api}/health", timeout=10).raise_for_status()
 
-            def ca_login(http: requests.Session) -> None:
+            def ca_login(http: requests.Session, serial: str = token.serial,
+                         key: CertificateInfo = cert, algorithm: Algorithm = "ES256") -> None:
                 nonce = http.post(f"{api}/auth/challenge", timeout=10).json()["nonce"]
-                signature = service.sign(token.serial, cert.id,
-                                         auth.challenge_message(origin, nonce), "ES256").result()
+                signature = service.sign(serial, key.id, auth.challenge_message(origin, nonce),
+                                         algorithm).result()
                 body = {"nonce": nonce,
-                        "auth_token": auth.build_auth_token(cert.der, "ES256", signature)}
+                        "auth_token": auth.build_auth_token(key.der, algorithm, signature)}
                 http.post(f"{api}/auth/token-login", json=body, timeout=10).raise_for_status()
 
             def login(http: requests.Session) -> None:
@@ -170,6 +183,10 @@ def main() -> int:
             report("health", base_rate, base_lat)
             rate, lat = run(args.clients, args.seconds, ca_login)
             report("CA login", rate, lat, base_rate)
+            if gm is not None:
+                rate, lat = run(args.clients, args.seconds, partial(
+                    ca_login, serial=gm.serial, key=gm_cert, algorithm="SM2-SM3"))
+                report("CA login SM2", rate, lat, base_rate)
             rate, lat = run(args.clients, args.seconds, profile, setup=login)
             report("profile read", rate, lat, base_rate)
         finally:
