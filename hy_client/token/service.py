@@ -757,17 +757,24 @@ class TokenService:
                                   errors.SM2_MECHANISM_UNKNOWN, entry.module.path)
         challenge = os.urandom(64)
         try:
-            self.sign_now(serial, cert_id, challenge, "SM2-SM3")  # verified inside
+            signature = self.sign_now(serial, cert_id, challenge, "SM2-SM3")
         except HyError as exc:
             if exc.info in (errors.TOKEN_NOT_LOGGED_IN, errors.TOKEN_REMOVED):
                 raise
             return SelfTestResult(serial, cert_id, "SM2-SM3", False, None, exc.info, exc.detail)
+        public, _ = self._sm2_key(entry, cert_id)
+        if not sm2.verify(public, challenge, signature):  # checked here whatever the plan did
+            return SelfTestResult(serial, cert_id, "SM2-SM3", False, None,
+                                  errors.SELF_TEST_FAILED,
+                                  "signature does not verify with the certificate")
         decrypt = entry.sm2.decrypt
         if decrypt is None:
             return SelfTestResult(serial, cert_id, "SM2-SM3", True, None,
                                   note="该驱动未提供SM2解密（GM/T 0003.4）机制，未做解密自检")
-        public, _ = self._sm2_key(entry, cert_id)
         key, _ = self._key(entry, cert_id)
+        if not hasattr(key, "decrypt"):
+            return SelfTestResult(serial, cert_id, "SM2-SM3", True, False,
+                                  errors.SELF_TEST_FAILED, "key has no CKA_DECRYPT")
         secret = os.urandom(32)
         try:
             clear = key.decrypt(sm2_ciphertext(sm2.encrypt(public, secret), decrypt.ciphertext),
