@@ -73,3 +73,20 @@ def test_openssl_cli_signature_verifies_here(tmp_path):
     der = (tmp_path / "sig").read_bytes()
     assert sm2.verify(key.public, b"hy-auth:1", sm2.der_to_raw(der))
     assert not sm2.verify(key.public, b"hy-auth:1", sm2.der_to_raw(der), b"1234567812345679")
+
+
+def test_c1c3c2_is_the_gmt0009_ciphertext_rearranged():
+    from asn1crypto import core
+
+    key = sm2.PrivateKey.generate()
+    der = sm2.encrypt(key.public, b"bid key")
+    raw = sm2.ciphertext_c1c3c2(der)
+    assert raw[0] == 4 and len(raw) == 65 + 32 + len(b"bid key")
+    x, y = int.from_bytes(raw[1:33], "big"), int.from_bytes(raw[33:65], "big")
+    spec = [("x", core.Integer), ("y", core.Integer), ("hash", core.OctetString),
+            ("ciphertext", core.OctetString)]
+    rebuilt = type("C", (core.Sequence,), {"_fields": spec})(
+        {"x": x, "y": y, "hash": raw[65:97], "ciphertext": raw[97:]}).dump()
+    assert rebuilt == der and key.decrypt(rebuilt) == b"bid key"
+    with pytest.raises(errors.HyError):
+        sm2.ciphertext_c1c3c2(b"\x30\x03\x02\x01\x01")
