@@ -130,6 +130,11 @@ SM2_MECHANISM_UNKNOWN = _e(
 SM2_UNAVAILABLE = _e(
     "T281", "本机缺少国密SM2算法库（OpenSSL 3）", "No SM2 implementation on this machine (OpenSSL 3)",
     "请重新安装本程序。" + _CALL, "Reinstall the program. " + _CALL_EN)
+SM2_NO_DECRYPTION = _e(
+    "T283", "该驱动未提供SM2解密（GM/T 0003.4）机制，未做解密自检",
+    "This driver offers no SM2 decryption (GM/T 0003.4): decryption was not checked",
+    "开标时需用该CA锁解密投标文件：请向CA机构确认驱动是否支持国密SM2解密。",
+    "Bids are decrypted with this key at opening: ask the CA whether the driver decrypts SM2.")
 SM2_KEY_INVALID = _e(
     "T282", "国密SM2密钥或密文无效", "Invalid SM2 key or ciphertext",
     "请联系CA机构检查证书。", "Ask the CA to check the certificate.")

@@ -158,8 +158,8 @@ def cmd_test(args: argparse.Namespace) -> int:
             decrypt = {True: "通过", False: "失败", None: "不适用"}[result.decrypt_ok]
             print(f"证书 ID {cert.id} 「{cert.subject_cn}」 {result.algorithm}  "
                   f"签名验签 {'通过' if result.signature_ok else '失败'}  解密 {decrypt}")
-            if result.note:
-                print(f"  说明：{result.note}")
+            if result.note is not None:
+                print(f"  说明：[{result.note.code}] {result.note.zh}。{result.note.advice_zh}")
             if not result.ok:
                 failed += 1
                 print_error(errors.HyError(result.error or errors.SELF_TEST_FAILED,

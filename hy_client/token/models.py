@@ -204,7 +204,7 @@ class SelfTestResult:
     decrypt_ok: bool | None  # None: not applicable (EC keys, SM2 without a decrypt mechanism)
     error: ErrorInfo | None = None
     detail: str = ""
-    note: str = ""  # what was not checked and why (e.g. a driver without SM2 decryption)
+    note: ErrorInfo | None = None  # what was not checked, e.g. a driver without SM2 decryption
 
     @property
     def ok(self) -> bool:
@@ -213,4 +213,5 @@ class SelfTestResult:
     def to_json(self) -> dict[str, Any]:
         return {"serial": self.serial, "cert_id": self.cert_id, "algorithm": self.algorithm,
                 "signature_ok": self.signature_ok, "decrypt_ok": self.decrypt_ok, "ok": self.ok,
-                "error": _error_json(self.error, self.detail), "note": self.note}
+                "error": _error_json(self.error, self.detail),
+                "note": _error_json(self.note)}

@@ -770,7 +770,7 @@ class TokenService:
         decrypt = entry.sm2.decrypt
         if decrypt is None:
             return SelfTestResult(serial, cert_id, "SM2-SM3", True, None,
-                                  note="该驱动未提供SM2解密（GM/T 0003.4）机制，未做解密自检")
+                                  note=errors.SM2_NO_DECRYPTION)
         key, _ = self._key(entry, cert_id)
         if not hasattr(key, "decrypt"):
             return SelfTestResult(serial, cert_id, "SM2-SM3", True, False,

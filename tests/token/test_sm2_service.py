@@ -71,7 +71,8 @@ def test_digest_variant_and_der_output(sm2_module, sm2_root, sm2_ca):
         assert len(signature) == 64 and sm2.verify(token.key.public, b"m", signature)
         result = service.self_test(token.serial, cert.id).result(30)
         assert result.ok and result.decrypt_ok is None
-        assert "未提供SM2解密" in result.note
+        assert result.note is errors.SM2_NO_DECRYPTION
+        assert result.to_json()["note"]["code"] == "T283"
 
 
 def test_module_without_description_is_reported_not_used(sm2_module, sm2_token):
