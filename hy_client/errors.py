@@ -343,7 +343,7 @@ SANDBOX_SOFTHSM_MISSING = _e(
     "S106", "未安装SoftHSM2，无法创建演示CA锁", "SoftHSM2 is not installed",
     "Debian/Ubuntu：apt-get install softhsm2", "Install the softhsm2 package.")
 SANDBOX_SM2_TOKEN_MISSING = _e(
-    "S283", "未找到国密SM2测试CA锁模块", "The SM2 test token module is not built",
+    "S284", "未找到国密SM2测试CA锁模块", "The SM2 test token module is not built",
     "请先在源码目录运行 make sm2token，或用 --module 指定 libsm2token.so。",
     "Run `make sm2token` in the source tree, or give its path with --module.")
 SANDBOX_NOT_INCLUDED = _e(
