@@ -9,6 +9,7 @@ input impossible by construction. Only this package imports FastAPI.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import logging
 import secrets
@@ -17,6 +18,7 @@ from collections.abc import AsyncIterator, Callable
 from typing import Annotated, Any, Literal
 
 from fastapi import Depends, FastAPI, File, Header, Request, Response, UploadFile
+from fastapi import Path as PathParam
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse
 from pydantic import BaseModel
@@ -28,6 +30,7 @@ from ..api import models
 from . import appqr, db, files, records, service
 from .demo import REFERENCES
 from .errors_http import error_response
+from .passwords import hash_password
 from .runtime import Runtime
 from .settings import SandboxSettings
 
@@ -50,20 +53,38 @@ def _field_errors(exc: RequestValidationError) -> list[errors.FieldError]:
     return out
 
 
+def _peer(request: Request) -> str:
+    return request.client.host if request.client else "?"
+
+
+def _cookie_mac(secret: bytes, value: str) -> str:
+    return hmac.new(secret, value.encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def _issued_cookie(request: Request) -> str:
+    """The ``hy_client`` cookie if this server issued it (``random.mac``), else ''."""
+    cookie = request.cookies.get(CLIENT_COOKIE, "")
+    value, _, mac = cookie.partition(".")
+    if not value or len(cookie) > 80:
+        return ""
+    expected = _cookie_mac(_runtime(request).secret, value)
+    return cookie if hmac.compare_digest(mac, expected) else ""
+
+
 def client_id(request: Request) -> str:
-    """Who asked: the peer address plus the ``hy_client`` cookie set with the first challenge."""
-    host = request.client.host if request.client else "?"
-    return f"{host}|{request.cookies.get(CLIENT_COOKIE, '')}"
+    """Who asked: the peer address plus the server-issued ``hy_client`` cookie (a cookie the
+    client made up counts as none)."""
+    return f"{_peer(request)}|{_issued_cookie(request)}"
 
 
 def _ensure_client_cookie(request: Request, response: Response, secure: bool) -> str:
-    cookie = request.cookies.get(CLIENT_COOKIE, "")
-    if not cookie or len(cookie) > 64:
-        cookie = secrets.token_urlsafe(16)
+    cookie = _issued_cookie(request)
+    if not cookie:
+        value = secrets.token_urlsafe(16)
+        cookie = f"{value}.{_cookie_mac(_runtime(request).secret, value)}"
         response.set_cookie(CLIENT_COOKIE, cookie, httponly=True, samesite="strict",
                             secure=secure, path=API)
-    host = request.client.host if request.client else "?"
-    return f"{host}|{cookie}"
+    return f"{_peer(request)}|{cookie}"
 
 
 def _allowed_methods(request: Request) -> list[str]:
@@ -113,6 +134,9 @@ async def get_conn(request: Request) -> AsyncIterator[sqlite3.Connection]:
 
 
 Conn = Annotated[sqlite3.Connection, Depends(get_conn)]
+# A row id as SQLite can hold it (int64, ids start at 1): a larger number is refused here with
+# F101 instead of overflowing inside the database driver.
+RowId = Annotated[int, PathParam(ge=1, le=db.MAX_ROW_ID)]
 IdemKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=128)]
 
 
@@ -129,10 +153,11 @@ def idempotent(conn: sqlite3.Connection, scope: str, key: str | None, request: R
     """Run ``produce`` in one write transaction, or replay the stored answer for the key.
 
     The stored fingerprint covers method, path and body: the same key on another request is a
-    different body (P109)."""
-    digest = hashlib.sha256(json.dumps(
+    different body (P109). It is an HMAC with the instance's secret, so the stored value cannot
+    be tested against guesses; callers leave passwords out of ``body``."""
+    digest = hmac.new(_runtime(request).secret, json.dumps(
         [request.method, request.url.path, body], sort_keys=True, ensure_ascii=False,
-        default=str).encode()).hexdigest()
+        default=str).encode(), hashlib.sha256).hexdigest()
     with db.write(conn):
         if key:
             row = conn.execute("SELECT * FROM idempotency WHERE scope = ? AND key = ?",
@@ -212,15 +237,17 @@ def create_app(settings: SandboxSettings, *, prepare: bool = True) -> FastAPI:
               tags=["accounts"], responses=_ERRORS)
     def register(body: models.Registration, request: Request, conn: Conn,
                  idempotency_key: IdemKey = None) -> Response:
-        host = request.client.host if request.client else "?"
-        return idempotent(conn, f"register:{host}", idempotency_key, request, _json(body), 201,
-                          lambda: service.register(conn, rt.ctx, body).model())
+        password_hash = hash_password(body.password)  # before, not inside, the write lock
+        fingerprint = _json(body)
+        del fingerprint["password"]  # never a digest over a password, keyed or not
+        return idempotent(conn, f"register:{_peer(request)}", idempotency_key, request,
+                          fingerprint, 201,
+                          lambda: service.register(conn, rt.ctx, body, password_hash).model())
 
     @app.post(f"{API}/auth/login", response_model=models.Session, tags=["accounts"],
               responses=_ERRORS)
-    def login(body: models.PasswordLogin, conn: Conn) -> models.Session:
-        with db.write(conn):
-            return service.password_login(conn, rt.ctx, body)
+    def login(body: models.PasswordLogin, request: Request, conn: Conn) -> models.Session:
+        return service.password_login(conn, rt.ctx, _peer(request), body)
 
     @app.post(f"{API}/auth/logout", status_code=204, tags=["accounts"], responses=_ERRORS)
     async def logout(conn: Conn, account: Me,
@@ -230,9 +257,9 @@ def create_app(settings: SandboxSettings, *, prepare: bool = True) -> FastAPI:
         return Response(status_code=204)
 
     @app.post(f"{API}/auth/password", status_code=204, tags=["accounts"], responses=_ERRORS)
-    def change_password(body: models.PasswordChange, conn: Conn, account: Me) -> Response:
-        with db.write(conn):
-            service.change_password(conn, account, body)
+    def change_password(body: models.PasswordChange, conn: Conn, account: Me,
+                        authorization: Annotated[str | None, Header()] = None) -> Response:
+        service.change_password(conn, account, _bearer(authorization) or "", body)
         return Response(status_code=204)
 
     @app.get(f"{API}/me", response_model=models.Account, tags=["accounts"], responses=_ERRORS)
@@ -249,9 +276,8 @@ def create_app(settings: SandboxSettings, *, prepare: bool = True) -> FastAPI:
 
     @app.post(f"{API}/auth/token-login", response_model=models.Session, tags=["auth"],
               responses=_ERRORS)
-    async def token_login(body: models.TokenLogin, request: Request, conn: Conn) -> models.Session:
-        with db.write(conn):
-            return service.token_login(conn, rt.ctx, client_id(request), body)
+    def token_login(body: models.TokenLogin, request: Request, conn: Conn) -> models.Session:
+        return service.token_login(conn, rt.ctx, client_id(request), body)
 
     @app.get(f"{API}/activations", response_model=list[models.Activation], tags=["auth"],
              responses=_ERRORS)
@@ -268,7 +294,7 @@ def create_app(settings: SandboxSettings, *, prepare: bool = True) -> FastAPI:
 
     @app.delete(f"{API}/activations/{{activation_id}}", status_code=204, tags=["auth"],
                 responses=_ERRORS)
-    async def unbind_activation(activation_id: int, conn: Conn, account: Me) -> Response:
+    async def unbind_activation(activation_id: RowId, conn: Conn, account: Me) -> Response:
         with db.write(conn):
             service.unbind(conn, account, activation_id)
         return Response(status_code=204)
@@ -390,20 +416,20 @@ def _record_routes(app: FastAPI, rt: Runtime, kind: Literal["qualification", "pe
         return idempotent(conn, f"account:{account.id}", idempotency_key, request, _json(body),
                           201, lambda: records.create(conn, rt.ctx, account, kind, body))
 
-    async def get(record_id: int, conn: Conn, account: Me) -> models.Record:
+    async def get(record_id: RowId, conn: Conn, account: Me) -> models.Record:
         return records.get(conn, account, kind, record_id)
 
-    async def update(record_id: int, body: models.RecordWrite, conn: Conn,
+    async def update(record_id: RowId, body: models.RecordWrite, conn: Conn,
                account: Me) -> models.Record:
         with db.write(conn):
             return records.save(conn, rt.ctx, account, kind, record_id, body)
 
-    async def delete(record_id: int, conn: Conn, account: Me) -> Response:
+    async def delete(record_id: RowId, conn: Conn, account: Me) -> Response:
         with db.write(conn):
             records.delete(conn, account, kind, record_id)
         return Response(status_code=204)
 
-    async def submit(record_id: int, request: Request, conn: Conn, account: Me,
+    async def submit(record_id: RowId, request: Request, conn: Conn, account: Me,
                idempotency_key: IdemKey = None) -> Response:
         return idempotent(conn, f"account:{account.id}", idempotency_key, request, None, 200,
                           lambda: records.submit(conn, rt.ctx, account, kind, record_id))
