@@ -17,11 +17,12 @@ import sqlite3
 from collections.abc import AsyncIterator, Callable
 from typing import Annotated, Any, Literal
 
-from fastapi import Depends, FastAPI, File, Header, Request, Response, UploadFile
+from fastapi import Depends, FastAPI, Header, Request, Response
 from fastapi import Path as PathParam
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse
 from pydantic import BaseModel
+from starlette.datastructures import UploadFile as StarletteUploadFile
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
@@ -41,6 +42,10 @@ CLIENT_COOKIE = "hy_client"
 MAX_JSON_BODY = 256 * 1024
 MAX_UPLOAD_BODY = files.MAX_SIZE + 64 * 1024
 _AUTH_PATHS = (f"{API}/auth/token-login", f"{API}/activations")
+_UPLOAD_BODY: dict[str, Any] = {"requestBody": {"required": True, "content": {
+    "multipart/form-data": {"schema": {
+        "type": "object", "required": ["file"], "title": "Upload",
+        "properties": {"file": {"type": "string", "format": "binary", "title": "File"}}}}}}}
 _ERRORS: dict[int | str, dict[str, Any]] = {"4XX": {"model": models.ErrorBody,
                                                     "description": "a catalogue error"}}
 
@@ -104,23 +109,54 @@ def _bearer(authorization: str | None) -> str | None:
     return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
 
+class _BodyTooLarge(StarletteHTTPException):
+    def __init__(self, info: errors.ErrorInfo) -> None:
+        super().__init__(413)
+        self.info = info
+
+
 class BodyLimit:
-    """Refuse a body by its Content-Length before reading it (pure ASGI: no per-request task)."""
+    """Every route's body limit, counted on the bytes as they arrive (chunked or not), so no
+    more than the limit is ever read, buffered or spooled; a Content-Length above it is refused
+    before reading at all. Pure ASGI: no per-request task."""
 
     def __init__(self, app: Any) -> None:
         self.app = app
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        if scope["type"] == "http":
-            length = dict(scope["headers"]).get(b"content-length", b"")
-            upload = scope["path"] == f"{API}/attachments"
-            limit = MAX_UPLOAD_BODY if upload else MAX_JSON_BODY
-            if length.isdigit() and int(length) > limit:
-                info = errors.ATTACHMENT_TOO_LARGE if upload else errors.REQUEST_TOO_LARGE
-                response = error_response(errors.HyError(info), headers={"Connection": "close"})
-                await response(scope, receive, send)
-                return
-        await self.app(scope, receive, send)
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        upload = scope["path"] == f"{API}/attachments"
+        limit = MAX_UPLOAD_BODY if upload else MAX_JSON_BODY
+        info = errors.ATTACHMENT_TOO_LARGE if upload else errors.REQUEST_TOO_LARGE
+        length = dict(scope["headers"]).get(b"content-length", b"")
+        if length.isdigit() and int(length) > limit:
+            response = error_response(errors.HyError(info), headers={"Connection": "close"})
+            await response(scope, receive, send)
+            return
+        received, started = 0, False
+
+        async def limited_receive() -> Any:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > limit:
+                    raise _BodyTooLarge(info)
+            return message
+
+        async def tracking_send(message: Any) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, limited_receive, tracking_send)
+        except _BodyTooLarge as exc:  # raised where no handler saw it (e.g. a stream reader)
+            if not started:
+                await error_response(errors.HyError(exc.info),
+                                     headers={"Connection": "close"})(scope, receive, send)
 
 
 def _runtime(request: Request) -> Runtime:
@@ -206,6 +242,8 @@ def create_app(settings: SandboxSettings, *, prepare: bool = True) -> FastAPI:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if isinstance(exc, _BodyTooLarge):
+            return error_response(errors.HyError(exc.info), headers={"Connection": "close"})
         info = {404: errors.NOT_FOUND, 405: errors.METHOD_NOT_ALLOWED,
                 413: errors.REQUEST_TOO_LARGE}.get(
             exc.status_code, errors.VALIDATION_FAILED if exc.status_code < 500 else errors.INTERNAL)
@@ -367,16 +405,34 @@ def create_app(settings: SandboxSettings, *, prepare: bool = True) -> FastAPI:
         _record_routes(app, rt, kind, path)  # type: ignore[arg-type]
 
     # --- attachments --------------------------------------------------------------------
+    uploads = files.UploadSlots(settings.upload_concurrency)
+
     @app.post(f"{API}/attachments", response_model=models.Attachment, status_code=201,
-              tags=["attachments"], responses=_ERRORS)
+              tags=["attachments"], responses=_ERRORS, openapi_extra=_UPLOAD_BODY)
     async def upload(request: Request, conn: Conn, account: Me,
-               file: Annotated[UploadFile, File()], idempotency_key: IdemKey = None) -> Response:
-        content = file.file.read(files.MAX_SIZE + 1)
-        name = file.filename or "file"
+                     idempotency_key: IdemKey = None) -> Response:
+        # The body is read here, after the session was checked and an upload slot taken:
+        # an anonymous or over-busy client gets its answer before a byte is spooled.
+        with uploads.slot(account.id):
+            files.check_quota(conn, account, 0, settings.upload_quota)
+            try:
+                form = await request.form(max_files=1, max_fields=4)
+            except StarletteHTTPException:
+                raise
+            except Exception:  # malformed multipart
+                raise errors.ValidationError([errors.FieldError("file", "格式不正确")]) from None
+            try:
+                file = form.get("file")
+                if not isinstance(file, StarletteUploadFile):
+                    raise errors.ValidationError([errors.FieldError("file", "缺少文件")])
+                content = await file.read(files.MAX_SIZE + 1)
+                name = files.check_filename(file.filename or "")
+            finally:
+                await form.close()
         body = [name, hashlib.sha256(content).hexdigest()]
         return idempotent(conn, f"account:{account.id}", idempotency_key, request, body, 201,
                           lambda: files.store(conn, rt.ctx, settings.attachments_dir, account,
-                                              name, content))
+                                              name, content, settings.upload_quota))
 
     @app.get(f"{API}/attachments/{{attachment_id}}", response_model=models.Attachment,
              tags=["attachments"], responses=_ERRORS)

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import socket
 import sqlite3
+import time
 import uuid
 
 import pytest
@@ -236,3 +238,134 @@ def test_activation_and_login_need_client_auth(shared_sandbox, usages, accepted)
 
 def test_password_hashes_stay_scrypt():
     assert passwords.hash_password("Passw0rd1").startswith("scrypt$")
+
+
+# --- request limits ----------------------------------------------------------------------------
+class RawRequest:
+    """A chunked request over a plain socket, sent as slowly as the test likes."""
+
+    def __init__(self, url: str, path: str, headers: dict[str, str]) -> None:
+        host, port = url.split("//")[1].split(":")
+        self.sock = socket.create_connection((host, int(port)), timeout=30)
+        lines = [f"POST {path} HTTP/1.1", f"Host: {host}", "Transfer-Encoding: chunked",
+                 *(f"{k}: {v}" for k, v in headers.items())]
+        self.sock.sendall(("\r\n".join(lines) + "\r\n\r\n").encode())
+
+    def send(self, data: bytes) -> bool:
+        """One chunk; False once the server stopped reading (it has answered)."""
+        try:
+            self.sock.sendall(f"{len(data):x}\r\n".encode() + data + b"\r\n")
+            return True
+        except OSError:
+            return False
+
+    def answer(self) -> tuple[int, dict]:
+        reply = b""
+        while b"\r\n\r\n" not in reply or not reply.rstrip().endswith(b"}"):
+            block = self.sock.recv(65536)
+            if not block:
+                break
+            reply += block
+        head, _, body = reply.partition(b"\r\n\r\n")
+        status = int(head.split()[1])
+        start = body.find(b"{")
+        return status, json.loads(body[start:body.rfind(b"}") + 1])
+
+    def close(self) -> None:
+        self.sock.close()
+
+
+def _stream(req: RawRequest, total: int, chunk: bytes) -> int:
+    sent = 0
+    while sent < total and req.send(chunk):
+        sent += len(chunk)
+    return sent
+
+
+def test_chunked_json_body_is_cut_at_the_limit(shared_sandbox):
+    req = RawRequest(shared_sandbox.url, "/api/v1/auth/login",
+                     {"Content-Type": "application/json"})
+    try:
+        req.send(b'{"username": "' )
+        sent = _stream(req, 100 * 1024 * 1024, b"a" * 65536)
+        status, body = req.answer()
+    finally:
+        req.close()
+    assert (status, body["error"]["code"]) == (413, "P113")
+    assert sent < 100 * 1024 * 1024  # the server stopped reading long before the end
+
+
+def test_anonymous_upload_is_refused_before_the_body_is_read(shared_sandbox):
+    req = RawRequest(shared_sandbox.url, "/api/v1/attachments",
+                     {"Content-Type": "multipart/form-data; boundary=b"})
+    try:
+        req.send(b'--b\r\nContent-Disposition: form-data; name="file"; filename="a.pdf"\r\n\r\n')
+        status, body = req.answer()  # answered with nothing more sent
+    finally:
+        req.close()
+    assert (status, body["error"]["code"]) == (401, "A104")
+
+
+def test_chunked_upload_is_cut_at_the_attachment_limit(shared_sandbox):
+    token = Api(shared_sandbox.api).login_demo("bidder").token
+    req = RawRequest(shared_sandbox.url, "/api/v1/attachments",
+                     {"Content-Type": "multipart/form-data; boundary=b",
+                      "Authorization": f"Bearer {token}"})
+    try:
+        req.send(b'--b\r\nContent-Disposition: form-data; name="file"; filename="a.pdf"\r\n\r\n'
+                 b"%PDF-1.4\n")
+        sent = _stream(req, 100 * 1024 * 1024, b"0" * 65536)
+        status, body = req.answer()
+    finally:
+        req.close()
+    assert (status, body["error"]["code"]) == (413, "F102")
+    assert sent < 40 * 1024 * 1024
+
+
+PDF = b"%PDF-1.4\n" + b"0" * 1000
+
+
+def test_upload_quota_per_account(clocked_sandbox):
+    sb = clocked_sandbox
+    sb.app.state.runtime.settings.upload_quota = 2500  # two small files
+    api = Api(sb.api).login_demo("bidder")
+    for i in range(2):
+        r = api.call("POST", "/attachments", files={"file": (f"{i}.pdf", PDF)})
+        assert r.status_code == 201, r.text
+    r = api.call("POST", "/attachments", files={"file": ("2.pdf", PDF)})
+    assert (r.status_code, code_of(r)) == (413, "F244")
+    other = Api(sb.api).login_demo("agency")  # another account has its own quota
+    assert other.call("POST", "/attachments", files={"file": ("a.pdf", PDF)}).status_code == 201
+
+
+def test_concurrent_uploads_per_account_are_limited(shared_sandbox):
+    sb = shared_sandbox
+    token = Api(sb.api).login_demo("person").token
+    held = []
+    try:
+        for _ in range(3):
+            req = RawRequest(sb.url, "/api/v1/attachments",
+                             {"Content-Type": "multipart/form-data; boundary=b",
+                              "Authorization": f"Bearer {token}"})
+            req.send(b'--b\r\nContent-Disposition: form-data; name="file"; filename="a.pdf"'
+                     b"\r\n\r\n%PDF-1.4\n")
+            held.append(req)
+        api = Api(sb.api)
+        api.token = token
+        deadline = time.monotonic() + 20
+        while True:  # the three slow uploads take their slots as the server reaches them
+            r = api.call("POST", "/attachments", files={"file": ("b.pdf", PDF)})
+            if r.status_code != 201 or time.monotonic() > deadline:
+                break
+        assert (r.status_code, code_of(r)) == (429, "P245")
+    finally:
+        for req in held:
+            req.close()
+
+
+@pytest.mark.parametrize("name", [".", "..", "a/b.pdf", "..\\..\\evil.pdf", "a\x01.pdf",
+                                  "a\u202efdp.exe", "  ", "x" * 201])
+def test_unsafe_file_names_are_refused(shared_sandbox, name):
+    api = Api(shared_sandbox.api).login_demo("bidder")
+    r = api.call("POST", "/attachments", files={"file": (name, PDF)})
+    assert (r.status_code, code_of(r)) == (422, "F246"), name
