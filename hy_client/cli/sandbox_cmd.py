@@ -144,8 +144,9 @@ def _simulator(args: argparse.Namespace) -> AppSimulator:
 
 
 def _app_bind(args: argparse.Namespace) -> int:
-    device = _simulator(args).bind(args.payload)
-    print(f"已绑定：{device.name}（{device.id}）")
+    app = _simulator(args)
+    device = app.bind(args.payload)
+    print(f"已提交绑定：{device.name}（指纹 {app.fingerprint()}），请在电脑上核对后确认")
     return EXIT_OK
 
 

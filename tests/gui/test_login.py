@@ -160,12 +160,15 @@ def test_qr_login_with_the_app(qtbot, login, platform, tmp_path):
     signin = SignIn(client)
     signin.password_login(username, password)
     app = AppSimulator(tmp_path / "app", platform.url)
-    signin.qr_bind(lambda code: app.bind(code.payload), max_codes=1)
+    signin.qr_bind(lambda code: app.bind(code.payload), confirm=lambda status: True,
+                   max_codes=1)
+    login.password_tab.username.setText(username)
     login.tabs.setCurrentWidget(login.qr_tab)
     qtbot.waitUntil(lambda: login.qr_tab.current is not None, timeout=20000)
     check_screen(login, "login-qr")
     app.scan(login.qr_tab.current.payload, approve=None)
     qtbot.waitUntil(lambda: "确认" in login.qr_tab.panel.status.text(), timeout=20000)
+    assert username in login.qr_tab.panel.status.text()  # which account the scan logs into
     with qtbot.waitSignal(login.logged_in, timeout=20000) as signal:
         _decide(app, login)
     assert signal.args[0].account.username == username
