@@ -1,12 +1,13 @@
-"""Logging to a rotating file under the user's log dir. Secrets are never passed to a logger."""
+"""Logging to a rotating file under the user's log dir (user-only: it names certificates and
+accounts). Secrets are never passed to a logger."""
 
 from __future__ import annotations
 
 import logging
-import logging.handlers
 import sys
 
 from . import config
+from .private import PrivateRotatingFileHandler, private_dir
 
 LOG_FILE = "hy-client.log"
 
@@ -22,8 +23,8 @@ def setup_logging(verbose: bool = False) -> None:
     root.setLevel(logging.DEBUG)
     fmt = logging.Formatter("%(asctime)s %(levelname)s %(name)s [%(threadName)s] %(message)s")
     try:
-        config.log_dir().mkdir(parents=True, exist_ok=True)
-        handler: logging.Handler = logging.handlers.RotatingFileHandler(
+        private_dir(config.log_dir())
+        handler: logging.Handler = PrivateRotatingFileHandler(
             log_path(), maxBytes=2_000_000, backupCount=3, encoding="utf-8")
         handler.setLevel(logging.INFO)
     except OSError:
