@@ -95,29 +95,29 @@ def test_oversize_installs_nothing(sandbox_repo, session, tmp_path):
     _nothing_installed()
 
 
-def test_signed_archive_with_dotdot_unpacks_nothing(sandbox_repo, session, tmp_path):
+def _signed_package_is_refused_as_unsafe(sandbox_repo, session, tmp_path, package) -> None:
+    """A package the catalogue signs (right size and hash) that is unsafe inside: D108 and
+    nothing installed or registered."""
     server, pub = sandbox_repo
-    evil = make_tar(tmp_path / "evil.tar.gz", [("lib/libsofthsm2.so", b"x", None, "file"),
-                                               ("../../escaped.so", b"x", None, "file")])
-    _signed_repo_with(server, tmp_path, {}, package_bytes=evil.read_bytes())
+    _signed_repo_with(server, tmp_path, {}, package_bytes=package.read_bytes())
     entry = refresh(server, pub, session).get(TEST_DRIVER_ID)
     with pytest.raises(errors.HyError) as exc:
         inst.install(entry, session)
     assert exc.value.code == "D108"
     _nothing_installed()
+
+
+def test_signed_archive_with_dotdot_unpacks_nothing(sandbox_repo, session, tmp_path):
+    evil = make_tar(tmp_path / "evil.tar.gz", [("lib/libsofthsm2.so", b"x", None, "file"),
+                                               ("../../escaped.so", b"x", None, "file")])
+    _signed_package_is_refused_as_unsafe(sandbox_repo, session, tmp_path, evil)
     assert not list(config.data_dir().rglob("escaped.so"))
 
 
 def test_signed_cve_2025_4517_package_installs_nothing(sandbox_repo, session, tmp_path):
     """The PATH_MAX symlink-chain package through the whole install: refused, not a success."""
-    server, pub = sandbox_repo
     evil = cve_2025_4517_tar(tmp_path / "cve.tar", escape_levels=4)
-    _signed_repo_with(server, tmp_path, {}, package_bytes=evil.read_bytes())
-    entry = refresh(server, pub, session).get(TEST_DRIVER_ID)
-    with pytest.raises(errors.HyError) as exc:
-        inst.install(entry, session)
-    assert exc.value.code == "D108"
-    _nothing_installed()
+    _signed_package_is_refused_as_unsafe(sandbox_repo, session, tmp_path, evil)
     assert not list(tmp_path.rglob("pwned.so"))
 
 
