@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from PySide6.QtCore import Qt
 
 from hy_client.sandbox.appsim import AppSimulator
 from hy_client.signin import SignIn, choose_key
@@ -173,6 +174,18 @@ def test_qr_login_with_the_app(qtbot, login, platform, tmp_path):
         _decide(app, login)
     assert signal.args[0].account.username == username
     client.close()
+
+
+def test_qr_tab_asks_which_account_before_showing_a_code(qtbot, login):
+    login.password_tab.username.clear()
+    login.qr_tab.username.clear()
+    login.tabs.setCurrentWidget(login.qr_tab)
+    qtbot.waitUntil(lambda: "用户名" in login.qr_tab.panel.status.text(), timeout=20000)
+    assert login.qr_tab.current is None and login.qr_tab.refresh_button.isVisible()
+    login.qr_tab.username.setText("demo_bidder")
+    qtbot.keyClick(login.qr_tab.username, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: login.qr_tab.current is not None, timeout=20000)
+    assert login.qr_tab.current.kind == "login"
 
 
 def _decide(app: AppSimulator, login: LoginWindow) -> None:
