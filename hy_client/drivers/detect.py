@@ -19,11 +19,13 @@ from typing import Any, Literal
 from .. import errors
 from .catalogue import Catalogue, DriverEntry
 from .system import (
+    UninstallEntry,
     UsbDevice,
     current_arch,
     current_os,
     p11kit_modules,
     usb_devices,
+    vendor_programs,
     windows_system_dirs,
     windows_uninstall_entries,
 )
@@ -222,16 +224,14 @@ def _driver_for(path_key: str, catalogue: Catalogue, driver_root: Path,
     return None
 
 
-def _installed_version(entry: DriverEntry | None, path: str, driver_root: Path) -> str:
+def _installed_version(entry: DriverEntry | None, path: str, driver_root: Path,
+                       programs: Callable[[], list[UninstallEntry]]) -> str:
     if entry is None:
         return ""
     if path.startswith(str(driver_root / entry.id)):
         return str(read_manifest(driver_root / entry.id).get("version", ""))
-    for program in windows_uninstall_entries():
-        text = f"{program.name} {program.publisher}".lower()
-        if entry.vendor.en.lower() in text or entry.vendor.zh in text:
-            return program.version
-    return ""
+    found = vendor_programs(programs(), entry.vendor.zh, entry.vendor.en)
+    return found[0].version if found else ""
 
 
 def candidate_paths(catalogue: Catalogue, configured: Sequence[str], driver_root: Path,
@@ -255,10 +255,17 @@ def installed_modules(catalogue: Catalogue, configured: Sequence[str], driver_ro
     """Every known module path, deduplicated by real path, with its status."""
     os_name = os_name or current_os()
     out = []
+    cache: list[list[UninstallEntry]] = []
+
+    def programs() -> list[UninstallEntry]:  # the registry is read once per report, if at all
+        if not cache:
+            cache.append(windows_uninstall_entries())
+        return cache[0]
+
     for path, sources in candidate_paths(catalogue, configured, driver_root, os_name):
         entry = _driver_for(_key(path), catalogue, driver_root, os_name)
         exists = os.path.exists(path)
-        version = _installed_version(entry, path, driver_root) if exists else ""
+        version = _installed_version(entry, path, driver_root, programs) if exists else ""
         problem: errors.ErrorInfo | None = None if exists else errors.MODULE_NOT_FOUND
         detail, loads, load = "", None, None
         if exists and static_check is not None:
