@@ -454,3 +454,14 @@ def test_real_taskbar_identity_and_locale():
     buffer = ctypes.create_unicode_buffer(85)
     ctypes.windll.kernel32.GetUserDefaultLocaleName(buffer, 85)  # type: ignore[attr-defined]
     assert is_chinese_locale(lang, encoding) is buffer.value.lower().startswith("zh")
+
+
+def test_a_pac_script_is_named_in_diagnostics(reg):
+    from hy_client import config
+    from hy_client.diagnostics.platform import probe_proxy
+
+    settings = config.Settings(platform="hengyang")
+    (finding,) = probe_proxy(Context(settings, registry=reg, plat="win32"))
+    assert finding.severity == "warning" and "PAC" in finding.title_zh
+    assert "wpad.example.local/proxy.pac" in finding.detail_zh
+    assert finding.data["windows"]["proxy_server"] == "10.1.2.3:8080"
