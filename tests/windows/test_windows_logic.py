@@ -465,3 +465,11 @@ def test_a_pac_script_is_named_in_diagnostics(reg):
     assert finding.severity == "warning" and "PAC" in finding.title_zh
     assert "wpad.example.local/proxy.pac" in finding.detail_zh
     assert finding.data["windows"]["proxy_server"] == "10.1.2.3:8080"
+
+
+def test_an_edge_policy_set_for_the_machine_counts(reg):
+    reg._key("HKLM", None, webportal.EDGE_POLICY, create=True)[
+        "InternetExplorerIntegrationLevel"] = (1, 4)
+    states = {s.setting.id: s for s in webportal.check(HOST, reg)}
+    assert states["edge.ie_mode"].ok and not states["edge.site_list"].ok
+    assert "edge.ie_mode" not in webportal.apply(HOST, reg).changed
