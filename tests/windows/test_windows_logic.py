@@ -228,7 +228,7 @@ def test_updating_a_loaded_driver_is_refused_cleanly(tmp_path, monkeypatch):
     with pytest.raises(errors.HyError) as caught:
         install.install_archive(entry, _zip(tmp_path / "b.zip", _pe() + b"new"), root=root,
                                 register=False, os_name="windows")
-    assert caught.value.info is errors.DRIVER_IN_USE and "关闭" in caught.value.info.advice_zh
+    assert caught.value.info is errors.DRIVER_IN_USE and "退出本程序" in caught.value.info.advice_zh
     assert installed.read_bytes() == before  # the old driver is untouched
     assert sorted(p.name for p in root.iterdir()) == ["vendor-w"]  # no .unpack-*/.replaced-*
 
