@@ -473,3 +473,15 @@ def test_an_edge_policy_set_for_the_machine_counts(reg):
     states = {s.setting.id: s for s in webportal.check(HOST, reg)}
     assert states["edge.ie_mode"].ok and not states["edge.site_list"].ok
     assert "edge.ie_mode" not in webportal.apply(HOST, reg).changed
+
+
+def test_the_report_carries_both_programs_logs():
+    from hy_client import config
+    from hy_client.diagnostics import read_log_tail
+
+    config.log_dir().mkdir(parents=True, exist_ok=True)
+    Path(logs.log_path("gui")).write_text("gui: 驱动加载失败\n", "utf-8")
+    Path(logs.log_path("cli")).write_text("cli: doctor\n", "utf-8")
+    tail = read_log_tail()
+    assert "===== hy-client-gui.log =====\ngui: 驱动加载失败" in tail
+    assert "===== hy-client.log =====\ncli: doctor" in tail
