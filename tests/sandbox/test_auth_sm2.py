@@ -148,5 +148,8 @@ def test_app_binding_after_sm2_ca_login(clocked_sandbox, tmp_path):
     assert r.status_code == 200, r.text
     desktop.token = r.json()["token"]
     qr = desktop.call("POST", "/app/qr", json={"kind": "bind"}).json()
-    device = AppSimulator(tmp_path / "phone", clocked_sandbox.url).bind(qr["payload"])
-    assert [d["id"] for d in desktop.call("GET", "/app/devices").json()] == [device.id]
+    app = AppSimulator(tmp_path / "phone", clocked_sandbox.url)
+    app.bind(qr["payload"])
+    confirmed = desktop.call("POST", f"/app/qr/{qr['id']}/confirm", json={"approve": True})
+    assert confirmed.json()["state"] == "confirmed", confirmed.text
+    assert [d["id"] for d in desktop.call("GET", "/app/devices").json()] == [app.device_id()]
