@@ -34,7 +34,7 @@ def create_context(platform: str | None, modules: list[str] | None) -> AppContex
 
     from .context import AppContext
 
-    logs.setup_logging()
+    logs.setup_logging(program="gui")
     try:
         return AppContext.create(platform, modules)
     except ValueError as exc:

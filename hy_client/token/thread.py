@@ -22,7 +22,7 @@ from .. import errors
 from ..errors import ErrorInfo
 from ..winsupport import load_library_safely
 from .models import ModuleInfo
-from .modules import diagnose_module_file_detail, is_absolute, module_key
+from .modules import diagnose_module_file_detail, is_absolute, load_error, module_key
 from .raw import RawModule
 
 log = logging.getLogger(__name__)
@@ -135,7 +135,9 @@ def load_module(path: str, loader: Callable[[str], Any]) -> LoadedModule:
         return m
     except Exception as exc:
         info, detail = diagnose_module_file_detail(path)
-        m.error, m.detail = info or errors.MODULE_LOAD_FAILED, detail or type(exc).__name__
+        if info is None:
+            info, detail = load_error(path, exc)
+        m.error, m.detail = info, detail
         log.warning("module %s not loaded: %s %s", path, m.error.code, m.detail)
         return m
     return m
