@@ -119,11 +119,11 @@ class BindingPage(QWidget):
         cancel = self._cancel = CancelToken()
         signin = self.ctx.signin
         show_code, show_state = on_main(self, self._show_code), on_main(self, self._show_state)
-        ask = on_main(self, self._ask)
         self.panel.show()
         self.panel.set_status(translate("BindingPage", "正在获取二维码…"))
         self.bind_button.setEnabled(False)
         answer = self._answer = _Answer()
+        ask = on_main(self, self._ask)
 
         def confirm(status: models.QrStatus) -> bool:  # on the worker: wait for the user
             ask(status)
