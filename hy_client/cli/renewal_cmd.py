@@ -58,9 +58,8 @@ def cmd_renewal(args: argparse.Namespace) -> int:
     record_advice = renewal.advise_records(records, now=now,
                                            thresholds=settings.renewal_thresholds)
     if args.json:
-        print_json({"certificates": [vars(a) | {"bid_ids": list(a.bid_ids)} for a in advice],
-                    "records": [vars(a) | {"expires_on": a.expires_on.isoformat()}
-                                for a in record_advice],
+        print_json({"certificates": [a.to_json() for a in advice],
+                    "records": [a.to_json() for a in record_advice],
                     "bids": bids})
     else:
         if not certs:
