@@ -14,17 +14,20 @@ still "opening" for :data:`OPENING_ALLOWANCE` after its opening time (the decryp
 - **late** bids open after that: the old certificate has expired by then, so after renewing they
   must be re-encrypted with the new certificate and re-uploaded before their deadlines.
 
-The **renewal window** runs from the end of the last early opening (or now) to the expiry less
-:data:`SAFETY_MARGIN` (time for the CA to process the renewal). Decisions, first that applies:
+The **renewal window** runs from the end of the last early opening (or now) to the expiry — or
+the earliest deadline of a late bid, when sooner — less :data:`SAFETY_MARGIN` (time for the CA
+to process the renewal). Decisions, first that applies:
 
 1. expired                                  -> critical ``expired`` (open bids: contact the CA)
 2. no bid counts                            -> by thresholds (default 90/30/7 days): ok
    ``valid`` / info ``renew_early`` / warning ``renew_soon`` / critical ``renew_now``
-3. no window (empty with a late bid, or a late bid whose deadline falls before the window opens)
+3. no window (empty with a late bid, or a late bid whose deadline less the margin falls before
+   the window opens)
    -> critical ``no_window``: contact the CA before bidding further, and the support phone
 4. window opens later                       -> ``renew_after_opening`` (ok ``valid`` when far
    from expiry and nothing to re-encrypt); never critical: nothing is to be done now
-5. window open now (only late bids)         -> ``renew_in_window``, at least warning
+5. window open now (only late bids)         -> ``renew_in_window``: warning, critical when the
+   window closes within the shortest threshold (7 days)
 
 Only rule 2 ever says "renew now". An empty window without late bids (the last opening ends
 inside the margin) is widened to the expiry itself. Dates are shown in China time (UTC+8).
@@ -42,6 +45,7 @@ from .forms.validators import parse_date
 
 if TYPE_CHECKING:
     from .api.models import Bid, Record
+    from .token.models import TokenInfo
 
 Level = Literal["ok", "info", "warning", "critical"]
 LEVELS: tuple[Level, ...] = ("ok", "info", "warning", "critical")
@@ -205,7 +209,8 @@ def _codes(bids: Sequence[BidNote]) -> str:
 def _reupload_zh(bids: Sequence[BidNote], now: datetime) -> str:
     listed = "；".join(f"项目“{b.project_name}”（投标截止 "
                       f"{month_day(b.deadline, now, with_time=True)}）" for b in bids)
-    return f"延期后须在投标截止前用新证书重新加密并上传投标文件：{listed}。"
+    return ("证书将在以下项目开标前过期，延期后须在投标截止前用新证书重新加密并上传投标文件："
+            f"{listed}。")
 
 
 def _reupload_en(bids: Sequence[BidNote]) -> str:
@@ -220,8 +225,12 @@ def counts_for(bid: Bid, cert_sha256: str) -> bool:
 
 def advise_certificate(cert: CertificateLike, bids: Iterable[Bid], *, now: datetime,
                        thresholds: Sequence[int] = DEFAULT_THRESHOLDS,
-                       margin: timedelta = SAFETY_MARGIN) -> RenewalAdvice:
-    """The advice for one certificate given all the bidder's bids (others are filtered here)."""
+                       margin: timedelta = SAFETY_MARGIN,
+                       bids_known: bool = True) -> RenewalAdvice:
+    """The advice for one certificate given all the bidder's bids (others are filtered here).
+
+    ``bids_known`` False (not logged in, platform unreachable): without bids the advice never
+    says "renew now" but "renew soon, after any bid you have opens" (``bids_unknown`` codes)."""
     if cert.not_after is None:
         raise ValueError("certificate without a validity period")
     now = _china(now)
@@ -256,6 +265,14 @@ def advise_certificate(cert: CertificateLike, bids: Iterable[Bid], *, now: datet
             return advice("ok", "valid", f"证书有效，{until_day}到期（剩余{days_left}天）。",
                           f"Valid until {until_day} ({days_left} days).")
         code = {"info": "renew_early", "warning": "renew_soon", "critical": "renew_now"}[level]
+        if not bids_known:
+            return advice(level, code,
+                          f"证书将于{until_day}到期（剩余{days_left}天），请尽快办理延期。未能获取"
+                          "在投项目：如有未开标的投标，请在其开标结束后再办理（延期会更换密钥，"
+                          "开标前延期将导致投标文件无法解密）。",
+                          f"The certificate expires on {until_day} ({days_left} days): renew "
+                          "soon. Open bids could not be read: if a bid is open, renew only after "
+                          "its opening (renewal re-keys and the bid could not be decrypted).")
         zh = ("请立即办理延期" if level == "critical" else "请尽早办理延期")
         return advice(level, code,
                       f"证书将于{until_day}到期（剩余{days_left}天），{zh}；不要在投标期间办理。",
@@ -263,18 +280,20 @@ def advise_certificate(cert: CertificateLike, bids: Iterable[Bid], *, now: datet
                       f"{'now' if level == 'critical' else 'early'}, never while a bid is open.")
 
     start = max([now, *(b.opening + OPENING_ALLOWANCE for b in early)])
-    until = expiry - margin
+    # renewed (the margin) in time to re-encrypt every late bid before its deadline
+    until = min([expiry, *(b.deadline for b in late)]) - margin
     if start >= until and not late and start < expiry:
         until = expiry  # nothing to re-encrypt: renew between the opening and the expiry itself
-    stranded = tuple(b for b in late if b.deadline <= start)
+    stranded = tuple(b for b in late if b.deadline - margin <= start)
     if start >= until or stranded:
         why_zh = why_en = ""
         if stranded:
-            why_zh = (f"项目{_names(stranded)}在证书到期后开标，但投标截止早于可以安全延期的时间，"
-                      "无法用新证书重新加密；")
-            why_en = f"{_codes(stranded)} open after the expiry but close before renewal is safe; "
+            why_zh = (f"证书将在项目{_names(stranded)}开标前过期，而其投标截止前已来不及延期后"
+                      "用新证书重新加密；")
+            why_en = (f"{_codes(stranded)} open after the expiry and close before a renewal "
+                      "could be done; ")
         elif late:
-            why_zh = f"项目{_names(late)}在证书到期后开标" + (
+            why_zh = f"证书将在项目{_names(late)}开标前过期" + (
                 f"，而项目{_names(early)}开标结束前不能延期；" if early else "；")
             why_en = f"{_codes(late)} open after the expiry; "
         wait_zh = f"项目{_names(early)}开标前请勿办理延期（会导致无法解密）。" if early else ""
@@ -291,7 +310,8 @@ def advise_certificate(cert: CertificateLike, bids: Iterable[Bid], *, now: datet
     reupload_zh = _reupload_zh(late, now) if late else ""
     reupload_en = _reupload_en(late) if late else ""
     if start <= now:
-        return advice(max(level, "warning", key=LEVELS.index), "renew_in_window",
+        urgent: Level = "critical" if (until - now).days <= min(thresholds) else "warning"
+        return advice(max(level, urgent, key=LEVELS.index), "renew_in_window",
                       f"证书将于{until_day}到期（剩余{days_left}天）。现在可以办理延期，"
                       f"请于{by_zh}办理。{reupload_zh}",
                       f"The certificate expires on {until_day} ({days_left} days). Renew now, "
@@ -316,7 +336,7 @@ def advise_certificate(cert: CertificateLike, bids: Iterable[Bid], *, now: datet
 
 def advise(certificates: Iterable[CertificateLike], bids: Iterable[Bid], *, now: datetime,
            thresholds: Sequence[int] = DEFAULT_THRESHOLDS,
-           margin: timedelta = SAFETY_MARGIN) -> list[RenewalAdvice]:
+           margin: timedelta = SAFETY_MARGIN, bids_known: bool = True) -> list[RenewalAdvice]:
     """One advice per certificate with a validity period (unreadable ones are skipped), in order;
     the same certificate on two keys is advised once."""
     bid_list = list(bids)
@@ -327,8 +347,22 @@ def advise(certificates: Iterable[CertificateLike], bids: Iterable[Bid], *, now:
             continue
         seen.add(c.sha256.lower())
         out.append(advise_certificate(c, bid_list, now=now, thresholds=thresholds,
-                                      margin=margin))
+                                      margin=margin, bids_known=bids_known))
     return out
+
+
+def advise_tokens(tokens: Iterable[TokenInfo], bids: Iterable[Bid], *, now: datetime,
+                  thresholds: Sequence[int] = DEFAULT_THRESHOLDS,
+                  bids_known: bool = True) -> list[RenewalAdvice]:
+    """Advice for every readable certificate on these keys (signing and encryption ones alike:
+    a bid may be encrypted to either) — what every surface shows for "the keys plugged in"."""
+    return advise([c for t in tokens for c in t.certificates if c.error is None], bids,
+                  now=now, thresholds=thresholds, bids_known=bids_known)
+
+
+def find(advice: Iterable[RenewalAdvice], cert_sha256: str) -> RenewalAdvice | None:
+    """The advice for one certificate out of a list (surfaces showing one key use this)."""
+    return next((a for a in advice if a.cert_sha256.lower() == cert_sha256.lower()), None)
 
 
 def advise_records(records: Iterable[Record], *, now: datetime,

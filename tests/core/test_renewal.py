@@ -81,7 +81,7 @@ CASES = [
     (5, [bid(1, 25, 24)], "critical", "renew_in_window", (1,), "3月3日前", (0, 2)),
     # no window: the late bid closes before renewal is safe, or the window is empty
     (20, [bid(1, 25, -1)], "critical", "no_window", (1,), "联系CA机构", None),
-    (20, [bid(1, 10), bid(2, 25, 5)], "critical", "no_window", (1, 2), "投标截止早于", None),
+    (20, [bid(1, 10), bid(2, 25, 5)], "critical", "no_window", (1, 2), "来不及", None),
     (20, [bid(1, 18), bid(2, 25)], "critical", "no_window", (1, 2), "没有可以安全办理延期", None),
     (2, [bid(1, 1), bid(2, 3)], "critical", "no_window", (1, 2), "0734-8846545", None),
     # opening inside the margin, nothing late: the window runs to the expiry itself
@@ -89,8 +89,12 @@ CASES = [
      (18 + H4, 20)),
     # equal times: the opening ends exactly at expiry (early, window empty) / opens at expiry
     (20, [bid(1, 20 - H4)], "critical", "no_window", (1,), "开标前请勿办理延期", None),
-    (20, [bid(1, 20, 19)], "warning", "renew_in_window", (1,), "重新加密", (0, 17)),
-    (20, [bid(1, 20 - H4 / 2, 19)], "warning", "renew_in_window", (1,), "重新加密", (0, 17)),
+    (20, [bid(1, 20, 19)], "warning", "renew_in_window", (1,), "重新加密", (0, 16)),
+    (20, [bid(1, 20 - H4 / 2, 19)], "warning", "renew_in_window", (1,), "开标前过期", (0, 16)),
+    # a late bid's deadline comes first: renew in time to re-encrypt before it
+    (60, [bid(1, 70, 12)], "warning", "renew_in_window", (1,), "3月10日前", (0, 9)),
+    (60, [bid(1, 70, 8)], "critical", "renew_in_window", (1,), "3月6日前", (0, 5)),
+    (60, [bid(1, 70, 3)], "critical", "no_window", (1,), "来不及", None),
     # an opening right now is still opening for four hours; one 5 hours ago is over
     (20, [bid(1, 0)], "warning", "renew_after_opening", (1,), "3月1日开标结束后", (H4, 17)),
     (20, [bid(1, -5 / 24)], "warning", "renew_soon", (), "剩余20天", None),
@@ -152,7 +156,7 @@ def test_every_ordering_keeps_the_rules(expiry: float) -> None:
             continue
         assert NOW <= w.start < w.until <= NOW + timedelta(days=expiry)
         assert all(n.opening + OPENING_ALLOWANCE <= w.start for n in advice.wait_for)
-        assert all(n.deadline > w.start for n in advice.reencrypt)
+        assert all(n.deadline - SAFETY_MARGIN >= w.until for n in advice.reencrypt)
         assert advice.level != "critical" or advice.reason_code == "renew_in_window"
 
 
