@@ -104,7 +104,7 @@ class MainWindow(QMainWindow):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx, self.account = ctx, account
-        self.env = PageEnv(ctx, RecordFlows(ctx.client, ctx.drafts), account)
+        self.env = PageEnv(ctx, RecordFlows.for_account(ctx.client, ctx.drafts, account), account)
         self.setObjectName("mainWindow")
         self.setWindowTitle(account.display_name)  # Qt appends the application's name
         self.nav = QListWidget()
