@@ -21,21 +21,24 @@ if TYPE_CHECKING:
 
 
 def current_advice(ctx: AppContext, with_bids: bool) -> list[RenewalAdvice]:
-    """The core's advice for the keys plugged in now (run on a worker): against the open bids
-    when there is a session; without them (offline, not logged in) it never says "renew now".
-    Banner, tray and 证书 page all render this."""
+    """The core's advice for the keys plugged in now (run on a worker): with a session, for the
+    account's own certificates against its open bids; without one (offline, not logged in) for
+    every key, never saying "renew now". Banner and tray render this."""
     from hy_client.token.models import all_tokens
 
     modules = ctx.tokens.scan().result(ctx.signin.token_timeout)
     bids: list[Any] = []
     known = False
+    holder = None
     if with_bids:
         try:
             bids, known = ctx.client.bids(), True
+            holder = renewal.holder_of(ctx.client, bids)  # only this account's certificates
         except HyError:
             bids = []
     return renewal.advise_tokens(all_tokens(modules), bids, now=datetime.now(UTC),
-                                 thresholds=ctx.settings.renewal_thresholds, bids_known=known)
+                                 thresholds=ctx.settings.renewal_thresholds, bids_known=known,
+                                 holder=holder)
 
 TITLES = {"info": str(QT_TRANSLATE_NOOP("RenewalBanner", "证书延期提醒")),
           "warning": str(QT_TRANSLATE_NOOP("RenewalBanner", "证书即将到期")),
