@@ -84,7 +84,7 @@ def _edit_options(p: argparse.ArgumentParser) -> None:
 def _flows(args: argparse.Namespace) -> RecordFlows:
     """The logged-in account's flows: its own drafts only (asked of the platform: who am I)."""
     signin = logged_in(args)
-    return RecordFlows.for_account(signin.client, DraftStore(), signin.whoami())
+    return RecordFlows.for_account(signin.client, DraftStore(), signin.known_account())
 
 
 # --- profile ----------------------------------------------------------------------------------
