@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from hy_client.api import models
+from hy_client.readiness import ReadinessStore
 from hy_client.records import RecordFlows
 from hy_client.renewal import RenewalAdvice
 
@@ -137,7 +138,9 @@ class MainWindow(QMainWindow):
             self.resize(1000, 700)
         self.nav.setCurrentRow(0)
         self.check_renewal()
-        self.reminders = BidReminders(ctx, self.tray, self)  # 开标提醒 in the tray
+        self.reminders = BidReminders(  # 开标提醒 in the tray, remembered per account
+            ctx, self.tray, self,
+            store=ReadinessStore.for_account(ctx.client.origin, account.id))
         self.reminders.start()
 
     def _menus(self) -> None:
