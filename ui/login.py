@@ -184,6 +184,8 @@ class CaTab(QWidget):
         self.pin_dialog: PinDialog | None = None
         self._pending_key: KeyChoice | None = None
         self._last_key: KeyChoice | None = None
+        # the account's key is preselected: the one typed in the password tab (or remembered)
+        self.username_hint = ""
         self.picker = QComboBox()
         self.picker.setObjectName("certPicker")
         self.picker.setAccessibleName(translate("LoginWindow", "选择证书"))
@@ -243,8 +245,9 @@ class CaTab(QWidget):
         self.scans += 1
         current = self.current()
         self.choices = login_candidates(modules)
+        origin = self.ctx.client.origin if self.ctx is not None else ""
         keys.fill(self.picker, self.choices, (current.serial, current.cert_id)
-                  if current is not None else state.last_certificate())
+                  if current is not None else state.last_certificate(origin, self.username_hint))
         if not self.choices:
             problems = [m.error for m in modules if m.error is not None]
             if problems:
@@ -323,8 +326,9 @@ class CaTab(QWidget):
 
     def _done(self, result: LoginResult) -> None:
         key = self._last_key
-        if key is not None:
-            state.remember_certificate(key.serial, key.cert_id)
+        if key is not None and self.ctx is not None:
+            state.remember_certificate(self.ctx.client.origin, result.account, key.serial,
+                                       key.cert_id)
         self._update_enabled()
         self.logged_in.emit(result)
 
@@ -470,6 +474,8 @@ class LoginWindow(QWidget):
         self.tabs.setObjectName("loginTabs")
         self.password_tab = PasswordTab(ctx)
         self.ca_tab = CaTab(ctx)
+        self.password_tab.username.textChanged.connect(
+            lambda text: setattr(self.ca_tab, "username_hint", text))
         self.qr_tab = QrTab(ctx)
         self.tabs.addTab(self.password_tab, translate("LoginWindow", "账号密码"))
         self.tabs.addTab(self.ca_tab, translate("LoginWindow", "CA锁登录"))
