@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from hy_client.api import models
+from hy_client.drafts import QuarantinedDraft
 from hy_client.readiness import ReadinessStore
 from hy_client.records import RecordFlows
 from hy_client.renewal import RenewalAdvice
@@ -33,6 +34,7 @@ from . import i18n, state
 from .context import AppContext
 from .help import HelpPage, show_about
 from .jobs import QueryOp
+from .quarantine import QuarantineDialog
 from .reminders import BidReminders
 from .settings import open_settings
 from .widgets.renewal import RenewalBanner, current_advice, make_tray, notify_tray
@@ -142,6 +144,10 @@ class MainWindow(QMainWindow):
             ctx, self.tray, self,
             store=ReadinessStore.for_account(ctx.client.origin, account.id))
         self.reminders.start()
+        self.quarantine: QuarantineDialog | None = None
+        drafts = ctx.drafts
+        QueryOp(self, drafts.quarantined, self._quarantine_found).failure(
+            lambda _e: None).run_in_background()
 
     def _menus(self) -> None:
         account = self.menuBar().addMenu(i18n.translate("MainWindow", "账号"))
@@ -149,6 +155,10 @@ class MainWindow(QMainWindow):
         preferences.setObjectName("settingsAction")
         preferences.triggered.connect(lambda: open_settings(self, self.ctx))
         account.addAction(preferences)
+        old_drafts = QAction(i18n.translate("MainWindow", "旧版本留下的草稿…"), self)
+        old_drafts.setObjectName("quarantineAction")
+        old_drafts.triggered.connect(self.show_quarantine)
+        account.addAction(old_drafts)
         logout = QAction(i18n.translate("MainWindow", "退出登录"), self)
         logout.setObjectName("logoutAction")
         logout.triggered.connect(self.logout)
@@ -184,6 +194,19 @@ class MainWindow(QMainWindow):
     def open_page(self, key: str) -> QWidget:
         self.nav.setCurrentRow(self.page_keys().index(key))
         return self.pages[key]
+
+    def _quarantine_found(self, found: list[QuarantinedDraft]) -> None:
+        if found:
+            self.show_quarantine()
+
+    def show_quarantine(self) -> QuarantineDialog:
+        """Drafts of unknown owner: listed for the user to assign or discard (non-modal)."""
+        if self.quarantine is None:
+            self.quarantine = QuarantineDialog(self.ctx.drafts, self.env.flows,
+                                               self.account.display_name, self)
+        self.quarantine.refresh()
+        self.quarantine.open()
+        return self.quarantine
 
     # --- renewal ----------------------------------------------------------------------------
     def check_renewal(self) -> None:
