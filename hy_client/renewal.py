@@ -219,9 +219,10 @@ def _reupload_en(bids: Sequence[BidNote]) -> str:
     return f" After renewing, re-encrypt and re-upload with the new certificate: {listed}."
 
 
-def counts_for(bid: Bid, cert_sha256: str) -> bool:
-    """A bid counts for a certificate when encrypted to it or to an unknown certificate."""
-    return not bid.cert_sha256 or bid.cert_sha256.lower() == cert_sha256.lower()
+def _notes(bids: Iterable[Bid]) -> list[tuple[str, BidNote]]:
+    """(certificate fingerprint or "", bid) soonest opening first: made once per advice run."""
+    return sorted(((b.cert_sha256.lower(), _note(b)) for b in bids),
+                  key=lambda x: (x[1].opening, x[1].id))
 
 
 def advise_certificate(cert: CertificateLike, bids: Iterable[Bid], *, now: datetime,
@@ -230,16 +231,21 @@ def advise_certificate(cert: CertificateLike, bids: Iterable[Bid], *, now: datet
                        bids_known: bool = True) -> RenewalAdvice:
     """The advice for one certificate given all the bidder's bids (others are filtered here).
 
-    ``bids_known`` False (not logged in, platform unreachable): without bids the advice never
-    says "renew now" but "renew soon, after any bid you have opens" (``bids_unknown`` codes)."""
+    ``bids_known`` False (not logged in, platform unreachable): with no bid to go by, the
+    threshold advice never says "renew now" but "renew soon, after any open bid has opened"."""
+    return _advise(cert, _notes(bids), now=now, thresholds=thresholds, margin=margin,
+                   bids_known=bids_known)
+
+
+def _advise(cert: CertificateLike, notes: Sequence[tuple[str, BidNote]], *, now: datetime,
+            thresholds: Sequence[int], margin: timedelta, bids_known: bool) -> RenewalAdvice:
     if cert.not_after is None:
         raise ValueError("certificate without a validity period")
     now = _china(now)
     expiry = _china(cert.not_after)
     days_left = (expiry - now).days
-    mine = sorted((_note(b) for b in bids if counts_for(b, cert.sha256)
-                   and _china(b.bid_opening) + OPENING_ALLOWANCE > now),
-                  key=lambda b: (b.opening, b.id))
+    sha, cutoff = cert.sha256.lower(), now - OPENING_ALLOWANCE
+    mine = [n for s, n in notes if (not s or s == sha) and n.opening > cutoff]
     early = tuple(b for b in mine if b.opening + OPENING_ALLOWANCE <= expiry)
     late = tuple(b for b in mine if b.opening + OPENING_ALLOWANCE > expiry)
     ids = tuple(b.id for b in mine)
@@ -340,15 +346,15 @@ def advise(certificates: Iterable[CertificateLike], bids: Iterable[Bid], *, now:
            margin: timedelta = SAFETY_MARGIN, bids_known: bool = True) -> list[RenewalAdvice]:
     """One advice per certificate with a validity period (unreadable ones are skipped), in order;
     the same certificate on two keys is advised once."""
-    bid_list = list(bids)
+    notes = _notes(bids)
     seen: set[str] = set()
     out = []
     for c in certificates:
         if c.not_after is None or c.sha256.lower() in seen:
             continue
         seen.add(c.sha256.lower())
-        out.append(advise_certificate(c, bid_list, now=now, thresholds=thresholds,
-                                      margin=margin, bids_known=bids_known))
+        out.append(_advise(c, notes, now=now, thresholds=thresholds, margin=margin,
+                           bids_known=bids_known))
     return out
 
 

@@ -22,6 +22,10 @@
     <context>
         <name>BidsPage</name>
         <message>
+            <source>证书延期（{name}）：{advice}</source>
+            <translation>Renewal ({name}): {advice}</translation>
+        </message>
+        <message>
             <source>项目</source>
             <translation>Project</translation>
         </message>
@@ -883,6 +887,12 @@
     <context>
         <name>FormWidget</name>
         <message>
+            <source>注意：该草稿中的{fields}与当前账号的不一致（草稿：{theirs}；账号：{mine}），可能是其他单位的草稿。
+{question}</source>
+            <translation>Note: this draft's {fields} differ from this account's (draft: {theirs}; account: {mine}); it may be another company's draft.
+{question}</translation>
+        </message>
+        <message>
             <source>带 * 的为必填项</source>
             <translation>Fields marked * are required</translation>
         </message>
@@ -1128,6 +1138,10 @@ Restore them?</translation>
     </context>
     <context>
         <name>MainWindow</name>
+        <message>
+            <source>旧版本留下的草稿…</source>
+            <translation>Drafts from an earlier version…</translation>
+        </message>
         <message>
             <source>基本信息</source>
             <translation>Basic information</translation>
@@ -1569,6 +1583,41 @@ Are you sure the PIN is right, and continue?</translation>
         <message>
             <source>退出</source>
             <translation>Quit</translation>
+        </message>
+    </context>
+    <context>
+        <name>QuarantineDialog</name>
+        <message>
+            <source>（未注明单位）</source>
+            <translation>(company not stated)</translation>
+        </message>
+        <message>
+            <source>{form} · {company} · {when} 保存</source>
+            <translation>{form} · {company} · saved {when}</translation>
+        </message>
+        <message>
+            <source>旧版本留下的草稿</source>
+            <translation>Drafts from an earlier version</translation>
+        </message>
+        <message>
+            <source>以下草稿由旧版本保存，未记录属于哪个账号，因此不会自动恢复。请确认属于当前账号（{name}）后再认领，否则请放弃。</source>
+            <translation>These drafts were saved by an earlier version without noting their account, so they are never restored by themselves. Assign one only if it belongs to this account ({name}); otherwise discard it.</translation>
+        </message>
+        <message>
+            <source>认领到当前账号</source>
+            <translation>Assign to this account</translation>
+        </message>
+        <message>
+            <source>放弃</source>
+            <translation>Discard</translation>
+        </message>
+        <message>
+            <source>放弃草稿</source>
+            <translation>Discard draft</translation>
+        </message>
+        <message>
+            <source>放弃“{what}”？放弃后无法恢复。</source>
+            <translation>Discard “{what}”? It cannot be recovered.</translation>
         </message>
     </context>
 </TS>

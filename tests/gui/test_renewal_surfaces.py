@@ -94,7 +94,7 @@ def test_every_surface_renders_the_same_advice(qtbot, ctx, demo, provisioned, ca
     qtbot.waitUntil(lambda: page.bids_known and any(c.serial == serial for c in page.choices),
                     timeout=30000)
     page.picker.setCurrentIndex(next(i for i, c in enumerate(page.choices)
-                                     if c.serial == serial))
+                                     if (c.serial, c.cert_id) == (serial, "0a")))
     assert page.shown_advice == demo and page.advice.text() == text(demo)
 
     # 投标准备

@@ -150,7 +150,7 @@ class BidsPage(QWidget):
     def _checked(self, report: ReadinessReport) -> None:
         self.report = report
         # the keys' renewal advice, the same the banner and the 证书 page show
-        needing = [a for a in report.renewal if a.bid_ids or a.level != "ok"]
+        needing = [a for a in report.renewal if a.bid_ids]  # the keys these bids depend on
         self.renewal.setText("<br>".join(
             translate("BidsPage", "证书延期（{name}）：{advice}").format(
                 name=a.subject_cn, advice=renewal_text(a)) for a in needing))
