@@ -155,6 +155,9 @@ class RecordFlows:
         draft = self._draft(key)
         forms.ensure_valid(draft.spec_name, draft.data, references=self.references())
         record, draft = self._push(draft)
+        missing = forms.get_spec(draft.spec_name).attachments_error(len(record.attachments))
+        if missing is not None:  # refused here, before the submit request
+            raise errors.ValidationError([missing])
         kind = kind_of(key)
         submit_key = f"{draft.idempotency_key}:submit"
         if kind == "profile":

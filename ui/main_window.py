@@ -28,7 +28,7 @@ from hy_client.api import models
 from hy_client.drafts import QuarantinedDraft
 from hy_client.readiness import ReadinessStore
 from hy_client.records import RecordFlows
-from hy_client.renewal import RenewalAdvice
+from hy_client.renewal import RecordAdvice, RenewalAdvice
 
 from . import i18n, state
 from .context import AppContext
@@ -37,7 +37,13 @@ from .jobs import QueryOp
 from .quarantine import QuarantineDialog
 from .reminders import BidReminders
 from .settings import open_settings
-from .widgets.renewal import RenewalBanner, current_advice, make_tray, notify_tray
+from .widgets.renewal import (
+    RenewalBanner,
+    current_advice,
+    current_record_advice,
+    make_tray,
+    notify_tray,
+)
 
 
 def _lazy(module: str, name: str) -> Callable[..., QWidget]:
@@ -81,9 +87,11 @@ PAGES: tuple[Page, ...] = (
     Page("profile", str(QT_TRANSLATE_NOOP("MainWindow", "基本信息")),
          lambda e: ProfilePage(e.flows, e.account)),
     Page("qualification", str(QT_TRANSLATE_NOOP("MainWindow", "企业资质")),
-         lambda e: RecordsPage(e.flows, "qualification", e.account)),
+         lambda e: RecordsPage(e.flows, "qualification", e.account,
+                               thresholds=e.ctx.settings.renewal_thresholds)),
     Page("personnel", str(QT_TRANSLATE_NOOP("MainWindow", "职业人员")),
-         lambda e: RecordsPage(e.flows, "personnel", e.account)),
+         lambda e: RecordsPage(e.flows, "personnel", e.account,
+                               thresholds=e.ctx.settings.renewal_thresholds)),
     Page("certificates", str(QT_TRANSLATE_NOOP("MainWindow", "证书")),
          lambda e: CertificatesPage(e.ctx)),
     Page("binding", str(QT_TRANSLATE_NOOP("MainWindow", "标证通绑定")),
@@ -136,6 +144,7 @@ class MainWindow(QMainWindow):
         self._menus()
         self.tray = make_tray(self)
         self.advice: list[RenewalAdvice] = []
+        self.record_advice: list[RecordAdvice] = []
         if not state.restore_geometry(self, "main"):
             self.resize(1000, 700)
         self.nav.setCurrentRow(0)
@@ -211,14 +220,18 @@ class MainWindow(QMainWindow):
     # --- renewal ----------------------------------------------------------------------------
     def check_renewal(self) -> None:
         ctx = self.ctx
-        QueryOp(self, lambda: current_advice(ctx, True), self._advice).failure(
-            lambda _e: None).run_in_background()
 
-    def _advice(self, advice: list[RenewalAdvice]) -> None:
-        self.advice = advice
-        self.banner.set_advice(advice)
-        notify_tray(self.tray, advice)
-        self.advice_ready.emit(advice)
+        def job() -> tuple[list[RenewalAdvice], list[RecordAdvice]]:
+            return current_advice(ctx, True), current_record_advice(ctx)
+
+        QueryOp(self, job, self._advice).failure(lambda _e: None).run_in_background()
+
+    def _advice(self, found: tuple[list[RenewalAdvice], list[RecordAdvice]]) -> None:
+        self.advice, self.record_advice = found
+        both: list[RenewalAdvice | RecordAdvice] = [*self.advice, *self.record_advice]
+        self.banner.set_advice(both)
+        notify_tray(self.tray, both)
+        self.advice_ready.emit(self.advice)
 
     # --- session ----------------------------------------------------------------------------
     def logout(self) -> None:

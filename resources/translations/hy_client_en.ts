@@ -1313,6 +1313,14 @@ Are you sure the PIN is right, and continue?</translation>
     <context>
         <name>Records</name>
         <message>
+            <source>已过期</source>
+            <translation>expired</translation>
+        </message>
+        <message>
+            <source>{days}天后到期</source>
+            <translation>expires in {days} days</translation>
+        </message>
+        <message>
             <source>草稿（未提交）</source>
             <translation>Draft (not submitted)</translation>
         </message>

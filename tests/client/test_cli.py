@@ -109,7 +109,9 @@ def test_cli_submit_retry_after_platform_outage(run, platform):
     assert failed.returncode == 1 and "P101" in failed.stderr
     draft = json.loads(run("qualifications", "list", "--json").stdout)["drafts"]
     assert len(draft) == 1 and draft[0]["data"]["cert_no"] == QUALIFICATION["cert_no"]
-    done = json.loads(run("qualifications", "submit", draft[0]["draft"], "--json").stdout)
-    assert done["status"] == "submitted"
+    # back online, the draft goes up in one piece, but a qualification needs its 电子件
+    refused = run("qualifications", "submit", draft[0]["draft"], ok=False)
+    assert refused.returncode == 1 and "电子件" in refused.stderr
     listed = json.loads(run("qualifications", "list", "--json").stdout)
-    assert [r["id"] for r in listed["records"]] == [done["id"]] and listed["drafts"] == []
+    assert [r["status"] for r in listed["records"]] == ["draft"]  # one record, not submitted
+    assert len(listed["drafts"]) == 1

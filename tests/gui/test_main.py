@@ -69,7 +69,7 @@ def test_invalid_profile_is_marked_inline_and_not_sent(qtbot, main):
     assert editor.status.text() == "草稿（未提交）"
 
 
-def test_add_a_qualification_and_a_person(qtbot, main):
+def test_add_a_qualification_and_a_person(qtbot, main, tmp_path):
     for kind, values in (
         ("qualification", {"cert_no": "D243000001", "issuer": "湖南省住房和城乡建设厅",
                            "issued_on": "2023-01-10", "expires_on": "2028-01-09"}),
@@ -86,6 +86,10 @@ def test_add_a_qualification_and_a_person(qtbot, main):
             if key not in values and hasattr(widget, "setCurrentIndex"):
                 widget.setCurrentIndex(1)
         check_screen(dialog, f"dialog-{kind}")
+        scan = tmp_path / f"{kind}.pdf"
+        scan.write_bytes(b"%PDF-1.4\n" + b"0" * 2000)
+        editor.attach(str(scan))  # a qualification or person needs its 电子件
+        qtbot.waitUntil(lambda e=editor: e.attachments.count() == 1, timeout=30000)
         with qtbot.waitSignal(editor.submitted, timeout=30000) as signal:
             editor.submit_button.click()
         assert signal.args[0].status in ("approved", "submitted")

@@ -159,7 +159,9 @@ def test_record_lifecycle_and_other_accounts(shared_sandbox, path):
     rid = created.json()["id"]
     assert rid in [r["id"] for r in owner.call("GET", path).json()]
     assert code_of(owner.call("POST", f"{path}/{rid}/submit")) == "F101"
-    assert owner.call("PUT", f"{path}/{rid}", json={"data": data}).status_code == 200
+    scan = owner.call("POST", "/attachments", files={"file": ("证书.pdf", PDF)}).json()["id"]
+    assert owner.call("PUT", f"{path}/{rid}",
+                      json={"data": data, "attachments": [scan]}).status_code == 200
     for method, suffix in (("GET", ""), ("PUT", ""), ("DELETE", ""), ("POST", "/submit")):
         r = other.call(method, f"{path}/{rid}{suffix}",
                        json={"data": data} if method == "PUT" else None)
@@ -194,7 +196,9 @@ def test_idempotency_key(shared_sandbox):
 
 def test_idempotent_submit_answers_the_same(shared_sandbox):
     api = Api(shared_sandbox.api).login_demo("bidder")
-    rid = api.call("POST", "/qualifications", json={"data": QUAL}).json()["id"]
+    scan = api.call("POST", "/attachments", files={"file": ("证书.pdf", PDF)}).json()["id"]
+    rid = api.call("POST", "/qualifications",
+                   json={"data": QUAL, "attachments": [scan]}).json()["id"]
     key = {"Idempotency-Key": uuid.uuid4().hex}
     first = api.call("POST", f"/qualifications/{rid}/submit", headers=dict(key))
     again = api.call("POST", f"/qualifications/{rid}/submit", headers=dict(key))

@@ -5,7 +5,11 @@ The flows (draft first, idempotent submit) are the core's; the editor shows thei
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import UTC, datetime
+
 from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -22,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from hy_client import forms
+from hy_client import forms, renewal
 from hy_client.api import models
 from hy_client.api.upload import CancelToken
 from hy_client.errors import HyError, ValidationError
@@ -31,6 +35,7 @@ from hy_client.records import FormState, Kind, RecordFlows, form_key, spec_name_
 from ..i18n import field_label, translate
 from ..jobs import QueryOp, show_error
 from ..widgets.form import FormWidget
+from ..widgets.renewal import text as renewal_text
 
 # Shown through translate("Records", …); QT_TRANSLATE_NOOP lists them for the .ts.
 STATUS_ZH = {
@@ -292,17 +297,30 @@ class RecordDialog(QDialog):
         self.editor.load()
 
 
+EXPIRY_COLOR = {"info": QColor("#1565c0"), "warning": QColor("#b26a00"),
+                "critical": QColor("#c62828"), "ok": QColor("#2e7d32")}
+
+
+def _expiry_text(advice: renewal.RecordAdvice) -> str:
+    if advice.reason_code == "expired":
+        return translate("Records", "已过期")
+    return translate("Records", "{days}天后到期").format(days=advice.days_left)
+
+
 class RecordsPage(QWidget):
     """A table of qualifications or personnel with status; 新增 / 编辑 open the editor."""
 
     refreshed = Signal()
 
     def __init__(self, flows: RecordFlows, kind: Kind, account: models.Account,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *,
+                 thresholds: Sequence[int] = renewal.DEFAULT_THRESHOLDS) -> None:
         super().__init__(parent)
         self.flows, self.kind, self.account = flows, kind, account
+        self.thresholds = tuple(thresholds)
         self.setObjectName(f"{kind}Page")
         self.records: list[models.Record] = []
+        self.expiry: dict[int, renewal.RecordAdvice] = {}  # the advisor's word per record
         self.columns = COLUMNS[kind]
         self.table = QTableWidget(0, len(self.columns) + 1)
         self.table.setObjectName("recordTable")
@@ -348,12 +366,25 @@ class RecordsPage(QWidget):
         names = {o.code: o.name for lst in (refs.qualification_types, refs.qualification_grades,
                                             refs.personnel_titles, refs.personnel_cert_kinds)
                  for o in lst}
+        self.expiry = {a.record_id: a for a in renewal.advise_records(
+            self.records, now=datetime.now(UTC), thresholds=self.thresholds)}
         self.table.setRowCount(len(self.records))
         for row, record in enumerate(self.records):
+            flag = self.expiry.get(record.id)
             for col, key in enumerate(self.columns):
                 value = record.data.get(key, "")
-                self.table.setItem(row, col, QTableWidgetItem(names.get(value, value)))
-            self.table.setItem(row, len(self.columns), QTableWidgetItem(_status(record.status)))
+                item = QTableWidgetItem(names.get(value, value))
+                if key == "expires_on" and flag is not None:  # colour and words, never colour alone
+                    item.setText(f"{value}（{_expiry_text(flag)}）")
+                    item.setForeground(EXPIRY_COLOR[flag.level])
+                    item.setToolTip(renewal_text(flag))
+                self.table.setItem(row, col, item)
+            status = QTableWidgetItem(_status(record.status) + (
+                f" · {_expiry_text(flag)}" if flag is not None else ""))
+            if flag is not None:
+                status.setForeground(EXPIRY_COLOR[flag.level])
+                status.setToolTip(renewal_text(flag))
+            self.table.setItem(row, len(self.columns), status)
         self.refreshed.emit()
 
     def edit_selected(self) -> None:
