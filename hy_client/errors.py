@@ -252,6 +252,12 @@ ATTACHMENT_EMPTY = _e(
 DRAFT_STORE_ERROR = _e(
     "F106", "草稿保存失败", "The draft could not be saved",
     "请检查磁盘空间。", "Check free disk space.")
+RECORD_ACTION_REFUSED = _e(
+    "P202", "记录当前的状态不允许该操作", "The record's status does not allow this",
+    "请查看记录状态：审核中的记录需等待审核结果。", "Check the record's status.", 409)
+RECORD_RESUBMIT_CONFIRM = _e(
+    "P203", "修改已审核通过的记录后需重新提交审核", "Changing an approved record sends it back to review",
+    "确认要修改时请加 --resubmit 重试。", "Pass --resubmit to confirm the change.", 409)
 DRAFT_EXISTS = _e(
     "F200", "当前账号已有该表单的草稿", "This account already has a draft of that form",
     "请先恢复并提交或放弃现有草稿，再认领旧草稿。",

@@ -1313,6 +1313,54 @@ Are you sure the PIN is right, and continue?</translation>
     <context>
         <name>Records</name>
         <message>
+            <source>打开</source>
+            <translation>Open</translation>
+        </message>
+        <message>
+            <source>删除</source>
+            <translation>Remove</translation>
+        </message>
+        <message>
+            <source>修改</source>
+            <translation>Change</translation>
+        </message>
+        <message>
+            <source>修改后需重新提交审核</source>
+            <translation>After a change the record must be submitted for review again</translation>
+        </message>
+        <message>
+            <source>已审核通过：如需修改，请先点“修改”（{note}）</source>
+            <translation>Approved: choose Change to modify it ({note})</translation>
+        </message>
+        <message>
+            <source>修改已审核通过的记录</source>
+            <translation>Change an approved record</translation>
+        </message>
+        <message>
+            <source>修改后需重新提交审核：保存修改或增删电子件后，平台上的这条记录将变为草稿，重新审核通过前以审核结果为准。是否修改？</source>
+            <translation>After a change the record must be submitted for review again: once a change or a document is saved, the platform's record becomes a draft until it is approved again. Change it?</translation>
+        </message>
+        <message>
+            <source>正在下载电子件…</source>
+            <translation>Downloading the document…</translation>
+        </message>
+        <message>
+            <source>删除电子件</source>
+            <translation>Remove document</translation>
+        </message>
+        <message>
+            <source>删除电子件“{name}”？</source>
+            <translation>Remove the document “{name}”?</translation>
+        </message>
+        <message>
+            <source>正在删除电子件…</source>
+            <translation>Removing the document…</translation>
+        </message>
+        <message>
+            <source>{name}（{size}）</source>
+            <translation>{name} ({size})</translation>
+        </message>
+        <message>
             <source>已过期</source>
             <translation>expired</translation>
         </message>
