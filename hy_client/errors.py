@@ -52,10 +52,21 @@ MODULE_WRONG_ARCH = _e(
     "请安装与本程序位数相同的驱动版本。", "Install the driver build matching this program.")
 MODULE_MISSING_DEPENDENCY = _e(
     "M104", "驱动模块缺少依赖的库文件", "Module is missing a dependency",
-    "请重新安装CA驱动。" + _CALL, "Reinstall the driver. " + _CALL_EN)
+    "请安装驱动所需的 Microsoft Visual C++ 运行库，或重新安装CA驱动。" + _CALL,
+    "Install the Visual C++ runtime the driver needs, or reinstall the driver. " + _CALL_EN)
 MODULE_LOAD_FAILED = _e(
     "M105", "驱动模块加载失败", "The PKCS#11 module failed to load",
     "请重新安装CA驱动。" + _CALL, "Reinstall the driver. " + _CALL_EN)
+MODULE_ENTRY_POINT_MISSING = _e(
+    "M260", "驱动模块依赖的库版本不符（找不到所需的函数）",
+    "A library the module needs lacks a function it calls (wrong version)",
+    "请重新安装CA驱动，或安装驱动说明中要求的运行库版本。" + _CALL,
+    "Reinstall the driver or the runtime version it requires. " + _CALL_EN)
+MODULE_INIT_FAILED = _e(
+    "M261", "驱动模块初始化失败（DLL 初始化例程失败）",
+    "The module's DLL initialisation routine failed",
+    "请拔下CA锁后重新插入、重启电脑；仍不行请重新安装CA驱动。" + _CALL,
+    "Replug the key and restart; if it persists, reinstall the driver. " + _CALL_EN)
 MODULE_PATH_NOT_ABSOLUTE = _e(
     "M106", "驱动路径必须是完整的绝对路径", "Module path must be absolute",
     "为安全起见，只加载以完整路径指定的驱动。", "Only modules given by absolute path are loaded.")
@@ -294,6 +305,17 @@ ARCHIVE_UNSAFE = _e(
 INSTALL_NEEDS_ADMIN = _e(
     "D109", "安装驱动需要管理员权限", "Installing the driver needs administrator rights",
     "请在弹出的窗口中点\u201c是\u201d，或请管理员安装。", "Accept the elevation prompt or ask an admin.")
+INSTALL_NO_MODULE = _e(
+    "D262", "安装程序已结束，但没有找到该驱动的模块文件", "The installer finished but left none "
+    "of the driver's module files", "请确认安装程序已完整运行（未被取消或被杀毒软件拦截）后重新检测；"
+    "仍未找到请联系CA机构。" + _CALL, "Make sure the installer ran to the end, then check again. "
+    + _CALL_EN)
+DRIVER_IN_USE = _e(
+    "D263", "驱动文件正在被使用，无法更新", "The driver's files are in use and cannot be replaced",
+    "原驱动未被改动。请退出本程序（包括通知区域图标）和其他正在使用CA锁的程序（如浏览器、签章软件），"
+    "再在命令提示符中运行 hy-client.exe drivers install 加驱动名称完成更新。" + _CALL,
+    "The installed driver was left unchanged. Quit this program (tray icon included) and any "
+    "other program using the key, then run hy-client.exe drivers install <driver>. " + _CALL_EN)
 INSTALL_FAILED = _e(
     "D110", "驱动安装失败", "The driver installation failed", _CALL, _CALL_EN)
 DRIVER_UNKNOWN = _e(
