@@ -12,7 +12,7 @@ from tests.softhsm_fixtures import ORG, SO_PIN
 from ui.main_window import PAGES, MainWindow
 
 from .conftest import register_account
-from .helpers import check_screen, close_boxes, open_boxes
+from .helpers import check_screen, close_boxes, complete_profile, open_boxes
 
 
 @pytest.fixture
@@ -48,11 +48,7 @@ def test_profile_edit_submit_status(qtbot, main):
     page = main.open_page("profile")
     editor = page.editor
     wait_loaded(qtbot, editor)
-    form = editor.form
-    form.inputs["unit_type"].setCurrentIndex(1)
-    form.inputs["founded_on"].setText("2010-05-01")
-    form.inputs["address"].setText("湖南省衡阳市蒸湘区某路1号")
-    form.inputs["business_scope"].setPlainText("房屋建筑工程施工")
+    complete_profile(editor.form)
     with qtbot.waitSignal(editor.submitted, timeout=30000) as signal:
         editor.submit_button.click()
     assert signal.args[0].status == "approved"  # a bidder is approved at once

@@ -14,6 +14,7 @@ from hy_client import records
 from ui.main_window import MainWindow
 
 from .conftest import register_account
+from .helpers import complete_profile
 
 QUALIFICATION = {"cert_no": "D243000071", "issuer": "湖南省住房和城乡建设厅",
                  "issued_on": "2023-01-10", "expires_on": "2030-01-09"}
@@ -113,10 +114,7 @@ def test_an_approved_profile_changes_only_after_confirming(qtbot, window, answer
     editor = window.open_page("profile").editor
     qtbot.waitUntil(editor.submit_button.isEnabled, timeout=20000)
     form = editor.form
-    form.inputs["unit_type"].setCurrentIndex(1)
-    form.inputs["founded_on"].setText("2010-05-01")
-    form.inputs["address"].setText("湖南省衡阳市蒸湘区某路1号")
-    form.inputs["business_scope"].setPlainText("房屋建筑工程施工")
+    complete_profile(form)
     with qtbot.waitSignal(editor.submitted, timeout=30000) as signal:
         editor.submit_button.click()
     assert signal.args[0].status == "approved"
