@@ -263,6 +263,19 @@ ATTACHMENT_EMPTY = _e(
 DRAFT_STORE_ERROR = _e(
     "F106", "草稿保存失败", "The draft could not be saved",
     "请检查磁盘空间。", "Check free disk space.")
+CERT_IDENTITY_MISMATCH = _e(
+    "A200", "证书持有人与当前账号不符：证书中的统一社会信用代码（或身份证号）与账号登记的不一致",
+    "The certificate belongs to someone else: its USCC or ID number differs from the account's",
+    "请插入本单位（本人）的CA锁再激活；如证书信息有误，请联系CA机构。",
+    "Plug in your own unit's (or your own) key; if the certificate is wrong, contact the CA.",
+    403)
+IDENTITY_ALREADY_REGISTERED = _e(
+    "A201", "该统一社会信用代码（或身份证号）已经注册过账号",
+    "An account with this USCC or ID number already exists",
+    "一个单位（或个人）只能注册一个账号，请用已注册的账号登录；忘记用户名或密码请致电 "
+    "4007777016 或 4006682666。",
+    "One account per unit or person: log in with it; for a lost username or password call "
+    "4007777016 or 4006682666.", 409)
 RECORD_ACTION_REFUSED = _e(
     "P202", "记录当前的状态不允许该操作", "The record's status does not allow this",
     "请查看记录状态：审核中的记录需等待审核结果。", "Check the record's status.", 409)

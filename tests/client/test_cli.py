@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.softhsm_fixtures import VALID_USCC
+
 from .conftest import make_client, register_account
 from .test_records_sandbox import QUALIFICATION
 
@@ -42,7 +44,8 @@ def run(tmp_path, platform, provisioned):
 
 
 def test_cli_session_flows_and_no_secret_leaks(run, platform, provisioned, tmp_path):
-    username, password = register_account(make_client(platform.url))
+    # the unit hy-tool's certificates name: they activate only into its account
+    username, password = register_account(make_client(platform.url), code=VALID_USCC)
     tool = provisioned.tokens["hy-tool"]
     module = ["--module", provisioned.module]
 
