@@ -128,7 +128,7 @@ class RecordEditor(QWidget):
         files.addWidget(self.remove_button)
         files.addWidget(self.attach_button)
         buttons = QHBoxLayout()
-        buttons.addWidget(self.hint, 1)
+        buttons.addStretch(1)
         buttons.addWidget(self.modify_button)
         buttons.addWidget(self.save_button)
         buttons.addWidget(self.submit_button)
@@ -145,6 +145,7 @@ class RecordEditor(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.reason)
         layout.addWidget(scroll, 1)
+        layout.addWidget(self.hint)
         layout.addLayout(buttons)
         self._set_busy(True)
 
