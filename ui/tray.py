@@ -108,9 +108,17 @@ class TrayApp(QObject):
         ctx = self.controller.ctx
         if not shiboken6.isValid(self) or ctx is None:
             return
+        switched = (self.account.id if self.account else None) != (
+            account.id if account else None)
         self.account = account
         if account is not None:
             ctx.account = account
+        if switched:  # another company logged in meanwhile: nothing of the last one stays
+            self.advice, self.record_advice = None, []
+            if self.reminders is not None:
+                self.reminders.stop()
+                self.reminders.deleteLater()
+                self.reminders = None
         self.session_checked.emit(account)
         if self.advice is None:
             with_bids = account is not None
@@ -133,10 +141,14 @@ class TrayApp(QObject):
         self.advice_ready.emit(self.advice)
 
     def _start_reminders(self, ctx: AppContext) -> None:
+        from hy_client.readiness import ReadinessStore
+
         from .reminders import BidReminders
 
         if self.reminders is None:
             extra: dict[str, Any] = {"clock": self.clock} if self.clock is not None else {}
+            extra["store"] = ReadinessStore.for_account(  # this account's reminders shown
+                ctx.client.origin, ctx.account.id if ctx.account is not None else 0)
             self.reminders = BidReminders(ctx, self.tray, self, **extra)
             self.reminders.reminded.connect(self.reminded)
         self.reminders.start()

@@ -92,3 +92,31 @@ def test_the_remembered_key_is_the_accounts_own(ctx):
     assert state.last_certificate(origin, second[0]) == ("", "")
     assert state.last_certificate("https://other.example", first[0]) == ("", "")
     assert state.last_certificate(origin, "") == ("", "")
+
+
+def test_the_tray_forgets_the_last_account_when_another_logs_in(qtbot, ctx):
+    from PySide6.QtWidgets import QSystemTrayIcon
+
+    from ui.app import Controller
+    from ui.theme import app_icon
+    from ui.tray import TrayApp
+
+    first, second = register_account(ctx.client), register_account(ctx.client)
+    a = ctx.signin.password_login(*first).account
+    ctx.client.token = None  # only the keyring holds the session, as after a restart
+    controller = Controller(ctx)
+    tray = TrayApp(controller, QSystemTrayIcon(app_icon()))
+    with qtbot.waitSignals([tray.session_checked, tray.advice_ready], timeout=60000):
+        tray.start()
+    assert tray.account == a and tray.reminders is not None
+    first_store = tray.reminders.store.path
+
+    ctx.signin.logout()
+    b = ctx.signin.password_login(*second).account  # another company, same PC, same tray
+    ctx.client.token = None
+    with qtbot.waitSignals([tray.session_checked, tray.advice_ready], timeout=60000):
+        tray.check_session()
+    assert tray.account == b and ctx.account == b
+    assert tray.reminders is not None and tray.reminders.store.path != first_store
+    assert tray.reminders.store.path.name.endswith(f"-{b.id}.json")
+    tray.stop()
