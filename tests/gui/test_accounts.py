@@ -120,3 +120,23 @@ def test_the_tray_forgets_the_last_account_when_another_logs_in(qtbot, ctx):
     assert tray.reminders is not None and tray.reminders.store.path != first_store
     assert tray.reminders.store.path.name.endswith(f"-{b.id}.json")
     tray.stop()
+
+
+def test_the_banner_speaks_only_of_the_accounts_own_keys(qtbot, ctx, provisioned):
+    """hy-tool's certificates name VALID_USCC: the unit registered with that code sees them
+    in its banner, another company on the same PC does not."""
+    import hashlib
+
+    from cryptography.hazmat.primitives.serialization import Encoding
+
+    from tests.softhsm_fixtures import VALID_USCC
+    from ui.widgets.renewal import current_advice
+
+    tool = {hashlib.sha256(c.public_bytes(Encoding.DER)).hexdigest()
+            for c in provisioned.tokens["hy-tool"].certs.values()}
+    ctx.signin.password_login(*register_account(ctx.client, code=VALID_USCC))
+    assert tool <= {a.cert_sha256 for a in current_advice(ctx, True)}
+    ctx.signin.logout()
+    ctx.signin.password_login(*register_account(ctx.client))
+    other = current_advice(ctx, True)
+    assert other and not tool & {a.cert_sha256 for a in other}  # keys naming no one stay
