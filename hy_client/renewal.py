@@ -7,7 +7,7 @@ renders the :class:`RenewalAdvice` that :func:`advise` returns; none decides on 
 
 Per certificate, the bids that count are those not yet opened that were encrypted to it, or
 whose certificate is unknown (``cert_sha256`` empty: they count for every certificate). A bid
-still "opening" for :data:`OPENING_ALLOWANCE` after its opening time (the decryption stage).
+is still "opening" for :data:`OPENING_ALLOWANCE` after its opening time (the decryption stage).
 
 - **early** bids finish opening by the expiry (``opening + allowance <= expiry``): renewal must
   wait until the last of them has opened;
@@ -29,14 +29,16 @@ to process the renewal). Decisions, first that applies:
 5. window open now (only late bids)         -> ``renew_in_window``: warning, critical when the
    window closes within the shortest threshold (7 days)
 
-Only rule 2 ever says "renew now". An empty window without late bids (the last opening ends
-inside the margin) is widened to the expiry itself. Dates are shown in China time (UTC+8).
+Only rule 2 says "renew now" (请立即办理延期); rule 5 says renewing is possible now and until
+when, since no bid to the key opens before the expiry. An empty window without late bids (the
+last opening ends inside the margin) is widened to the expiry itself. Dates are shown in China
+time (UTC+8).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
@@ -119,7 +121,7 @@ class RenewalAdvice:
     window: RenewWindow | None = None
     wait_for: tuple[BidNote, ...] = ()  # open before expiry: do not renew before they open
     reencrypt: tuple[BidNote, ...] = ()  # open after expiry: re-encrypt + re-upload after renewing
-    stranded: tuple[BidNote, ...] = field(default=())  # late, deadline before any safe renewal
+    stranded: tuple[BidNote, ...] = ()  # late, deadline before any safe renewal
 
     def to_json(self) -> dict[str, Any]:
         return {"cert_sha256": self.cert_sha256, "subject_cn": self.subject_cn,
@@ -321,8 +323,8 @@ def _advise(cert: CertificateLike, notes: Sequence[tuple[str, BidNote]], *, now:
         return advice(max(level, urgent, key=LEVELS.index), "renew_in_window",
                       f"证书将于{until_day}到期（剩余{days_left}天）。现在可以办理延期，"
                       f"请于{by_zh}办理。{reupload_zh}",
-                      f"The certificate expires on {until_day} ({days_left} days). Renew now, "
-                      f"before {by_en}.{reupload_en}", window)
+                      f"The certificate expires on {until_day} ({days_left} days). It can be "
+                      f"renewed now; do so before {by_en}.{reupload_en}", window)
     last = early[-1]
     when_zh = f"请于 {month_day(last.opening, now)}开标结束后、{by_zh}办理延期"
     when_en = (f"renew after the bid opening on {_minute(last.opening)} and before {by_en}")
