@@ -77,6 +77,8 @@ def test_cli_session_flows_and_no_secret_leaks(run, platform, provisioned, tmp_p
     assert added["status"] == "submitted" and len(added["attachments"]) == 1
     listed = json.loads(run("qualifications", "list", "--json").stdout)
     assert [r["id"] for r in listed["records"]] == [added["id"]] and listed["drafts"] == []
+    again = run("qualifications", "submit", str(added["id"]), ok=False)  # under review
+    assert again.returncode == 1 and "P202" in again.stderr and "审核中" in again.stderr
     profile = json.loads(run("profile", "show", "--json").stdout)
     assert profile["spec"] == "profile_unit"
     advice = json.loads(run("renewal", "--json", *module, ok=False).stdout)
