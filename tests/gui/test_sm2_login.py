@@ -12,6 +12,7 @@ from hy_client.signin import SignIn, choose_key
 from hy_client.sm2_conventions import parse_convention
 from hy_client.token.service import TokenService
 from tests.sandbox_fixtures import SandboxProcess
+from tests.sm2_fixtures import SM2_USCC
 from ui.context import AppContext
 from ui.login import LoginWindow
 
@@ -45,7 +46,8 @@ def _window(qtbot, platform, service):
 def test_sm2_key_logs_in_through_the_window(qtbot, sm2_platform, sm2_module, sm2_token):
     service = TokenService([sm2_module], sm2=lambda *_: DESCRIBED)
     client = make_client(sm2_platform.url)
-    username, password = register_account(client)
+    # one account per 统一社会信用代码: the one the SM2 certificate carries
+    username, password = register_account(client, code=SM2_USCC)
     signin = SignIn(client)
     signin.password_login(username, password)
     key = choose_key(signin.candidates(service), token=sm2_token.label)
