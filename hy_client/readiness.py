@@ -22,6 +22,7 @@ Nothing here touches PKCS#11 or HTTP except ``run_self_test`` (through the Token
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import logging
 import os
@@ -168,10 +169,18 @@ class SeenCertificate:
 
 
 class ReadinessStore:
-    """``readiness.json`` in the data dir; a damaged file is set aside and started afresh."""
+    """One account's ``readiness-….json`` in the data dir (:meth:`for_account`): reminders
+    shown, self-tests and certificates seen are a bidder's, never another account's. A damaged
+    file is set aside and started afresh."""
 
     def __init__(self, path: Path | None = None) -> None:
         self.path = path or config.data_dir() / STORE_FILE
+
+    @classmethod
+    def for_account(cls, origin: str, account_id: int) -> ReadinessStore:
+        """(platform origin, account id) → its own file; the origin hashed for a file name."""
+        tag = hashlib.sha256(origin.rstrip("/").lower().encode()).hexdigest()[:16]
+        return cls(config.data_dir() / f"readiness-{tag}-{int(account_id)}.json")
 
     def _read(self) -> dict[str, Any]:
         try:
@@ -329,11 +338,14 @@ def _deadline_tail(bid: Bid, now: datetime) -> str:
 
 
 def _assess_cert(bid: Bid, token: TokenInfo, cert: CertificateInfo, now: datetime,
-                 tests: Mapping[str, SelfTestRecord], window: timedelta) -> BidReadiness:
+                 tests: Mapping[str, SelfTestRecord], window: timedelta,
+                 advice: Sequence[renewal.RenewalAdvice]) -> BidReadiness:
     described = _describe(cert.subject_cn, cert.organization, cert.sha256, cert.not_after)
     if cert.not_after is not None and cert.not_after <= bid.bid_opening:
-        advice = renewal.advise_certificate(cert, [bid], now=now)
-        return _row(bid, "cert_expires_before_opening", described, advice.message_zh,
+        # the certificate's one renewal advice (window, bids to re-encrypt), not a second opinion
+        mine = renewal.find(advice, cert.sha256)
+        text = mine.message_zh if mine is not None else ""
+        return _row(bid, "cert_expires_before_opening", described, text,
                     token_serial=token.serial, cert_id=cert.id)
     record = tests.get(cert.sha256.lower())
     tested_at = record.at if record else None
@@ -376,9 +388,14 @@ def _missing(bid: Bid, tokens: Sequence[TokenInfo], now: datetime,
 def assess(bids: Iterable[Bid], tokens: Sequence[TokenInfo], now: datetime, *,
            self_tests: Mapping[str, SelfTestRecord] | None = None,
            seen: Mapping[str, SeenCertificate] | None = None,
-           reminder_hours: Sequence[int] = (48, 2)) -> list[BidReadiness]:
-    """The 投标准备 rows for bids not yet opened, soonest opening first."""
+           reminder_hours: Sequence[int] = (48, 2),
+           advice: Sequence[renewal.RenewalAdvice] | None = None) -> list[BidReadiness]:
+    """The 投标准备 rows for bids not yet opened, soonest opening first; ``advice`` is the
+    renewal advice for these keys (computed here with default thresholds when not given)."""
+    bids = list(bids)
     tests = {k.lower(): v for k, v in (self_tests or {}).items()}
+    if advice is None:
+        advice = renewal.advise_tokens(tokens, bids, now=now)
     window = timedelta(hours=max(reminder_hours, default=48))
     rows = []
     for bid in sorted((b for b in bids if b.bid_opening > now), key=lambda b: b.bid_opening):
@@ -389,7 +406,7 @@ def assess(bids: Iterable[Bid], tokens: Sequence[TokenInfo], now: datetime, *,
         if not candidates:
             rows.append(_missing(bid, tokens, now, seen or {}))
             continue
-        options = [_assess_cert(bid, t, c, now, tests, window) for t, c in candidates]
+        options = [_assess_cert(bid, t, c, now, tests, window, advice) for t, c in candidates]
         rows.append(min(options, key=lambda r: _RANK.index(r.state)))
     return rows
 
@@ -418,7 +435,7 @@ def locate(tokens: Sequence[TokenInfo], cert_sha256: str) -> tuple[str, str] | N
 
 
 def run_self_test(service: TokenService, tokens: Sequence[TokenInfo], cert_sha256: str,
-                  pin: str | None, *, store: ReadinessStore | None = None,
+                  pin: str | None, *, store: ReadinessStore,
                   now: datetime | None = None, timeout: float = 60.0) -> SelfTestOutcome:
     """Sign (and for RSA decrypt) with the key of the certificate a bid was encrypted to.
 
@@ -446,7 +463,7 @@ def run_self_test(service: TokenService, tokens: Sequence[TokenInfo], cert_sha25
     record = SelfTestRecord(cert_sha256.lower(), serial, result.ok, now or datetime.now(UTC),
                             result.signature_ok, result.decrypt_ok,
                             result.error.code if result.error else "")
-    (store or ReadinessStore()).record_self_test(record)
+    store.record_self_test(record)
     return SelfTestOutcome(record)
 
 
@@ -457,6 +474,7 @@ class ReadinessReport:
     rows: tuple[BidReadiness, ...]
     reminders: tuple[Reminder, ...]  # due now and not yet shown
     tokens_read: bool  # False: no key could be read (every row is then key_missing)
+    renewal: tuple[renewal.RenewalAdvice, ...] = ()  # the keys' renewal advice, as everywhere
 
     @property
     def worst(self) -> Level:
@@ -466,18 +484,23 @@ class ReadinessReport:
     def to_json(self) -> dict[str, Any]:
         return {"format": "hy-client-readiness/1", "worst": self.worst,
                 "tokens_read": self.tokens_read, "bids": [r.to_json() for r in self.rows],
-                "reminders": [r.to_json() for r in self.reminders]}
+                "reminders": [r.to_json() for r in self.reminders],
+                "renewal": [a.to_json() for a in self.renewal]}
 
 
 def check(client: PlatformClient, service: TokenService | None, *,
           settings: config.Settings | None = None, store: ReadinessStore | None = None,
-          now: datetime | None = None, timeout: float = 60.0) -> ReadinessReport:
+          now: datetime | None = None, timeout: float = 60.0,
+          account_id: int | None = None) -> ReadinessReport:
     """Bids from the platform, certificates from the plugged keys, the rows and due reminders.
 
-    Platform errors raise (the caller shows them: not logged in, offline); a key that cannot be
-    read is a finding (``tokens_read`` False, rows ``key_missing``)."""
+    The store is the account's (``account_id``, else asked of the platform). Platform errors
+    raise (the caller shows them: not logged in, offline); a key that cannot be read is a
+    finding (``tokens_read`` False, rows ``key_missing``)."""
     settings = settings or config.load()
-    store = store or ReadinessStore()
+    if store is None:
+        store = ReadinessStore.for_account(
+            client.origin, account_id if account_id is not None else client.me().id)
     now = now or datetime.now(UTC)
     bids = client.bids()
     tokens: list[TokenInfo] = []
@@ -490,7 +513,10 @@ def check(client: PlatformClient, service: TokenService | None, *,
         except HyError as exc:
             log.info("readiness: keys not readable: %s", exc.code)
     store.remember(tokens)
+    advice = renewal.advise_tokens(tokens, bids, now=now,
+                                   thresholds=settings.renewal_thresholds,
+                                   holder=renewal.holder_of(client, bids))
     rows = assess(bids, tokens, now, self_tests=store.self_tests(), seen=store.seen(),
-                  reminder_hours=settings.bid_reminder_hours)
+                  reminder_hours=settings.bid_reminder_hours, advice=advice)
     reminders = due_reminders(bids, now, store.shown(), settings.bid_reminder_hours)
-    return ReadinessReport(tuple(rows), tuple(reminders), tokens_read)
+    return ReadinessReport(tuple(rows), tuple(reminders), tokens_read, tuple(advice))

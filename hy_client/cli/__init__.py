@@ -32,6 +32,7 @@ GROUPS: dict[str, str] = {
     **{name: "hy_client.cli.renewal_cmd" for name in ("renewal", "bids")},
     "repair": "hy_client.cli.repair_cmd",
     "readiness": "hy_client.cli.readiness_cmd",
+    "drafts": "hy_client.cli.drafts_cmd",
     "webportal": "hy_client.cli.webportal_cmd",
     "config": "hy_client.cli.config_cmd",
 }
