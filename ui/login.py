@@ -551,11 +551,12 @@ class LoginWindow(QWidget):
     @property
     def ca_tab(self) -> CaTab:
         if self._ca_tab is None:
-            tab = CaTab(self.ctx)
+            tab = self._ca_tab = self._install(1, CaTab(self.ctx),
+                                               translate("LoginWindow", "CA锁登录"))
+            # the account's key is preselected: the one typed in the password tab
             tab.username_hint = self.password_tab.username.text()
             self.password_tab.username.textChanged.connect(
                 lambda text: setattr(tab, "username_hint", text))
-            self._ca_tab = self._install(1, tab, translate("LoginWindow", "CA锁登录"))
         return self._ca_tab
 
     @property
