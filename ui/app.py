@@ -23,6 +23,7 @@ from PySide6.QtWidgets import QApplication
 
 from . import i18n, state, theme
 from .controller import Controller
+from .dispatch import collect_garbage_on_gui_thread
 
 __all__ = ["Controller", "main", "make_application", "parse_args"]
 from .single import SingleInstance
@@ -53,6 +54,7 @@ def make_application(argv: Sequence[str]) -> QApplication:
     QCoreApplication.setOrganizationName(APP_NAME)
     QCoreApplication.setApplicationName(APP_NAME)
     app = QApplication([sys.argv[0] if sys.argv else APP_NAME, *argv])
+    collect_garbage_on_gui_thread()
     app.setApplicationDisplayName(i18n.APP_TITLE)  # i18n.install sets it in the language
     return app
 

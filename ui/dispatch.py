@@ -14,6 +14,7 @@ deadlock in Qt).
 
 from __future__ import annotations
 
+import gc
 import logging
 import threading
 import types
@@ -22,7 +23,7 @@ from collections.abc import Callable
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, Signal, Slot
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +68,35 @@ class Dispatcher(QObject):
         if fn is None or (receiver_ref is not None and receiver is None):
             return  # collected: nobody to tell
         self._run(receiver, lambda: fn(*args))
+
+
+class _GuiGarbageCollector(QObject):
+    """Python's cycle collector runs on the GUI thread only (as Anki does): run automatically,
+    it starts in whichever thread allocates at the wrong moment, and a cycle holding a widget
+    then runs ~QObject on a worker — a deadlock with the GUI thread over Qt's connection lock
+    and the GIL. Young objects every second, older ones every 10 s, everything every minute."""
+
+    def __init__(self, parent: QObject) -> None:
+        super().__init__(parent)
+        self._ticks = 0
+        self._timer = QTimer(self)
+        self._timer.setInterval(1000)
+        self._timer.timeout.connect(self._collect)
+        self._timer.start()
+        gc.disable()
+
+    @Slot()
+    def _collect(self) -> None:
+        self._ticks += 1
+        gc.collect(2 if self._ticks % 60 == 0 else 1 if self._ticks % 10 == 0 else 0)
+
+
+def collect_garbage_on_gui_thread() -> None:
+    """Once, on the GUI thread, after the QApplication exists (the app's start, the tests)."""
+    app = QCoreApplication.instance()
+    if app is None or app.findChild(_GuiGarbageCollector) is not None:
+        return
+    _GuiGarbageCollector(app)
 
 
 def dispatcher() -> Dispatcher:

@@ -43,6 +43,9 @@ def themed(qapp):
 
     i18n.install(qapp, i18n.DEFAULT_LANGUAGE)
     theme.apply(qapp)
+    from ui.dispatch import collect_garbage_on_gui_thread
+
+    collect_garbage_on_gui_thread()  # as the application does: no collection on a worker
 
 
 @pytest.fixture(autouse=True)

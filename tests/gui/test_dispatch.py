@@ -90,11 +90,24 @@ def test_a_callback_held_by_a_worker_does_not_keep_its_widget_alive(qtbot):
     report(1)
     qtbot.waitUntil(lambda: seen == [1], timeout=10000)
     gone = weakref.ref(page)
+    was_enabled = gc.isenabled()
     gc.disable()  # freed by its reference count alone: no cycle through the callback
     try:
         del page
         assert gone() is None
     finally:
-        gc.enable()
+        if was_enabled:
+            gc.enable()
     report(2)  # a late report for a page that is gone: dropped, no error
     qtbot.wait(50)
+
+
+def test_the_cycle_collector_runs_only_on_the_gui_thread(qtbot):
+    import gc
+
+    from ui.dispatch import collect_garbage_on_gui_thread
+
+    collect_garbage_on_gui_thread()
+    assert not gc.isenabled()  # never started by a worker's allocation
+    before = gc.get_stats()[0]["collections"]
+    qtbot.waitUntil(lambda: gc.get_stats()[0]["collections"] > before, timeout=5000)
