@@ -81,41 +81,42 @@ def _unb64(text: str) -> bytes:
 
 @dataclass(frozen=True)
 class GuardVerdict:
-    """The advisor's answer for one certificate, as the renewal uses it."""
+    """The renewal advisor's answer for one certificate, as the renewal acts on it."""
 
     allowed: bool
     advice: renewal.RenewalAdvice
-    at_risk: tuple[models.Bid, ...]  # bids that would become unreadable if renewed now
-    kept_for: tuple[models.Bid, ...]  # unopened bids encrypted to the current key
+    at_risk: tuple[renewal.BidNote, ...]  # open before the expiry: unreadable if renewed now
+    kept_for: tuple[int, ...]  # every unopened bid encrypted to the current key
 
     def message_zh(self) -> str:
         if self.allowed:
             return self.advice.message_zh
-        lines = [f"延期被拒绝：{self.advice.message_zh}", "以下投标文件加密所用的是当前密钥，"
-                 "现在延期将导致开标时无法解密："]
-        lines += [f"  · {b.project_code} {b.project_name}（开标 "
-                  f"{b.bid_opening.astimezone(renewal.CHINA_TZ):%Y-%m-%d %H:%M}）"
-                  for b in self.at_risk]
+        lines = [f"现在不能延期。{self.advice.message_zh}"]
+        if self.at_risk:
+            lines.append("以下投标文件加密所用的是当前密钥，现在延期将导致开标时无法解密：")
+            lines += [f"  · {b.project_code} {b.project_name}（开标 "
+                      f"{b.opening.astimezone(renewal.CHINA_TZ):%Y-%m-%d %H:%M}）"
+                      for b in self.at_risk]
         return "\n".join(lines)
 
-
-def _encrypted_to(cert: CertificateInfo, bids: Sequence[models.Bid], now: datetime
-                  ) -> tuple[models.Bid, ...]:
-    """Unopened bids encrypted to ``cert`` (a bid with an unknown certificate counts)."""
-    return tuple(sorted((b for b in bids if b.bid_opening > now and (
-        not b.cert_sha256 or b.cert_sha256.lower() == cert.sha256.lower())),
-        key=lambda b: b.bid_opening))
+    def to_json(self) -> dict[str, object]:
+        return {"allowed": self.allowed, "advice": self.advice.to_json(),
+                "at_risk": [b.to_json() for b in self.at_risk],
+                "kept_for_bids": list(self.kept_for)}
 
 
 def check_guard(cert: CertificateInfo, bids: Sequence[models.Bid], *, now: datetime,
                 thresholds: Sequence[int] = renewal.DEFAULT_THRESHOLDS) -> GuardVerdict:
-    """Inside the safe window (no bid encrypted to this key opens before its expiry) the
-    renewal may go on; otherwise the bids opening before the expiry are at risk."""
+    """Renew only inside the advisor's safe window (or at any time when no bid counts for this
+    certificate); otherwise the bids that open before the expiry are at risk."""
     advice = renewal.advise_certificate(cert, bids, now=now, thresholds=thresholds)
-    mine = _encrypted_to(cert, bids, now)
-    expiry = cert.not_after
-    at_risk = tuple(b for b in mine if expiry is None or b.bid_opening < expiry)
-    return GuardVerdict(not at_risk, advice, at_risk, mine)
+    if advice.window is not None:
+        allowed = advice.window.contains(now)
+    else:
+        allowed = advice.reason_code != "expired" and not (
+            advice.wait_for or advice.reencrypt or advice.stranded)
+    return GuardVerdict(allowed, advice, advice.wait_for if not allowed else (),
+                        advice.bid_ids)
 
 
 @dataclass(frozen=True)
@@ -180,7 +181,7 @@ class RenewalFlow:
             if not verdict.allowed and not override:
                 self.progress("guard", "failed")
                 raise HyError(errors.RENEWAL_UNSAFE, verdict.message_zh(),
-                              bids=[b.model_dump(mode="json") for b in verdict.at_risk])
+                              bids=[b.to_json() for b in verdict.at_risk])
             spec = token_renewal.key_spec_for(key.certificate)  # T321 before anything is written
             journal = self.store.save(RenewalJournal(
                 id=str(uuid.uuid4()), origin=self.store.origin,
@@ -189,7 +190,7 @@ class RenewalFlow:
                 old_cert_sha256=key.certificate.sha256,
                 old_certificate=_b64(key.certificate.der), spec=spec,
                 new_key_id=token_renewal.new_key_id(), override=not verdict.allowed,
-                kept_for_bids=tuple(b.id for b in verdict.kept_for),
+                kept_for_bids=verdict.kept_for,
                 started_at=datetime.now(UTC).isoformat()))
             self.progress("guard", "done")
         else:

@@ -90,8 +90,7 @@ def cmd_renew(args: argparse.Namespace) -> int:
             if not verdict.allowed and not args.override_bids:
                 if args.json:
                     print_json({"renewed": False, "reason": "unsafe",
-                                "message": verdict.advice.message_zh,
-                                "bids": list(verdict.at_risk)})
+                                "message": verdict.message_zh(), **verdict.to_json()})
                 print(verdict.message_zh(), file=sys.stderr)
                 print("如确需现在延期（旧密钥和旧证书将保留在CA锁中直到这些项目开标），"
                       "请加 --override-bids", file=sys.stderr)
