@@ -49,7 +49,7 @@ class Rig:
         found = login_candidates(self.tokens.scan().result(30))
         return next(c for c in found if c.token_label == self.label and c.cert_id == "01")
 
-    def keys(self) -> list[KeyChoice]:
+    def choices(self) -> list[KeyChoice]:
         return [c for c in login_candidates(self.tokens.scan().result(30))
                 if c.token_label == self.label]
 
@@ -97,7 +97,8 @@ class Rig:
         return [a.cert_sha256 for a in self.client.activations()]
 
 
-def make_token(provisioned: Any, *, key: str = "ec", days: int = 20) -> tuple[str, x509.Certificate]:
+def make_token(provisioned: Any, *, key: str = "ec",
+               days: int = 20) -> tuple[str, x509.Certificate]:
     """A token written with external tools only (as when a key is plugged in)."""
     label = f"renew-{next(_labels)}-{key}"
     provisioned.env.init_token(label, SO_PIN, PIN)

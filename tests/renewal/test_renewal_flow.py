@@ -33,7 +33,7 @@ def test_refuses_outside_the_window_then_renews_inside_keeping_the_old_key(make_
     assert [b["project_code"] for b in refused.value.data["bids"]] == ["EARLY-1", "EARLY-2"]
     assert "EARLY-1" in refused.value.detail
     assert rig.store().current() is None and rig.renewals() == []
-    assert [c.cert_id for c in rig.keys()] == ["01"]
+    assert [c.cert_id for c in rig.choices()] == ["01"]
     assert seen == [("guard", "running"), ("guard", "failed")]
 
     # bids adjusted: the early ones have opened; the late one (after the expiry) still counts
@@ -51,7 +51,7 @@ def test_refuses_outside_the_window_then_renews_inside_keeping_the_old_key(make_
     # the activation moved: the new certificate is bound, the old one no longer
     assert rig.activations() == [new.sha256]
     # the old key and certificate are still on the token, for the late bid
-    after = {c.cert_id: c for c in rig.keys()}
+    after = {c.cert_id: c for c in rig.choices()}
     assert set(after) == {"01", new.id}
     assert after["01"].certificate.sha256 == old.certificate.sha256
     assert outcome.retained is not None and outcome.retained.bid_ids == (late,)
@@ -80,7 +80,7 @@ def test_override_keeps_the_old_key_for_the_bids_at_risk(make_rig):
     key = rig.unlock()
     outcome = rig.flow().run(key, override=True)
     assert outcome.journal.override and outcome.journal.kept_for_bids == (bid,)
-    assert {c.cert_id for c in rig.keys()} == {"01", outcome.journal.new_key_id}
+    assert {c.cert_id for c in rig.choices()} == {"01", outcome.journal.new_key_id}
     # the RSA self-test (sign and decrypt) still passes with the old key for that bid
     test = rig.tokens.self_test(key.serial, "01").result(30)
     assert test.ok and test.decrypt_ok
