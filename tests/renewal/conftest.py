@@ -14,6 +14,7 @@ import pkcs11
 import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from pkcs11 import Attribute, ObjectClass
 
 from hy_client.api.client import PlatformClient
 from hy_client.renewal_flow import Progress, RenewalFlow
@@ -92,6 +93,10 @@ class Rig:
         with self.db() as conn:
             return conn.execute("SELECT * FROM renewals WHERE account_id = ?",
                                 (self.account_id,)).fetchall()
+
+    def count_private_keys(self, serial: str) -> int:
+        return self.tokens.with_session(serial, lambda session, _m: len(list(
+            session.get_objects({Attribute.CLASS: ObjectClass.PRIVATE_KEY})))).result(30)
 
     def activations(self) -> list[str]:
         return [a.cert_sha256 for a in self.client.activations()]
