@@ -6,31 +6,24 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
-from itertools import count
+from datetime import timedelta
 from typing import Any
 
 import pkcs11
 import pytest
 from cryptography import x509
-from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from pkcs11 import Attribute, ObjectClass
 
 from hy_client.api.client import PlatformClient
 from hy_client.renewal_flow import Progress, RenewalFlow
 from hy_client.renewal_journal import JournalStore
 from hy_client.signin import KeyChoice, SignIn, login_candidates
-from hy_client.token import softhsm
 from hy_client.token.service import TokenService, load_name
 from tests.platform_fixtures import make_client, platform, register_account  # noqa: F401
+from tests.renewal_fixtures import PIN, insert_bid, make_token, move_bid
 from tests.softhsm_fixtures import *  # noqa: F403
-from tests.softhsm_fixtures import SO_PIN, VALID_USCC
 
 from .faults import PullableLib
-
-ORG = "衡阳市延期测试建设有限公司"
-PIN = "246810"
-_labels = count()
 
 
 @dataclass
@@ -72,22 +65,11 @@ class Rig:
         return conn
 
     def add_bid(self, code: str, opens_in: timedelta, *, cert_sha256: str | None = None) -> int:
-        opening = datetime.now(UTC) + opens_in
-        with self.db() as conn:
-            cur = conn.execute(
-                "INSERT INTO bids (account_id, project_code, project_name,"
-                " documents_downloaded_at, bid_deadline, bid_opening, cert_sha256)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (self.account_id, code, f"测试项目{code}", opening.timestamp() - 86400 * 3,
-                 opening.timestamp(), opening.timestamp(),
-                 self.key().certificate.sha256 if cert_sha256 is None else cert_sha256))
-            return int(cur.lastrowid or 0)
+        return insert_bid(self.platform.data_dir, self.account_id, code, opens_in,
+                          self.key().certificate.sha256 if cert_sha256 is None else cert_sha256)
 
     def move_bid(self, bid_id: int, opens_in: timedelta) -> None:
-        when = (datetime.now(UTC) + opens_in).timestamp()
-        with self.db() as conn:
-            conn.execute("UPDATE bids SET bid_opening = ?, bid_deadline = ? WHERE id = ?",
-                         (when, when, bid_id))
+        move_bid(self.platform.data_dir, bid_id, opens_in)
 
     def renewals(self) -> list[sqlite3.Row]:
         with self.db() as conn:
@@ -100,22 +82,6 @@ class Rig:
 
     def activations(self) -> list[str]:
         return [a.cert_sha256 for a in self.client.activations()]
-
-
-def make_token(provisioned: Any, *, key: str = "ec",
-               days: int = 20) -> tuple[str, x509.Certificate]:
-    """A token written with external tools only (as when a key is plugged in)."""
-    label = f"renew-{next(_labels)}-{key}"
-    provisioned.env.init_token(label, SO_PIN, PIN)
-    private = (ec.generate_private_key(ec.SECP256R1()) if key == "ec"
-               else rsa.generate_private_key(public_exponent=65537, key_size=2048))
-    now = datetime.now(UTC)
-    cert = provisioned.ca.issue(private.public_key(), cn=ORG, organization=ORG, uscc=VALID_USCC,
-                                not_before=now - timedelta(days=345),
-                                not_after=now + timedelta(days=days))
-    softhsm.pkcs11_tool_write(provisioned.env, provisioned.module, label, PIN, private, cert,
-                              b"\x01", f"{ORG} 签名证书", decrypt=key != "ec")
-    return label, cert
 
 
 @pytest.fixture

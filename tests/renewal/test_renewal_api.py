@@ -15,8 +15,8 @@ from cryptography.hazmat.primitives.serialization import Encoding
 from hy_client import auth, errors
 from hy_client.api import models
 from hy_client.api.client import ApiError
-
-from .conftest import ORG, make_client, register_account
+from tests.platform_fixtures import make_client, register_account
+from tests.renewal_fixtures import ORG
 
 
 def _b64(data: bytes) -> str:

@@ -18,8 +18,9 @@ from hy_client.api.client import ApiError
 from hy_client.errors import HyError
 from hy_client.renewal_journal import STEP_ORDER
 from hy_client.token.service import verify
+from tests.renewal_fixtures import PIN
 
-from .conftest import PIN, Rig
+from .conftest import Rig
 
 HERE = Path(__file__).parent
 

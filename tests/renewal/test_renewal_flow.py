@@ -12,8 +12,7 @@ from hy_client.errors import HyError
 from hy_client.renewal_flow import STAGES
 from hy_client.signin import choose_key, login_candidates
 from hy_client.token.service import verify
-
-from .conftest import ORG, PIN
+from tests.renewal_fixtures import ORG, PIN
 
 
 def test_refuses_outside_the_window_then_renews_inside_keeping_the_old_key(make_rig):
