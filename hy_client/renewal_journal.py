@@ -182,3 +182,16 @@ class JournalStore:
 
     def retained(self) -> list[RetainedKey]:
         return self._read().retained
+
+
+def kept_keys(origin: str, account_id: int, directory: Path | None = None) -> dict[int, str]:
+    """Bid id → fingerprint of the old certificate a renewal kept for it: a bid the platform
+    lists without its certificate is still opened with the key it was encrypted to."""
+    return {bid: kept.cert_sha256 for kept in JournalStore(origin, account_id, directory)
+            .retained() for bid in kept.bid_ids}
+
+
+def any_renewal(directory: Path | None = None) -> bool:
+    """Has this computer renewed anything (cheap check before asking who is logged in)?"""
+    folder = directory or config.data_dir() / "renewal"
+    return folder.is_dir() and any(folder.glob("*.json"))

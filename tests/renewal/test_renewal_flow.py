@@ -111,3 +111,15 @@ def test_sm2_is_refused_before_anything_is_written(make_rig):
         key_spec_for(sm2)
     assert refused.value.info is errors.RENEWAL_KEYGEN_UNSUPPORTED
     assert "SM2" in refused.value.detail
+
+
+def test_readiness_uses_the_kept_old_key_for_a_bid_without_its_certificate(make_rig):
+    rig = make_rig()
+    late = rig.add_bid("LATE-UNKNOWN", timedelta(days=45), cert_sha256="")
+    key = rig.unlock()
+    outcome = rig.flow().run(key)
+    assert outcome.journal.kept_for_bids == (late,)
+    report = readiness.check(rig.client, rig.tokens)
+    row = next(r for r in report.rows if r.bid_id == late)
+    assert (row.token_serial, row.cert_id) == (key.serial, "01")
+    assert row.cert_sha256 == key.certificate.sha256
