@@ -119,6 +119,27 @@ def check_guard(cert: CertificateInfo, bids: Sequence[models.Bid], *, now: datet
                         advice.bid_ids)
 
 
+def chain_problem(new_der: bytes, old_der: bytes, chain: Sequence[bytes], now: datetime) -> str:
+    """'' when the new certificate has the old one's subject and chains, valid ``now`` (the
+    platform's time), to the root that the current certificate chains to as well — the CA that
+    issued the key the bidder already holds; else what is wrong."""
+    new = x509.load_der_x509_certificate(new_der)
+    old = x509.load_der_x509_certificate(old_der)
+    if new.subject != old.subject:
+        return "subject differs from the current certificate"
+    if not new.not_valid_before_utc <= now <= new.not_valid_after_utc:
+        return "not valid now"
+    certs = [x509.load_der_x509_certificate(c) for c in chain]
+    if not certs:
+        return "no chain"
+    trust = auth.TrustStore(roots=certs[-1:], intermediates=certs[:-1])
+    if not trust.chains(new, now):
+        return "chain does not verify"
+    if not trust.chains(old, now):
+        return "not the CA of the current certificate"
+    return ""
+
+
 @dataclass(frozen=True)
 class RenewalOutcome:
     journal: RenewalJournal
@@ -252,10 +273,11 @@ class RenewalFlow:
             self._wait(t.reread(serial))
             return self.store.save(j, step="cert_written"), None
         if stage == "verify":
+            problem = chain_problem(_unb64(j.certificate), _unb64(j.old_certificate),
+                                    [_unb64(c) for c in j.chain], self._platform_now())
             result = self._wait(token_renewal.verify(
-                t, serial, j.new_key_id, j.spec, _unb64(j.certificate),
-                _unb64(j.old_certificate), [_unb64(c) for c in j.chain],
-                _unb64(j.public_key), now=self._platform_now()))
+                t, serial, j.new_key_id, j.spec, _unb64(j.certificate), _unb64(j.public_key),
+                problem))
             if not result.ok:
                 raise HyError(errors.RENEWAL_VERIFY_FAILED, result.detail)
             return self.store.save(j, step="verified"), None

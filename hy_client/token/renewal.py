@@ -14,11 +14,10 @@ import os
 from collections.abc import Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from cryptography import x509
-from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
+from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
@@ -58,15 +57,20 @@ def new_key_id() -> str:
     return os.urandom(8).hex()
 
 
-def _public_key(obj: Any, spec: str) -> Any:
-    if spec.startswith("RSA"):
+def public_key_of(obj: Any, curve: ec.EllipticCurve | None) -> Any:
+    """The cryptography public key of a PKCS#11 public-key object (``curve`` None: RSA)."""
+    if curve is None:
         n = int.from_bytes(obj[Attribute.MODULUS], "big")
         e = int.from_bytes(obj[Attribute.PUBLIC_EXPONENT], "big")
         return rsa.RSAPublicNumbers(e, n).public_key()
     point = bytes(obj[Attribute.EC_POINT])
     if point[0] == 0x04 and point[1] == len(point) - 2:  # DER OCTET STRING around the point
         point = point[2:]
-    return ec.EllipticCurvePublicKey.from_encoded_point(_CURVES[KEY_SPECS[spec][1]], point)
+    return ec.EllipticCurvePublicKey.from_encoded_point(curve, point)
+
+
+def _public_key(obj: Any, spec: str) -> Any:
+    return public_key_of(obj, None if spec.startswith("RSA") else _CURVES[KEY_SPECS[spec][1]])
 
 
 def _spki(public: Any) -> bytes:
@@ -170,6 +174,18 @@ class _TokenKey:
     def _token_sign(self, data: bytes) -> bytes:
         return self._service.sign_now(self._serial, self._key_id, data, self._algorithm)
 
+    def private_numbers(self) -> Any:
+        raise UnsupportedAlgorithm("the key never leaves the token")
+
+    def private_bytes(self, *args: Any) -> bytes:
+        raise UnsupportedAlgorithm("the key never leaves the token")
+
+    def __copy__(self) -> Any:
+        return self
+
+    def __deepcopy__(self, memo: Any) -> Any:
+        return self
+
 
 class _TokenRsaKey(_TokenKey, rsa.RSAPrivateKey):
     def sign(self, data: bytes | bytearray | memoryview, pad: Any, algorithm: Any) -> bytes:
@@ -180,17 +196,6 @@ class _TokenRsaKey(_TokenKey, rsa.RSAPrivateKey):
     def decrypt(self, ciphertext: bytes, pad: Any) -> bytes:
         raise UnsupportedAlgorithm("decrypt on the token")
 
-    def private_numbers(self) -> Any:
-        raise UnsupportedAlgorithm("the key never leaves the token")
-
-    def private_bytes(self, *args: Any) -> bytes:
-        raise UnsupportedAlgorithm("the key never leaves the token")
-
-    def __copy__(self) -> _TokenRsaKey:
-        return self
-
-    def __deepcopy__(self, memo: Any) -> _TokenRsaKey:
-        return self
 
 
 class _TokenEcKey(_TokenKey, ec.EllipticCurvePrivateKey):
@@ -208,17 +213,6 @@ class _TokenEcKey(_TokenKey, ec.EllipticCurvePrivateKey):
     def exchange(self, *args: Any) -> bytes:
         raise UnsupportedAlgorithm("no key agreement")
 
-    def private_numbers(self) -> Any:
-        raise UnsupportedAlgorithm("the key never leaves the token")
-
-    def private_bytes(self, *args: Any) -> bytes:
-        raise UnsupportedAlgorithm("the key never leaves the token")
-
-    def __copy__(self) -> _TokenEcKey:
-        return self
-
-    def __deepcopy__(self, memo: Any) -> _TokenEcKey:
-        return self
 
 
 def _hash_of(algorithm: Algorithm) -> hashes.SHA256 | hashes.SHA384:
@@ -279,46 +273,15 @@ class Verification:
         return self.chain_ok and self.key_match and self.signature_ok
 
 
-def _issued_by(cert: x509.Certificate, issuer: x509.Certificate) -> bool:
-    if cert.issuer != issuer.subject:
-        return False
-    try:
-        cert.verify_directly_issued_by(issuer)
-    except (ValueError, TypeError, InvalidSignature, UnsupportedAlgorithm):
-        return False
-    return True
-
-
-def check_chain(new: x509.Certificate, old: x509.Certificate,
-                chain: Sequence[x509.Certificate], now: datetime) -> str:
-    """'' when ``new`` was issued by the CA that issued ``old``, up to a self-signed root, all
-    valid now, with the old subject; else what is wrong."""
-    if new.subject != old.subject:
-        return "subject differs from the current certificate"
-    if not new.not_valid_before_utc <= now <= new.not_valid_after_utc:
-        return "not valid now"
-    if not chain or not _issued_by(new, chain[0]) or not _issued_by(old, chain[0]):
-        return "not issued by the CA of the current certificate"
-    for child, parent in zip(chain, [*chain[1:], chain[-1]], strict=True):
-        if not _issued_by(child, parent):
-            return "chain does not reach its root"
-        if not parent.not_valid_before_utc <= now <= parent.not_valid_after_utc:
-            return "a CA certificate is not valid now"
-    return ""
-
-
 def verify(service: TokenService, serial: str, key_id: str, spec: str, der: bytes,
-           old_der: bytes, chain: Sequence[bytes], public_spki: bytes, *,
-           now: datetime | None = None) -> Future[Verification]:
-    """Chain, key match (the certificate's key is the one generated) and a test signature made
-    on the token and checked with the new certificate — before anything depends on it.
-    ``now``: the platform's time (its certificates start from its clock)."""
+           public_spki: bytes, chain_problem: str = "") -> Future[Verification]:
+    """Key match (the certificate's key is the one generated) and a test signature made on the
+    token and checked with the new certificate, with the caller's chain check (``chain_problem``
+    empty when the chain is right) — before anything depends on the new certificate."""
     from .service import verify as verify_signature
 
     new = x509.load_der_x509_certificate(der)
-    old = x509.load_der_x509_certificate(old_der)
-    why = check_chain(new, old, [x509.load_der_x509_certificate(c) for c in chain],
-                      now or datetime.now(UTC))
+    why = chain_problem
     key_match = _spki(new.public_key()) == public_spki
     algorithm = KEY_SPECS[spec][0]
 

@@ -116,3 +116,30 @@ def test_bad_requests_are_refused_with_a_code(bound, fault):
         errors.RENEWAL_CSR_INVALID
     assert refused.value.info is expected
     assert [a.cert_sha256 for a in client.activations()] != []
+
+
+def test_chain_check_refuses_another_ca_another_subject_and_not_yet_valid(provisioned):
+    from hy_client.renewal_flow import chain_problem
+    from hy_client.sandbox.ca import TestCA
+
+    ca, other = provisioned.ca, TestCA.create()
+    now = datetime.now(UTC)
+    key = ec.generate_private_key(ec.SECP256R1()).public_key()
+    old = ca.issue(key, cn=ORG, organization=ORG)
+    chain = [c.public_bytes(Encoding.DER) for c in (ca.issuing, ca.root)]
+
+    def der(cert: x509.Certificate) -> bytes:
+        return cert.public_bytes(Encoding.DER)
+
+    good = ca.issue_for(key, old.subject, not_before=now - timedelta(hours=1),
+                        not_after=now + timedelta(days=365))
+    assert chain_problem(der(good), der(old), chain, now) == ""
+    foreign = other.issue_for(key, old.subject, not_before=now - timedelta(hours=1),
+                              not_after=now + timedelta(days=365))
+    other_chain = [c.public_bytes(Encoding.DER) for c in (other.issuing, other.root)]
+    assert chain_problem(der(foreign), der(old), chain, now) == "chain does not verify"
+    assert chain_problem(der(foreign), der(old), other_chain, now) == \
+        "not the CA of the current certificate"
+    renamed = ca.issue(key, cn="别的公司", organization=ORG)
+    assert "subject" in chain_problem(der(renamed), der(old), chain, now)
+    assert chain_problem(der(good), der(old), chain, now - timedelta(days=1)) == "not valid now"
