@@ -252,6 +252,15 @@ ATTACHMENT_EMPTY = _e(
 DRAFT_STORE_ERROR = _e(
     "F106", "草稿保存失败", "The draft could not be saved",
     "请检查磁盘空间。", "Check free disk space.")
+DRAFT_EXISTS = _e(
+    "F200", "当前账号已有该表单的草稿", "This account already has a draft of that form",
+    "请先恢复并提交或放弃现有草稿，再认领旧草稿。",
+    "Restore and submit, or discard, the current draft before assigning the old one.", 409)
+DRAFT_IDENTITY_MISMATCH = _e(
+    "F201", "草稿中的单位名称或统一社会信用代码（身份证号）与当前账号不一致",
+    "The draft names another company or person than this account",
+    "请核对后再恢复；确认无误可加 --accept-identity 后重试，或用 drafts discard 放弃该草稿。",
+    "Check it first; pass --accept-identity to use it anyway, or discard the draft.", 409)
 
 # --- drivers -------------------------------------------------------------------------------
 CATALOGUE_SIGNATURE = _e(

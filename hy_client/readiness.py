@@ -514,7 +514,8 @@ def check(client: PlatformClient, service: TokenService | None, *,
             log.info("readiness: keys not readable: %s", exc.code)
     store.remember(tokens)
     advice = renewal.advise_tokens(tokens, bids, now=now,
-                                   thresholds=settings.renewal_thresholds)
+                                   thresholds=settings.renewal_thresholds,
+                                   holder=renewal.holder_of(client, bids))
     rows = assess(bids, tokens, now, self_tests=store.self_tests(), seen=store.seen(),
                   reminder_hours=settings.bid_reminder_hours, advice=advice)
     reminders = due_reminders(bids, now, store.shown(), settings.bid_reminder_hours)

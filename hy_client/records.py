@@ -19,7 +19,7 @@ from . import errors, forms
 from .api import models
 from .api.client import PlatformClient, RecordKind
 from .api.upload import CancelToken, Progress
-from .drafts import Draft, DraftStore
+from .drafts import AccountDrafts, Draft, DraftStore, identity_differs
 
 Kind = Literal["profile", "qualification", "personnel"]
 KINDS: tuple[Kind, ...] = ("profile", "qualification", "personnel")
@@ -60,14 +60,45 @@ class FormState:
     def has_draft(self) -> bool:
         return self.draft is not None
 
+    @property
+    def foreign_identity(self) -> list[str]:
+        """Identity fields where the local profile draft names another unit or person than the
+        account's own profile: restoring or submitting it must be confirmed first."""
+        if self.draft is None or self.record is None or kind_of(self.form_key) != "profile":
+            return []
+        return identity_differs(self.draft.data, self.record.data)
+
 
 class RecordFlows:
     """Drafts plus platform calls for the three kinds of reviewed records."""
 
-    def __init__(self, client: PlatformClient, drafts: DraftStore) -> None:
+    def __init__(self, client: PlatformClient, drafts: AccountDrafts) -> None:
         self.client = client
         self.drafts = drafts
         self._references: models.ReferenceLists | None = None
+
+    @classmethod
+    def for_account(cls, client: PlatformClient, store: DraftStore,
+                    account: models.Account) -> RecordFlows:
+        """The flows of the logged-in account: its drafts only, on this platform only."""
+        return cls(client, store.for_account(client.origin, account.id))
+
+    def adopt(self, quarantined_id: int) -> Draft:
+        """Assign a quarantined draft to this account; the record it named is kept only when
+        the platform shows it to this account (else the draft becomes a new record)."""
+        found = next((q for q in self.drafts.store.quarantined() if q.id == quarantined_id),
+                     None)
+        if found is None:
+            raise errors.HyError(errors.NOT_FOUND, f"quarantined draft {quarantined_id}")
+        keep = False
+        if found.record_id is not None and found.form_key != "profile":
+            try:
+                self.fetch(kind_of(found.form_key), found.record_id)
+                keep = True
+            except errors.HyError as exc:
+                if exc.info.http_status not in (403, 404):
+                    raise
+        return self.drafts.store.assign_quarantined(quarantined_id, self.drafts, keep_record=keep)
 
     # --- reading ----------------------------------------------------------------------------
     def references(self) -> models.ReferenceLists:

@@ -44,6 +44,7 @@ from .errors import SUPPORT_PHONE
 from .forms.validators import parse_date
 
 if TYPE_CHECKING:
+    from .api.client import PlatformClient
     from .api.models import Bid, Record
     from .token.models import TokenInfo
 
@@ -351,12 +352,41 @@ def advise(certificates: Iterable[CertificateLike], bids: Iterable[Bid], *, now:
     return out
 
 
+@dataclass(frozen=True)
+class Holder:
+    """Whose certificates an account's advice covers. One PC often holds several companies'
+    keys; the banner of one must not speak of another's. A certificate is the account's when
+    activated to it or when its subject names the account's 统一社会信用代码/身份证号; one that
+    names no one cannot be told apart and is kept."""
+
+    activated: frozenset[str] = frozenset()  # certificate fingerprints, lower case
+    codes: frozenset[str] = frozenset()  # the account's USCC / ID number, upper case
+
+    def owns(self, cert: CertificateLike) -> bool:
+        if cert.sha256.lower() in self.activated:
+            return True
+        code = (getattr(cert, "uscc", None) or "").upper()
+        return not code or code in self.codes
+
+
+def holder_of(client: PlatformClient, bids: Iterable[Bid] = ()) -> Holder:
+    """The logged-in account's :class:`Holder`, from its activations and profile; the
+    certificates its ``bids`` were encrypted to are its own too."""
+    profile = client.profile().data
+    codes = {(profile.get(k) or "").strip().upper() for k in ("uscc", "id_number")}
+    mine = {a.cert_sha256.lower() for a in client.activations()}
+    mine |= {b.cert_sha256.lower() for b in bids if b.cert_sha256}
+    return Holder(frozenset(mine), frozenset(c for c in codes if c))
+
+
 def advise_tokens(tokens: Iterable[TokenInfo], bids: Iterable[Bid], *, now: datetime,
-                  thresholds: Sequence[int] = DEFAULT_THRESHOLDS,
-                  bids_known: bool = True) -> list[RenewalAdvice]:
+                  thresholds: Sequence[int] = DEFAULT_THRESHOLDS, bids_known: bool = True,
+                  holder: Holder | None = None) -> list[RenewalAdvice]:
     """Advice for every readable certificate on these keys (signing and encryption ones alike:
-    a bid may be encrypted to either) — what every surface shows for "the keys plugged in"."""
-    return advise([c for t in tokens for c in t.certificates if c.error is None], bids,
+    a bid may be encrypted to either) — what every surface shows for "the keys plugged in";
+    with ``holder``, only the logged-in account's certificates."""
+    return advise([c for t in tokens for c in t.certificates if c.error is None
+                   and (holder is None or holder.owns(c))], bids,
                   now=now, thresholds=thresholds, bids_known=bids_known)
 
 

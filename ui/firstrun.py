@@ -619,9 +619,19 @@ class FirstRunWizard(QDialog):
             return
         self.details.set_certificate(key.certificate)
         token = next(t for m in self.modules for t in m.tokens if t.serial == key.serial)
-        core = self.core
-        self._run(lambda: core.check_certificate(token, key.cert_id), self._certificate_checked,
-                  translate("FirstRunWizard", "正在检查证书…"))
+        core, client = self.core, self.ctx.client
+        thresholds = self.ctx.settings.renewal_thresholds
+
+        def job() -> StepResult:
+            bids = None  # no session yet: the advice knows it cannot see the open bids
+            if client.token:
+                try:
+                    bids = client.bids()
+                except HyError:
+                    bids = None
+            return core.check_certificate(token, key.cert_id, bids=bids, thresholds=thresholds)
+
+        self._run(job, self._certificate_checked, translate("FirstRunWizard", "正在检查证书…"))
 
     def _certificate_checked(self, result: StepResult) -> None:
         self._show(result)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, Signal
@@ -25,11 +24,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from hy_client import renewal
 from hy_client.api import models
 from hy_client.records import RecordFlows
 from hy_client.renewal import RenewalAdvice
-from hy_client.signin import login_candidates
 
 from . import i18n, state
 from .context import AppContext
@@ -37,7 +34,7 @@ from .help import HelpPage, show_about
 from .jobs import QueryOp
 from .reminders import BidReminders
 from .settings import open_settings
-from .widgets.renewal import RenewalBanner, make_tray, notify_tray
+from .widgets.renewal import RenewalBanner, current_advice, make_tray, notify_tray
 
 
 def _lazy(module: str, name: str) -> Callable[..., QWidget]:
@@ -107,7 +104,7 @@ class MainWindow(QMainWindow):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx, self.account = ctx, account
-        self.env = PageEnv(ctx, RecordFlows(ctx.client, ctx.drafts), account)
+        self.env = PageEnv(ctx, RecordFlows.for_account(ctx.client, ctx.drafts, account), account)
         self.setObjectName("mainWindow")
         self.setWindowTitle(account.display_name)  # Qt appends the application's name
         self.nav = QListWidget()
@@ -193,18 +190,9 @@ class MainWindow(QMainWindow):
 
     # --- renewal ----------------------------------------------------------------------------
     def check_renewal(self) -> None:
-        tokens, client, signin = self.ctx.tokens, self.ctx.client, self.ctx.signin
-        thresholds = self.ctx.settings.renewal_thresholds
-
-        def job() -> list[RenewalAdvice]:
-            modules = tokens.scan().result(signin.token_timeout)
-            certs = [c.certificate for c in login_candidates(modules)
-                     if c.certificate.not_after is not None]
-            bids = client.bids()
-            return renewal.advise(certs, bids, now=datetime.now(UTC),
-                                  thresholds=thresholds)
-
-        QueryOp(self, job, self._advice).failure(lambda _e: None).run_in_background()
+        ctx = self.ctx
+        QueryOp(self, lambda: current_advice(ctx, True), self._advice).failure(
+            lambda _e: None).run_in_background()
 
     def _advice(self, advice: list[RenewalAdvice]) -> None:
         self.advice = advice

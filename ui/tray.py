@@ -12,7 +12,7 @@ the login window opens instead, as at a normal start.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 import shiboken6
@@ -24,7 +24,7 @@ from hy_client.errors import HyError
 
 from .i18n import translate
 from .jobs import QueryOp
-from .widgets.renewal import make_tray, notify_tray
+from .widgets.renewal import current_advice, make_tray, notify_tray
 
 if TYPE_CHECKING:
     from hy_client.api.models import Account
@@ -33,25 +33,6 @@ if TYPE_CHECKING:
     from .app import Controller
     from .context import AppContext
     from .reminders import BidReminders
-
-
-def renewal_advice(ctx: AppContext, with_bids: bool) -> list[RenewalAdvice]:
-    """Advice for the keys plugged in now; against the open bids when there is a session (the
-    certificates' own dates still count when the platform cannot be reached)."""
-    from hy_client import renewal
-    from hy_client.signin import login_candidates
-
-    modules = ctx.tokens.scan().result(ctx.signin.token_timeout)
-    certs = [c.certificate for c in login_candidates(modules)
-             if c.certificate.not_after is not None]
-    bids: list[Any] = []
-    if with_bids:
-        try:
-            bids = ctx.client.bids()
-        except HyError:
-            bids = []
-    return renewal.advise(certs, bids, now=datetime.now(UTC),
-                          thresholds=ctx.settings.renewal_thresholds)
 
 
 class TrayApp(QObject):
@@ -132,7 +113,7 @@ class TrayApp(QObject):
         self.session_checked.emit(account)
         if self.advice is None:
             with_bids = account is not None
-            QueryOp(None, lambda: renewal_advice(ctx, with_bids), self._advised).failure(
+            QueryOp(None, lambda: current_advice(ctx, with_bids), self._advised).failure(
                 lambda _e: self._advised([])).run_in_background()
         if account is not None and self.active:
             self._start_reminders(ctx)

@@ -31,6 +31,7 @@ GROUPS: dict[str, str] = {
     "renew": "hy_client.cli.renew_cmd",
     "repair": "hy_client.cli.repair_cmd",
     "readiness": "hy_client.cli.readiness_cmd",
+    "drafts": "hy_client.cli.drafts_cmd",
 }
 
 Handler = Callable[[argparse.Namespace], int]

@@ -40,8 +40,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     show.set_defaults(handler=cmd_profile_show)
     edit = ps.add_parser("edit", help="修改并保存到平台草稿（--set 字段=值，--attach 文件）")
     _edit_options(edit)
+    edit.add_argument("--accept-identity", action="store_true",
+                      help="本地草稿的单位名称/统一社会信用代码与账号不一致时，仍然使用该草稿")
     edit.set_defaults(handler=cmd_profile_edit)
     submit = ps.add_parser("submit", help="提交审核")
+    submit.add_argument("--accept-identity", action="store_true",
+                        help="本地草稿的单位名称/统一社会信用代码与账号不一致时，仍然提交")
     _common(submit, json=True)
     submit.set_defaults(handler=lambda a: _submit(a, "profile"))
     p.set_defaults(handler=lambda a: (p.print_help(), 2)[1])
@@ -59,7 +63,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         sp = gs.add_parser("submit", help="提交审核：记录ID，或失败时显示的草稿标识")
         sp.add_argument("target", metavar="ID|DRAFT")
         _common(sp, json=True)
-        sp.set_defaults(handler=lambda a: _submit(a, _draft_key(a.kind, a.target)), kind=kind)
+        sp.set_defaults(handler=lambda a: _submit(a, a.target), kind=kind)
         g.set_defaults(handler=lambda a, g=g: (g.print_help(), 2)[1])
 
 
@@ -78,7 +82,9 @@ def _edit_options(p: argparse.ArgumentParser) -> None:
 
 
 def _flows(args: argparse.Namespace) -> RecordFlows:
-    return RecordFlows(logged_in(args).client, DraftStore())
+    """The logged-in account's flows: its own drafts only (asked of the platform: who am I)."""
+    signin = logged_in(args)
+    return RecordFlows.for_account(signin.client, DraftStore(), signin.whoami())
 
 
 # --- profile ----------------------------------------------------------------------------------
@@ -88,9 +94,18 @@ def cmd_profile_show(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _check_identity(state: FormState, args: argparse.Namespace) -> None:
+    """A profile draft naming another company is used only when the user says so."""
+    if state.foreign_identity and not getattr(args, "accept_identity", False):
+        labels = field_labels("profile_unit") | field_labels("profile_person")
+        raise errors.HyError(errors.DRAFT_IDENTITY_MISMATCH,
+                             "、".join(labels.get(k, k) for k in state.foreign_identity))
+
+
 def cmd_profile_edit(args: argparse.Namespace) -> int:
     flows = _flows(args)
     state = flows.open("profile")
+    _check_identity(state, args)
     record = _save(flows, state.form_key, state.spec_name, state.data, args,
                    record_id=None)
     _print_record(record, args.json)
@@ -153,8 +168,12 @@ def _progress(sent: int, total: int) -> None:
           file=sys.stderr, flush=True)
 
 
-def _submit(args: argparse.Namespace, key: str) -> int:
-    record = _submit_with(_flows(args), key)
+def _submit(args: argparse.Namespace, target: str) -> int:
+    flows = _flows(args)
+    key = "profile" if target == "profile" else _draft_key(flows, args.kind, target)
+    if key == "profile":  # a draft naming another company: asked first, never sent silently
+        _check_identity(flows.open("profile"), args)
+    record = _submit_with(flows, key)
     _print_record(record, args.json)
     return EXIT_OK
 
@@ -176,28 +195,31 @@ def _tell_draft_kept(key: str) -> None:
           file=sys.stderr)
 
 
-def _draft_key(kind: Kind, target: str) -> str:
-    """A record id → the draft holding it (if any) or ``kind:id``; a draft key as is."""
+def _draft_key(flows: RecordFlows, kind: Kind, target: str) -> str:
+    """A record id → this account's draft holding it (if any) or ``kind:id``; a draft key as
+    is."""
     if target.startswith(kind + ":"):
         return target
     if not target.isdigit():
         raise errors.HyError(errors.NOT_FOUND, target[:40])
-    with DraftStore() as drafts:
-        for d in drafts.list():
-            if d.form_key.startswith(kind + ":") and d.record_id == int(target):
-                return d.form_key
+    for d in flows.drafts.list():
+        if d.form_key.startswith(kind + ":") and d.record_id == int(target):
+            return d.form_key
     return form_key(kind, int(target))
 
 
 def _print_state(state: FormState, as_json: bool) -> None:
     if as_json:
         print_json({"form": state.form_key, "spec": state.spec_name, "data": state.data,
-                    "local_draft": state.has_draft, "record": state.record})
+                    "local_draft": state.has_draft, "foreign_identity": state.foreign_identity,
+                    "record": state.record})
         return
     if state.record is not None:
         _print_record(state.record, False, data=state.data, spec=state.spec_name)
     if state.has_draft:
         print("（显示的是尚未提交的本地草稿）")
+    if state.foreign_identity:
+        print(f"注意：{errors.DRAFT_IDENTITY_MISMATCH.zh}。{errors.DRAFT_IDENTITY_MISMATCH.advice_zh}")
 
 
 def _print_record(record: models.Record, as_json: bool, *, data: dict[str, str] | None = None,

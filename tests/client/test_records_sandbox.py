@@ -27,9 +27,9 @@ PERSON = {"name": "王建军", "id_number": id_number("43040219800101123"),
 
 @pytest.fixture
 def flows(client, tmp_path):
-    logged_in_signin(client)
+    signin = logged_in_signin(client)
     drafts = DraftStore(tmp_path / "drafts.sqlite3")
-    yield RecordFlows(client, drafts)
+    yield RecordFlows.for_account(client, drafts, signin.whoami())
     drafts.close()
 
 
@@ -160,23 +160,23 @@ class AnswerLost(PlatformClient):
 @pytest.mark.parametrize("lost", [("POST", "/qualifications"), ("POST", "submit")])
 def test_answer_lost_then_retry_after_restart_makes_one_record(platform, tmp_path, lost):
     client = make_client(platform.url)
-    logged_in_signin(client)
+    account = logged_in_signin(client).whoami()
     faulty = AnswerLost(client.platform, timeout=10)
     faulty.token = client.token
     faulty.lose = {lost}
     with DraftStore(tmp_path / "d.sqlite3") as drafts:
-        flows = RecordFlows(faulty, drafts)
+        flows = RecordFlows.for_account(faulty, drafts, account)
         key = form_key("qualification")
         flows.edit(key, "qualification", QUALIFICATION)
         with pytest.raises(ApiError):
             flows.submit(key)
     # A new process: new client, drafts reopened from disk; the same key finishes the job.
     with DraftStore(tmp_path / "d.sqlite3") as drafts:
-        flows = RecordFlows(client, drafts)
+        flows = RecordFlows.for_account(client, drafts, account)
         done = flows.submit(key)
         assert done.status == "submitted"
         assert [r.id for r in flows.list_records("qualification")] == [done.id]
-        assert drafts.load(key) is None
+        assert flows.drafts.load(key) is None
 
 
 @pytest.mark.parametrize("then", ["save", "submit"])

@@ -114,9 +114,10 @@ def test_crash_restore_of_a_profile_draft(qtbot, ctx, main):
     editor = main.open_page("profile").editor
     wait_loaded(qtbot, editor)
     editor.form.inputs["address"].setText("未提交的新地址")
+    mine = main.env.flows.drafts
     qtbot.waitUntil(lambda: editor.form.autosave_idle and (
-        ctx.drafts.load("profile") is not None
-        and ctx.drafts.load("profile").data.get("address") == "未提交的新地址"), timeout=10000)
+        mine.load("profile") is not None
+        and mine.load("profile").data.get("address") == "未提交的新地址"), timeout=10000)
     main.close()  # as if the program died: nothing was sent
     again = MainWindow(ctx, main.account)
     qtbot.addWidget(again)

@@ -26,12 +26,14 @@ from PySide6.QtWidgets import (
 from hy_client import readiness
 from hy_client.errors import HyError
 from hy_client.readiness import BidReadiness, ReadinessReport, SelfTestOutcome
+from hy_client.renewal import LEVELS
 from hy_client.token.models import TokenInfo, all_tokens
 
 from ..context import AppContext
 from ..i18n import advice, message, translate
 from ..jobs import QueryOp, TokenOp, show_error
 from ..widgets.pin import PinDialog
+from ..widgets.renewal import text as renewal_text
 
 COLUMNS = (str(QT_TRANSLATE_NOOP("BidsPage", "项目")),
            str(QT_TRANSLATE_NOOP("BidsPage", "投标截止")),
@@ -76,6 +78,10 @@ class BidsPage(QWidget):
         head = QHBoxLayout()
         head.addWidget(intro, 1)
         head.addWidget(self.refresh_button)
+        self.renewal = QLabel()
+        self.renewal.setObjectName("bidsRenewal")
+        self.renewal.setWordWrap(True)
+        self.renewal.hide()
         self.status = QLabel(translate("BidsPage", "正在读取投标和CA锁…"))
         self.status.setObjectName("bidsStatus")
         self.status.setWordWrap(True)
@@ -99,6 +105,7 @@ class BidsPage(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(title)
         layout.addLayout(head)
+        layout.addWidget(self.renewal)
         layout.addWidget(self.status)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.advice)
@@ -135,6 +142,14 @@ class BidsPage(QWidget):
 
     def _checked(self, report: ReadinessReport) -> None:
         self.report = report
+        # the keys' renewal advice, the same the banner and the 证书 page show
+        needing = [a for a in report.renewal if a.bid_ids or a.level != "ok"]
+        self.renewal.setText("<br>".join(
+            translate("BidsPage", "证书延期（{name}）：{advice}").format(
+                name=a.subject_cn, advice=renewal_text(a)) for a in needing))
+        self.renewal.setVisible(bool(needing))
+        if needing:
+            _set_role(self.renewal, max((a.level for a in needing), key=LEVELS.index))
         self.table.setRowCount(len(report.rows))
         for i, row in enumerate(report.rows):
             cells = (f"{row.project_name}（{row.project_code}）", row.deadline_zh,

@@ -136,7 +136,7 @@ class RecordEditor(QWidget):
             self.record = state.record
             shown = state.record.data if state.record is not None else {}
             if state.draft is not None and state.record is not None and not self.form.ask_restore(
-                    state.draft, shown):
+                    state.draft, shown, state.foreign_identity):
                 key, flows = self.key, self.flows
                 QueryOp(self, lambda: flows.discard(key)).run_in_background()
                 self.form.set_values(shown)

@@ -3,14 +3,42 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QObject, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QSystemTrayIcon, QWidget
 
-from hy_client.renewal import LEVELS, RenewalAdvice
+from hy_client import renewal
+from hy_client.errors import HyError
+from hy_client.renewal import RenewalAdvice
 
 from ..i18n import app_title, english, translate
 from ..theme import app_icon
+
+if TYPE_CHECKING:
+    from ..context import AppContext
+
+
+def current_advice(ctx: AppContext, with_bids: bool) -> list[RenewalAdvice]:
+    """The core's advice for the keys plugged in now (run on a worker): with a session, for the
+    account's own certificates against its open bids; without one (offline, not logged in) for
+    every key, never saying "renew now". Banner and tray render this."""
+    from hy_client.token.models import all_tokens
+
+    modules = ctx.tokens.scan().result(ctx.signin.token_timeout)
+    bids: list[Any] = []
+    known = False
+    holder = None
+    if with_bids:
+        try:
+            bids, known = ctx.client.bids(), True
+            holder = renewal.holder_of(ctx.client, bids)  # only this account's certificates
+        except HyError:
+            bids = []
+    return renewal.advise_tokens(all_tokens(modules), bids, now=datetime.now(UTC),
+                                 thresholds=ctx.settings.renewal_thresholds, bids_known=known,
+                                 holder=holder)
 
 TITLES = {"info": str(QT_TRANSLATE_NOOP("RenewalBanner", "证书延期提醒")),
           "warning": str(QT_TRANSLATE_NOOP("RenewalBanner", "证书即将到期")),
@@ -28,8 +56,8 @@ def text(advice: RenewalAdvice) -> str:
 
 def worst(advice: Sequence[RenewalAdvice]) -> RenewalAdvice | None:
     """The most urgent advice that needs action, or None when every certificate is fine."""
-    needing = [a for a in advice if a.level != "ok"]
-    return max(needing, key=lambda a: (LEVELS.index(a.level), -a.days_left), default=None)
+    top = renewal.most_urgent(advice)
+    return top if isinstance(top, RenewalAdvice) else None
 
 
 class RenewalBanner(QFrame):
