@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from hy_client import errors
+from hy_client import errors, renewal
 from hy_client.errors import HyError
 from hy_client.renewal_flow import (
     STAGE_EN,
@@ -189,7 +189,8 @@ class RenewalDialog(QDialog):
             lines.append(translate("RenewalDialog",
                                    "以下投标文件用当前密钥加密，现在延期将导致开标时无法解密："))
             lines += [f"· {b.project_code} {b.project_name}"
-                      f"（{translate('RenewalDialog', '开标')} {b.opening:%Y-%m-%d %H:%M}）"
+                      f"（{translate('RenewalDialog', '开标')} "
+                      f"{b.opening.astimezone(renewal.CHINA_TZ):%Y-%m-%d %H:%M}）"
                       for b in verdict.at_risk]
         return "\n".join(lines)
 
