@@ -52,10 +52,21 @@ MODULE_WRONG_ARCH = _e(
     "请安装与本程序位数相同的驱动版本。", "Install the driver build matching this program.")
 MODULE_MISSING_DEPENDENCY = _e(
     "M104", "驱动模块缺少依赖的库文件", "Module is missing a dependency",
-    "请重新安装CA驱动。" + _CALL, "Reinstall the driver. " + _CALL_EN)
+    "请安装驱动所需的 Microsoft Visual C++ 运行库，或重新安装CA驱动。" + _CALL,
+    "Install the Visual C++ runtime the driver needs, or reinstall the driver. " + _CALL_EN)
 MODULE_LOAD_FAILED = _e(
     "M105", "驱动模块加载失败", "The PKCS#11 module failed to load",
     "请重新安装CA驱动。" + _CALL, "Reinstall the driver. " + _CALL_EN)
+MODULE_ENTRY_POINT_MISSING = _e(
+    "M260", "驱动模块依赖的库版本不符（找不到所需的函数）",
+    "A library the module needs lacks a function it calls (wrong version)",
+    "请重新安装CA驱动，或安装驱动说明中要求的运行库版本。" + _CALL,
+    "Reinstall the driver or the runtime version it requires. " + _CALL_EN)
+MODULE_INIT_FAILED = _e(
+    "M261", "驱动模块初始化失败（DLL 初始化例程失败）",
+    "The module's DLL initialisation routine failed",
+    "请拔下CA锁后重新插入、重启电脑；仍不行请重新安装CA驱动。" + _CALL,
+    "Replug the key and restart; if it persists, reinstall the driver. " + _CALL_EN)
 MODULE_PATH_NOT_ABSOLUTE = _e(
     "M106", "驱动路径必须是完整的绝对路径", "Module path must be absolute",
     "为安全起见，只加载以完整路径指定的驱动。", "Only modules given by absolute path are loaded.")
@@ -252,6 +263,25 @@ ATTACHMENT_EMPTY = _e(
 DRAFT_STORE_ERROR = _e(
     "F106", "草稿保存失败", "The draft could not be saved",
     "请检查磁盘空间。", "Check free disk space.")
+CERT_IDENTITY_MISMATCH = _e(
+    "A200", "证书持有人与当前账号不符：证书中的统一社会信用代码（或身份证号）与账号登记的不一致",
+    "The certificate belongs to someone else: its USCC or ID number differs from the account's",
+    "请插入本单位（本人）的CA锁再激活；如证书信息有误，请联系CA机构。",
+    "Plug in your own unit's (or your own) key; if the certificate is wrong, contact the CA.",
+    403)
+IDENTITY_ALREADY_REGISTERED = _e(
+    "A201", "该统一社会信用代码（或身份证号）已经注册过账号",
+    "An account with this USCC or ID number already exists",
+    "一个单位（或个人）只能注册一个账号，请用已注册的账号登录；忘记用户名或密码请致电 "
+    "4007777016 或 4006682666。",
+    "One account per unit or person: log in with it; for a lost username or password call "
+    "4007777016 or 4006682666.", 409)
+RECORD_ACTION_REFUSED = _e(
+    "P202", "记录当前的状态不允许该操作", "The record's status does not allow this",
+    "请查看记录状态：审核中的记录需等待审核结果。", "Check the record's status.", 409)
+RECORD_RESUBMIT_CONFIRM = _e(
+    "P203", "修改已审核通过的记录后需重新提交审核", "Changing an approved record sends it back to review",
+    "确认要修改时请加 --resubmit 重试。", "Pass --resubmit to confirm the change.", 409)
 DRAFT_EXISTS = _e(
     "F200", "当前账号已有该表单的草稿", "This account already has a draft of that form",
     "请先恢复并提交或放弃现有草稿，再认领旧草稿。",
@@ -271,7 +301,10 @@ CATALOGUE_ROLLBACK = _e(
     "已拒绝回退到旧目录。", "Rollback refused.")
 CATALOGUE_EXPIRED = _e(
     "D103", "驱动目录已过期", "The driver catalogue is out of date",
-    "请联网更新驱动目录。", "Refresh the catalogue online.")
+    "过期的目录已停止使用。请联网后在“驱动”页点击“更新驱动目录”"
+    "（或运行 hy-client drivers update）；无法联网时请安装最新版客户端。",
+    "An expired catalogue is not used. Go online and update it (hy-client drivers update), "
+    "or install the latest client.")
 CATALOGUE_MALFORMED = _e(
     "D104", "驱动目录格式错误", "The driver catalogue is malformed", "", "")
 DOWNLOAD_TOO_LARGE = _e(
@@ -288,6 +321,17 @@ ARCHIVE_UNSAFE = _e(
 INSTALL_NEEDS_ADMIN = _e(
     "D109", "安装驱动需要管理员权限", "Installing the driver needs administrator rights",
     "请在弹出的窗口中点\u201c是\u201d，或请管理员安装。", "Accept the elevation prompt or ask an admin.")
+INSTALL_NO_MODULE = _e(
+    "D262", "安装程序已结束，但没有找到该驱动的模块文件", "The installer finished but left none "
+    "of the driver's module files", "请确认安装程序已完整运行（未被取消或被杀毒软件拦截）后重新检测；"
+    "仍未找到请联系CA机构。" + _CALL, "Make sure the installer ran to the end, then check again. "
+    + _CALL_EN)
+DRIVER_IN_USE = _e(
+    "D263", "驱动文件正在被使用，无法更新", "The driver's files are in use and cannot be replaced",
+    "原驱动未被改动。请退出本程序（包括通知区域图标）和其他正在使用CA锁的程序（如浏览器、签章软件），"
+    "再在命令提示符中运行 hy-client.exe drivers install 加驱动名称完成更新。" + _CALL,
+    "The installed driver was left unchanged. Quit this program (tray icon included) and any "
+    "other program using the key, then run hy-client.exe drivers install <driver>. " + _CALL_EN)
 INSTALL_FAILED = _e(
     "D110", "驱动安装失败", "The driver installation failed", _CALL, _CALL_EN)
 DRIVER_UNKNOWN = _e(
@@ -373,6 +417,37 @@ SANDBOX_NOT_INCLUDED = _e(
     "S104", "本安装包不包含本机测试平台", "This build does not include the sandbox",
     "测试平台仅用于开发和培训，请在开发环境中运行 hy-client sandbox。",
     "The sandbox is a development and training tool; run it from a development install.")
+
+
+# --- security controls (sessions, limits, 标证通 proof, certificate profile, packages) -----
+CERT_NOT_CLIENT_AUTH = _e(
+    "A240", "该证书不能用于身份认证（扩展密钥用法不含客户端认证）",
+    "The certificate is not for client authentication (extended key usage)",
+    "请选择用于登录的签名证书；如不确定，请联系CA机构。",
+    "Choose the certificate meant for logging in; ask the CA if unsure.", 401)
+APP_PROOF_INVALID = _e(
+    "A241", "标证通签名验证失败", "The app's signature does not verify",
+    "请在手机上重新扫码。", "Scan the code again on the phone.", 401)
+APP_WRONG_ACCOUNT = _e(
+    "A242", "该手机绑定的是另一个账号", "This phone is bound to another account",
+    "请用绑定了本账号的手机扫码。", "Scan with the phone bound to this account.", 403)
+QR_NOT_CONFIRMED = _e(
+    "A243", "请先在电脑上确认绑定该手机", "Confirm the phone on the computer first",
+    "核对电脑上显示的手机名称后点击“确认绑定”。",
+    "Check the phone's name on the computer and confirm.", 409)
+UPLOAD_QUOTA = _e(
+    "F244", "电子件总量已达上限", "The account's storage quota is used up",
+    "请删除不再需要的电子件后再上传。", "Delete files you no longer need, then upload.", 413)
+UPLOAD_BUSY = _e(
+    "P245", "同时上传的文件过多", "Too many uploads at once",
+    "请等待当前上传完成后再试。", "Wait for the current uploads to finish.", 429)
+FILENAME_UNSAFE = _e(
+    "F246", "文件名不合法", "The file name is not allowed",
+    "请改用普通文件名（不能为 . 或 ..，不含 / \\ 或控制字符）后再上传。",
+    "Rename the file (not . or .., no slashes or control characters).", 422)
+CATALOGUE_REPLAYED = _e(
+    "D248", "驱动目录与同版本的已有目录内容不同", "A different catalogue with the same version",
+    "已拒绝使用，目录可能被篡改。" + _CALL, "Refused: it may be tampered with. " + _CALL_EN)
 
 
 class HyError(Exception):

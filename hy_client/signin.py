@@ -11,14 +11,16 @@ with the real service in the GUI, the CLI, tests and the benchmark.
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
+import os
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
-from . import __version__, auth, errors
+from . import __version__, auth, config, errors
 from .api import models
 from .api.client import ApiError, PlatformClient, new_idempotency_key
 from .api.upload import CancelToken
@@ -161,6 +163,17 @@ class SignIn:
             self.client.token = token
         return bool(token)
 
+    def known_account(self) -> models.Account:
+        """The account the stored session belongs to, without a request when it was noted at
+        login (drafts are keyed by it and must be saved while the platform is down)."""
+        if self.client.token is None and not self.restore():
+            raise errors.HyError(errors.NOT_LOGGED_IN)
+        noted = _session_accounts().get(self.client.origin)
+        if isinstance(noted, dict):
+            with contextlib.suppress(ValueError, TypeError):
+                return models.Account.model_validate(noted)
+        return self.whoami()
+
     def whoami(self) -> models.Account:
         """The logged-in account; NOT_LOGGED_IN without a stored session, SESSION_EXPIRED after."""
         if self.client.token is None and not self.restore():
@@ -175,11 +188,13 @@ class SignIn:
         except errors.HyError as exc:
             log.warning("session not remembered: %s", exc.code)
             return LoginResult(session, False, exc)
+        _note_session_account(self.client.origin, session.account)
         return LoginResult(session, True)
 
     def _forget_session(self) -> None:
         with contextlib.suppress(errors.HyError):
             self.credentials.clear_session_token()
+        _note_session_account(self.client.origin, None)
 
     def logout(self) -> None:
         """End the session on the platform (when reachable) and always forget it locally."""
@@ -250,32 +265,41 @@ class SignIn:
         return activation
 
     # --- 标证通 QR ---------------------------------------------------------------------------
-    def qr_login(self, show: Callable[[models.QrCode], None], *,
+    def qr_login(self, show: Callable[[models.QrCode], None], *, username: str,
                  cancel: CancelToken | None = None, max_codes: int = QR_MAX_CODES,
                  on_state: Callable[[models.QrStatus], None] | None = None) -> LoginResult:
-        """Show a login code, poll with backoff until confirmed; a new code on expiry.
+        """Show a login code for ``username``, poll with backoff until confirmed; a new code on
+        expiry. Only a phone bound to that account can approve it; ``on_state`` gets the
+        scanned state with the account named, for the screen to show.
 
         QR_DENIED when refused on the phone; QR_EXPIRED after ``max_codes`` unused codes.
         """
-        status = self._qr_flow("login", show, cancel, max_codes, on_state)
+        status = self._qr_flow("login", show, cancel, max_codes, on_state, username=username)
         if status.session is None:
             raise ApiError(errors.API_BAD_RESPONSE, "confirmed without a session")
         self.client.token = status.session.token
         return self._remember(status.session, "scan")
 
     def qr_bind(self, show: Callable[[models.QrCode], None], *,
+                confirm: Callable[[models.QrStatus], bool],
                 cancel: CancelToken | None = None, max_codes: int = QR_MAX_CODES,
                 on_state: Callable[[models.QrStatus], None] | None = None) -> models.QrStatus:
-        """Bind the 标证通 app to the logged-in account (the phone scans and confirms)."""
-        return self._qr_flow("bind", show, cancel, max_codes, on_state)
+        """Bind the 标证通 app to the logged-in account: the phone scans and proves its key,
+        then ``confirm`` (the user, shown the phone's name and key fingerprint) accepts it."""
+        return self._qr_flow("bind", show, cancel, max_codes, on_state, confirm=confirm)
 
     def _qr_flow(self, kind: models.QrKind, show: Callable[[models.QrCode], None],
                  cancel: CancelToken | None, max_codes: int,
-                 on_state: Callable[[models.QrStatus], None] | None) -> models.QrStatus:
+                 on_state: Callable[[models.QrStatus], None] | None, *, username: str = "",
+                 confirm: Callable[[models.QrStatus], bool] | None = None) -> models.QrStatus:
         for _ in range(max_codes):
-            code = self.client.create_qr(kind)
+            code = self.client.create_qr(kind, username)
             show(code)
             status = self._poll_qr(code, cancel, on_state)
+            if status.state == "scanned" and confirm is not None:  # a bind awaiting the user
+                status = self.client.confirm_qr(code.id, confirm(status))
+                if on_state is not None:
+                    on_state(status)
             if status.state == "confirmed":
                 return status
             if status.state == "denied":
@@ -298,7 +322,8 @@ class SignIn:
                 raise
             if status.state != last and on_state is not None:
                 on_state(status)
-            if status.state in ("confirmed", "denied", "expired"):
+            if status.state in ("confirmed", "denied", "expired") or (
+                    status.state == "scanned" and code.kind == "bind"):
                 return status
             if status.state != last:
                 delay = QR_POLL_FIRST  # the phone scanned: answer quickly once it confirms
@@ -308,3 +333,32 @@ class SignIn:
             else:
                 self._sleep(delay)
             delay = min(delay * 1.5, QR_POLL_MAX)
+
+
+# --- whose session: (origin → account) beside the keyring, no secret in it -------------------
+SESSION_ACCOUNTS_FILE = "session-accounts.json"
+
+
+def _session_accounts() -> dict[str, Any]:
+    try:
+        data = json.loads((config.data_dir() / SESSION_ACCOUNTS_FILE).read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _note_session_account(origin: str, account: models.Account | None) -> None:
+    data = _session_accounts()
+    if account is None:
+        if data.pop(origin, None) is None:
+            return
+    else:
+        data[origin] = account.model_dump(mode="json")
+    path = config.data_dir() / SESSION_ACCOUNTS_FILE
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(path.name + ".tmp")
+        tmp.write_text(json.dumps(data, ensure_ascii=False), "utf-8")
+        os.replace(tmp, path)
+    except OSError as exc:  # only a hint: without it the account is asked of the platform
+        log.info("session account not noted: %s", type(exc).__name__)

@@ -585,12 +585,11 @@ class FirstRunWizard(QDialog):
     def _scanned(self, modules: list[ModuleInfo]) -> None:
         from hy_client.signin import login_candidates
 
-        from . import state
 
         self.modules = modules
         self.choices = login_candidates(modules)
-        # the last one used, else the first that is valid now
-        keys.fill(self.picker, self.choices, state.last_certificate(), next(
+        # no account yet, so no remembered key (it is per account): the first valid one
+        keys.fill(self.picker, self.choices, ("", ""), next(
             (i for i, c in enumerate(self.choices)
              if c.certificate.status in ("valid", "expiring")), 0))
         if not self.choices:
@@ -761,7 +760,8 @@ class FirstRunWizard(QDialog):
             return
         key = self.current_key()
         if key is not None:
-            state.remember_certificate(key.serial, key.cert_id)
+            state.remember_certificate(self.ctx.client.origin, outcome.result.account,
+                                       key.serial, key.cert_id)
         self.login_result = outcome.result
         self.ctx.account = outcome.result.account
         self.activation.hide()

@@ -184,6 +184,8 @@ class CaTab(QWidget):
         self.pin_dialog: PinDialog | None = None
         self._pending_key: KeyChoice | None = None
         self._last_key: KeyChoice | None = None
+        # the account's key is preselected: the one typed in the password tab (or remembered)
+        self.username_hint = ""
         self.picker = QComboBox()
         self.picker.setObjectName("certPicker")
         self.picker.setAccessibleName(translate("LoginWindow", "选择证书"))
@@ -243,8 +245,9 @@ class CaTab(QWidget):
         self.scans += 1
         current = self.current()
         self.choices = login_candidates(modules)
+        origin = self.ctx.client.origin if self.ctx is not None else ""
         keys.fill(self.picker, self.choices, (current.serial, current.cert_id)
-                  if current is not None else state.last_certificate())
+                  if current is not None else state.last_certificate(origin, self.username_hint))
         if not self.choices:
             problems = [m.error for m in modules if m.error is not None]
             if problems:
@@ -323,8 +326,9 @@ class CaTab(QWidget):
 
     def _done(self, result: LoginResult) -> None:
         key = self._last_key
-        if key is not None:
-            state.remember_certificate(key.serial, key.cert_id)
+        if key is not None and self.ctx is not None:
+            state.remember_certificate(self.ctx.client.origin, result.account, key.serial,
+                                       key.cert_id)
         self._update_enabled()
         self.logged_in.emit(result)
 
@@ -344,7 +348,8 @@ class _QrRelay(QObject):
 
 STATE_TEXT = {
     "pending": (str(QT_TRANSLATE_NOOP("LoginWindow", "请使用“标证通”手机APP扫描二维码")), "info"),
-    "scanned": (str(QT_TRANSLATE_NOOP("LoginWindow", "已扫描，请在手机上确认登录")), "ok"),
+    "scanned": (str(QT_TRANSLATE_NOOP("LoginWindow",
+                                      "已扫描：将登录账号「{account}」，请在手机上确认")), "ok"),
     "confirmed": (str(QT_TRANSLATE_NOOP("LoginWindow", "已确认，正在登录…")), "ok"),
     "denied": (str(QT_TRANSLATE_NOOP("LoginWindow", "已在手机上拒绝登录")), "critical"),
     "expired": (str(QT_TRANSLATE_NOOP("LoginWindow", "二维码已失效，正在刷新…")), "warning"),
@@ -358,6 +363,15 @@ class QrTab(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.panel = QrPanel()
+        # The code is for one account: only a phone bound to it can approve (no login into
+        # an account someone else chose).
+        self.username = QLineEdit()
+        self.username.setObjectName("qrUsername")
+        self.username.setMaxLength(64)
+        self.username.setPlaceholderText(translate("LoginWindow", "要登录的用户名"))
+        self.username.returnPressed.connect(self.restart)
+        account_row = QFormLayout()
+        account_row.addRow(translate("LoginWindow", "用户名"), self.username)
         self.refresh_button = QPushButton(translate("LoginWindow", "刷新二维码"))
         self.refresh_button.setObjectName("qrRefresh")
         self.refresh_button.clicked.connect(self.start)
@@ -367,6 +381,7 @@ class QrTab(QWidget):
         hint.setWordWrap(True)
         hint.setProperty("role", "hint")
         layout = QVBoxLayout(self)
+        layout.addLayout(account_row)
         layout.addWidget(self.panel, 1)
         layout.addWidget(self.refresh_button, 0, Qt.AlignmentFlag.AlignHCenter)
         layout.addWidget(hint)
@@ -397,13 +412,27 @@ class QrTab(QWidget):
             self.panel.set_status(translate("LoginWindow", PREPARING))
             return
         self._wanted = False
+        username = self.username.text().strip()
+        if not username:
+            self.refresh_button.show()
+            self.panel.set_status(translate("LoginWindow",
+                                            "请填写要登录的用户名，然后点击“刷新二维码”"),
+                                  "warning")
+            self.username.setFocus()
+            return
         self.refresh_button.hide()
         self.panel.set_status(translate("LoginWindow", "正在获取二维码…"))
         cancel = self._cancel = CancelToken()
         signin, relay = self.ctx.signin, self._relay
-        QueryOp(self, lambda: signin.qr_login(relay.code.emit, cancel=cancel,
+        QueryOp(self, lambda: signin.qr_login(relay.code.emit, username=username, cancel=cancel,
                                               on_state=relay.state.emit),
                 self._done).failure(self._failed).run_in_background()
+
+    @Slot()
+    def restart(self) -> None:
+        """Another account typed: a new code for it."""
+        self.stop()
+        self.start()
 
     def stop(self) -> None:
         self._wanted = False
@@ -418,13 +447,13 @@ class QrTab(QWidget):
         self._show_state_text("pending")
 
     def _show_state(self, status: QrStatus) -> None:
-        self._show_state_text(status.state)
+        self._show_state_text(status.state, status.account)
         if status.state == "expired":
             self.panel.expire_now()
 
-    def _show_state_text(self, name: str) -> None:
+    def _show_state_text(self, name: str, account: str = "") -> None:
         text, role = STATE_TEXT[name]
-        self.panel.set_status(translate("LoginWindow", text), role)
+        self.panel.set_status(translate("LoginWindow", text).format(account=account), role)
 
     def _done(self, result: LoginResult) -> None:
         self._cancel = None
@@ -470,6 +499,8 @@ class LoginWindow(QWidget):
         self.tabs.setObjectName("loginTabs")
         self.password_tab = PasswordTab(ctx)
         self.ca_tab = CaTab(ctx)
+        self.password_tab.username.textChanged.connect(
+            lambda text: setattr(self.ca_tab, "username_hint", text))
         self.qr_tab = QrTab(ctx)
         self.tabs.addTab(self.password_tab, translate("LoginWindow", "账号密码"))
         self.tabs.addTab(self.ca_tab, translate("LoginWindow", "CA锁登录"))
@@ -534,6 +565,8 @@ class LoginWindow(QWidget):
     @Slot(int)
     def _on_tab(self, index: int) -> None:
         if self.tabs.widget(index) is self.qr_tab:
+            if not self.qr_tab.username.text():
+                self.qr_tab.username.setText(self.password_tab.username.text().strip())
             self.qr_tab.start()
         else:
             self.qr_tab.stop()

@@ -25,16 +25,25 @@ from PySide6.QtWidgets import (
 )
 
 from hy_client.api import models
+from hy_client.drafts import QuarantinedDraft
+from hy_client.readiness import ReadinessStore
 from hy_client.records import RecordFlows
-from hy_client.renewal import RenewalAdvice
+from hy_client.renewal import RecordAdvice, RenewalAdvice
 
 from . import i18n, state
 from .context import AppContext
 from .help import HelpPage, show_about
 from .jobs import QueryOp
+from .quarantine import QuarantineDialog
 from .reminders import BidReminders
 from .settings import open_settings
-from .widgets.renewal import RenewalBanner, current_advice, make_tray, notify_tray
+from .widgets.renewal import (
+    RenewalBanner,
+    current_advice,
+    current_record_advice,
+    make_tray,
+    notify_tray,
+)
 
 
 def _lazy(module: str, name: str) -> Callable[..., QWidget]:
@@ -78,9 +87,11 @@ PAGES: tuple[Page, ...] = (
     Page("profile", str(QT_TRANSLATE_NOOP("MainWindow", "基本信息")),
          lambda e: ProfilePage(e.flows, e.account)),
     Page("qualification", str(QT_TRANSLATE_NOOP("MainWindow", "企业资质")),
-         lambda e: RecordsPage(e.flows, "qualification", e.account)),
+         lambda e: RecordsPage(e.flows, "qualification", e.account,
+                               thresholds=e.ctx.settings.renewal_thresholds)),
     Page("personnel", str(QT_TRANSLATE_NOOP("MainWindow", "职业人员")),
-         lambda e: RecordsPage(e.flows, "personnel", e.account)),
+         lambda e: RecordsPage(e.flows, "personnel", e.account,
+                               thresholds=e.ctx.settings.renewal_thresholds)),
     Page("certificates", str(QT_TRANSLATE_NOOP("MainWindow", "证书")),
          lambda e: CertificatesPage(e.ctx)),
     Page("binding", str(QT_TRANSLATE_NOOP("MainWindow", "标证通绑定")),
@@ -134,12 +145,19 @@ class MainWindow(QMainWindow):
         self._menus()
         self.tray = make_tray(self)
         self.advice: list[RenewalAdvice] = []
+        self.record_advice: list[RecordAdvice] = []
         if not state.restore_geometry(self, "main"):
             self.resize(1000, 700)
         self.nav.setCurrentRow(0)
         self.check_renewal()
-        self.reminders = BidReminders(ctx, self.tray, self)  # 开标提醒 in the tray
+        self.reminders = BidReminders(  # 开标提醒 in the tray, remembered per account
+            ctx, self.tray, self,
+            store=ReadinessStore.for_account(ctx.client.origin, account.id))
         self.reminders.start()
+        self.quarantine: QuarantineDialog | None = None
+        drafts = ctx.drafts
+        QueryOp(self, drafts.quarantined, self._quarantine_found).failure(
+            lambda _e: None).run_in_background()
 
     def _menus(self) -> None:
         account = self.menuBar().addMenu(i18n.translate("MainWindow", "账号"))
@@ -147,6 +165,10 @@ class MainWindow(QMainWindow):
         preferences.setObjectName("settingsAction")
         preferences.triggered.connect(lambda: open_settings(self, self.ctx))
         account.addAction(preferences)
+        old_drafts = QAction(i18n.translate("MainWindow", "旧版本留下的草稿…"), self)
+        old_drafts.setObjectName("quarantineAction")
+        old_drafts.triggered.connect(self.show_quarantine)
+        account.addAction(old_drafts)
         logout = QAction(i18n.translate("MainWindow", "退出登录"), self)
         logout.setObjectName("logoutAction")
         logout.triggered.connect(self.logout)
@@ -188,17 +210,34 @@ class MainWindow(QMainWindow):
         self.nav.setCurrentRow(self.page_keys().index(key))
         return self.pages[key]
 
+    def _quarantine_found(self, found: list[QuarantinedDraft]) -> None:
+        if found:
+            self.show_quarantine()
+
+    def show_quarantine(self) -> QuarantineDialog:
+        """Drafts of unknown owner: listed for the user to assign or discard (non-modal)."""
+        if self.quarantine is None:
+            self.quarantine = QuarantineDialog(self.ctx.drafts, self.env.flows,
+                                               self.account.display_name, self)
+        self.quarantine.refresh()
+        self.quarantine.open()
+        return self.quarantine
+
     # --- renewal ----------------------------------------------------------------------------
     def check_renewal(self) -> None:
         ctx = self.ctx
-        QueryOp(self, lambda: current_advice(ctx, True), self._advice).failure(
-            lambda _e: None).run_in_background()
 
-    def _advice(self, advice: list[RenewalAdvice]) -> None:
-        self.advice = advice
-        self.banner.set_advice(advice)
-        notify_tray(self.tray, advice)
-        self.advice_ready.emit(advice)
+        def job() -> tuple[list[RenewalAdvice], list[RecordAdvice]]:
+            return current_advice(ctx, True), current_record_advice(ctx)
+
+        QueryOp(self, job, self._advice).failure(lambda _e: None).run_in_background()
+
+    def _advice(self, found: tuple[list[RenewalAdvice], list[RecordAdvice]]) -> None:
+        self.advice, self.record_advice = found
+        both: list[RenewalAdvice | RecordAdvice] = [*self.advice, *self.record_advice]
+        self.banner.set_advice(both)
+        notify_tray(self.tray, both)
+        self.advice_ready.emit(self.advice)
 
     # --- session ----------------------------------------------------------------------------
     def logout(self) -> None:

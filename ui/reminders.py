@@ -42,7 +42,8 @@ class BidReminders(QObject):
                  clock: Callable[[], datetime] = _now) -> None:
         super().__init__(parent or relay_parent())  # never freed by a worker: it owns a timer
         self.ctx, self.tray = ctx, tray
-        self.store = store or ReadinessStore()
+        self.store = store or ReadinessStore.for_account(
+            ctx.client.origin, ctx.account.id if ctx.account is not None else 0)
         self.clock = clock
         self.next_at: datetime | None = None
         self.timer = QTimer(self)

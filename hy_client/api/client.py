@@ -9,6 +9,7 @@ session token kept out of logs and error text.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import time
 import uuid
@@ -315,9 +316,15 @@ class PlatformClient:
                           json=_dump(body), idempotency_key=new_idempotency_key())
 
     # --- 标证通 app --------------------------------------------------------------------------
-    def create_qr(self, kind: models.QrKind) -> models.QrCode:
+    def create_qr(self, kind: models.QrKind, username: str = "") -> models.QrCode:
+        """A bind code (needs the session) or a login code for ``username``."""
         return self._call("POST", "/app/qr", models.QrCode, auth=kind == "bind",
-                          json={"kind": kind})
+                          json={"kind": kind, "username": username})
+
+    def confirm_qr(self, qr_id: str, approve: bool) -> models.QrStatus:
+        """Accept (or refuse) the phone a bind code shows as scanned."""
+        return self._call("POST", f"/app/qr/{quote(qr_id, safe='')}/confirm", models.QrStatus,
+                          json={"approve": approve})
 
     def qr_status(self, qr_id: str) -> models.QrStatus:
         return self._call("GET", f"/app/qr/{quote(qr_id, safe='')}", models.QrStatus,
@@ -397,6 +404,21 @@ class PlatformClient:
     def attachment(self, attachment_id: str) -> models.Attachment:
         return self._call("GET", f"/attachments/{quote(attachment_id, safe='')}",
                           models.Attachment)
+
+    def attachment_content(self, attachment: models.Attachment) -> bytes:
+        """The file's bytes, checked against the size and SHA-256 the platform listed."""
+        resp = self._send("GET", f"/attachments/{quote(attachment.id, safe='')}/content",
+                          auth=True)
+        try:
+            if resp.status_code != 200:
+                raise self._error(resp, had_token=True)
+            content = resp.content
+        finally:
+            resp.close()
+        if (len(content) != attachment.size
+                or hashlib.sha256(content).hexdigest() != attachment.sha256.lower()):
+            raise ApiError(errors.ATTACHMENT_HASH_MISMATCH, attachment.id[:64])
+        return content
 
     def bids(self) -> list[models.Bid]:
         return self._call("GET", "/bids", list[models.Bid])

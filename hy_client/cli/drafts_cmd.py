@@ -58,7 +58,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 def cmd_assign(args: argparse.Namespace) -> int:
     signin = logged_in(args)
-    account = signin.whoami()
+    account = signin.known_account()
     with DraftStore() as store:
         draft = RecordFlows.for_account(signin.client, store, account).adopt(args.id)
     print(f"草稿已认领到账号 {account.username}（{account.display_name}），表单 {draft.form_key}。"

@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .. import errors
+from .. import errors, forms, records
 from ..api import models
 from ..drafts import DraftStore
 from ..records import FormState, Kind, RecordFlows, form_key, kind_of
@@ -40,6 +40,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     show.set_defaults(handler=cmd_profile_show)
     edit = ps.add_parser("edit", help="修改并保存到平台草稿（--set 字段=值，--attach 文件）")
     _edit_options(edit)
+    edit.add_argument("--resubmit", action="store_true",
+                      help="修改已审核通过的基本信息（修改后需重新提交审核）")
     edit.add_argument("--accept-identity", action="store_true",
                       help="本地草稿的单位名称/统一社会信用代码与账号不一致时，仍然使用该草稿")
     edit.set_defaults(handler=cmd_profile_edit)
@@ -84,7 +86,7 @@ def _edit_options(p: argparse.ArgumentParser) -> None:
 def _flows(args: argparse.Namespace) -> RecordFlows:
     """The logged-in account's flows: its own drafts only (asked of the platform: who am I)."""
     signin = logged_in(args)
-    return RecordFlows.for_account(signin.client, DraftStore(), signin.whoami())
+    return RecordFlows.for_account(signin.client, DraftStore(), signin.known_account())
 
 
 # --- profile ----------------------------------------------------------------------------------
@@ -106,6 +108,12 @@ def cmd_profile_edit(args: argparse.Namespace) -> int:
     flows = _flows(args)
     state = flows.open("profile")
     _check_identity(state, args)
+    status = state.record.status if state.record is not None else None
+    refused = records.refusal(status, "edit")
+    if refused is not None:
+        raise errors.HyError(errors.RECORD_ACTION_REFUSED, refused[0])
+    if records.needs_resubmit(status, "edit") and not args.resubmit:
+        raise errors.HyError(errors.RECORD_RESUBMIT_CONFIRM, records.RESUBMIT_NOTE_ZH)
     record = _save(flows, state.form_key, state.spec_name, state.data, args,
                    record_id=None)
     _print_record(record, args.json)
@@ -171,8 +179,22 @@ def _progress(sent: int, total: int) -> None:
 def _submit(args: argparse.Namespace, target: str) -> int:
     flows = _flows(args)
     key = "profile" if target == "profile" else _draft_key(flows, args.kind, target)
-    if key == "profile":  # a draft naming another company: asked first, never sent silently
-        _check_identity(flows.open("profile"), args)
+    kind = kind_of(key)
+    record_id = None if key == "profile" else _record_id_of(flows, key)
+    state = flows.open(kind, record_id, key=key) if key == "profile" or record_id else None
+    if state is not None:
+        if key == "profile":  # a draft naming another company: asked first, never sent
+            _check_identity(state, args)
+        record = state.record
+        refused = records.refusal(record.status if record else None, "submit")
+        if refused is not None and record is not None:
+            if (state.draft is not None and record.status == "submitted"
+                    and forms.payload(state.spec_name, state.draft.data) == record.data):
+                flows.drafts.mark_submitted(key)  # an earlier submit went through, unanswered
+                _print_record(record, args.json)
+                return EXIT_OK
+            # refused before any write (the platform would answer 409)
+            raise errors.HyError(errors.RECORD_ACTION_REFUSED, refused[0])
     record = _submit_with(flows, key)
     _print_record(record, args.json)
     return EXIT_OK
@@ -193,6 +215,14 @@ def _tell_draft_kept(key: str) -> None:
     target = "" if kind == "profile" else f" {key}"
     print(f"内容已保存在本地草稿中；可稍后用 hy-client {group} submit{target} 重试。",
           file=sys.stderr)
+
+
+def _record_id_of(flows: RecordFlows, key: str) -> int | None:
+    draft = flows.drafts.load(key)
+    if draft is not None and draft.record_id is not None:
+        return draft.record_id
+    rest = key.split(":", 1)[1]
+    return int(rest) if rest.isdigit() else None
 
 
 def _draft_key(flows: RecordFlows, kind: Kind, target: str) -> str:
@@ -234,4 +264,4 @@ def _print_record(record: models.Record, as_json: bool, *, data: dict[str, str] 
     for key, label in labels.items():
         print(f"  {label}：{shown.get(key, '')}")
     for a in record.attachments:
-        print(f"  电子件：{a.filename}（{a.size // 1024} KB）")
+        print(f"  电子件：{a.filename}（{records.human_size(a.size)}）")

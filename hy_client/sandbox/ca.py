@@ -109,8 +109,11 @@ class TestCA:
               uscc: str | None = None, not_before: datetime | None = None,
               not_after: datetime | None = None, days: int = 365,
               digital_signature: bool = True, key_encipherment: bool = True,
-              key_agreement: bool = False, client_auth: bool = True) -> x509.Certificate:
-        """An end-entity certificate; the USCC goes into the subject's serialNumber."""
+              key_agreement: bool = False, client_auth: bool = True,
+              extended_usages: list[x509.ObjectIdentifier] | None = None) -> x509.Certificate:
+        """An end-entity certificate; the USCC goes into the subject's serialNumber.
+
+        ``extended_usages`` replaces the EKU (``[]``: no EKU extension at all)."""
         now = datetime.now(UTC)
         not_before = not_before or now - timedelta(hours=1)
         not_after = not_after or not_before + timedelta(days=days)
@@ -123,13 +126,17 @@ class TestCA:
         return self.issue_for(public_key, x509.Name(attrs), not_before=not_before,
                               not_after=not_after, digital_signature=digital_signature,
                               key_encipherment=key_encipherment, key_agreement=key_agreement,
-                              client_auth=client_auth)
+                              client_auth=client_auth, extended_usages=extended_usages)
 
     def issue_for(self, public_key: Any, subject: x509.Name, *, not_before: datetime,
                   not_after: datetime, digital_signature: bool = True,
                   key_encipherment: bool = True, key_agreement: bool = False,
-                  client_auth: bool = True) -> x509.Certificate:
-        """An end-entity certificate for ``subject`` as given (a renewal keeps the old one)."""
+                  client_auth: bool = True,
+                  extended_usages: list[x509.ObjectIdentifier] | None = None
+                  ) -> x509.Certificate:
+        """An end-entity certificate for ``subject`` as given (a renewal keeps the old one).
+
+        ``extended_usages`` replaces the EKU (``[]``: no EKU extension at all)."""
         builder = (
             x509.CertificateBuilder().subject_name(subject)
             .issuer_name(self.issuing.subject).public_key(public_key)
@@ -143,7 +150,9 @@ class TestCA:
                 encipher_only=False, decipher_only=False), critical=True)
             .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(
                 self.issuing_key.public_key()), critical=False))
-        if client_auth:
-            builder = builder.add_extension(
-                x509.ExtendedKeyUsage([ExtendedKeyUsageOID.CLIENT_AUTH]), critical=False)
+        if extended_usages is None:
+            extended_usages = [ExtendedKeyUsageOID.CLIENT_AUTH] if client_auth else []
+        if extended_usages:
+            builder = builder.add_extension(x509.ExtendedKeyUsage(extended_usages),
+                                            critical=False)
         return builder.sign(self.issuing_key, hashes.SHA256())

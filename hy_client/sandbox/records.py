@@ -13,7 +13,7 @@ from typing import Literal
 
 from .. import errors
 from ..api import models
-from ..forms import validate
+from ..forms import get_spec, validate
 from . import db
 from .files import attachment_model
 from .service import AccountRow, Context
@@ -65,6 +65,8 @@ def get_row(conn: sqlite3.Connection, account: AccountRow, kind: Kind,
     if record_id is None:
         row = conn.execute("SELECT * FROM records WHERE account_id = ? AND kind = 'profile'",
                            (account.id,)).fetchone()
+    elif not db.valid_row_id(record_id):
+        row = None
     else:
         row = conn.execute("SELECT * FROM records WHERE id = ? AND account_id = ? AND kind = ?",
                            (record_id, account.id, kind)).fetchone()
@@ -119,6 +121,9 @@ def submit(conn: sqlite3.Connection, ctx: Context, account: AccountRow, kind: Ki
     if row["status"] not in SUBMITTABLE:
         raise errors.HyError(errors.CONFLICT, row["status"])
     _check(ctx, row["spec"], json.loads(row["data"]), partial=False)
+    missing = get_spec(row["spec"]).attachments_error(len(json.loads(row["attachments"])))
+    if missing is not None:
+        raise errors.ValidationError([missing])
     status = "approved" if kind == "profile" and account.user_type == "bidder" else "submitted"
     now = db.ts(ctx.now())
     conn.execute("UPDATE records SET status = ?, submitted_at = ?, updated_at = ? WHERE id = ?",
@@ -146,7 +151,8 @@ def review_queue(conn: sqlite3.Connection, *, all_states: bool = False) -> list[
 
 def decide(conn: sqlite3.Connection, ctx: Context, record_id: int, *, approve: bool,
            reason: str = "") -> models.ReviewItem:
-    row = conn.execute("SELECT * FROM records WHERE id = ?", (record_id,)).fetchone()
+    row = (conn.execute("SELECT * FROM records WHERE id = ?", (record_id,)).fetchone()
+           if db.valid_row_id(record_id) else None)
     if row is None:
         raise errors.HyError(errors.NOT_FOUND)
     if row["status"] != "submitted":

@@ -30,6 +30,8 @@ requests for a reviewer instead of approving them at once (payment/approval simu
     clock: Callable[[], datetime] = system_clock
     demo_data: bool = True
     renewal_review: bool = False  # renewals wait for `sandbox review approve-renewal`
+    upload_quota: int = 500 * 1024 * 1024  # bytes of attachments per account
+    upload_concurrency: int = 3  # uploads per account at once (per server process)
 
     def __post_init__(self) -> None:
         self.data_dir = Path(self.data_dir)

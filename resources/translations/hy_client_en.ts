@@ -22,6 +22,10 @@
     <context>
         <name>BidsPage</name>
         <message>
+            <source>证书延期（{name}）：{advice}</source>
+            <translation>Renewal ({name}): {advice}</translation>
+        </message>
+        <message>
             <source>项目</source>
             <translation>Project</translation>
         </message>
@@ -149,8 +153,20 @@
             <translation>Scan the QR code with the Biaozhengtong app</translation>
         </message>
         <message>
-            <source>已扫描，请在手机上确认绑定</source>
-            <translation>Scanned: confirm the binding on your phone</translation>
+            <source>请在电脑上确认绑定这部手机</source>
+            <translation>Confirm this phone on the computer</translation>
+        </message>
+        <message>
+            <source>确认绑定</source>
+            <translation>Bind this phone</translation>
+        </message>
+        <message>
+            <source>不是我的手机</source>
+            <translation>Not my phone</translation>
+        </message>
+        <message>
+            <source>手机「{name}」（指纹 {fingerprint}）请求绑定到账号「{account}」。请核对手机上显示的名称和指纹一致后再确认；不是您正在操作的手机请点“不是我的手机”。</source>
+            <translation>The phone “{name}” (fingerprint {fingerprint}) asks to be bound to the account “{account}”. Check that your phone shows the same name and fingerprint before you confirm; if it is not the phone in your hand, click “Not my phone”.</translation>
         </message>
         <message>
             <source>绑定成功</source>
@@ -456,6 +472,18 @@
         <message>
             <source>报告已保存：{path}。请把这个文件发给技术支持（{phone}）。</source>
             <translation>Report saved: {path}. Send this file to support ({phone}).</translation>
+        </message>
+        <message>
+            <source>撤销网页版浏览器设置</source>
+            <translation>Undo web portal settings</translation>
+        </message>
+        <message>
+            <source>恢复一键修复之前的受信任站点、ActiveX 和 Edge IE 模式设置</source>
+            <translation>Restore the trusted-site, ActiveX and Edge IE mode settings as they were before Repair</translation>
+        </message>
+        <message>
+            <source>已撤销网页版浏览器设置（{count} 项）</source>
+            <translation>Web portal settings restored ({count} values)</translation>
         </message>
     </context>
     <context>
@@ -895,6 +923,12 @@
     <context>
         <name>FormWidget</name>
         <message>
+            <source>注意：该草稿中的{fields}与当前账号的不一致（草稿：{theirs}；账号：{mine}），可能是其他单位的草稿。
+{question}</source>
+            <translation>Note: this draft's {fields} differ from this account's (draft: {theirs}; account: {mine}); it may be another company's draft.
+{question}</translation>
+        </message>
+        <message>
             <source>带 * 的为必填项</source>
             <translation>Fields marked * are required</translation>
         </message>
@@ -1090,8 +1124,16 @@ Restore them?</translation>
             <translation>Scan the QR code with the Biaozhengtong app</translation>
         </message>
         <message>
-            <source>已扫描，请在手机上确认登录</source>
-            <translation>Scanned: confirm the login on your phone</translation>
+            <source>已扫描：将登录账号「{account}」，请在手机上确认</source>
+            <translation>Scanned: this logs in as “{account}” — confirm on your phone</translation>
+        </message>
+        <message>
+            <source>要登录的用户名</source>
+            <translation>Username to log in as</translation>
+        </message>
+        <message>
+            <source>请填写要登录的用户名，然后点击“刷新二维码”</source>
+            <translation>Enter the username to log in as, then click “Refresh code”</translation>
         </message>
         <message>
             <source>已确认，正在登录…</source>
@@ -1140,6 +1182,10 @@ Restore them?</translation>
     </context>
     <context>
         <name>MainWindow</name>
+        <message>
+            <source>旧版本留下的草稿…</source>
+            <translation>Drafts from an earlier version…</translation>
+        </message>
         <message>
             <source>基本信息</source>
             <translation>Basic information</translation>
@@ -1310,6 +1356,62 @@ Are you sure the PIN is right, and continue?</translation>
     </context>
     <context>
         <name>Records</name>
+        <message>
+            <source>打开</source>
+            <translation>Open</translation>
+        </message>
+        <message>
+            <source>删除</source>
+            <translation>Remove</translation>
+        </message>
+        <message>
+            <source>修改</source>
+            <translation>Change</translation>
+        </message>
+        <message>
+            <source>修改后需重新提交审核</source>
+            <translation>After a change the record must be submitted for review again</translation>
+        </message>
+        <message>
+            <source>已审核通过：如需修改，请先点“修改”（{note}）</source>
+            <translation>Approved: choose Change to modify it ({note})</translation>
+        </message>
+        <message>
+            <source>修改已审核通过的记录</source>
+            <translation>Change an approved record</translation>
+        </message>
+        <message>
+            <source>修改后需重新提交审核：保存修改或增删电子件后，平台上的这条记录将变为草稿，重新审核通过前以审核结果为准。是否修改？</source>
+            <translation>After a change the record must be submitted for review again: once a change or a document is saved, the platform's record becomes a draft until it is approved again. Change it?</translation>
+        </message>
+        <message>
+            <source>正在下载电子件…</source>
+            <translation>Downloading the document…</translation>
+        </message>
+        <message>
+            <source>删除电子件</source>
+            <translation>Remove document</translation>
+        </message>
+        <message>
+            <source>删除电子件“{name}”？</source>
+            <translation>Remove the document “{name}”?</translation>
+        </message>
+        <message>
+            <source>正在删除电子件…</source>
+            <translation>Removing the document…</translation>
+        </message>
+        <message>
+            <source>{name}（{size}）</source>
+            <translation>{name} ({size})</translation>
+        </message>
+        <message>
+            <source>已过期</source>
+            <translation>expired</translation>
+        </message>
+        <message>
+            <source>{days}天后到期</source>
+            <translation>expires in {days} days</translation>
+        </message>
         <message>
             <source>草稿（未提交）</source>
             <translation>Draft (not submitted)</translation>
@@ -1668,6 +1770,41 @@ Are you sure the PIN is right, and continue?</translation>
         <message>
             <source>可以延期：{advice}</source>
             <translation>You can renew now: {advice}</translation>
+        </message>
+    </context>
+    <context>
+        <name>QuarantineDialog</name>
+        <message>
+            <source>（未注明单位）</source>
+            <translation>(company not stated)</translation>
+        </message>
+        <message>
+            <source>{form} · {company} · {when} 保存</source>
+            <translation>{form} · {company} · saved {when}</translation>
+        </message>
+        <message>
+            <source>旧版本留下的草稿</source>
+            <translation>Drafts from an earlier version</translation>
+        </message>
+        <message>
+            <source>以下草稿由旧版本保存，未记录属于哪个账号，因此不会自动恢复。请确认属于当前账号（{name}）后再认领，否则请放弃。</source>
+            <translation>These drafts were saved by an earlier version without noting their account, so they are never restored by themselves. Assign one only if it belongs to this account ({name}); otherwise discard it.</translation>
+        </message>
+        <message>
+            <source>认领到当前账号</source>
+            <translation>Assign to this account</translation>
+        </message>
+        <message>
+            <source>放弃</source>
+            <translation>Discard</translation>
+        </message>
+        <message>
+            <source>放弃草稿</source>
+            <translation>Discard draft</translation>
+        </message>
+        <message>
+            <source>放弃“{what}”？放弃后无法恢复。</source>
+            <translation>Discard “{what}”? It cannot be recovered.</translation>
         </message>
     </context>
 </TS>

@@ -1,5 +1,5 @@
-"""One renewal advice, every surface: with the demo data (a key expiring in 20 days, the demo
-bidder's bids opening before and after that) the banner's list, the 证书 page, 投标准备, the tray,
+"""One renewal advice, every surface: with the demo data's layout (bids opening before and
+after the key's expiry) the banner's list, the 证书 page, 投标准备, the tray,
 the first-run assistant, ``renewal --json`` and ``readiness --json`` all carry the same advice
 object — a renewal window, never "renew now"."""
 
@@ -7,20 +7,18 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sqlite3
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import ec
 from PySide6.QtWidgets import QSystemTrayIcon
 
 from hy_client import cli, config, renewal
 from hy_client.credentials import CredentialStore
 from hy_client.firstrun import FirstRun
-from hy_client.sandbox.demo import BIDDER, DEMO_CERT_DAYS
-from hy_client.token import softhsm
+from hy_client.sandbox.demo import DEMO_CERT_DAYS
 from hy_client.token.models import all_tokens
-from tests.softhsm_fixtures import ORG, SO_PIN
 from ui.app import Controller
 from ui.main_window import MainWindow
 from ui.pages.bids import BidsPage
@@ -29,45 +27,48 @@ from ui.theme import app_icon
 from ui.tray import TrayApp
 from ui.widgets.renewal import text, worst
 
-LABEL, PIN = "hy-demo-renewal", "246813"
+from .conftest import register_account
 
-
-@pytest.fixture(scope="module")
-def demo_key(provisioned, tokens):
-    """The demo key: its certificate expires in 20 days (as ``sandbox provision-token``)."""
-    env, module = provisioned.env, provisioned.module
-    serial = env.init_token(LABEL, SO_PIN, PIN)
-    key = ec.generate_private_key(ec.SECP256R1())
-    cert = provisioned.ca.issue(key.public_key(), cn="衡阳市湘江建设工程有限公司",
-                                organization=ORG, not_after=datetime.now(UTC)
-                                + timedelta(days=DEMO_CERT_DAYS))
-    softhsm.pkcs11_tool_write(env, module, LABEL, PIN, key, cert, b"\x01", "demo")
-    tokens.scan(refresh=True).result(20)
-    yield serial, hashlib.sha256(cert.public_bytes(serialization.Encoding.DER)).hexdigest()
-    env.delete_token(LABEL)  # other tests' keys stay as they were
-    tokens.scan(refresh=True).result(20)
+# The demo's layout (``sandbox.demo``: a key expiring in 20 days, bids opening in 6, 14 and 45
+# days), set around a provisioned key's expiry: two bids open before it, one after.
+DEMO_OPENINGS = [(-14, "HYGC-2025-0101", "衡阳市蒸湘区道路改造工程施工"),
+                 (-6, "HYZC-2025-0207", "衡阳市第一中学教学设备采购"),
+                 (DEMO_CERT_DAYS + 5, "HYGC-2025-0315", "衡阳市雁峰区污水管网建设工程施工")]
 
 
 @pytest.fixture
-def demo(ctx, demo_key, platform):
-    """Logged in as the demo bidder; the CLI's config and keyring point at the same platform.
-    Returns the advisor's own answer for the demo key."""
+def demo(ctx, provisioned, platform):
+    """A fresh bidder whose bids (encrypted to the hy-tool key) open before and after that
+    key's expiry; the CLI's config and keyring point at the same platform. Returns the key's
+    serial and fingerprint and the advisor's own answer."""
+    spec = provisioned.tokens["hy-tool"]
+    cert = spec.certs["0a"]
+    sha = hashlib.sha256(cert.public_bytes(serialization.Encoding.DER)).hexdigest()
+    username, password = register_account(ctx.client)
+    ctx.account = ctx.signin.password_login(username, password).account
+    expiry = cert.not_valid_after_utc
+    with sqlite3.connect(platform.data_dir / "sandbox.sqlite3", timeout=10) as db:
+        for days, code, name in DEMO_OPENINGS:
+            opens = (expiry + timedelta(days=days)).timestamp()
+            db.execute("INSERT INTO bids (account_id, project_code, project_name, bid_deadline,"
+                       " bid_opening, cert_sha256) VALUES (?, ?, ?, ?, ?, ?)",
+                       (ctx.account.id, code, name, opens, opens, sha))
     profile = config.PlatformProfile("test", platform.url, "test")
     config.save(config.Settings(platform="test",
                                 platforms={**config.DEFAULT_PLATFORMS, "test": profile}))
-    ctx.account = ctx.signin.password_login(BIDDER.username, BIDDER.password).account
     assert CredentialStore(profile.origin).session_token()  # the CLI's session, as after a login
     modules = ctx.tokens.scan(refresh=True).result(20)
-    bids = ctx.client.bids()
     expected = renewal.find(renewal.advise_tokens(
-        all_tokens(modules), bids, now=datetime.now(UTC),
-        thresholds=ctx.settings.renewal_thresholds), demo_key[1])
+        all_tokens(modules), ctx.client.bids(), now=datetime.now(UTC),
+        thresholds=ctx.settings.renewal_thresholds,
+        holder=renewal.holder_of(ctx.client, ctx.client.bids())), sha)
     assert expected is not None
-    return expected
+    return spec.serial, sha, expected
 
 
 def test_the_demo_data_yields_a_window_not_renew_now(demo):
-    assert (demo.level, demo.reason_code) == ("warning", "renew_after_opening")
+    _, _, demo = demo
+    assert (demo.level, demo.reason_code) == ("info", "renew_after_opening")
     assert demo.window is not None and demo.window.start > datetime.now(UTC)
     assert "请于 " in demo.message_zh and "开标结束后" in demo.message_zh
     assert "请立即办理延期" not in demo.message_zh
@@ -75,9 +76,8 @@ def test_the_demo_data_yields_a_window_not_renew_now(demo):
     assert demo.reencrypt[0].project_code in demo.message_en
 
 
-def test_every_surface_renders_the_same_advice(qtbot, ctx, demo, demo_key, provisioned,
-                                                capsys):
-    serial, sha = demo_key
+def test_every_surface_renders_the_same_advice(qtbot, ctx, demo, provisioned, capsys):
+    serial, sha, demo = demo
     # banner (and the main window's tray message): the list it renders holds the same object
     window = MainWindow(ctx, ctx.account)
     qtbot.addWidget(window)
@@ -94,7 +94,7 @@ def test_every_surface_renders_the_same_advice(qtbot, ctx, demo, demo_key, provi
     qtbot.waitUntil(lambda: page.bids_known and any(c.serial == serial for c in page.choices),
                     timeout=30000)
     page.picker.setCurrentIndex(next(i for i, c in enumerate(page.choices)
-                                     if c.serial == serial))
+                                     if (c.serial, c.cert_id) == (serial, "0a")))
     assert page.shown_advice == demo and page.advice.text() == text(demo)
 
     # 投标准备
@@ -117,7 +117,7 @@ def test_every_surface_renders_the_same_advice(qtbot, ctx, demo, demo_key, provi
     # the first-run assistant's certificate step (given the bids, as the wizard passes them)
     token = next(t for t in all_tokens(ctx.tokens.scan().result(20)) if t.serial == serial)
     step = FirstRun(token_service=ctx.tokens).check_certificate(
-        token, "01", bids=ctx.client.bids(), thresholds=ctx.settings.renewal_thresholds)
+        token, "0a", bids=ctx.client.bids(), thresholds=ctx.settings.renewal_thresholds)
     assert step.data["advice"] == demo.to_json() and demo.message_zh in step.advice_zh
 
     # the CLI

@@ -15,8 +15,14 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 
 
+def unit_code(username: str) -> str:
+    """A 统一社会信用代码 of the user's own: one account per unit."""
+    digits = f"{int(hashlib.sha256(username.encode()).hexdigest(), 16) % 10**6:06d}"
+    return uscc(f"91430400MA{digits}C")
+
+
 def unit_registration(username: str, **data: str) -> dict:
-    body = {"name": "衡阳市测试科技有限公司", "uscc": uscc("91430400MA4M0B1C2"),
+    body = {"name": "衡阳市测试科技有限公司", "uscc": unit_code(username),
             "legal_rep": "周杰", "contact": "吴敏", "contact_phone": "13807341234",
             "email": "test@example.cn", **data}
     return {"kind": "unit", "username": username, "password": "Passw0rd1", "data": body}
@@ -34,7 +40,7 @@ def test_register_login_logout(shared_sandbox):
     assert r.json()["display_name"] == "衡阳市测试科技有限公司"
     assert api.login(name, "Passw0rd1").status_code == 200
     assert api.call("GET", "/me").json()["username"] == name
-    assert api.call("GET", "/profile").json()["data"]["uscc"] == uscc("91430400MA4M0B1C2")
+    assert api.call("GET", "/profile").json()["data"]["uscc"] == unit_code(name)
     assert api.call("POST", "/auth/logout").status_code == 204
     r = api.call("GET", "/me")
     assert (r.status_code, code_of(r)) == (401, "A103")
@@ -68,15 +74,28 @@ def test_register_duplicate_and_weak_password(shared_sandbox):
     assert r.status_code == 422 and code_of(r) in ("A114", "F101")
 
 
-def test_lockout_after_five_failures_for_fifteen_minutes(clocked_sandbox):
+def test_lockout_per_account_and_client_for_fifteen_minutes(clocked_sandbox):
+    """Five failures lock the account for that client only, with the same answer as a wrong
+    password; the bidder at another machine still logs in (no lock-out by a stranger)."""
     sb = clocked_sandbox
-    api = Api(sb.api)
-    codes = [code_of(api.login(BIDDER.username, "wrong-0")) for _ in range(5)]
-    assert codes == ["A101"] * 4 + ["A102"]
-    r = api.login(BIDDER.username, BIDDER.password)
-    assert (r.status_code, code_of(r)) == (423, "A102")
+    stranger, bidder = Api(sb.api), Api(sb.api, source="127.0.0.2")
+    codes = [code_of(stranger.login(BIDDER.username, "wrong-0")) for _ in range(6)]
+    assert codes == ["A101"] * 6
+    r = stranger.login(BIDDER.username, BIDDER.password)
+    assert (r.status_code, code_of(r)) == (401, "A101")  # locked: the same answer
+    assert bidder.login(BIDDER.username, BIDDER.password).status_code == 200
     sb.clock.advance(minutes=15, seconds=1)
-    assert api.login(BIDDER.username, BIDDER.password).status_code == 200
+    assert stranger.login(BIDDER.username, BIDDER.password).status_code == 200
+
+
+def test_one_client_guessing_many_names_is_locked(clocked_sandbox):
+    sb = clocked_sandbox
+    spray = Api(sb.api)
+    for i in range(20):
+        assert code_of(spray.login(f"nobody{i}", "Wrong2024x")) == "A101"
+    assert spray.login(BIDDER.username, BIDDER.password).status_code == 401
+    assert Api(sb.api, source="127.0.0.2").login(BIDDER.username,
+                                                 BIDDER.password).status_code == 200
 
 
 def test_session_expires_after_thirty_idle_minutes(clocked_sandbox):
@@ -159,7 +178,9 @@ def test_record_lifecycle_and_other_accounts(shared_sandbox, path):
     rid = created.json()["id"]
     assert rid in [r["id"] for r in owner.call("GET", path).json()]
     assert code_of(owner.call("POST", f"{path}/{rid}/submit")) == "F101"
-    assert owner.call("PUT", f"{path}/{rid}", json={"data": data}).status_code == 200
+    scan = owner.call("POST", "/attachments", files={"file": ("证书.pdf", PDF)}).json()["id"]
+    assert owner.call("PUT", f"{path}/{rid}",
+                      json={"data": data, "attachments": [scan]}).status_code == 200
     for method, suffix in (("GET", ""), ("PUT", ""), ("DELETE", ""), ("POST", "/submit")):
         r = other.call(method, f"{path}/{rid}{suffix}",
                        json={"data": data} if method == "PUT" else None)
@@ -194,7 +215,9 @@ def test_idempotency_key(shared_sandbox):
 
 def test_idempotent_submit_answers_the_same(shared_sandbox):
     api = Api(shared_sandbox.api).login_demo("bidder")
-    rid = api.call("POST", "/qualifications", json={"data": QUAL}).json()["id"]
+    scan = api.call("POST", "/attachments", files={"file": ("证书.pdf", PDF)}).json()["id"]
+    rid = api.call("POST", "/qualifications",
+                   json={"data": QUAL, "attachments": [scan]}).json()["id"]
     key = {"Idempotency-Key": uuid.uuid4().hex}
     first = api.call("POST", f"/qualifications/{rid}/submit", headers=dict(key))
     again = api.call("POST", f"/qualifications/{rid}/submit", headers=dict(key))

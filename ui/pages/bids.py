@@ -48,6 +48,12 @@ SUMMARY = {"ok": str(QT_TRANSLATE_NOOP("BidsPage", "所有投标都已就绪。"
                "BidsPage", "有投标在开标时可能无法解密：请立即按建议处理。"))}
 
 
+def store_of(ctx: AppContext) -> readiness.ReadinessStore:
+    """The logged-in account's readiness store (on a worker: may ask the platform who)."""
+    account_id = ctx.account.id if ctx.account is not None else ctx.client.me().id
+    return readiness.ReadinessStore.for_account(ctx.client.origin, account_id)
+
+
 def _set_role(label: QLabel, role: str) -> None:
     label.setProperty("role", role)
     label.style().unpolish(label)
@@ -131,7 +137,8 @@ class BidsPage(QWidget):
             return
         ctx = self.ctx
         self._set_busy(True)
-        QueryOp(self, lambda: readiness.check(ctx.client, ctx.tokens, settings=ctx.settings),
+        QueryOp(self, lambda: readiness.check(ctx.client, ctx.tokens, settings=ctx.settings,
+                                              store=store_of(ctx)),
                 self._checked).failure(self._failed).run_in_background()
 
     def _failed(self, error: HyError) -> None:
@@ -143,7 +150,7 @@ class BidsPage(QWidget):
     def _checked(self, report: ReadinessReport) -> None:
         self.report = report
         # the keys' renewal advice, the same the banner and the 证书 page show
-        needing = [a for a in report.renewal if a.bid_ids or a.level != "ok"]
+        needing = [a for a in report.renewal if a.bid_ids]  # the keys these bids depend on
         self.renewal.setText("<br>".join(
             translate("BidsPage", "证书延期（{name}）：{advice}").format(
                 name=a.subject_cn, advice=renewal_text(a)) for a in needing))
@@ -234,7 +241,8 @@ class BidsPage(QWidget):
             sha = row.cert_sha256 or next(
                 (c.sha256 for t in tokens if t.serial == row.token_serial
                  for c in t.certificates if c.id == row.cert_id), "")
-            return readiness.run_self_test(service, tokens, sha, secret)
+            return readiness.run_self_test(service, tokens, sha, secret,
+                                           store=store_of(self.ctx))
 
         self.status.setText(translate("BidsPage", "正在自检（签名并解密）…"))
         _set_role(self.status, "info")

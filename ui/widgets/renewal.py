@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QSystemT
 
 from hy_client import renewal
 from hy_client.errors import HyError
-from hy_client.renewal import RenewalAdvice
+from hy_client.renewal import RecordAdvice, RenewalAdvice
 
 from ..i18n import app_title, english, translate
 from ..theme import app_icon
@@ -45,19 +45,32 @@ TITLES = {"info": str(QT_TRANSLATE_NOOP("RenewalBanner", "证书延期提醒")),
           "critical": str(QT_TRANSLATE_NOOP("RenewalBanner", "证书需要立即处理"))}
 
 
-def title(advice: RenewalAdvice) -> str:
+Advice = RenewalAdvice | RecordAdvice
+
+
+def current_record_advice(ctx: AppContext) -> list[RecordAdvice]:
+    """Qualifications and personnel certificates expiring or expired (on a worker; none when
+    the platform cannot be read): they reach the banner and the tray with the keys' advice."""
+    try:
+        records = ctx.client.records("qualifications") + ctx.client.records("personnel")
+    except HyError:
+        return []
+    return renewal.advise_records(records, now=datetime.now(UTC),
+                                  thresholds=ctx.settings.renewal_thresholds)
+
+
+def title(advice: Advice) -> str:
     return translate("RenewalBanner", TITLES[advice.level])
 
 
-def text(advice: RenewalAdvice) -> str:
+def text(advice: Advice) -> str:
     """The core's bid-aware advice in the interface language."""
     return advice.message_en if english() and advice.message_en else advice.message_zh
 
 
-def worst(advice: Sequence[RenewalAdvice]) -> RenewalAdvice | None:
-    """The most urgent advice that needs action, or None when every certificate is fine."""
-    top = renewal.most_urgent(advice)
-    return top if isinstance(top, RenewalAdvice) else None
+def worst(advice: Sequence[Advice]) -> Advice | None:
+    """The most urgent advice that needs action, or None when everything is fine."""
+    return renewal.most_urgent(advice)
 
 
 class RenewalBanner(QFrame):
@@ -69,7 +82,7 @@ class RenewalBanner(QFrame):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("renewalBanner")
-        self.advice: RenewalAdvice | None = None
+        self.advice: Advice | None = None
         layout = QHBoxLayout(self)
         self.text = QLabel()
         self.text.setObjectName("renewalText")
@@ -86,14 +99,14 @@ class RenewalBanner(QFrame):
         layout.addWidget(self.details)
         self.hide()
 
-    def set_advice(self, advice: Sequence[RenewalAdvice]) -> None:
+    def set_advice(self, advice: Sequence[Advice]) -> None:
         top = worst(advice)
         self.advice = top
         if top is None:
             self.hide()
             return
-        who = (translate("RenewalBanner", "（{name}）").format(name=top.subject_cn)
-               if top.subject_cn else "")
+        name = top.subject_cn if isinstance(top, RenewalAdvice) else ""
+        who = translate("RenewalBanner", "（{name}）").format(name=name) if name else ""
         self.text.setText(f"<b>{title(top)}{who}</b><br>{text(top)}")
         self.setProperty("level", top.level)
         self.style().unpolish(self)
@@ -101,7 +114,7 @@ class RenewalBanner(QFrame):
         self.show()
 
 
-def notify_tray(tray: QSystemTrayIcon | None, advice: Sequence[RenewalAdvice]) -> bool:
+def notify_tray(tray: QSystemTrayIcon | None, advice: Sequence[Advice]) -> bool:
     """One tray message at start for the most urgent advice; False when there is none to show."""
     top = worst(advice)
     if top is None or tray is None or not QSystemTrayIcon.isSystemTrayAvailable():
