@@ -120,13 +120,15 @@ def check_guard(cert: CertificateInfo, bids: Sequence[models.Bid], *, now: datet
 
 
 def chain_problem(new_der: bytes, old_der: bytes, chain: Sequence[bytes], now: datetime) -> str:
-    """'' when the new certificate has the old one's subject and chains, valid ``now`` (the
-    platform's time), to the root that the current certificate chains to as well — the CA that
-    issued the key the bidder already holds; else what is wrong."""
+    """'' when the new certificate has the old one's subject, may log in (clientAuth) and chains,
+    valid ``now`` (the platform's time), to the root that the current certificate chains to as
+    well — the CA that issued the key the bidder already holds; else what is wrong."""
     new = x509.load_der_x509_certificate(new_der)
     old = x509.load_der_x509_certificate(old_der)
     if new.subject != old.subject:
         return "subject differs from the current certificate"
+    if not auth.is_client_auth(new):
+        return "not a login (clientAuth) certificate"
     if not new.not_valid_before_utc <= now <= new.not_valid_after_utc:
         return "not valid now"
     certs = [x509.load_der_x509_certificate(c) for c in chain]

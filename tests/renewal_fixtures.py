@@ -11,24 +11,35 @@ from typing import Any
 
 from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from cryptography.x509.oid import NameOID
 
+from hy_client.sandbox.demo import uscc
 from hy_client.token import softhsm
-from tests.softhsm_fixtures import SO_PIN, VALID_USCC
+from tests.softhsm_fixtures import SO_PIN
 
 ORG = "衡阳市延期测试建设有限公司"
 PIN = "246810"
 _labels = count()
 
 
+def unit_code(cert: x509.Certificate) -> str:
+    """The 统一社会信用代码 a certificate's subject names: register the account with it, as the
+    platform activates a certificate only into the account its subject names (A200)."""
+    return str(cert.subject.get_attributes_for_oid(NameOID.SERIAL_NUMBER)[0].value)
+
+
 def make_token(provisioned: Any, *, key: str = "ec",
                days: int = 20) -> tuple[str, x509.Certificate]:
-    """A token written with external tools only (as when a key is plugged in)."""
-    label = f"renew-{next(_labels)}-{key}"
+    """A token written with external tools only (as when a key is plugged in), its certificate
+    naming a unit of its own (one account per 统一社会信用代码, A201)."""
+    n = next(_labels)
+    label = f"renew-{n}-{key}"
     provisioned.env.init_token(label, SO_PIN, PIN)
     private = (ec.generate_private_key(ec.SECP256R1()) if key == "ec"
                else rsa.generate_private_key(public_exponent=65537, key_size=2048))
     now = datetime.now(UTC)
-    cert = provisioned.ca.issue(private.public_key(), cn=ORG, organization=ORG, uscc=VALID_USCC,
+    cert = provisioned.ca.issue(private.public_key(), cn=ORG, organization=ORG,
+                                uscc=uscc(f"91430400MA4R{n:04d}Y"),
                                 not_before=now - timedelta(days=345),
                                 not_after=now + timedelta(days=days))
     softhsm.pkcs11_tool_write(provisioned.env, provisioned.module, label, PIN, private, cert,

@@ -17,15 +17,16 @@ from __future__ import annotations
 import base64
 import hashlib
 import sqlite3
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.serialization import Encoding
+from cryptography.x509.oid import ExtendedKeyUsageOID
 
 from .. import auth, errors
 from ..api import models
-from . import db
+from . import db, identity
 from .ca import TestCA
 from .service import AccountRow, Context, _activation, _bound_account, _nonce_consumer
 
@@ -46,6 +47,29 @@ def _model(row: sqlite3.Row, ca: TestCA | None) -> models.Renewal:
         csr_sha256=row["csr_sha256"], certificate=_b64(cert) if cert else "", chain=chain,
         cert_sha256=row["cert_sha256"], not_after=db.dt(row["not_after"]),
         reject_reason=row["reject_reason"], created_at=db.dt_required(row["created_at"]))
+
+
+def _issue_renewed(ca: TestCA, old: x509.Certificate, public_key: object, now: datetime
+                   ) -> x509.Certificate:
+    """The old certificate again with the new key: its subject (so its 统一社会信用代码 or
+    身份证号, the identity activation checks), its key usages, and its extended key usages with
+    clientAuth always among them (the platform logs in only with such a certificate)."""
+    try:
+        usage: x509.KeyUsage | None = old.extensions.get_extension_for_class(x509.KeyUsage).value
+    except x509.ExtensionNotFound:
+        usage = None
+    try:
+        extended = list(old.extensions.get_extension_for_class(x509.ExtendedKeyUsage).value)
+    except x509.ExtensionNotFound:
+        extended = []
+    if ExtendedKeyUsageOID.CLIENT_AUTH not in extended:
+        extended.append(ExtendedKeyUsageOID.CLIENT_AUTH)
+    return ca.issue_for(
+        public_key, old.subject, not_before=now - timedelta(hours=1),
+        not_after=now + timedelta(days=RENEWED_DAYS), digital_signature=True,
+        key_encipherment=usage.key_encipherment if usage is not None else True,
+        key_agreement=usage.key_agreement if usage is not None else False,
+        extended_usages=extended)
 
 
 def _load_csr(text: str) -> tuple[bytes, x509.CertificateSigningRequest]:
@@ -90,6 +114,8 @@ def request(conn: sqlite3.Connection, ctx: Context, client: str, account: Accoun
         consume_nonce=_nonce_consumer(conn, ctx, client),
         is_bound=lambda v: _bound_account(conn, v.sha256) == account.id,
         message=auth.renewal_message(ctx.origin, body.nonce, csr_der))
+    # a certificate bound before the identity rule renews only into the account it names
+    identity.check_certificate_holder(conn, account.id, verified.serial_number)
     old_public = verified.certificate.public_key()
     if csr.public_key() == old_public:
         raise errors.HyError(errors.RENEWAL_CSR_INVALID, "the new key is the current key")
@@ -119,9 +145,8 @@ def decide(conn: sqlite3.Connection, ctx: Context, ca: TestCA, renewal_id: int, 
                      " WHERE id = ?", (reason, db.ts(now), renewal_id))
     else:
         csr = x509.load_der_x509_csr(bytes(row["csr"]))
-        subject = x509.load_der_x509_certificate(bytes(row["old_certificate"])).subject
-        cert = ca.issue_for(csr.public_key(), subject, not_before=now - timedelta(hours=1),
-                            not_after=now + timedelta(days=RENEWED_DAYS))
+        old = x509.load_der_x509_certificate(bytes(row["old_certificate"]))
+        cert = _issue_renewed(ca, old, csr.public_key(), now)
         der = cert.public_bytes(Encoding.DER)
         conn.execute(
             "UPDATE renewals SET state = 'issued', certificate = ?, cert_sha256 = ?,"
@@ -173,6 +198,7 @@ def activate(conn: sqlite3.Connection, ctx: Context, client: str, account: Accou
     if row["state"] == "issued":
         cert = x509.load_der_x509_certificate(bytes(row["certificate"]))
         verified = auth.describe_certificate(bytes(row["certificate"]), cert)
+        identity.check_certificate_holder(conn, account.id, verified.serial_number)
         cur = conn.execute(
             "UPDATE activations SET cert_sha256 = ?, subject_cn = ?, organization = ?,"
             " not_after = ? WHERE cert_sha256 = ? AND account_id = ?",

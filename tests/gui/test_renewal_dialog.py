@@ -12,7 +12,7 @@ import pytest
 from hy_client import errors, renewal
 from hy_client.renewal_flow import STAGES
 from hy_client.signin import login_candidates
-from tests.renewal_fixtures import PIN, insert_bid, make_token, move_bid
+from tests.renewal_fixtures import PIN, insert_bid, make_token, move_bid, unit_code
 from ui.pages.certificates import CertificatesPage
 from ui.widgets.renewal import RenewalBanner
 
@@ -26,10 +26,10 @@ def bidder(ctx, provisioned, platform):
     for module in ctx.tokens.scan().result(30):  # a new token is seen after a re-initialise
         for token in module.tokens:
             ctx.tokens.logout(token.serial).result(30)
-    label, _cert = make_token(provisioned)
+    label, cert = make_token(provisioned)
     modules = ctx.tokens.scan(refresh=True).result(30)
     key = next(c for c in login_candidates(modules) if c.token_label == label)
-    username, password = register_account(ctx.client)
+    username, password = register_account(ctx.client, code=unit_code(cert))
     ctx.signin.password_login(username, password)
     ctx.signin.activate(ctx.tokens, key, "bidder", PIN)
     account_id = ctx.client.me().id

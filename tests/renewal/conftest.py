@@ -20,7 +20,7 @@ from hy_client.renewal_journal import JournalStore
 from hy_client.signin import KeyChoice, SignIn, login_candidates
 from hy_client.token.service import TokenService, load_name
 from tests.platform_fixtures import make_client, platform, register_account  # noqa: F401
-from tests.renewal_fixtures import PIN, insert_bid, make_token, move_bid
+from tests.renewal_fixtures import PIN, insert_bid, make_token, move_bid, unit_code
 from tests.softhsm_fixtures import *  # noqa: F403
 
 from .faults import PullableLib
@@ -94,7 +94,7 @@ def make_rig(platform, provisioned):  # noqa: F811
         tokens = TokenService([provisioned.module], loader=lambda _path: lib)
         tokens.scan(refresh=True).result(30)
         client = make_client(platform.url)
-        username, password = register_account(client)
+        username, password = register_account(client, code=unit_code(cert))
         signin = SignIn(client)
         signin.password_login(username, password)
         rig = Rig(platform, provisioned.module, label, cert, client, signin, 0, tokens, lib)
