@@ -349,12 +349,12 @@ def create_app(settings: SandboxSettings, *, prepare: bool = True) -> FastAPI:
 
     @app.get(f"{API}/renewals/{{renewal_id}}", response_model=models.Renewal, tags=["renewal"],
              responses=_ERRORS)
-    def get_renewal(renewal_id: int, conn: Conn, account: Me) -> models.Renewal:
+    def get_renewal(renewal_id: RowId, conn: Conn, account: Me) -> models.Renewal:
         return renewals.get(conn, account, renewal_id, rt.ca())
 
     @app.post(f"{API}/renewals/{{renewal_id}}/activate", response_model=models.Activation,
               tags=["renewal"], responses=_ERRORS)
-    def activate_renewal(renewal_id: int, body: models.RenewalActivation, request: Request,
+    def activate_renewal(renewal_id: RowId, body: models.RenewalActivation, request: Request,
                          conn: Conn, account: Me) -> models.Activation:
         with db.write(conn):
             return renewals.activate(conn, rt.ctx, client_id(request), account, renewal_id,
