@@ -30,10 +30,10 @@ from hy_client.api.client import PlatformClient  # noqa: E402
 from hy_client.config import PlatformProfile  # noqa: E402
 from hy_client.renewal_flow import STAGES, RenewalFlow  # noqa: E402
 from hy_client.renewal_journal import JournalStore  # noqa: E402
+from hy_client.sandbox import softhsm  # noqa: E402
 from hy_client.sandbox.ca import TestCA  # noqa: E402
 from hy_client.sandbox.demo import uscc  # noqa: E402
 from hy_client.signin import SignIn, login_candidates  # noqa: E402
-from hy_client.token import softhsm  # noqa: E402
 from hy_client.token.service import TokenService  # noqa: E402
 from tests.keyrings import MemoryKeyring  # noqa: E402
 
@@ -52,14 +52,17 @@ def one_round(env: softhsm.SoftHSMEnv, module: str, ca: TestCA, url: str, tmp: P
     private = (ec.generate_private_key(ec.SECP256R1()) if kind == "ec"
                else rsa.generate_private_key(public_exponent=65537, key_size=2048))
     now = datetime.now(UTC)
+    # one account per unit code, and the certificate names it (it activates only there)
+    code = uscc(f"91430400MA4B{n:04d}{'E' if kind == 'ec' else 'R'}")
     cert = ca.issue(private.public_key(), cn="衡阳市基准测试有限公司",
-                    organization="衡阳市基准测试有限公司", not_after=now + timedelta(days=20))
+                    organization="衡阳市基准测试有限公司", uscc=code,
+                    not_after=now + timedelta(days=20))
     softhsm.pkcs11_tool_write(env, module, label, PIN, private, cert, b"\x01", "签名证书",
                               decrypt=kind != "ec")
     client = PlatformClient(PlatformProfile("bench", url))
     username = f"bench_renew_{kind}_{n}_{int(time.time())}"
     client.register(models.Registration(kind="unit", username=username, password=PASSWORD, data={
-        "name": "衡阳市基准测试有限公司", "uscc": uscc("91430400MA4L9B7K3"), "legal_rep": "李四",
+        "name": "衡阳市基准测试有限公司", "uscc": code, "legal_rep": "李四",
         "contact": "王五", "contact_phone": "0734-8123456", "email": "b@example.cn"}))
     signin = SignIn(client)
     signin.password_login(username, PASSWORD)

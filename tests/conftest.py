@@ -9,8 +9,18 @@ import keyring
 import pytest
 
 from tests.keyrings import MemoryKeyring
+from tests.sm2_fixtures import sm2_ca, sm2_module, sm2_root, sm2_token  # noqa: F401 (fixtures)
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """tests/device/ runs only against a real key named on the command line."""
+    group = parser.getgroup("device", "tests against a real key (tests/device)")
+    group.addoption("--module", metavar="PATH",
+                    help="the vendor's PKCS#11 module (absolute path)")
+    group.addoption("--token", metavar="SERIAL",
+                    help="the serial number of the one key the tests may use")
 
 
 def pytest_collection_modifyitems(config, items):

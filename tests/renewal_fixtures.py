@@ -13,8 +13,8 @@ from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509.oid import NameOID
 
+from hy_client.sandbox import softhsm
 from hy_client.sandbox.demo import uscc
-from hy_client.token import softhsm
 from tests.softhsm_fixtures import SO_PIN
 
 ORG = "衡阳市延期测试建设有限公司"

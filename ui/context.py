@@ -11,17 +11,19 @@ from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal, Slot
 
 from hy_client import config
 from hy_client.api.client import PlatformClient
 from hy_client.api.models import Account
 from hy_client.drafts import DraftStore
+from hy_client.drivers.sm2 import catalogue_resolver
 from hy_client.errors import HyError
 from hy_client.signin import SignIn
-from hy_client.token.models import TokenEvent
 from hy_client.token.modules import module_paths
 from hy_client.token.service import TokenService
+
+from .dispatch import on_main
 
 
 class TokenWatcher(QObject):
@@ -35,7 +37,6 @@ class TokenWatcher(QObject):
     """
 
     token_event = Signal(object)  # TokenEvent, on the GUI thread
-    _raw = Signal(object)
 
     def __init__(self, tokens: TokenService, interval_s: float, refresh_every: int = 3,
                  parent: QObject | None = None) -> None:
@@ -44,8 +45,7 @@ class TokenWatcher(QObject):
         # finishing a job), which leaves Qt a timer on a dead object.
         super().__init__(parent or QCoreApplication.instance())
         self.tokens = tokens
-        self._raw.connect(self._relay, Qt.ConnectionType.QueuedConnection)
-        self._unsubscribe = tokens.subscribe(self._raw.emit)
+        self._unsubscribe = tokens.subscribe(on_main(self, self.token_event.emit))
         self._timer = QTimer(self)
         self._timer.setInterval(max(200, int(interval_s * 1000)))
         self._timer.timeout.connect(self.poll_now)
@@ -73,14 +73,10 @@ class TokenWatcher(QObject):
         except RuntimeError:  # the service was closed
             self._inflight = False
             return
-        future.add_done_callback(self._done)
+        future.add_done_callback(on_main(self, self._done))
 
     def _done(self, _future: object) -> None:
-        self._inflight = False  # a plain flag; the next tick reads it on the GUI thread
-
-    @Slot(object)
-    def _relay(self, event: TokenEvent) -> None:
-        self.token_event.emit(event)
+        self._inflight = False
 
 
 @dataclass
@@ -98,7 +94,8 @@ class AppContext:
                ) -> AppContext:
         settings = config.load()
         client = PlatformClient.from_settings(settings, platform)
-        tokens = TokenService(modules if modules is not None else module_paths(settings))
+        tokens = TokenService(modules if modules is not None else module_paths(settings),
+                              sm2=catalogue_resolver(settings))
         return cls(settings, client, SignIn(client), tokens, DraftStore())
 
     def reload_settings(self, settings: config.Settings | None = None) -> config.Settings:

@@ -10,9 +10,9 @@ shows until ``set_context`` hands it over. So this module imports nothing heavy 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QObject, Qt, Signal, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal, Slot
 from PySide6.QtGui import QCloseEvent, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -29,28 +29,32 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from hy_client import errors
-from hy_client.errors import HyError
-from hy_client.token.models import ModuleInfo, TokenEvent, TokenFlags
-
 from . import state
-from .help import forgot_password_html
+from .dispatch import on_main
 from .i18n import advice, message, translate
-from .jobs import QueryOp, TokenOp, relay_parent, show_error
+from .startup import after_first_paint
 from .widgets import keys
-from .widgets.cert import CertificatePanel
-from .widgets.pin import PinDialog
-from .widgets.qr import QrPanel
 
 if TYPE_CHECKING:  # the core: imported on a worker while the window is already shown
     from hy_client.api.models import QrCode, QrStatus
     from hy_client.api.upload import CancelToken
+    from hy_client.errors import HyError
     from hy_client.signin import KeyChoice, LoginResult
+    from hy_client.token.models import ModuleInfo, TokenEvent
 
     from .context import AppContext
+    from .operations import PinOp, PinUse
+    from .widgets.pin import PinDialog
 
 PREPARING = str(QT_TRANSLATE_NOOP("LoginWindow", "正在准备…"))
-_PIN_ERRORS = (errors.PIN_INCORRECT, errors.PIN_FINAL_TRY, errors.PIN_LOCKED, errors.PIN_INVALID)
+TabT = TypeVar("TabT", "CaTab", "QrTab")
+
+
+def _pin_error(error: HyError) -> bool:
+    from hy_client import errors
+
+    return error.info in (errors.PIN_INCORRECT, errors.PIN_FINAL_TRY, errors.PIN_LOCKED,
+                          errors.PIN_INVALID)
 
 
 class PasswordTab(QWidget):
@@ -106,6 +110,8 @@ class PasswordTab(QWidget):
             self.set_context(ctx)
 
     def set_context(self, ctx: AppContext) -> None:
+        from .jobs import QueryOp
+
         self.ctx = ctx
         self.login_button.setEnabled(True)
         self.register_button.setEnabled(True)
@@ -119,6 +125,11 @@ class PasswordTab(QWidget):
 
     @Slot()
     def login(self) -> None:
+        from hy_client import errors
+        from hy_client.errors import HyError
+
+        from .jobs import QueryOp, show_error
+
         if self.ctx is None:
             return
         username, password = self.username.text().strip(), self.password.text()
@@ -145,6 +156,8 @@ class PasswordTab(QWidget):
         self.logged_in.emit(result)
 
     def _failed(self, error: HyError) -> None:
+        from .jobs import show_error
+
         self.login_button.setEnabled(True)
         show_error(self, error)
 
@@ -164,6 +177,8 @@ class PasswordTab(QWidget):
 
     @Slot()
     def show_forgot_help(self) -> None:
+        from .help import forgot_password_html
+
         box = QMessageBox(QMessageBox.Icon.Information, translate("LoginWindow", "忘记密码"),
                           forgot_password_html(), QMessageBox.StandardButton.Ok, self)
         box.setObjectName("forgotHelp")
@@ -178,11 +193,11 @@ class CaTab(QWidget):
     logged_in = Signal(object)
 
     def __init__(self, ctx: AppContext | None, parent: QWidget | None = None) -> None:
+
         super().__init__(parent)
         self.ctx = ctx
         self.choices: list[KeyChoice] = []
-        self.pin_dialog: PinDialog | None = None
-        self._pending_key: KeyChoice | None = None
+        self.pin_op: PinOp[LoginResult] | None = None
         self._last_key: KeyChoice | None = None
         # the account's key is preselected: the one typed in the password tab (or remembered)
         self.username_hint = ""
@@ -200,6 +215,8 @@ class CaTab(QWidget):
                              else translate("LoginWindow", PREPARING))
         self.status.setObjectName("caStatus")
         self.status.setWordWrap(True)
+        from .widgets.cert import CertificatePanel  # with the tab, after the first frame
+
         self.details = CertificatePanel()
         self.login_button = QPushButton(translate("LoginWindow", "CA锁登录"))
         self.login_button.setObjectName("caLogin")
@@ -226,13 +243,18 @@ class CaTab(QWidget):
 
     @Slot(object)
     def _on_token_event(self, event: TokenEvent) -> None:
-        if (event.kind == "removed" and self.pin_dialog is not None
-                and self._pending_key is not None and self._pending_key.serial == event.serial):
-            self.pin_dialog.reject()
-            show_error(self, HyError(errors.TOKEN_REMOVED, event.label))
+        from hy_client import errors
+        from hy_client.errors import HyError
+
+        op = self.pin_op
+        if event.kind == "removed" and op is not None and op.dialog is not None \
+                and op.serial == event.serial:
+            op.cancel(HyError(errors.TOKEN_REMOVED, event.label))
         self.rescan()
 
     def rescan(self, refresh: bool = False) -> None:
+        from .jobs import TokenOp
+
         if self.ctx is None:
             return
         tokens = self.ctx.tokens
@@ -240,7 +262,8 @@ class CaTab(QWidget):
             self._scan_failed).run_in_background()
 
     def _scanned(self, modules: list[ModuleInfo]) -> None:
-        from hy_client.signin import login_candidates
+        from hy_client import errors
+        from hy_client.signin import login_candidates, no_candidate_reason
 
         self.scans += 1
         current = self.current()
@@ -250,7 +273,11 @@ class CaTab(QWidget):
                   if current is not None else state.last_certificate(origin, self.username_hint))
         if not self.choices:
             problems = [m.error for m in modules if m.error is not None]
-            if problems:
+            reason = no_candidate_reason(modules)
+            if reason is not None:  # e.g. an SM2 key whose driver's mechanism is unknown
+                self.status.setText(f"{message(reason.info)}（{reason.code}）。"
+                                    f"{advice(reason.info)}")
+            elif problems:
                 self.status.setText(f"{message(problems[0])}：{advice(problems[0])}")
             else:
                 self.status.setText(f"{message(errors.NO_TOKEN)}。{advice(errors.NO_TOKEN)}")
@@ -279,50 +306,31 @@ class CaTab(QWidget):
         self.refresh_button.setEnabled(self.ctx is not None)
         self.login_button.setEnabled(self.ctx is not None and self.current() is not None)
 
+    @property
+    def pin_dialog(self) -> PinDialog | None:
+        return self.pin_op.dialog if self.pin_op is not None else None
+
     @Slot()
     def login(self) -> None:
+        from .operations import PinOp
+
         key = self.current()
         if key is None or self.ctx is None:
             return
-        tokens = self.ctx.tokens
-        self.login_button.setEnabled(False)
-        TokenOp(self, lambda: tokens.token_flags(key.serial),
-                lambda flags: self._ask_pin(key, flags)).failure(
-            self._failed).run_in_background()
-
-    def _ask_pin(self, key: KeyChoice, flags: TokenFlags) -> None:
-        if not flags.login_required:
-            self._sign_in(key, None, unlock=False)
-            return
-        dialog = PinDialog(key.token_label, flags, self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self.pin_dialog, self._pending_key = dialog, key
-        dialog.finished.connect(lambda result: self._pin_given(dialog, key, result))
-        dialog.open()
-
-    def _pin_given(self, dialog: PinDialog, key: KeyChoice, result: int) -> None:
-        self.pin_dialog, self._pending_key = None, None
-        entry = dialog.take() if result == QDialog.DialogCode.Accepted else None
-        if entry is None:
-            self._update_enabled()
-            return
-        self._sign_in(key, entry.pin)
-
-    def _sign_in(self, key: KeyChoice, pin: str | None, *, unlock: bool = True) -> None:
-        """``pin`` None with ``unlock``: the PIN pad; without ``unlock``: no login needed."""
-        assert self.ctx is not None
         signin, tokens = self.ctx.signin, self.ctx.tokens
-        label = (translate("LoginWindow", "请在密码键盘上输入PIN码…") if pin is None and unlock
-                 else translate("LoginWindow", "正在用CA锁登录…"))
 
-        def job() -> LoginResult:
-            if pin is None and unlock:
+        def job(use: PinUse) -> LoginResult:
+            pin = use.take()
+            if use.pad:
                 signin.unlock(tokens, key, None)
             return signin.ca_login(tokens, key, pin)
 
+        self.login_button.setEnabled(False)
         self._last_key = key
-        QueryOp(self, job, self._done).failure(self._failed).with_progress(
-            label).run_in_background()
+        self.pin_op = PinOp(self, tokens, key.serial, key.token_label, job, self._done).failure(
+            self._failed).cancelled(self._update_enabled).with_progress(
+            translate("LoginWindow", "正在用CA锁登录…"),
+            translate("LoginWindow", "请在密码键盘上输入PIN码…")).run()
 
     def _done(self, result: LoginResult) -> None:
         key = self._last_key
@@ -333,17 +341,12 @@ class CaTab(QWidget):
         self.logged_in.emit(result)
 
     def _failed(self, error: HyError) -> None:
+        from .jobs import show_error
+
         self._update_enabled()
         show_error(self, error)
-        if error.code.startswith("T") and error.info not in _PIN_ERRORS:
+        if error.code.startswith("T") and not _pin_error(error):
             self.rescan(refresh=True)  # the key may be gone or changed: list afresh
-
-
-class _QrRelay(QObject):
-    """The QR flow reports from a worker; these signals bring it to the GUI thread."""
-
-    code = Signal(object)  # QrCode
-    state = Signal(object)  # QrStatus
 
 
 STATE_TEXT = {
@@ -362,6 +365,8 @@ class QrTab(QWidget):
     def __init__(self, ctx: AppContext | None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
+        from .widgets.qr import QrPanel  # with the tab, after the first frame
+
         self.panel = QrPanel()
         # The code is for one account: only a phone bound to it can approve (no login into
         # an account someone else chose).
@@ -385,9 +390,6 @@ class QrTab(QWidget):
         layout.addWidget(self.panel, 1)
         layout.addWidget(self.refresh_button, 0, Qt.AlignmentFlag.AlignHCenter)
         layout.addWidget(hint)
-        self._relay = _QrRelay(relay_parent())
-        self._relay.code.connect(self._show_code, Qt.ConnectionType.QueuedConnection)
-        self._relay.state.connect(self._show_state, Qt.ConnectionType.QueuedConnection)
         self._cancel: CancelToken | None = None
         self._wanted = False  # opened before the core was ready: start once it is
         self.current: QrCode | None = None
@@ -404,6 +406,8 @@ class QrTab(QWidget):
     @Slot()
     def start(self) -> None:
         from hy_client.api.upload import CancelToken  # loaded with the core by now
+
+        from .jobs import QueryOp
 
         if self._cancel is not None:
             return
@@ -423,9 +427,10 @@ class QrTab(QWidget):
         self.refresh_button.hide()
         self.panel.set_status(translate("LoginWindow", "正在获取二维码…"))
         cancel = self._cancel = CancelToken()
-        signin, relay = self.ctx.signin, self._relay
-        QueryOp(self, lambda: signin.qr_login(relay.code.emit, username=username, cancel=cancel,
-                                              on_state=relay.state.emit),
+        signin = self.ctx.signin
+        show_code, show_state = on_main(self, self._show_code), on_main(self, self._show_state)
+        QueryOp(self, lambda: signin.qr_login(show_code, username=username, cancel=cancel,
+                                              on_state=show_state),
                 self._done).failure(self._failed).run_in_background()
 
     @Slot()
@@ -461,6 +466,8 @@ class QrTab(QWidget):
         self.logged_in.emit(result)
 
     def _failed(self, error: HyError) -> None:
+        from hy_client import errors
+
         self._cancel = None
         self.panel.stop()
         self.refresh_button.show()
@@ -498,13 +505,13 @@ class LoginWindow(QWidget):
         self.tabs = QTabWidget()
         self.tabs.setObjectName("loginTabs")
         self.password_tab = PasswordTab(ctx)
-        self.ca_tab = CaTab(ctx)
-        self.password_tab.username.textChanged.connect(
-            lambda text: setattr(self.ca_tab, "username_hint", text))
-        self.qr_tab = QrTab(ctx)
+        # The first frame shows the password tab: the key and QR tabs are built right after
+        # it (or when first asked for), in place of these placeholders.
+        self._ca_tab: CaTab | None = None
+        self._qr_tab: QrTab | None = None
         self.tabs.addTab(self.password_tab, translate("LoginWindow", "账号密码"))
-        self.tabs.addTab(self.ca_tab, translate("LoginWindow", "CA锁登录"))
-        self.tabs.addTab(self.qr_tab, translate("LoginWindow", "扫码登录"))
+        self.tabs.addTab(QWidget(), translate("LoginWindow", "CA锁登录"))
+        self.tabs.addTab(QWidget(), translate("LoginWindow", "扫码登录"))
         self.tabs.currentChanged.connect(self._on_tab)
         layout = QVBoxLayout(self)
         layout.addWidget(header)
@@ -527,14 +534,50 @@ class LoginWindow(QWidget):
         links.addWidget(self.diagnostics_button)
         layout.addLayout(links)
         self.diagnostics: QWidget | None = None
-        for tab in (self.password_tab, self.ca_tab, self.qr_tab):
-            tab.logged_in.connect(self._on_logged_in)
+        self.password_tab.logged_in.connect(self._on_logged_in)
         self._watching = False
         self.diagnostics_button.setEnabled(False)
         if not state.restore_geometry(self, "login"):
             self.resize(480, 560)
         if ctx is not None:
             self.set_context(ctx)
+        after_first_paint(self, self._build_tabs)
+
+    def _build_tabs(self) -> None:
+        """The key and QR tabs, right after the first frame."""
+        _ = self.ca_tab
+        _ = self.qr_tab
+
+    @property
+    def ca_tab(self) -> CaTab:
+        if self._ca_tab is None:
+            tab = self._ca_tab = self._install(1, CaTab(self.ctx),
+                                               translate("LoginWindow", "CA锁登录"))
+            # the account's key is preselected: the one typed in the password tab
+            tab.username_hint = self.password_tab.username.text()
+            self.password_tab.username.textChanged.connect(
+                lambda text: setattr(tab, "username_hint", text))
+        return self._ca_tab
+
+    @property
+    def qr_tab(self) -> QrTab:
+        if self._qr_tab is None:
+            self._qr_tab = self._install(2, QrTab(self.ctx), translate("LoginWindow", "扫码登录"))
+        return self._qr_tab
+
+    def _install(self, index: int, tab: TabT, label: str) -> TabT:
+        """Put the real tab in place of its placeholder, keeping the tab the user is on."""
+        current = self.tabs.currentIndex()
+        self.tabs.blockSignals(True)
+        placeholder = self.tabs.widget(index)
+        self.tabs.removeTab(index)
+        self.tabs.insertTab(index, tab, label)
+        self.tabs.setCurrentIndex(current)
+        self.tabs.blockSignals(False)
+        if placeholder is not None:
+            placeholder.deleteLater()
+        tab.logged_in.connect(self._on_logged_in)
+        return tab
 
     @property
     def ready(self) -> bool:
@@ -572,6 +615,8 @@ class LoginWindow(QWidget):
             self.qr_tab.stop()
 
     def _on_logged_in(self, result: LoginResult) -> None:
+        from .jobs import show_error
+
         self.qr_tab.stop()
         assert self.ctx is not None  # a login needs the core
         self.ctx.account = result.account
@@ -598,6 +643,7 @@ class LoginWindow(QWidget):
         return open_settings(self, self.ctx)
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        self.qr_tab.stop()
+        if self._qr_tab is not None:
+            self._qr_tab.stop()
         state.save_geometry(self, "login")
         super().closeEvent(event)

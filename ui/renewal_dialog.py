@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -44,6 +45,7 @@ from hy_client.signin import KeyChoice
 from .context import AppContext
 from .i18n import advice, english, message, translate
 from .jobs import QueryOp, show_error
+from .operations import PinOp, PinUse
 from .widgets.renewal import text as advice_text
 
 _MARK = {"pending": "○", "running": "…", "done": "✓", "skipped": "✓", "waiting": "⏸",
@@ -59,21 +61,24 @@ class _Prepared:
     verdict: GuardVerdict | None  # None: an unfinished renewal resumes past the guard
 
 
+# ``pin_op(job, success)``: the page's one PIN operation on the dialog's key, not yet run
+PinOpFactory = Callable[[Callable[[PinUse], Any], Callable[[Any], None]], PinOp[Any]]
+
+
 class RenewalDialog(QDialog):
-    """One renewal of ``key``'s certificate. ``ask_pin(then)`` asks for the PIN (the page's
-    one PIN flow) and calls ``then(key, pin)``."""
+    """One renewal of ``key``'s certificate. ``pin_op`` builds the page's one PIN operation
+    (PIN dialog or PIN pad, then the job on the worker pool)."""
 
     renewed = Signal(object)  # RenewalOutcome
     failed = Signal(object)  # HyError
     prepared = Signal()
 
     def __init__(self, ctx: AppContext, key: KeyChoice,
-                 ask_pin: Callable[[Callable[[KeyChoice, str | None], None]], None],
-                 parent: QWidget | None = None) -> None:
+                 pin_op: PinOpFactory, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("renewalDialog")
         self.setWindowTitle(translate("RenewalDialog", "证书延期"))
-        self.ctx, self.key, self._ask_pin = ctx, key, ask_pin
+        self.ctx, self.key, self._pin_op = ctx, key, pin_op
         self.flow: RenewalFlow | None = None
         self.verdict: GuardVerdict | None = None
         self.journal: RenewalJournal | None = None
@@ -216,25 +221,24 @@ class RenewalDialog(QDialog):
         self._states = {**self._states, stage: status}
 
     def start(self) -> None:
-        if self.flow is None:
+        flow = self.flow
+        if flow is None:
             return
-        self._ask_pin(self._run)
-
-    def _run(self, key: KeyChoice, pin: str | None) -> None:
-        flow, signin, tokens = self.flow, self.ctx.signin, self.ctx.tokens
+        signin, tokens, key = self.ctx.signin, self.ctx.tokens, self.key
         override = self.override.isChecked()
-        assert flow is not None
+
+        def job(use: PinUse) -> RenewalOutcome:
+            signin.unlock(tokens, key, use.take())
+            return flow.run(key, override=override)
+
+        self._pin_op(job, self._done).failure(self._failed).started(self._begin).run()
+
+    def _begin(self, _use: PinUse) -> None:
         self.running = True
         self._states = {}
         self.outcome_label.clear()
         self._enable()
         self._timer.start()
-
-        def job() -> RenewalOutcome:
-            signin.unlock(tokens, key, pin)
-            return flow.run(key, override=override)
-
-        QueryOp(self, job, self._done).failure(self._failed).run_in_background()
 
     def _done(self, outcome: RenewalOutcome) -> None:
         self.running = False
@@ -281,18 +285,13 @@ class RenewalDialog(QDialog):
         flow = self.flow
         if flow is None:
             return
+        signin, tokens, key = self.ctx.signin, self.ctx.tokens, self.key
 
-        def then(key: KeyChoice, pin: str | None) -> None:
-            signin, tokens = self.ctx.signin, self.ctx.tokens
+        def job(use: PinUse) -> int:
+            signin.unlock(tokens, key, use.take())
+            return flow.abandon()
 
-            def job() -> int:
-                signin.unlock(tokens, key, pin)
-                return flow.abandon()
-
-            QueryOp(self, job, self._abandoned).failure(
-                lambda e: show_error(self, e)).run_in_background()
-
-        self._ask_pin(then)
+        self._pin_op(job, self._abandoned).failure(lambda e: show_error(self, e)).run()
 
     def _abandoned(self, _removed: int) -> None:
         self.journal = None

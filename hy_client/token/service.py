@@ -1,9 +1,9 @@
-"""TokenService: the one thread that owns every PKCS#11 call.
+"""TokenService: scanning and sessions, every call on the one token thread.
 
-python-pkcs11 initialises modules without OS locking and releases the GIL inside C calls, so two
-threads in a vendor module at once is undefined (it crashed SoftHSM). Every method here returns a
-``concurrent.futures.Future`` whose work runs on the thread named ``token``; callers never see a
-pkcs11 object, only the dataclasses of ``models``.
+Every method here returns a ``concurrent.futures.Future`` whose work runs on the token thread
+(``thread.TOKEN_THREAD``); callers never see a pkcs11 object, only the dataclasses of
+``models``. The thread and module loading live in ``thread``; mechanism choice and signature
+verification, which need no token, in ``mechanisms`` (their public names are re-exported here).
 
 What a real key costs is the number of calls (each one a USB round trip), so each token's
 certificates, key IDs and mechanisms are read once per insertion and cached by serial; the PIN
@@ -20,10 +20,8 @@ The PIN is an argument of one job and is dropped after it; ``C_Login`` is never 
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import logging
 import os
-import queue
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future
@@ -32,16 +30,23 @@ from typing import Any, TypeVar
 
 import pkcs11
 from cryptography import x509
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
-from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
-from pkcs11 import MGF, Attribute, KeyType, Mechanism, ObjectClass, SlotFlag, TokenFlag
+from pkcs11 import Attribute, Mechanism, ObjectClass, SlotFlag, TokenFlag
 
-from .. import config, errors
-from ..errors import ErrorInfo, HyError
-from ..winsupport import load_library_safely
+from .. import config, errors, sm2
+from ..errors import HyError
+from ..sm2_conventions import Sm2Convention, Sm2Resolver
 from .certificate import EXPIRING_DAYS, parse_certificate
+from .mechanisms import (
+    CKM_VENDOR_DEFINED,
+    SignPlan,
+    choose_mechanism,
+    effective_sm2,
+    mechanism_names,
+    sm2_ciphertext,
+    sm2_mechanism,
+    verify,
+)
 from .models import (
     Algorithm,
     CertificateInfo,
@@ -52,75 +57,24 @@ from .models import (
     TokenFlags,
     TokenInfo,
 )
-from .modules import (
-    diagnose_module_file_detail,
-    is_absolute,
-    load_error,
-    module_key,
-    module_paths,
-    unique_paths,
-)
+from .modules import module_key, module_paths, unique_paths
 from .pin import check_new_pin
 from .pkcs11_errors import is_removal, map_error
-from .raw import RawModule
+from .thread import (
+    THREAD_NAME,
+    TOKEN_THREAD,
+    LoadedModule,
+    load_module,
+    load_name,
+    raw_module,
+)
+from .vendor import vendor_mechanism
+
+__all__ = ["CKM_VENDOR_DEFINED", "THREAD_NAME", "TokenService", "flags_of", "load_name",
+           "mechanism_names", "token_service", "verify"]
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
-THREAD_NAME = "token"
-
-# Signing mechanisms worth reporting (the full list of a software token is ~70 entries).
-_SIGNING = (
-    Mechanism.RSA_PKCS, Mechanism.SHA256_RSA_PKCS, Mechanism.RSA_PKCS_PSS,
-    Mechanism.SHA256_RSA_PKCS_PSS, Mechanism.ECDSA, Mechanism.ECDSA_SHA256,
-    Mechanism.ECDSA_SHA384,
-)
-# Mechanism values from here up are assigned by each vendor (PKCS#11 CKM_VENDOR_DEFINED).
-CKM_VENDOR_DEFINED = 0x80000000
-# DER DigestInfo prefix for SHA-256, for tokens that only offer raw RSA_PKCS.
-_SHA256_DIGEST_INFO = bytes.fromhex("3031300d060960864801650304020105000420")
-
-# The path string each library file was first loaded by in this process (see ``load_name``).
-_load_names: dict[str, str] = {}
-_load_lock = threading.Lock()
-
-
-def load_name(path: str) -> str:
-    """The path string to load ``path``'s file by: the one this process first used for it.
-
-    python-pkcs11 caches a library by its path string; the same file under a second string
-    (a symlink, p11-kit's path vs the catalogue's) gets a second wrapper whose C_Initialize
-    fails with CKR_CRYPTOKI_ALREADY_INITIALIZED (M105). A file that other code in this process
-    loaded directly through ``pkcs11.lib`` is found in python-pkcs11's cache.
-    """
-    key = module_key(path)
-    with _load_lock:
-        name = _load_names.get(key)
-        if name is None:
-            cached = list(getattr(pkcs11, "_loaded", {}))
-            name = _load_names[key] = next(
-                (so for so in cached if module_key(so) == key), path)
-        return name
-
-
-def _loaded_before(path: str) -> bool:
-    """Loaded earlier in this process: its token list may be stale (re-initialise it)."""
-    key = module_key(path)
-    with _load_lock:
-        return key in _load_names or any(module_key(so) == key
-                                         for so in list(getattr(pkcs11, "_loaded", {})))
-
-
-def mechanism_names(mechanisms: Iterable[Any]) -> list[str]:
-    """The signing mechanisms worth reporting, then every vendor-defined one by its value.
-
-    A vendor mechanism is named ``VENDOR_0x8000xxxx`` and never guessed to be SM2: no public
-    standard assigns PKCS#11 mechanism values to SM2 (GM/T 0016 and GM/T 0018 define the SKF
-    and SDF interfaces with their own algorithm identifiers, not CKM values), and vendors'
-    modules use different values for it.
-    """
-    names = [m.name for m in _SIGNING if m in mechanisms]
-    vendor = sorted({int(m) for m in mechanisms if int(m) >= CKM_VENDOR_DEFINED})
-    return names + [f"VENDOR_0x{v:08X}" for v in vendor]
 
 
 def flags_of(token: Any) -> TokenFlags:
@@ -144,77 +98,20 @@ def _version(v: tuple[int, int]) -> str:
     return f"{v[0]}.{v[1]}"
 
 
-# (bound sign method, mechanism, mechanism parameter, host-side hashing or None)
-_SignPlan = tuple[Callable[..., bytes], Any, Any, Callable[[bytes], bytes] | None]
-
-
 @dataclass
-class _Module:
-    path: str
-    lib: Any = None
-    raw: RawModule | None = None
-    raw_failed: bool = False
-    error: ErrorInfo | None = None
-    detail: str = ""
-    present: tuple[int, ...] | None = None
-    slot_events: bool | None = None  # C_WaitForSlotEvent(DONT_BLOCK) supported?
-    dirty: bool = False  # an operation saw the token vanish: relist fully on the next poll
-    info: ModuleInfo | None = None
-    stale: bool = False  # loaded earlier in this process: re-initialise before the first listing
 
 
-@dataclass
 class _Token:
     serial: str
-    module: _Module
+    module: LoadedModule
     slot: Any
     token: Any
     info: TokenInfo
     mechanisms: set[Any]
     session: Any = None  # the one logged-in session
     keys: dict[str, Any] = field(default_factory=dict)  # cert id hex → (key, key type)
-    plans: dict[tuple[str, str], _SignPlan] = field(default_factory=dict)
-
-
-class _TokenThread:
-    """The one thread of the process that calls into PKCS#11, shared by every TokenService.
-
-    A module initialised without OS locking must never see two threads at once, and a second
-    service (a short-lived probe, diagnostics) would otherwise bring its own thread into the
-    same library. Started on first use; a daemon, so it never holds up the exit.
-    """
-
-    def __init__(self) -> None:
-        self._queue: queue.SimpleQueue[tuple[Future[Any], Callable[[], Any]]] = (
-            queue.SimpleQueue())
-        self._thread: threading.Thread | None = None
-        self._lock = threading.Lock()
-
-    def current(self) -> bool:
-        return self._thread is not None and threading.current_thread() is self._thread
-
-    def submit(self, future: Future[Any], fn: Callable[[], Any]) -> None:
-        if self._thread is None:
-            with self._lock:
-                if self._thread is None:
-                    self._thread = threading.Thread(target=self._run, name=THREAD_NAME,
-                                                    daemon=True)
-                    self._thread.start()
-        self._queue.put((future, fn))
-
-    def _run(self) -> None:
-        while True:
-            item = self._queue.get()
-            future, fn = item
-            if future.set_running_or_notify_cancel():
-                try:
-                    future.set_result(fn())
-                except BaseException as exc:
-                    future.set_exception(exc)
-            del item, future, fn  # drop job arguments (a PIN) at once
-
-
-_TOKEN_THREAD = _TokenThread()
+    plans: dict[tuple[str, str], SignPlan] = field(default_factory=dict)
+    sm2: Sm2Convention | None = None  # the module's SM2 mechanisms this token offers
 
 
 class TokenService:
@@ -222,20 +119,23 @@ class TokenService:
 
     ``loader`` loads a module (``pkcs11.lib``); tests wrap its result to inject faults a real
     token cannot produce. One TokenService per process: modules are process-wide.
+    ``sm2`` says how each module does SM2 (from the signed driver catalogue); without it an SM2
+    key is listed with T280 and never signs.
     """
 
     def __init__(self, module_paths: Sequence[str], *, loader: Callable[[str], Any] = pkcs11.lib,
-                 expiring_days: int = EXPIRING_DAYS) -> None:
+                 expiring_days: int = EXPIRING_DAYS, sm2: Sm2Resolver | None = None) -> None:
         self._paths = unique_paths(module_paths)
+        self._sm2 = sm2
         self._loader = loader
         self._expiring_days = expiring_days
         self._started = False  # a job was ever submitted (close() then has sessions to end)
         self._closed = False
         self._listeners: tuple[Callable[[TokenEvent], None], ...] = ()
         # Owned by the token thread only:
-        self._modules: list[_Module] | None = None
+        self._modules: list[LoadedModule] | None = None
         self._tokens: dict[str, _Token] = {}
-        self._probes: dict[str, _Module] = {}  # modules loaded by ``probe`` only, by file
+        self._probes: dict[str, LoadedModule] = {}  # modules loaded by ``probe`` only, by file
 
     # --- the thread ----------------------------------------------------------------------
 
@@ -256,11 +156,11 @@ class TokenService:
         if self._closed:
             raise RuntimeError("TokenService is closed")
         self._started = True
-        _TOKEN_THREAD.submit(future, (lambda: fn(*args)) if args else fn)
+        TOKEN_THREAD.submit(future, (lambda: fn(*args)) if args else fn)
         return future
 
     def on_token_thread(self) -> bool:
-        return _TOKEN_THREAD.current()
+        return TOKEN_THREAD.current()
 
     def assert_token_thread(self) -> None:
         """Guard for code that touches PKCS#11: it must run on this service's thread."""
@@ -384,43 +284,11 @@ class TokenService:
 
     # --- scanning (token thread) ---------------------------------------------------------
 
-    def _ensure_modules(self) -> list[_Module]:
+    def _ensure_modules(self) -> list[LoadedModule]:
         self.assert_token_thread()
         if self._modules is None:
-            self._modules = [self._load(p) for p in self._paths]
+            self._modules = [load_module(p, self._loader) for p in self._paths]
         return self._modules
-
-    def _load(self, path: str) -> _Module:
-        m = _Module(path)
-        if not is_absolute(path):
-            m.error, m.detail = errors.MODULE_PATH_NOT_ABSOLUTE, path
-            return m
-        m.stale = _loaded_before(path)
-        try:
-            # safe DLL search order on Windows; one path string per file in this process
-            m.lib = load_library_safely(load_name(path), self._loader)
-        except errors.HyError as exc:
-            m.error, m.detail = exc.info, exc.detail
-            log.warning("module %s not loaded: %s %s", path, m.error.code, m.detail)
-            return m
-        except Exception as exc:
-            info, detail = diagnose_module_file_detail(path)
-            if info is None:
-                info, detail = load_error(path, exc)
-            m.error, m.detail = info, detail
-            log.warning("module %s not loaded: %s %s", path, m.error.code, m.detail)
-            return m
-        return m
-
-    @staticmethod
-    def _raw(m: _Module) -> RawModule | None:
-        """The direct entry points, opened on first need (a poll, a refused login)."""
-        if m.raw is None and not m.raw_failed:
-            try:
-                m.raw = RawModule(m.path)
-            except (OSError, AttributeError):
-                m.raw_failed = True  # polling falls back to python-pkcs11's slot listing
-        return m.raw
 
     def _scan(self, refresh: bool) -> list[ModuleInfo]:
         modules = self._ensure_modules()
@@ -449,7 +317,7 @@ class TokenService:
                                          m.path))
         modules = []
         for key, path in wanted.items():
-            m = current.get(key) or self._probes.pop(key, None) or self._load(path)
+            m = current.get(key) or self._probes.pop(key, None) or load_module(path, self._loader)
             if m.path != path:  # the same file under the name the caller uses now
                 m.path, m.info = path, None
             modules.append(m)
@@ -468,7 +336,7 @@ class TokenService:
             if m is None:
                 m = self._probes.get(key)
                 if m is None or m.lib is None:  # a failed load is tried again (a fixed file)
-                    m = self._probes[key] = self._load(path)
+                    m = self._probes[key] = load_module(path, self._loader)
                     m.info = None
                 else:
                     m.stale = True  # listed before: a key plugged in since needs a re-init
@@ -477,7 +345,7 @@ class TokenService:
             out.append(replace(self._module_info(m), path=path))
         return out
 
-    def _list_module(self, m: _Module) -> ModuleInfo:
+    def _list_module(self, m: LoadedModule) -> ModuleInfo:
         """Slots and token descriptions of a module that is not one of ours (``probe``)."""
         slots: list[SlotInfo] = []
         try:
@@ -502,10 +370,10 @@ class TokenService:
             m.error, m.detail, slots = errors.MODULE_LOAD_FAILED, type(exc).__name__, []
         return self._build_module_info(m, slots)
 
-    def _logged_in(self, m: _Module) -> bool:
+    def _logged_in(self, m: LoadedModule) -> bool:
         return any(t.session is not None for t in self._tokens.values() if t.module is m)
 
-    def _reinitialize(self, m: _Module) -> None:
+    def _reinitialize(self, m: LoadedModule) -> None:
         """C_Finalize + C_Initialize; every handle dies, so the module's cache is dropped too
         (a key re-issued at the CA office while unplugged is read afresh)."""
         for serial in [s for s, t in self._tokens.items() if t.module is m]:
@@ -513,7 +381,7 @@ class TokenService:
         m.lib.reinitialize()
         m.slot_events, m.stale = None, False
 
-    def _scan_module(self, m: _Module, *, reinit: bool) -> list[TokenEvent]:
+    def _scan_module(self, m: LoadedModule, *, reinit: bool) -> list[TokenEvent]:
         """Relist one module; returns insert/remove events against what was known."""
         before = {s: t.info.label for s, t in self._tokens.items() if t.module is m}
         listed = True
@@ -553,7 +421,7 @@ class TokenService:
         m.info = self._build_module_info(m, slot_infos)
         return events
 
-    def _token_in(self, m: _Module, slot: Any, seen: set[str]) -> TokenInfo | None:
+    def _token_in(self, m: LoadedModule, slot: Any, seen: set[str]) -> TokenInfo | None:
         try:
             token = slot.get_token()
         except (pkcs11.TokenNotPresent, pkcs11.TokenNotRecognised):
@@ -578,7 +446,7 @@ class TokenService:
             entry.info = replace(entry.info, flags=flags, logged_in=entry.session is not None)
         return entry.info
 
-    def _read_token(self, m: _Module, slot: Any, token: Any, flags: TokenFlags) -> _Token:
+    def _read_token(self, m: LoadedModule, slot: Any, token: Any, flags: TokenFlags) -> _Token:
         """Everything cached for one insertion: mechanisms, certificates, visible key IDs."""
         mechanisms = slot.get_mechanisms()
         certs: list[tuple[bytes, str, bytes]] = []
@@ -589,14 +457,19 @@ class TokenService:
             for key in session.get_objects({Attribute.CLASS: ObjectClass.PRIVATE_KEY}):
                 key_ids.add(bytes(key[Attribute.ID]))
         known = not flags.login_required
+        manufacturer, model = token.manufacturer_id.strip(), token.model.strip()
+        described = self._sm2(m.path, manufacturer, model) if self._sm2 else None
+        convention = effective_sm2(described, mechanisms)
+        certificates = [replace(c, sm2_mechanism_known=convention is not None)
+                        if c.key_kind == "SM2" else c
+                        for c in self._certificates(certs, key_ids, known)]
         info = TokenInfo(
-            label=token.label.strip(), manufacturer=token.manufacturer_id.strip(),
-            model=token.model.strip(), serial=_serial(token), flags=flags,
-            certificates=self._certificates(certs, key_ids, known),
+            label=token.label.strip(), manufacturer=manufacturer, model=model,
+            serial=_serial(token), flags=flags, certificates=certificates,
             mechanisms=mechanism_names(mechanisms),
             keys_without_certificate=sorted(k.hex() for k in key_ids - {c[0] for c in certs}),
         )
-        return _Token(info.serial, m, slot, token, info, mechanisms)
+        return _Token(info.serial, m, slot, token, info, mechanisms, sm2=convention)
 
     @staticmethod
     def _cert_attrs(obj: Any) -> tuple[bytes, str, bytes]:
@@ -617,11 +490,11 @@ class TokenService:
                                          expiring_days=self._expiring_days))
         return out
 
-    def _module_info(self, m: _Module) -> ModuleInfo:
+    def _module_info(self, m: LoadedModule) -> ModuleInfo:
         return m.info or self._build_module_info(m, [])
 
     @staticmethod
-    def _build_module_info(m: _Module, slots: list[SlotInfo]) -> ModuleInfo:
+    def _build_module_info(m: LoadedModule, slots: list[SlotInfo]) -> ModuleInfo:
         lib = m.lib
         return ModuleInfo(
             path=m.path,
@@ -648,7 +521,7 @@ class TokenService:
         return events
 
     @staticmethod
-    def _slot_event(m: _Module) -> bool:
+    def _slot_event(m: LoadedModule) -> bool:
         """One non-blocking C_WaitForSlotEvent; False when nothing happened or unsupported."""
         if m.slot_events is False:
             return False
@@ -663,10 +536,10 @@ class TokenService:
         m.slot_events = True
         return True
 
-    def _slots_changed(self, m: _Module) -> bool:
+    def _slots_changed(self, m: LoadedModule) -> bool:
         if m.slot_events:
             return False  # the event call already answered
-        raw = self._raw(m)
+        raw = raw_module(m)
         if raw is None:
             present: tuple[int, ...] | int = tuple(sorted(
                 s.slot_id for s in m.lib.get_slots(token_present=True)))
@@ -730,7 +603,7 @@ class TokenService:
         except pkcs11.PKCS11Error as exc:
             # C_OpenSession succeeded before C_Login failed: that session is still open and
             # would block an SO login (SessionReadOnlyExists). Close it; never retry C_Login.
-            raw = self._raw(entry.module)
+            raw = raw_module(entry.module)
             if raw is not None:
                 raw.close_all_sessions(entry.slot.slot_id)
             raise self._fail(entry, exc, pin=True) from None
@@ -813,18 +686,39 @@ class TokenService:
                 raise HyError(errors.KEY_NOT_FOUND, cert_id) from None
             except pkcs11.PKCS11Error as exc:
                 raise self._fail(entry, exc) from None
+            except ValueError:  # a vendor key type python-pkcs11 has no class for
+                raise HyError(errors.MECHANISM_UNSUPPORTED, "unknown key type") from None
         return cached
 
-    def _plan(self, entry: _Token, cert_id: str, algorithm: Algorithm) -> _SignPlan:
+    def _plan(self, entry: _Token, cert_id: str, algorithm: Algorithm) -> SignPlan:
         """Key, mechanism and host-side hashing for one (certificate, algorithm), cached."""
         plan = entry.plans.get((cert_id, algorithm))
         if plan is None:
-            key, key_type = self._key(entry, cert_id)
+            finish = None
+            if algorithm == "SM2-SM3":
+                public, convention = self._sm2_key(entry, cert_id)
+                key, _ = self._key(entry, cert_id)
+                mechanism, param, prepare, finish = sm2_mechanism(convention, public)
+            else:
+                key, key_type = self._key(entry, cert_id)
+                mechanism, param, prepare = choose_mechanism(algorithm, key_type,
+                                                             entry.mechanisms)
             if not hasattr(key, "sign"):
                 raise HyError(errors.MECHANISM_UNSUPPORTED, "key has no CKA_SIGN")
-            mechanism, param, prepare = _mechanism(algorithm, key_type, entry.mechanisms)
-            plan = entry.plans[(cert_id, algorithm)] = (key.sign, mechanism, param, prepare)
+            plan = entry.plans[(cert_id, algorithm)] = (key.sign, mechanism, param, prepare,
+                                                        finish)
         return plan
+
+    @staticmethod
+    def _sm2_key(entry: _Token, cert_id: str) -> tuple[sm2.PublicKey, Sm2Convention]:
+        """The certificate's SM2 key and the module's convention; T280 when none is known."""
+        cert = next((c for c in entry.info.certificates if c.id == cert_id), None)
+        public = sm2.certificate_public_key(cert.der) if cert is not None else None
+        if public is None:
+            raise HyError(errors.ALGORITHM_UNSUPPORTED, "SM2-SM3 needs an SM2 certificate")
+        if entry.sm2 is None:
+            raise HyError(errors.SM2_MECHANISM_UNKNOWN, entry.module.path)
+        return public, entry.sm2
 
     def sign_now(self, serial: str, cert_id: str, data: bytes, algorithm: Algorithm) -> bytes:
         """Sign on the calling thread, which must be the token thread (inside ``call``)."""
@@ -833,16 +727,22 @@ class TokenService:
     def _sign_batch(self, serial: str, cert_id: str, items: Iterable[bytes],
                     algorithm: Algorithm) -> list[bytes]:
         entry = self._entry(serial)
-        sign, mechanism, param, prepare = self._plan(entry, cert_id, algorithm)
+        items = list(items)
+        sign, mechanism, param, prepare, finish = self._plan(entry, cert_id, algorithm)
         try:
             if param is None:  # as a plain python-pkcs11 caller would call it
                 if prepare is None:
-                    return [sign(d, mechanism=mechanism) for d in items]
-                return [sign(prepare(d), mechanism=mechanism) for d in items]
-            return [sign(prepare(d) if prepare else d, mechanism=mechanism,
-                         mechanism_param=param) for d in items]
+                    out = [sign(d, mechanism=mechanism) for d in items]
+                else:
+                    out = [sign(prepare(d), mechanism=mechanism) for d in items]
+            else:
+                out = [sign(prepare(d) if prepare else d, mechanism=mechanism,
+                            mechanism_param=param) for d in items]
         except pkcs11.PKCS11Error as exc:
             raise self._fail(entry, exc) from None
+        if finish is None:
+            return out
+        return [finish(d, s) for d, s in zip(items, out, strict=True)]
 
     def _change_pin(self, serial: str, old: str, new: str) -> None:
         check_new_pin(new)
@@ -862,6 +762,8 @@ class TokenService:
         if cert is None or cert.error is not None:
             raise HyError(errors.CERT_NOT_FOUND if cert is None else errors.CERT_UNPARSEABLE,
                           cert_id)
+        if cert.key_kind == "SM2":
+            return self._sm2_self_test(entry, cert)
         public = x509.load_der_x509_certificate(cert.der).public_key() \
             if cert.key_kind in ("RSA", "EC") else None
         algorithm: Algorithm
@@ -889,6 +791,47 @@ class TokenService:
         return SelfTestResult(serial, cert_id, algorithm, signature_ok, decrypt_ok,
                               errors.SELF_TEST_FAILED if failed else None, detail)
 
+    def _sm2_self_test(self, entry: _Token, cert: CertificateInfo) -> SelfTestResult:
+        """Sign and verify with SM2-SM3; decrypt an SM2 ciphertext (GM/T 0003.4) when the
+        module describes an SM2 decrypt mechanism, else say plainly that it was not checked."""
+        serial, cert_id = entry.serial, cert.id
+        if entry.sm2 is None:
+            return SelfTestResult(serial, cert_id, "SM2-SM3", False, None,
+                                  errors.SM2_MECHANISM_UNKNOWN, entry.module.path)
+        challenge = os.urandom(64)
+        try:
+            signature = self.sign_now(serial, cert_id, challenge, "SM2-SM3")
+        except HyError as exc:
+            if exc.info in (errors.TOKEN_NOT_LOGGED_IN, errors.TOKEN_REMOVED):
+                raise
+            return SelfTestResult(serial, cert_id, "SM2-SM3", False, None, exc.info, exc.detail)
+        public, _ = self._sm2_key(entry, cert_id)
+        if not sm2.verify(public, challenge, signature):  # checked here whatever the plan did
+            return SelfTestResult(serial, cert_id, "SM2-SM3", False, None,
+                                  errors.SELF_TEST_FAILED,
+                                  "signature does not verify with the certificate")
+        decrypt = entry.sm2.decrypt
+        if decrypt is None:
+            return SelfTestResult(serial, cert_id, "SM2-SM3", True, None,
+                                  note=errors.SM2_NO_DECRYPTION)
+        key, _ = self._key(entry, cert_id)
+        if not hasattr(key, "decrypt"):
+            return SelfTestResult(serial, cert_id, "SM2-SM3", True, False,
+                                  errors.SELF_TEST_FAILED, "key has no CKA_DECRYPT")
+        secret = os.urandom(32)
+        try:
+            clear = key.decrypt(sm2_ciphertext(sm2.encrypt(public, secret), decrypt.ciphertext),
+                                mechanism=vendor_mechanism(decrypt.mechanism))
+        except pkcs11.PKCS11Error as exc:
+            if is_removal(exc):
+                raise self._fail(entry, exc) from None
+            return SelfTestResult(serial, cert_id, "SM2-SM3", True, False,
+                                  errors.SELF_TEST_FAILED, type(exc).__name__)
+        ok = bytes(clear) == secret
+        return SelfTestResult(serial, cert_id, "SM2-SM3", True, ok,
+                              None if ok else errors.SELF_TEST_FAILED,
+                              "" if ok else "decrypted text differs")
+
     def _decrypt_check(self, entry: _Token, cert_id: str, public: rsa.RSAPublicKey
                        ) -> tuple[bool, str]:
         """Encrypt to the certificate, decrypt on the token: what bid opening will do."""
@@ -906,68 +849,13 @@ class TokenService:
         return bytes(clear) == secret, "" if bytes(clear) == secret else "decrypted text differs"
 
 
-def _digest_info_sha256(data: bytes) -> bytes:
-    return _SHA256_DIGEST_INFO + hashlib.sha256(data).digest()
-
-
-def _sha256(data: bytes) -> bytes:
-    return hashlib.sha256(data).digest()
-
-
-def _sha384(data: bytes) -> bytes:
-    return hashlib.sha384(data).digest()
-
-
-def _mechanism(algorithm: Algorithm, key_type: Any, mechanisms: set[Any]
-               ) -> tuple[Mechanism, Any, Callable[[bytes], bytes] | None]:
-    """(mechanism, parameter, host-side hashing or None): the token hashes when it can."""
-    rsa_alg = algorithm in ("RS256", "PS256")
-    if (key_type == KeyType.RSA) != rsa_alg or key_type not in (KeyType.RSA, KeyType.EC):
-        raise HyError(errors.ALGORITHM_UNSUPPORTED, f"{algorithm} with {key_type!r}")
-    if algorithm == "RS256":
-        if Mechanism.SHA256_RSA_PKCS in mechanisms:
-            return Mechanism.SHA256_RSA_PKCS, None, None
-        if Mechanism.RSA_PKCS in mechanisms:
-            return Mechanism.RSA_PKCS, None, _digest_info_sha256
-    elif algorithm == "PS256":
-        param = (Mechanism.SHA256, MGF.SHA256, 32)
-        if Mechanism.SHA256_RSA_PKCS_PSS in mechanisms:
-            return Mechanism.SHA256_RSA_PKCS_PSS, param, None
-        if Mechanism.RSA_PKCS_PSS in mechanisms:
-            return Mechanism.RSA_PKCS_PSS, param, _sha256
-    else:
-        on_token = Mechanism.ECDSA_SHA256 if algorithm == "ES256" else Mechanism.ECDSA_SHA384
-        if on_token in mechanisms:
-            return on_token, None, None
-        if Mechanism.ECDSA in mechanisms:
-            return Mechanism.ECDSA, None, _sha256 if algorithm == "ES256" else _sha384
-    raise HyError(errors.MECHANISM_UNSUPPORTED, algorithm)
-
-
-def verify(public: Any, algorithm: str, data: bytes, signature: bytes) -> bool:
-    """Check a signature as the platform will (ECDSA given raw r‖s, as in JWS)."""
-    try:
-        if algorithm == "RS256":
-            public.verify(signature, data, padding.PKCS1v15(), hashes.SHA256())
-        elif algorithm == "PS256":
-            public.verify(signature, data, padding.PSS(padding.MGF1(hashes.SHA256()), 32),
-                          hashes.SHA256())
-        else:
-            half = len(signature) // 2
-            der = encode_dss_signature(int.from_bytes(signature[:half], "big"),
-                                       int.from_bytes(signature[half:], "big"))
-            digest = hashes.SHA256() if algorithm == "ES256" else hashes.SHA384()
-            public.verify(der, data, ec.ECDSA(digest))
-    except (InvalidSignature, ValueError, TypeError):
-        return False
-    return True
-
-
 def token_service(explicit: Sequence[str] | None = None,
-                  settings: config.Settings | None = None) -> TokenService:
+                  settings: config.Settings | None = None, *,
+                  sm2: Sm2Resolver | None = None) -> TokenService:
     """The service over the discovered modules (only ``explicit`` ones when given), as the
-    commands build it; NO_MODULE when there is none. ``settings`` default: the config file."""
+    commands build it; NO_MODULE when there is none. ``settings`` default: the config file.
+    ``sm2``: the driver catalogue's SM2 conventions (``drivers.sm2.catalogue_resolver``)."""
     paths = module_paths(settings if settings is not None else config.load(), explicit or ())
     if not paths:
         raise HyError(errors.NO_MODULE)
-    return TokenService(paths)
+    return TokenService(paths, sm2=sm2)

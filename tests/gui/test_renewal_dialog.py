@@ -131,7 +131,7 @@ def test_platform_down_mid_renewal_then_continued(qtbot, ctx, bidder, platform):
     close_boxes()
     check_screen(dialog, "renewal-failed")
     flow.progress = real
-    page.pin_dialog = None  # the first one is gone
+    page.pin_op = None  # the first one is gone
     dialog.start_button.click()
     with qtbot.waitSignal(dialog.renewed, timeout=60000):
         enter_pin(qtbot, page)

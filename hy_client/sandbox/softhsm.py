@@ -28,7 +28,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from pkcs11 import Attribute, CertificateType, KeyType, ObjectClass
 from pkcs11.util.ec import encode_named_curve_parameters
 
-from .service import load_name
+from ..token.service import load_name
 
 KeyKind = Literal["rsa2048", "ec-p256", "ec-p384"]
 SOFTHSM_MODULE_PATHS = ("/usr/lib/softhsm/libsofthsm2.so",
@@ -104,7 +104,7 @@ def _session(module: str, token_label: str, pin: str) -> Any:
 
 
 def _to_cryptography(public: Any, kind: KeyKind) -> Any:
-    from .renewal import public_key_of
+    from ..token.renewal import public_key_of
 
     return public_key_of(public, None if kind == "rsa2048" else _CURVES[kind][1])
 

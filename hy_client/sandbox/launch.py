@@ -1,9 +1,10 @@
-"""`python -m hy_client.demo` (what `make demo` runs): the sandbox platform, a demo key, the app.
+"""`python -m hy_client.sandbox.launch` (`make demo`): the sandbox platform, a demo key, the app.
 
 Everything lives under the user data dir (``sandbox/``), so a second run reuses the same accounts,
 CA and key. The sandbox is started as a child process unless one already answers on its port, and
 is stopped again when the app closes. Without a display the demo prints the key listing and the
-commands to try instead of opening a window.
+commands to try instead of opening a window. The app and the CLI run as child processes: the
+sandbox never imports the GUI, and none of this ships in the release bundle.
 """
 
 from __future__ import annotations
@@ -16,8 +17,8 @@ from pathlib import Path
 
 import requests
 
-from . import config
-from .sandbox import provision
+from .. import config
+from . import provision
 
 DEMO_LABEL = "HY-DEMO"
 DEMO_PIN = "123456"  # the sandbox's documented demo PIN; the app suggests changing it
@@ -56,8 +57,26 @@ def start_sandbox(data: Path, timeout: float = 60.0) -> subprocess.Popen[bytes] 
     raise SystemExit("测试平台启动超时")
 
 
+def ensure_sm2_demo_token(data: Path) -> str:
+    """The 国密 variant (``HY_DEMO_KEY=sm2``): an SM2 key on the SM2 test token."""
+    from . import sm2token
+
+    os.environ.setdefault(sm2token.ENV_DIR, str(provision.sm2_token_root(data)))
+    root = Path(os.environ[sm2token.ENV_DIR])
+    if not any(root.glob("*/token.conf")):
+        result = provision.provision_sm2_token(data, label=DEMO_LABEL + "-SM2", pin=DEMO_PIN)
+        print(f"已创建国密演示CA锁「{result.label}」：{result.subject_cn}，证书有效期至 "
+              f"{result.not_after:%Y-%m-%d}")
+    module = sm2token.module_path()
+    if module is None:
+        raise SystemExit("未找到国密测试CA锁模块：请运行 make sm2token。")
+    return module
+
+
 def ensure_demo_token(data: Path) -> str:
     """Provision the bound demo key once; returns the PKCS#11 module path."""
+    if os.environ.get("HY_DEMO_KEY", "rsa").lower() == "sm2":
+        return ensure_sm2_demo_token(data)
     env = provision.softhsm_env(data)
     env.activate()  # SOFTHSM2_CONF for this process and the app
     try:
@@ -66,7 +85,7 @@ def ensure_demo_token(data: Path) -> str:
         result = provision.provision_token(data, label=DEMO_LABEL, pin=DEMO_PIN, key_type="rsa")
         print(f"已创建演示CA锁「{result.label}」：{result.subject_cn}，证书有效期至 "
               f"{result.not_after:%Y-%m-%d}")
-    from .token import softhsm
+    from . import softhsm
 
     module = softhsm.softhsm_module()
     if module is None:
@@ -98,16 +117,15 @@ def main() -> int:
     try:
         module = ensure_demo_token(data)
         configure(data, module)
+        label = DEMO_LABEL + ("-SM2" if os.environ.get("HY_DEMO_KEY", "").lower() == "sm2"
+                              else "")
         print(f"测试平台：{SANDBOX_URL}　演示账号 demo_bidder / Bidder2024　"
-              f"演示CA锁 {DEMO_LABEL}，PIN码 {DEMO_PIN}（仅用于本机演示）")
+              f"演示CA锁 {label}，PIN码 {DEMO_PIN}（仅用于本机演示）")
         if has_display():
-            from ui.app import main as app_main
-
-            return app_main(["--platform", "sandbox"])
-        from .cli import main as cli_main
-
-        print("\n没有图形显示环境，以下为CA锁信息；可尝试：.venv/bin/hy-client login --ca\n")
-        return cli_main(["token", "list"])
+            return subprocess.call([sys.executable, "-m", "ui.app", "--platform", "sandbox"])
+        print("\n没有图形显示环境，以下为CA锁信息；可尝试：.venv/bin/hy-client login --ca\n",
+              flush=True)
+        return subprocess.call([sys.executable, "-m", "hy_client.cli", "token", "list"])
     finally:
         if server is not None:
             server.terminate()
