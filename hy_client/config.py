@@ -87,6 +87,8 @@ class Settings:
     http_timeout: float = 15.0
     token_poll_seconds: float = 2.0
     autostart: bool = False
+    # No usable OS keyring: keep the session in a file only the user can read (with a warning).
+    session_file_fallback: bool = True
 
     @property
     def active_platform(self) -> PlatformProfile:

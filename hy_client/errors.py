@@ -294,6 +294,9 @@ CONFIG_INVALID = _e(
 KEYRING_UNAVAILABLE = _e(
     "C102", "系统凭据存储不可用，无法记住登录状态", "The OS keyring is unavailable",
     "本次登录不会被记住；下次启动需要重新登录。", "The session will not be remembered.")
+SESSION_IN_FILE = _e(
+    "C220", "系统凭据存储不可用，登录状态已保存在仅本用户可读的文件中",
+    "No OS keyring: the session is kept in a file only this user can read")
 PLATFORM_UNKNOWN = _e(
     "C103", "未知的平台配置", "Unknown platform profile", "", "")
 CREDENTIAL_TOO_LARGE = _e(
@@ -331,6 +334,11 @@ SANDBOX_NOT_INCLUDED = _e(
     "The sandbox is a development and training tool; run it from a development install.")
 
 
+def is_for_people(detail: str) -> bool:
+    """A detail in Chinese was written for the user; anything else is for support."""
+    return any("\u4e00" <= c <= "\u9fff" for c in detail)
+
+
 class HyError(Exception):
     """An error from the catalogue, optionally with data (e.g. tries left) and a safe detail.
 
@@ -342,7 +350,7 @@ class HyError(Exception):
         self.info = info
         self.detail = detail
         self.data: Mapping[str, Any] = data
-        super().__init__(self.__str__())
+        super().__init__(self.full_text)
 
     @property
     def code(self) -> str:
@@ -353,6 +361,14 @@ class HyError(Exception):
         return self.info.zh
 
     def __str__(self) -> str:
+        """What a bidder reads: the code, the Chinese message and only a detail written for
+        people (one in Chinese); class names, HTTP statuses and byte counts stay in
+        ``full_text`` for logs and ``--verbose``."""
+        text = f"[{self.info.code}] {self.info.zh}"
+        return f"{text}（{self.detail}）" if is_for_people(self.detail) else text
+
+    @property
+    def full_text(self) -> str:
         text = f"[{self.info.code}] {self.info.zh}"
         return f"{text}（{self.detail}）" if self.detail else text
 
