@@ -238,7 +238,7 @@ METHOD_NOT_ALLOWED = _e(
 # --- forms, attachments --------------------------------------------------------------------
 VALIDATION_FAILED = _e(
     "F101", "填写内容有误", "Some fields are invalid",
-    "请按提示修改标红的项目。", "Fix the marked fields.", 422)
+    "请按提示修改所列的项目。", "Fix the fields listed.", 422)
 ATTACHMENT_TOO_LARGE = _e(
     "F102", "电子件超过20MB", "The file is larger than 20 MB",
     "请压缩或分页扫描后再上传。", "Compress or split the scan.", 413)

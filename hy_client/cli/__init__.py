@@ -27,7 +27,8 @@ GROUPS: dict[str, str] = {
     "doctor": "hy_client.cli.doctor_cmd",
     **{name: "hy_client.cli.account_cmd" for name in (
         "login", "whoami", "logout", "activate", "register", "app")},
-    **{name: "hy_client.cli.records_cmd" for name in ("profile", "qualifications", "personnel")},
+    **{name: "hy_client.cli.records_cmd" for name in (
+        "profile", "qualifications", "personnel", "drafts")},
     **{name: "hy_client.cli.renewal_cmd" for name in ("renewal", "bids")},
     "repair": "hy_client.cli.repair_cmd",
     "readiness": "hy_client.cli.readiness_cmd",

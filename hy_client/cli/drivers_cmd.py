@@ -34,12 +34,15 @@ if TYPE_CHECKING:
     from ..token.service import TokenService
 
 EXIT_OK, EXIT_FINDING = 0, 1
+# Where a module path came from, as a support engineer reads it.
+SOURCE_NAMES = {"config": "本程序设置", "catalogue": "驱动目录", "p11-kit": "系统登记（p11-kit）",
+                "user": "本程序安装", "system32": "系统目录", "registry": "注册表"}
 SCAN_TIMEOUT = 120.0
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser("drivers", help="CA锁驱动：目录、检测、下载安装")
-    cmds = parser.add_subparsers(dest="drivers_command", metavar="SUBCOMMAND")
+    cmds = parser.add_subparsers(dest="drivers_command", metavar="操作")
     p = cmds.add_parser("list", help="驱动目录与已安装的驱动")
     p.add_argument("--json", action="store_true", help="输出 JSON")
     p.set_defaults(handler=cmd_list)
@@ -47,11 +50,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--json", action="store_true", help="输出 JSON")
     p.set_defaults(handler=cmd_check)
     p = cmds.add_parser("install", help="下载（校验）并安装目录中的驱动")
-    p.add_argument("driver_id", metavar="ID")
+    p.add_argument("driver_id", metavar="驱动编号", help="见 hy-client drivers list")
     p.set_defaults(handler=cmd_install)
     p = cmds.add_parser("update", help="从平台更新驱动目录")
     p.set_defaults(handler=cmd_update)
-    p = cmds.add_parser("sign", help="（开发）为驱动目录签名，写出 .sig 文件")
+    # Release signing is for the catalogue's maintainers: runnable, never listed.
+    p = cmds.add_parser("sign", description="（开发）为驱动目录签名，写出 .sig 文件")
     p.add_argument("catalogue", type=Path)
     p.add_argument("--key", type=Path, required=True, help="Ed25519 私钥（PEM）")
     p.set_defaults(handler=cmd_sign)
@@ -149,7 +153,8 @@ def _print_report(catalogue: Catalogue, report: DriverReport) -> None:
     print("驱动模块：")
     for module in report.modules:
         stale = "（版本过旧）" if module.stale else ""
-        print(f"  {module.path}  {_status(module)}{stale}  来源 {','.join(module.sources)}")
+        print(f"  {module.path}  {_status(module)}{stale}  来源："
+              f"{'、'.join(SOURCE_NAMES.get(s, s) for s in module.sources)}")
     for match in report.matches:
         ids = "、".join(match.driver_ids) or "目录中没有对应驱动"
         print(f"CA锁 {match.key}：推荐驱动 {ids}{'' if match.installed else '（未安装）'}")

@@ -62,8 +62,9 @@ def install() -> None:
 _HEADING = re.compile(r"^(\S[^\n]*[\u4e00-\u9fff）])\s*:$", re.MULTILINE)
 
 
-class ChineseHelpFormatter(argparse.HelpFormatter):
-    """Section headings end with a full-width colon, as Chinese text does."""
+class ChineseHelpFormatter(argparse.RawDescriptionHelpFormatter):
+    """Section headings end with a full-width colon, as Chinese text does; descriptions and
+    epilogs (field tables) keep their lines."""
 
     def format_help(self) -> str:
         return _HEADING.sub(r"\1：", super().format_help())

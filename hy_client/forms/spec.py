@@ -79,6 +79,20 @@ class Field:
             return [(o.code, o.name) for o in getattr(references, self.choices_from)]
         return []
 
+    def code_for(self, value: str, references: ReferenceLists | None = None) -> str:
+        """A choice typed as its code or its Chinese name → the code; other kinds unchanged."""
+        if self.kind != "choice":
+            return value
+        text = value.strip()
+        for code, name in self.options(references):
+            if text in (code, name):
+                return code
+        return value
+
+    def name_for(self, value: str, references: ReferenceLists | None = None) -> str:
+        """The Chinese name of a stored choice code (the code itself when unknown)."""
+        return dict(self.options(references)).get(value, value) if self.kind == "choice" else value
+
     def normalise(self, value: str) -> str:
         """What is stored and sent: trimmed, codes in capitals, multiline with LF only."""
         if self.kind == "multiline":
@@ -168,6 +182,14 @@ class FormSpec:
             if f.key == key:
                 return f
         raise KeyError(f"{self.name} has no field {key!r}")
+
+    def key_for(self, name: str) -> str | None:
+        """The field a user named: its key, Chinese label or English label (any case)."""
+        wanted = unicodedata.normalize("NFKC", name).strip().casefold()
+        for f in self.fields:
+            if wanted in (f.key.casefold(), f.label_zh.casefold(), f.label_en.casefold()):
+                return f.key
+        return None
 
     @property
     def keys(self) -> tuple[str, ...]:
