@@ -197,6 +197,11 @@ NETWORK_UNREACHABLE = _e(
 NETWORK_TIMEOUT = _e(
     "P102", "连接交易平台超时", "The platform did not answer in time",
     "请稍后重试。", "Try again later.", 504)
+UPLOAD_STALLED = _e(
+    "P221", "上传中断：交易平台长时间没有响应", "Upload stopped: the platform stopped responding",
+    "电子件未上传成功，已填写的内容保存在本地草稿中；请检查网络后重新上传。" + _CALL,
+    "The file was not uploaded; the form is kept as a draft. Check the network and upload "
+    "again. " + _CALL_EN, 504)
 TLS_ERROR = _e(
     "P103", "平台证书校验失败（连接不安全）", "TLS verification failed",
     "请检查电脑时间，以及是否有代理或安全软件拦截了加密连接。",

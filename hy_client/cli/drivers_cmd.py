@@ -73,7 +73,7 @@ def _store(settings: config.Settings) -> CatalogueStore:
 
 
 def _session(settings: config.Settings) -> requests.Session:
-    return VerifiedSession(settings.active_platform.ca_bundle, settings.http_timeout)
+    return VerifiedSession(settings.active_platform.ca_bundle, settings.http_timeouts)
 
 
 def _warn_out_of_date(catalogue: Catalogue) -> None:

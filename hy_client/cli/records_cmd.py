@@ -244,10 +244,11 @@ def cmd_add(args: argparse.Namespace) -> int:
 # --- shared ---------------------------------------------------------------------------------
 def _save(flows: RecordFlows, key: str, spec_name: str, data: dict[str, str],
           args: argparse.Namespace, *, record_id: int | None) -> models.Record:
+    unreachable: errors.HyError | None = None
     try:
         references: models.ReferenceLists | None = flows.references()
-    except errors.HyError:
-        references = None  # platform unreachable: keep what was typed, check it on submit
+    except errors.HyError as exc:
+        references, unreachable = None, exc  # keep what was typed, then report
     merged = {**data, **resolve_assignments(references, spec_name, args.fields)}
     spec = get_spec(spec_name)
     for name in args.unset:
@@ -259,6 +260,8 @@ def _save(flows: RecordFlows, key: str, spec_name: str, data: dict[str, str],
     ensure_valid(spec_name, merged, partial=True, references=references)
     flows.edit(key, spec_name, merged, record_id=record_id)
     try:
+        if unreachable is not None:
+            raise unreachable
         record = flows.save_remote(key)
         for path in args.attach:
             print(f"上传 {path} …", file=sys.stderr)

@@ -109,7 +109,7 @@ def download_session(client: PlatformClient) -> requests.Session:
     verifying TLS with the platform's CA bundle when one is configured."""
     from hy_client.net import VerifiedSession
 
-    return VerifiedSession(client.platform.ca_bundle)
+    return VerifiedSession(client.platform.ca_bundle, client.timeout)
 
 
 def load_probe(tokens: TokenService, paths: Sequence[str]) -> LoadProbe:
