@@ -260,9 +260,11 @@ class FirstRun:
 
     # --- 4. the certificate -----------------------------------------------------------------
     def check_certificate(self, token: TokenInfo, cert_id: str | None = None, *,
-                          bids: Sequence[Any] = (), now: datetime | None = None) -> StepResult:
+                          bids: Sequence[Any] | None = None, now: datetime | None = None,
+                          thresholds: Sequence[int] = renewal.DEFAULT_THRESHOLDS) -> StepResult:
         """Holder, organisation, 统一社会信用代码 and validity of ``cert_id`` (default: the
-        login certificate valid longest), renewal advice, and whether the PIN must change."""
+        login certificate valid longest), renewal advice, and whether the PIN must change.
+        ``bids`` None: not known (no session yet) — the advice then never says "renew now"."""
         now = now or datetime.now(UTC)
         certs = sorted((c for c in token.certificates if c.usable_for_login
                         and (cert_id is None or c.id == cert_id)),
@@ -280,11 +282,14 @@ class FirstRun:
             advice = "CA锁提示需要修改PIN码（初始PIN或已过期），建议现在修改。"
         status: Status = "ok"
         level = "ok"
+        renewal_json = None
         if cert.not_after is not None:
-            tip = renewal.advise_certificate(cert, bids, now=now)
-            level = tip.level
+            tip = renewal.advise_certificate(cert, bids or (), now=now, thresholds=thresholds,
+                                             bids_known=bids is not None)
+            level, renewal_json = tip.level, tip.to_json()
+            if tip.level != "ok" or tip.window is not None:
+                advice = " ".join(x for x in (tip.message_zh, advice) if x)
             if tip.level != "ok":
-                advice = " ".join(x for x in (tip.message_zh + "。", advice) if x)
                 status = "failed" if tip.reason_code == "expired" else "attention"
         until = f"，有效期至{cert.not_after.astimezone(renewal.CHINA_TZ):%Y-%m-%d}" \
             if cert.not_after else ""
@@ -293,7 +298,8 @@ class FirstRun:
         return self._record(StepResult(
             "certificate", "attention" if actions and status == "ok" else status,
             f"证书持有人 {cert.subject_cn}{org}{uscc}{until}。", advice, tuple(actions),
-            {"serial": token.serial, "cert_id": cert.id, "renewal": level}))
+            {"serial": token.serial, "cert_id": cert.id, "renewal": level,
+             "advice": renewal_json}))
 
     @staticmethod
     def offer_pin_change(pin: str) -> bool:

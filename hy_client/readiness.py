@@ -330,11 +330,14 @@ def _deadline_tail(bid: Bid, now: datetime) -> str:
 
 
 def _assess_cert(bid: Bid, token: TokenInfo, cert: CertificateInfo, now: datetime,
-                 tests: Mapping[str, SelfTestRecord], window: timedelta) -> BidReadiness:
+                 tests: Mapping[str, SelfTestRecord], window: timedelta,
+                 advice: Sequence[renewal.RenewalAdvice]) -> BidReadiness:
     described = _describe(cert.subject_cn, cert.organization, cert.sha256, cert.not_after)
     if cert.not_after is not None and cert.not_after <= bid.bid_opening:
-        advice = renewal.advise_certificate(cert, [bid], now=now)
-        return _row(bid, "cert_expires_before_opening", described, advice.message_zh,
+        # the certificate's one renewal advice (window, bids to re-encrypt), not a second opinion
+        mine = renewal.find(advice, cert.sha256)
+        text = mine.message_zh if mine is not None else ""
+        return _row(bid, "cert_expires_before_opening", described, text,
                     token_serial=token.serial, cert_id=cert.id)
     record = tests.get(cert.sha256.lower())
     tested_at = record.at if record else None
@@ -377,9 +380,14 @@ def _missing(bid: Bid, tokens: Sequence[TokenInfo], now: datetime,
 def assess(bids: Iterable[Bid], tokens: Sequence[TokenInfo], now: datetime, *,
            self_tests: Mapping[str, SelfTestRecord] | None = None,
            seen: Mapping[str, SeenCertificate] | None = None,
-           reminder_hours: Sequence[int] = (48, 2)) -> list[BidReadiness]:
-    """The 投标准备 rows for bids not yet opened, soonest opening first."""
+           reminder_hours: Sequence[int] = (48, 2),
+           advice: Sequence[renewal.RenewalAdvice] | None = None) -> list[BidReadiness]:
+    """The 投标准备 rows for bids not yet opened, soonest opening first; ``advice`` is the
+    renewal advice for these keys (computed here with default thresholds when not given)."""
+    bids = list(bids)
     tests = {k.lower(): v for k, v in (self_tests or {}).items()}
+    if advice is None:
+        advice = renewal.advise_tokens(tokens, bids, now=now)
     window = timedelta(hours=max(reminder_hours, default=48))
     rows = []
     for bid in sorted((b for b in bids if b.bid_opening > now), key=lambda b: b.bid_opening):
@@ -390,7 +398,7 @@ def assess(bids: Iterable[Bid], tokens: Sequence[TokenInfo], now: datetime, *,
         if not candidates:
             rows.append(_missing(bid, tokens, now, seen or {}))
             continue
-        options = [_assess_cert(bid, t, c, now, tests, window) for t, c in candidates]
+        options = [_assess_cert(bid, t, c, now, tests, window, advice) for t, c in candidates]
         rows.append(min(options, key=lambda r: _RANK.index(r.state)))
     return rows
 
@@ -458,6 +466,7 @@ class ReadinessReport:
     rows: tuple[BidReadiness, ...]
     reminders: tuple[Reminder, ...]  # due now and not yet shown
     tokens_read: bool  # False: no key could be read (every row is then key_missing)
+    renewal: tuple[renewal.RenewalAdvice, ...] = ()  # the keys' renewal advice, as everywhere
 
     @property
     def worst(self) -> Level:
@@ -467,7 +476,8 @@ class ReadinessReport:
     def to_json(self) -> dict[str, Any]:
         return {"format": "hy-client-readiness/1", "worst": self.worst,
                 "tokens_read": self.tokens_read, "bids": [r.to_json() for r in self.rows],
-                "reminders": [r.to_json() for r in self.reminders]}
+                "reminders": [r.to_json() for r in self.reminders],
+                "renewal": [a.to_json() for a in self.renewal]}
 
 
 def check(client: PlatformClient, service: TokenService | None, *,
@@ -491,7 +501,9 @@ def check(client: PlatformClient, service: TokenService | None, *,
         except HyError as exc:
             log.info("readiness: keys not readable: %s", exc.code)
     store.remember(tokens)
+    advice = renewal.advise_tokens(tokens, bids, now=now,
+                                   thresholds=settings.renewal_thresholds)
     rows = assess(bids, tokens, now, self_tests=store.self_tests(), seen=store.seen(),
-                  reminder_hours=settings.bid_reminder_hours)
+                  reminder_hours=settings.bid_reminder_hours, advice=advice)
     reminders = due_reminders(bids, now, store.shown(), settings.bid_reminder_hours)
-    return ReadinessReport(tuple(rows), tuple(reminders), tokens_read)
+    return ReadinessReport(tuple(rows), tuple(reminders), tokens_read, tuple(advice))

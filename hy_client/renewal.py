@@ -1,35 +1,63 @@
-"""Certificate-renewal advice that knows about open bids, and expiry reminders for records.
+"""The one renewal advisor: when a certificate may be renewed without losing an open bid.
 
-Why bids matter: renewing (延期) a certificate on a hardware key re-keys it, and a bid is
-encrypted to the old key, so renewing between bidding and bid opening makes the bid impossible
-to decrypt. Hence, per certificate (first rule that applies):
+Renewing (延期) a certificate on a hardware key re-keys it, and a bid is encrypted to the old
+key, so renewing between bidding and bid opening makes the bid impossible to decrypt. Every
+surface (banner, 证书 page, 投标准备, tray, first-run assistant, ``renewal``, ``readiness``)
+renders the :class:`RenewalAdvice` that :func:`advise` returns; none decides on its own.
 
-1. expired                                   -> critical ``expired``
-2. an open bid opens at or after the expiry  -> critical ``expires_before_opening``
-3. an open bid, expiry after its opening     -> ``renew_after_opening`` (never above warning)
-4. otherwise by thresholds (default 90/30/7) -> info ``renew_early`` / warning ``renew_soon`` /
-   critical ``renew_now``, or ok ``valid``.
+Per certificate, the bids that count are those not yet opened that were encrypted to it, or
+whose certificate is unknown (``cert_sha256`` empty: they count for every certificate). A bid
+still "opening" for :data:`OPENING_ALLOWANCE` after its opening time (the decryption stage).
 
-A bid whose certificate is unknown (``cert_sha256`` empty) counts for every certificate.
-Dates are shown in China time (UTC+8, no daylight saving).
+- **early** bids finish opening by the expiry (``opening + allowance <= expiry``): renewal must
+  wait until the last of them has opened;
+- **late** bids open after that: the old certificate has expired by then, so after renewing they
+  must be re-encrypted with the new certificate and re-uploaded before their deadlines.
+
+The **renewal window** runs from the end of the last early opening (or now) to the expiry — or
+the earliest deadline of a late bid, when sooner — less :data:`SAFETY_MARGIN` (time for the CA
+to process the renewal). Decisions, first that applies:
+
+1. expired                                  -> critical ``expired`` (open bids: contact the CA)
+2. no bid counts                            -> by thresholds (default 90/30/7 days): ok
+   ``valid`` / info ``renew_early`` / warning ``renew_soon`` / critical ``renew_now``
+3. no window (empty with a late bid, or a late bid whose deadline less the margin falls before
+   the window opens)
+   -> critical ``no_window``: contact the CA before bidding further, and the support phone
+4. window opens later                       -> ``renew_after_opening`` (ok ``valid`` when far
+   from expiry and nothing to re-encrypt); never critical: nothing is to be done now
+5. window open now (only late bids)         -> ``renew_in_window``: warning, critical when the
+   window closes within the shortest threshold (7 days)
+
+Only rule 2 ever says "renew now". An empty window without late bids (the last opening ends
+inside the margin) is widened to the expiry itself. Dates are shown in China time (UTC+8).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
-from typing import TYPE_CHECKING, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
+from .errors import SUPPORT_PHONE
 from .forms.validators import parse_date
 
 if TYPE_CHECKING:
     from .api.models import Bid, Record
+    from .token.models import TokenInfo
 
 Level = Literal["ok", "info", "warning", "critical"]
 LEVELS: tuple[Level, ...] = ("ok", "info", "warning", "critical")
 CHINA_TZ = timezone(timedelta(hours=8), "CST")
 DEFAULT_THRESHOLDS = (90, 30, 7)
+# Stated margins: a renewal at the CA can take up to three days (a weekend, a working day), and
+# an opening's decryption stage is counted as four hours after the opening time.
+SAFETY_MARGIN = timedelta(days=3)
+OPENING_ALLOWANCE = timedelta(hours=4)
+CA_ADVICE_ZH = f"请暂停继续投标，立即联系CA机构，并致电交易中心技术支持 {SUPPORT_PHONE}"
+CA_ADVICE_EN = (f"stop bidding with this key, contact the CA at once and call the centre's "
+                f"technical support on {SUPPORT_PHONE}")
 
 
 class CertificateLike(Protocol):
@@ -44,15 +72,65 @@ class CertificateLike(Protocol):
 
 
 @dataclass(frozen=True)
+class RenewWindow:
+    """When renewing is safe: ``start`` (JSON ``from``) to ``until``, both aware datetimes."""
+
+    start: datetime
+    until: datetime
+
+    def contains(self, moment: datetime) -> bool:
+        return self.start <= moment < self.until
+
+    def to_json(self) -> dict[str, str]:
+        return {"from": _iso(self.start), "until": _iso(self.until)}
+
+
+@dataclass(frozen=True)
+class BidNote:
+    """A bid as the advice names it."""
+
+    id: int
+    project_code: str
+    project_name: str
+    opening: datetime
+    deadline: datetime
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.id, "project_code": self.project_code,
+                "project_name": self.project_name, "opening": _iso(self.opening),
+                "deadline": _iso(self.deadline)}
+
+
+@dataclass(frozen=True)
 class RenewalAdvice:
+    """The advice for one certificate; ``window`` None: safe at any time, or no safe time at
+    all (``reason_code`` ``no_window``/``expired``)."""
+
     cert_sha256: str
     level: Level
     days_left: int  # whole days until expiry; negative once expired
     reason_code: str
     message_zh: str
     message_en: str
-    bid_ids: tuple[int, ...] = ()
+    bid_ids: tuple[int, ...] = ()  # every open bid that counts for this certificate
     subject_cn: str = ""
+    expires_at: datetime | None = None
+    window: RenewWindow | None = None
+    wait_for: tuple[BidNote, ...] = ()  # open before expiry: do not renew before they open
+    reencrypt: tuple[BidNote, ...] = ()  # open after expiry: re-encrypt + re-upload after renewing
+    stranded: tuple[BidNote, ...] = field(default=())  # late, deadline before any safe renewal
+
+    def to_json(self) -> dict[str, Any]:
+        return {"cert_sha256": self.cert_sha256, "subject_cn": self.subject_cn,
+                "level": self.level, "reason_code": self.reason_code,
+                "days_left": self.days_left,
+                "expires_at": _iso(self.expires_at) if self.expires_at else None,
+                "renew_window": self.window.to_json() if self.window else None,
+                "message_zh": self.message_zh, "message_en": self.message_en,
+                "bid_ids": list(self.bid_ids),
+                "wait_for": [b.to_json() for b in self.wait_for],
+                "reencrypt": [b.to_json() for b in self.reencrypt],
+                "stranded": [b.to_json() for b in self.stranded]}
 
 
 @dataclass(frozen=True)
@@ -69,11 +147,21 @@ class RecordAdvice:
     message_zh: str
     message_en: str
 
+    def to_json(self) -> dict[str, Any]:
+        return {"record_id": self.record_id, "spec": self.spec, "title": self.title,
+                "expires_on": self.expires_on.isoformat(), "level": self.level,
+                "days_left": self.days_left, "reason_code": self.reason_code,
+                "message_zh": self.message_zh, "message_en": self.message_en}
+
 
 def _china(moment: datetime) -> datetime:
     if moment.tzinfo is None:
         raise ValueError("aware datetimes only")
     return moment.astimezone(CHINA_TZ)
+
+
+def _iso(moment: datetime) -> str:
+    return _china(moment).isoformat()
 
 
 def _day(moment: datetime) -> str:
@@ -82,6 +170,17 @@ def _day(moment: datetime) -> str:
 
 def _minute(moment: datetime) -> str:
     return f"{_china(moment):%Y-%m-%d %H:%M}"
+
+
+def month_day(moment: datetime, now: datetime, *, with_time: bool = False) -> str:
+    """``12月15日`` in China time; the year when it differs from now's; ``HH:MM`` on request."""
+    local, today = _china(moment), _china(now)
+    text = (f"{local.year}年" if local.year != today.year else "") + f"{local.month}月{local.day}日"
+    return text + (f" {local:%H:%M}" if with_time else "")
+
+
+def _en(moment: datetime, *, with_time: bool = False) -> str:
+    return _minute(moment) if with_time else _day(moment)
 
 
 def _threshold_level(days_left: int, thresholds: Sequence[int]) -> Level:
@@ -95,73 +194,175 @@ def _threshold_level(days_left: int, thresholds: Sequence[int]) -> Level:
     return "ok"
 
 
+def _note(bid: Bid) -> BidNote:
+    return BidNote(bid.id, bid.project_code, bid.project_name, bid.bid_opening, bid.bid_deadline)
+
+
+def _names(bids: Sequence[BidNote]) -> str:
+    return "、".join(f"“{b.project_name}”" for b in bids)
+
+
+def _codes(bids: Sequence[BidNote]) -> str:
+    return ", ".join(b.project_code for b in bids)
+
+
+def _reupload_zh(bids: Sequence[BidNote], now: datetime) -> str:
+    listed = "；".join(f"项目“{b.project_name}”（投标截止 "
+                      f"{month_day(b.deadline, now, with_time=True)}）" for b in bids)
+    return ("证书将在以下项目开标前过期，延期后须在投标截止前用新证书重新加密并上传投标文件："
+            f"{listed}。")
+
+
+def _reupload_en(bids: Sequence[BidNote]) -> str:
+    listed = "; ".join(f"{b.project_code} (deadline {_minute(b.deadline)})" for b in bids)
+    return f" After renewing, re-encrypt and re-upload with the new certificate: {listed}."
+
+
+def counts_for(bid: Bid, cert_sha256: str) -> bool:
+    """A bid counts for a certificate when encrypted to it or to an unknown certificate."""
+    return not bid.cert_sha256 or bid.cert_sha256.lower() == cert_sha256.lower()
+
+
 def advise_certificate(cert: CertificateLike, bids: Iterable[Bid], *, now: datetime,
-                       thresholds: Sequence[int] = DEFAULT_THRESHOLDS) -> RenewalAdvice:
+                       thresholds: Sequence[int] = DEFAULT_THRESHOLDS,
+                       margin: timedelta = SAFETY_MARGIN,
+                       bids_known: bool = True) -> RenewalAdvice:
+    """The advice for one certificate given all the bidder's bids (others are filtered here).
+
+    ``bids_known`` False (not logged in, platform unreachable): without bids the advice never
+    says "renew now" but "renew soon, after any bid you have opens" (``bids_unknown`` codes)."""
     if cert.not_after is None:
         raise ValueError("certificate without a validity period")
     now = _china(now)
     expiry = _china(cert.not_after)
     days_left = (expiry - now).days
-    mine = sorted((b for b in bids if _china(b.bid_opening) > now
-                   and (not b.cert_sha256 or b.cert_sha256.lower() == cert.sha256.lower())),
-                  key=lambda b: b.bid_opening)
+    mine = sorted((_note(b) for b in bids if counts_for(b, cert.sha256)
+                   and _china(b.bid_opening) + OPENING_ALLOWANCE > now),
+                  key=lambda b: (b.opening, b.id))
+    early = tuple(b for b in mine if b.opening + OPENING_ALLOWANCE <= expiry)
+    late = tuple(b for b in mine if b.opening + OPENING_ALLOWANCE > expiry)
     ids = tuple(b.id for b in mine)
+    until_day = _day(expiry)
 
-    def advice(level: Level, code: str, zh: str, en: str, bid_ids: tuple[int, ...] = ()
-               ) -> RenewalAdvice:
-        return RenewalAdvice(cert.sha256, level, days_left, code, zh, en, bid_ids,
-                             cert.subject_cn)
+    def advice(level: Level, code: str, zh: str, en: str, window: RenewWindow | None = None,
+               stranded: tuple[BidNote, ...] = ()) -> RenewalAdvice:
+        return RenewalAdvice(cert.sha256, level, days_left, code, zh, en, ids, cert.subject_cn,
+                             expiry, window, early, late, stranded)
 
     if expiry <= now:
+        if mine:
+            return advice("critical", "expired",
+                          f"证书已于{until_day}过期，项目{_names(mine)}开标时无法使用该证书。"
+                          f"{CA_ADVICE_ZH}。",
+                          f"The certificate expired on {until_day} and cannot open "
+                          f"{_codes(mine)}: {CA_ADVICE_EN}.")
         return advice("critical", "expired",
-                      f"证书已于{_day(expiry)}过期，无法登录和投标，请立即到CA机构办理延期",
-                      f"The certificate expired on {_day(expiry)}: renew it now", ids)
-    late = [b for b in mine if b.bid_opening >= expiry]
-    if late:
-        first = late[0]
-        if _china(first.bid_deadline) > now:
-            zh_tail = "请立即办理延期，并在投标截止前用新证书重新加密、上传投标文件"
-            en_tail = "renew now and re-encrypt and upload the bid before the deadline"
-        else:
-            zh_tail = "投标已截止，请立即联系交易中心和CA机构"
-            en_tail = "the deadline has passed: contact the centre and the CA at once"
-        return advice(
-            "critical", "expires_before_opening",
-            f"证书将在开标前过期（证书{_day(expiry)}到期，项目“{first.project_name}”"
-            f"{_minute(first.bid_opening)}开标），{zh_tail}",
-            f"The certificate expires before bid opening ({_day(expiry)}; "
-            f"{first.project_code} opens {_minute(first.bid_opening)}): {en_tail}",
-            tuple(b.id for b in late))
+                      f"证书已于{until_day}过期，无法登录和投标，请到CA机构办理延期。",
+                      f"The certificate expired on {until_day}: renew it at the CA.")
     level = _threshold_level(days_left, thresholds)
-    if mine and level != "ok":
-        last = mine[-1]
-        return advice(
-            "warning" if level == "critical" else level, "renew_after_opening",
-            f"证书将于{_day(expiry)}到期（剩余{days_left}天）。您有未开标的投标，"
-            f"请在{_minute(last.bid_opening)}开标之后再办理延期：延期会更换密钥，"
-            "开标前延期将导致投标文件无法解密",
-            f"The certificate expires on {_day(expiry)} ({days_left} days). Renew only after "
-            f"the bid opening on {_minute(last.bid_opening)}: renewal re-keys the certificate "
-            "and the bid could not be decrypted", ids)
-    if level == "ok":
-        note_zh, note_en = ("；有未开标的投标，开标前请勿办理延期", "; a bid is open: do not renew "
-                            "before its opening") if mine else ("", "")
-        return advice("ok", "valid", f"证书有效，{_day(expiry)}到期（剩余{days_left}天）{note_zh}",
-                      f"Valid until {_day(expiry)} ({days_left} days){note_en}", ids)
-    code = {"info": "renew_early", "warning": "renew_soon", "critical": "renew_now"}[level]
-    return advice(
-        level, code,
-        f"证书将于{_day(expiry)}到期（剩余{days_left}天），请尽早办理延期；不要在投标期间办理",
-        f"The certificate expires on {_day(expiry)} ({days_left} days): renew early, "
-        "never while a bid is open")
+    if not mine:
+        if level == "ok":
+            return advice("ok", "valid", f"证书有效，{until_day}到期（剩余{days_left}天）。",
+                          f"Valid until {until_day} ({days_left} days).")
+        code = {"info": "renew_early", "warning": "renew_soon", "critical": "renew_now"}[level]
+        if not bids_known:
+            return advice(level, code,
+                          f"证书将于{until_day}到期（剩余{days_left}天），请尽快办理延期。未能获取"
+                          "在投项目：如有未开标的投标，请在其开标结束后再办理（延期会更换密钥，"
+                          "开标前延期将导致投标文件无法解密）。",
+                          f"The certificate expires on {until_day} ({days_left} days): renew "
+                          "soon. Open bids could not be read: if a bid is open, renew only after "
+                          "its opening (renewal re-keys and the bid could not be decrypted).")
+        zh = ("请立即办理延期" if level == "critical" else "请尽早办理延期")
+        return advice(level, code,
+                      f"证书将于{until_day}到期（剩余{days_left}天），{zh}；不要在投标期间办理。",
+                      f"The certificate expires on {until_day} ({days_left} days): renew "
+                      f"{'now' if level == 'critical' else 'early'}, never while a bid is open.")
+
+    start = max([now, *(b.opening + OPENING_ALLOWANCE for b in early)])
+    # renewed (the margin) in time to re-encrypt every late bid before its deadline
+    until = min([expiry, *(b.deadline for b in late)]) - margin
+    if start >= until and not late and start < expiry:
+        until = expiry  # nothing to re-encrypt: renew between the opening and the expiry itself
+    stranded = tuple(b for b in late if b.deadline - margin <= start)
+    if start >= until or stranded:
+        why_zh = why_en = ""
+        if stranded:
+            why_zh = (f"证书将在项目{_names(stranded)}开标前过期，而其投标截止前已来不及延期后"
+                      "用新证书重新加密；")
+            why_en = (f"{_codes(stranded)} open after the expiry and close before a renewal "
+                      "could be done; ")
+        elif late:
+            why_zh = f"证书将在项目{_names(late)}开标前过期" + (
+                f"，而项目{_names(early)}开标结束前不能延期；" if early else "；")
+            why_en = f"{_codes(late)} open after the expiry; "
+        wait_zh = f"项目{_names(early)}开标前请勿办理延期（会导致无法解密）。" if early else ""
+        return advice("critical", "no_window",
+                      f"证书将于{until_day}到期，没有可以安全办理延期的时间：{why_zh}"
+                      f"{wait_zh}{CA_ADVICE_ZH}。",
+                      f"The certificate expires on {until_day} and there is no safe time to "
+                      f"renew: {why_en}{CA_ADVICE_EN}.", None, stranded)
+
+    window = RenewWindow(start, until)
+    short = _china(until).date() == _china(start).date() or until - start < timedelta(days=1)
+    by_zh = f"{month_day(until, now, with_time=short)}前"
+    by_en = _en(until, with_time=short)
+    reupload_zh = _reupload_zh(late, now) if late else ""
+    reupload_en = _reupload_en(late) if late else ""
+    if start <= now:
+        urgent: Level = "critical" if (until - now).days <= min(thresholds) else "warning"
+        return advice(max(level, urgent, key=LEVELS.index), "renew_in_window",
+                      f"证书将于{until_day}到期（剩余{days_left}天）。现在可以办理延期，"
+                      f"请于{by_zh}办理。{reupload_zh}",
+                      f"The certificate expires on {until_day} ({days_left} days). Renew now, "
+                      f"before {by_en}.{reupload_en}", window)
+    last = early[-1]
+    when_zh = f"请于 {month_day(last.opening, now)}开标结束后、{by_zh}办理延期"
+    when_en = (f"renew after the bid opening on {_minute(last.opening)} and before {by_en}")
+    why = "：延期会更换密钥，开标前延期将导致投标文件无法解密。"
+    if level == "ok" and not late:
+        return advice("ok", "valid",
+                      f"证书有效，{until_day}到期（剩余{days_left}天）。有未开标的投标，开标前请勿"
+                      f"办理延期；如需延期，{when_zh}。",
+                      f"Valid until {until_day} ({days_left} days). A bid is open: do not renew "
+                      f"before its opening; {when_en}.", window)
+    capped: Level = "info" if level == "ok" else min(level, "warning", key=LEVELS.index)
+    return advice(capped, "renew_after_opening",
+                  f"证书将于{until_day}到期（剩余{days_left}天）。{when_zh}{why}{reupload_zh}",
+                  f"The certificate expires on {until_day} ({days_left} days): {when_en}; "
+                  f"renewal re-keys the certificate and an open bid could not be decrypted."
+                  f"{reupload_en}", window)
 
 
 def advise(certificates: Iterable[CertificateLike], bids: Iterable[Bid], *, now: datetime,
-           thresholds: Sequence[int] = DEFAULT_THRESHOLDS) -> list[RenewalAdvice]:
-    """One advice per certificate with a validity period (unreadable ones are skipped), in order."""
+           thresholds: Sequence[int] = DEFAULT_THRESHOLDS,
+           margin: timedelta = SAFETY_MARGIN, bids_known: bool = True) -> list[RenewalAdvice]:
+    """One advice per certificate with a validity period (unreadable ones are skipped), in order;
+    the same certificate on two keys is advised once."""
     bid_list = list(bids)
-    return [advise_certificate(c, bid_list, now=now, thresholds=thresholds)
-            for c in certificates if c.not_after is not None]
+    seen: set[str] = set()
+    out = []
+    for c in certificates:
+        if c.not_after is None or c.sha256.lower() in seen:
+            continue
+        seen.add(c.sha256.lower())
+        out.append(advise_certificate(c, bid_list, now=now, thresholds=thresholds,
+                                      margin=margin, bids_known=bids_known))
+    return out
+
+
+def advise_tokens(tokens: Iterable[TokenInfo], bids: Iterable[Bid], *, now: datetime,
+                  thresholds: Sequence[int] = DEFAULT_THRESHOLDS,
+                  bids_known: bool = True) -> list[RenewalAdvice]:
+    """Advice for every readable certificate on these keys (signing and encryption ones alike:
+    a bid may be encrypted to either) — what every surface shows for "the keys plugged in"."""
+    return advise([c for t in tokens for c in t.certificates if c.error is None], bids,
+                  now=now, thresholds=thresholds, bids_known=bids_known)
+
+
+def find(advice: Iterable[RenewalAdvice], cert_sha256: str) -> RenewalAdvice | None:
+    """The advice for one certificate out of a list (surfaces showing one key use this)."""
+    return next((a for a in advice if a.cert_sha256.lower() == cert_sha256.lower()), None)
 
 
 def advise_records(records: Iterable[Record], *, now: datetime,

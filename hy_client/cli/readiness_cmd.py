@@ -24,6 +24,7 @@ from .platform_opts import (
     read_secret,
     warn,
 )
+from .renewal_cmd import render
 
 _MARK = {"ok": "✔", "warning": "!", "critical": "✘"}
 
@@ -99,6 +100,8 @@ def run(args: argparse.Namespace) -> int:
         if args.remind:
             for reminder in report.reminders:
                 print(f"【开标提醒】{reminder.message_zh}")
+        for advice in report.renewal:
+            print(render(advice))
         if not report.rows:
             print("（无未开标的项目）")
         for row in report.rows:

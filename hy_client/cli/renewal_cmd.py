@@ -7,7 +7,7 @@ import sys
 from datetime import UTC, datetime
 
 from .. import config, errors, renewal
-from ..token.models import CertificateInfo, all_tokens
+from ..token.models import TokenInfo, all_tokens
 from ..token.service import token_service
 from . import EXIT_FINDING, EXIT_OK
 from .platform_opts import (
@@ -20,6 +20,11 @@ from .platform_opts import (
 )
 
 _LEVEL = {"ok": "正常", "info": "提示", "warning": "警告", "critical": "紧急"}
+
+
+def render(advice: renewal.RenewalAdvice) -> str:
+    """How the CLI shows one advice (``renewal`` and ``readiness`` alike)."""
+    return f"[{_LEVEL[advice.level]}] 证书「{advice.subject_cn}」：{advice.message_zh}"
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -36,15 +41,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     b.set_defaults(handler=cmd_bids)
 
 
-def _certificates(modules: list[str] | None) -> list[CertificateInfo]:
-    """Certificates on the plugged-in keys; none (with a note) when no key can be read."""
+def _tokens(modules: list[str] | None) -> list[TokenInfo]:
+    """The plugged-in keys; none (with a note) when no key can be read."""
     try:
         with token_service(modules) as tokens:
-            found = all_tokens(tokens.scan().result(60))
+            return all_tokens(tokens.scan().result(60))
     except errors.HyError as exc:
         warn(exc)
         return []
-    return [c for t in found for c in t.certificates if c.error is None]
 
 
 def cmd_renewal(args: argparse.Namespace) -> int:
@@ -53,20 +57,19 @@ def cmd_renewal(args: argparse.Namespace) -> int:
     bids = client.bids()
     records = client.records("qualifications") + client.records("personnel")
     now = datetime.now(UTC)
-    certs = _certificates(args.module)
-    advice = renewal.advise(certs, bids, now=now, thresholds=settings.renewal_thresholds)
+    advice = renewal.advise_tokens(_tokens(args.module), bids, now=now,
+                                   thresholds=settings.renewal_thresholds)
     record_advice = renewal.advise_records(records, now=now,
                                            thresholds=settings.renewal_thresholds)
     if args.json:
-        print_json({"certificates": [vars(a) | {"bid_ids": list(a.bid_ids)} for a in advice],
-                    "records": [vars(a) | {"expires_on": a.expires_on.isoformat()}
-                                for a in record_advice],
+        print_json({"certificates": [a.to_json() for a in advice],
+                    "records": [a.to_json() for a in record_advice],
                     "bids": bids})
     else:
-        if not certs:
+        if not advice:
             print("未读取到CA锁中的证书（请插入CA锁后重试）", file=sys.stderr)
         for a in advice:
-            print(f"[{_LEVEL[a.level]}] 证书「{a.subject_cn}」：{a.message_zh}")
+            print(render(a))
         for r in record_advice:
             print(f"[{_LEVEL[r.level]}] {r.message_zh}")
         if not advice and not record_advice:

@@ -150,9 +150,11 @@ def _cert_finding(ctx: Context, token: TokenInfo, cert: CertificateInfo, fid: st
     if cert.not_after is None:
         return Finding(fid, SECTION, "info", _cert_title(cert), validity, "", data)
     advice = renewal.advise_certificate(cert, bids, now=ctx.now,
-                                        thresholds=ctx.settings.renewal_thresholds)
+                                        thresholds=ctx.settings.renewal_thresholds,
+                                        bids_known=bids_checked)
     data["renewal"] = {"level": advice.level, "reason": advice.reason_code,
                        "days_left": advice.days_left, "bid_ids": list(advice.bid_ids),
+                       "renew_window": advice.window.to_json() if advice.window else None,
                        "bids_checked": bids_checked}
     severity = _RENEWAL_SEVERITY[advice.level]
     if cert.status == "expired":

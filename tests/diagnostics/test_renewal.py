@@ -13,7 +13,7 @@ from tests.sandbox_fixtures import threaded_sandbox
 from tests.softhsm_fixtures import SO_PIN
 
 
-def test_certificate_expiring_before_a_bid_opens_is_an_error(
+def test_bids_before_and_after_the_expiry_give_a_window_not_renew_now(
         tmp_path, provisioned, token_service, memory_keyring):
     label, pin = "diag-renewal", "313131"
     serial = provisioned.env.init_token(label, SO_PIN, pin)
@@ -34,9 +34,13 @@ def test_certificate_expiring_before_a_bid_opens_is_an_error(
     assert before.data["renewal"]["bids_checked"] is False
     assert before.severity == "warning" and before.data["renewal"]["reason"] == "renew_soon"
     assert after.data["renewal"]["bids_checked"] is True
-    assert (after.severity, after.data["renewal"]["reason"]) == ("error",
-                                                                  "expires_before_opening")
-    assert "开标前过期" in after.advice_zh
+    # the demo bids open before and after the expiry: a window, never "renew now"
+    assert (after.severity, after.data["renewal"]["reason"]) == ("warning",
+                                                                  "renew_after_opening")
+    assert after.data["renewal"]["renew_window"] is not None
+    assert "开标结束后" in after.advice_zh and "重新加密" in after.advice_zh
+    assert "请立即办理延期" not in after.advice_zh
+    assert "请立即办理延期" not in before.advice_zh  # bids unknown: never "renew now"
 
 
 def _cert(report, serial):

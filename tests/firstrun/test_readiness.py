@@ -9,7 +9,7 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from hy_client import cli, readiness
+from hy_client import cli, readiness, renewal
 from hy_client.api.models import Bid
 from hy_client.credentials import CredentialStore
 from hy_client.readiness import ReadinessStore
@@ -117,10 +117,13 @@ def test_certificate_expiring_before_the_opening_is_critical(keys, provisioned):
     _, tokens = keys
     cert = provisioned.tokens["hy-tool"].certs["0a"]
     opens_in = cert.not_valid_after_utc - NOW + timedelta(days=2)
-    rows = readiness.assess([bid(1, opens_in, sha(cert), deadline_in=timedelta(days=3))],
-                            tokens, NOW)
+    bids = [bid(1, opens_in, sha(cert), deadline_in=timedelta(days=3))]
+    rows = readiness.assess(bids, tokens, NOW)
     assert (rows[0].state, rows[0].level) == ("cert_expires_before_opening", "critical")
-    assert "开标前过期" in rows[0].advice_zh
+    # the row shows the certificate's one renewal advice: no time left to renew and re-encrypt
+    advice = renewal.find(renewal.advise_tokens(tokens, bids, now=NOW), sha(cert))
+    assert advice is not None and rows[0].advice_zh == advice.message_zh
+    assert "开标前过期" in advice.message_zh and "联系CA机构" in advice.message_zh
 
 
 def test_certificate_not_on_any_key_is_missing(keys):
