@@ -2,7 +2,8 @@
 
 Off by default (``Settings.autostart``); ``apply(settings)`` makes the system match the setting.
 Windows: a value ``hy-client`` under ``HKCU\\Software\\Microsoft\\Windows\\CurrentVersion\\Run``
-(per user, no administrator rights). Linux: an XDG autostart entry
+(per user, no administrator rights), unless the user switched it off in Task Manager
+(``Explorer\\StartupApproved\\Run``). Linux: an XDG autostart entry
 ``~/.config/autostart/hy-client.desktop`` (``$XDG_CONFIG_HOME`` respected). The command is the
 GUI program with ``--tray``: it starts hidden in the system tray.
 """
@@ -18,9 +19,12 @@ from pathlib import Path
 import platformdirs
 
 from . import config, errors
+from .registry import REG_BINARY, REG_SZ, Registry, system_registry
 
 TRAY_ARG = "--tray"
 RUN_KEY = r"Software\Microsoft\Windows\CurrentVersion\Run"
+APPROVED_KEY = r"Software\Microsoft\Windows\CurrentVersion\Explorer\StartupApproved\Run"
+APPROVED_ON = bytes([2]) + bytes(11)
 VALUE_NAME = "hy-client"
 DESKTOP_FILE = "hy-client.desktop"
 GUI_PROGRAM = "hy-client-gui"
@@ -81,47 +85,47 @@ def desktop_entry(command: Sequence[str]) -> str:
     ])
 
 
-def _registry_value() -> str | None:
-    if sys.platform != "win32":
+def _registry(reg: Registry | None) -> Registry | None:
+    return reg if reg is not None else system_registry()
+
+
+def startup_approved(reg: Registry | None = None) -> bool | None:
+    """Task Manager's / Settings' switch for our Run entry: True on, False switched off by the
+    user, None never touched. The value is 12 bytes: the first is 0x02 when enabled and 0x03
+    when disabled (an odd first byte: disabled), the last 8 the FILETIME of the change."""
+    reg = _registry(reg)
+    value = reg.get("HKCU", APPROVED_KEY, VALUE_NAME) if reg is not None else None
+    if value is None or not isinstance(value[0], bytes | bytearray) or not value[0]:
         return None
-    import winreg
+    return not value[0][0] & 1
 
+
+def is_enabled(reg: Registry | None = None) -> bool:
+    """Whether the system will start the app at login (whatever the setting says): on Windows
+    the Run value exists and the user has not switched it off in Task Manager."""
     try:
-        with winreg.OpenKey(winreg.HKEY_CURRENT_USER, RUN_KEY) as key:
-            value, _kind = winreg.QueryValueEx(key, VALUE_NAME)
-    except FileNotFoundError:
-        return None
-    return str(value)
-
-
-def _registry_set(command: str | None) -> None:
-    """Write the Run value, or delete it when ``command`` is None."""
-    if sys.platform != "win32":
-        return
-    import winreg
-
-    with winreg.CreateKeyEx(winreg.HKEY_CURRENT_USER, RUN_KEY, 0, winreg.KEY_SET_VALUE) as key:
-        if command is None:
-            winreg.DeleteValue(key, VALUE_NAME)
-        else:
-            winreg.SetValueEx(key, VALUE_NAME, 0, winreg.REG_SZ, command)
-
-
-def is_enabled() -> bool:
-    """Whether the system will start the app at login (whatever the setting says)."""
-    try:
-        if _windows():
-            return _registry_value() is not None
+        if _windows() or reg is not None:
+            reg = _registry(reg)
+            if reg is None or reg.get("HKCU", RUN_KEY, VALUE_NAME) is None:
+                return False
+            return startup_approved(reg) is not False
         return desktop_file().is_file()
     except OSError:
         return False
 
 
-def enable(command: Sequence[str] | None = None) -> None:
+def enable(command: Sequence[str] | None = None, reg: Registry | None = None) -> None:
+    """Start at login. Turning it on here is the user's latest word: a Task Manager "disabled"
+    mark on our entry is set back to enabled."""
     command = list(command) if command else launch_command()
     try:
-        if _windows():
-            _registry_set(subprocess.list2cmdline(command))
+        if _windows() or reg is not None:
+            reg = _registry(reg)
+            if reg is None:
+                return
+            reg.set("HKCU", RUN_KEY, VALUE_NAME, subprocess.list2cmdline(command), REG_SZ)
+            if startup_approved(reg) is False:
+                reg.set("HKCU", APPROVED_KEY, VALUE_NAME, APPROVED_ON, REG_BINARY)
             return
         path = desktop_file()
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -132,10 +136,12 @@ def enable(command: Sequence[str] | None = None) -> None:
         raise errors.HyError(errors.AUTOSTART_FAILED, type(exc).__name__) from None
 
 
-def disable() -> None:
+def disable(reg: Registry | None = None) -> None:
     try:
-        if _windows():
-            _registry_set(None)
+        if _windows() or reg is not None:
+            reg = _registry(reg)
+            if reg is not None:
+                reg.delete("HKCU", RUN_KEY, VALUE_NAME)
         else:
             desktop_file().unlink()
     except FileNotFoundError:

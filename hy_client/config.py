@@ -74,9 +74,24 @@ DEFAULT_PLATFORMS: dict[str, PlatformProfile] = {
 }
 
 
+def sandbox_included() -> bool:
+    """Whether this build has the local sandbox (a bidder's bundle does not)."""
+    import importlib.util
+
+    try:
+        return importlib.util.find_spec("hy_client.sandbox") is not None
+    except (ImportError, ValueError):
+        return False
+
+
+def default_platform() -> str:
+    """The sandbox in a development install; the real platform where there is no sandbox."""
+    return "sandbox" if sandbox_included() else "hengyang"
+
+
 @dataclass(frozen=True)
 class Settings:
-    platform: str = "sandbox"
+    platform: str = field(default_factory=default_platform)
     platforms: dict[str, PlatformProfile] = field(default_factory=lambda: dict(DEFAULT_PLATFORMS))
     pkcs11_modules: tuple[str, ...] = ()
     renewal_thresholds: tuple[int, int, int] = (90, 30, 7)
@@ -198,6 +213,55 @@ def save(settings: Settings) -> Path:
     tmp.write_bytes(tomli_w.dumps(settings.to_toml()).encode("utf-8"))
     os.replace(tmp, path)
     return path
+
+
+@dataclass(frozen=True)
+class Effective:
+    """One effective setting and where it came from."""
+
+    name: str
+    value: Any
+    source: str  # "default", "file", "env:HY_…", "default (no sandbox in this build)"
+
+
+_DIR_ENV = {"config_dir": ("HY_CONFIG_DIR", config_dir), "data_dir": ("HY_DATA_DIR", data_dir),
+            "log_dir": ("HY_LOG_DIR", log_dir)}
+
+
+def effective() -> list[Effective]:
+    """Every setting as the program uses it now, with its origin (``config show``)."""
+    path = config_path()
+    try:
+        raw = tomllib.loads(path.read_bytes().decode("utf-8"))
+    except FileNotFoundError:
+        raw = {}
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise errors.HyError(errors.CONFIG_INVALID, str(exc)) from None
+    settings = Settings.from_toml(raw)
+    out = []
+    for f in fields(Settings):
+        value = getattr(settings, f.name)
+        if f.name == "platforms":
+            value = {k: asdict(v) for k, v in value.items()}
+        elif isinstance(value, tuple):
+            value = list(value)
+        source = "file" if f.name in raw else "default"
+        if f.name == "platform" and source == "default" and not sandbox_included():
+            source = "default (no sandbox in this build)"
+        out.append(Effective(f.name, value, source))
+    url = os.environ.get("HY_PLATFORM_URL")
+    active = settings.active_platform
+    out.append(Effective("platform_url", active.url,
+                         "env:HY_PLATFORM_URL" if url else f"platforms.{active.name}"))
+    out.append(Effective("platform_origin", active.origin, "platform_url"))
+    if settings.module_overrides:
+        out.append(Effective("module_override", settings.module_overrides[0],
+                             "env:HY_PKCS11_MODULE"))
+    for name, (env, where) in _DIR_ENV.items():
+        out.append(Effective(name, str(where()), f"env:{env}" if os.environ.get(env)
+                             else "default"))
+    out.append(Effective("config_file", str(path), "file" if path.exists() else "default"))
+    return out
 
 
 def update(**changes: Any) -> Settings:

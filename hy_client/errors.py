@@ -52,10 +52,21 @@ MODULE_WRONG_ARCH = _e(
     "请安装与本程序位数相同的驱动版本。", "Install the driver build matching this program.")
 MODULE_MISSING_DEPENDENCY = _e(
     "M104", "驱动模块缺少依赖的库文件", "Module is missing a dependency",
-    "请重新安装CA驱动。" + _CALL, "Reinstall the driver. " + _CALL_EN)
+    "请安装驱动所需的 Microsoft Visual C++ 运行库，或重新安装CA驱动。" + _CALL,
+    "Install the Visual C++ runtime the driver needs, or reinstall the driver. " + _CALL_EN)
 MODULE_LOAD_FAILED = _e(
     "M105", "驱动模块加载失败", "The PKCS#11 module failed to load",
     "请重新安装CA驱动。" + _CALL, "Reinstall the driver. " + _CALL_EN)
+MODULE_ENTRY_POINT_MISSING = _e(
+    "M260", "驱动模块依赖的库版本不符（找不到所需的函数）",
+    "A library the module needs lacks a function it calls (wrong version)",
+    "请重新安装CA驱动，或安装驱动说明中要求的运行库版本。" + _CALL,
+    "Reinstall the driver or the runtime version it requires. " + _CALL_EN)
+MODULE_INIT_FAILED = _e(
+    "M261", "驱动模块初始化失败（DLL 初始化例程失败）",
+    "The module's DLL initialisation routine failed",
+    "请拔下CA锁后重新插入、重启电脑；仍不行请重新安装CA驱动。" + _CALL,
+    "Replug the key and restart; if it persists, reinstall the driver. " + _CALL_EN)
 MODULE_PATH_NOT_ABSOLUTE = _e(
     "M106", "驱动路径必须是完整的绝对路径", "Module path must be absolute",
     "为安全起见，只加载以完整路径指定的驱动。", "Only modules given by absolute path are loaded.")

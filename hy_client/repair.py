@@ -34,15 +34,16 @@ from .net import VerifiedSession
 if TYPE_CHECKING:
     from .api.client import PlatformClient
     from .diagnostics import Progress as DiagnosticsProgress
+    from .registry import Registry
     from .token.service import TokenService
 
 log = logging.getLogger(__name__)
 
 Action = Literal["reset_config", "remove_module", "register_module", "drop_session",
-                 "refresh_catalogue", "advice"]
+                 "refresh_catalogue", "web_portal", "advice"]
 # Order of application: the config first (the others write to it), the catalogue last.
 ACTIONS: tuple[Action, ...] = ("reset_config", "remove_module", "register_module",
-                               "drop_session", "refresh_catalogue", "advice")
+                               "drop_session", "refresh_catalogue", "web_portal", "advice")
 _MODULE_ERRORS = {e.code for e in (errors.MODULE_NOT_FOUND, errors.MODULE_NOT_PKCS11,
                                    errors.MODULE_WRONG_ARCH, errors.MODULE_MISSING_DEPENDENCY,
                                    errors.MODULE_LOAD_FAILED, errors.MODULE_PATH_NOT_ABSOLUTE)}
@@ -136,6 +137,9 @@ def _automatic(f: Finding) -> Repair | None:
     if f.id == "modules.catalogue_expired" or (
             f.id == "modules.catalogue" and f.code in _CATALOGUE_ERRORS):
         return make("refresh_catalogue", "从交易平台更新驱动目录")
+    if f.id == "local.web_portal" and data.get("missing") and data.get("host"):
+        return make("web_portal", "为当前用户设置受信任站点、ActiveX 与 Edge IE 模式（可撤销）",
+                    host=str(data["host"]))
     return None
 
 
@@ -167,11 +171,16 @@ def _http_session(settings: config.Settings) -> requests.Session:
     return VerifiedSession(settings.active_platform.ca_bundle, settings.http_timeouts)
 
 
-def apply(repair: Repair, *, session_factory: SessionFactory = _http_session) -> RepairResult:
-    """Perform one repair. Expected failures come back as ``ok=False`` with a catalogue code."""
+def apply(repair: Repair, *, session_factory: SessionFactory = _http_session,
+          registry: Registry | None = None) -> RepairResult:
+    """Perform one repair. Expected failures come back as ``ok=False`` with a catalogue code.
+    ``registry``: the Windows registry to use (default the system's; tests pass a recorded one).
+    """
     if not repair.automatic:
         return RepairResult(repair, False, repair.what_zh, repair.code)
     try:
+        if repair.action == "web_portal":
+            return _web_portal(repair, registry)
         return _APPLY[repair.action](repair, session_factory)
     except HyError as exc:
         log.warning("repair %s for %s failed: %s", repair.action, repair.finding_id, exc.code)
@@ -244,6 +253,20 @@ def _drop_session(repair: Repair, _: SessionFactory) -> RepairResult:
         return RepairResult(repair, True, "已保存的登录状态已清除")
     store.clear_session_token()
     return RepairResult(repair, True, "已清除失效的登录状态，请重新登录", changed=True)
+
+
+def _web_portal(repair: Repair, registry: Registry | None = None) -> RepairResult:
+    from . import webportal
+    from .registry import system_registry
+
+    reg = registry if registry is not None else system_registry()
+    if reg is None:
+        return RepairResult(repair, False, "仅 Windows 需要此设置", "")
+    result = webportal.apply(repair.params["host"], reg)
+    text = f"已设置 {len(result.changed)} 项（可撤销：hy-client webportal undo）"
+    if result.denied:
+        text += f"；{len(result.denied)} 项需要管理员或单位 IT 设置（Edge 策略）"
+    return RepairResult(repair, not result.denied, text, changed=bool(result.changed))
 
 
 def _refresh_catalogue(repair: Repair, factory: SessionFactory) -> RepairResult:

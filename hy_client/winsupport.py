@@ -1,15 +1,20 @@
 """Windows integration the core needs, importable everywhere (pure ctypes, no pywin32).
 
-Vendor PKCS#11 DLLs are loaded by absolute path only, with a safe search order for the DLLs they
-depend on: python-pkcs11 calls plain ``LoadLibraryW``, whose default order includes the current
-directory and PATH, where anyone can plant a DLL. ``load_library_safely`` first restricts the
-process to the application folder, System32 and folders added explicitly
-(``SetDefaultDllDirectories(LOAD_LIBRARY_SEARCH_DEFAULT_DIRS)``), adds the vendor's own folder for
-the duration of the load (``AddDllDirectory``; python-pkcs11 runs ``C_Initialize`` inside the
-load, so its lazy loads are covered) and removes it afterwards. Elsewhere it only checks the path.
+Vendor PKCS#11 DLLs are loaded by absolute path only, and the DLLs they depend on are found in a
+safe order without changing the process: ``load_library_safely`` first loads the module itself
+with ``LoadLibraryExW(path, NULL, LOAD_LIBRARY_SEARCH_DLL_LOAD_DIR |
+LOAD_LIBRARY_SEARCH_DEFAULT_DIRS)`` — its static dependencies come from its own folder, the
+application folder, System32 and folders added with ``AddDllDirectory``, never the current
+directory or PATH — and only then calls the loader (python-pkcs11's plain ``LoadLibraryW`` finds
+the module already mapped). The handle and an ``AddDllDirectory`` cookie for the vendor folder are
+kept for as long as the module is loaded (python-pkcs11 never unloads one: the process lifetime),
+so loads the vendor makes later with the LOAD_LIBRARY_SEARCH flags still find its folder. The
+process-wide ``SetDefaultDllDirectories`` is never called: it cannot be undone, and delay-loaded
+DLLs at C_Login/C_Sign and ``reinitialize()`` would lose PATH, where vendor installers put their
+folder (a failed delay load, 0xC06D007E, ends the process).
 
-The 32/64-bit check of a module file (PE/ELF header) lives in ``token.modules``
-(``binary_arch``, ``process_arch``, ``diagnose_module_file``): one reader of headers.
+Error codes of a failed load (``GetLastError``) are mapped once, in ``windows_load_error``.
+The 32/64-bit check of a module file (PE/ELF header) lives in ``token.modules``.
 """
 
 from __future__ import annotations
@@ -18,8 +23,9 @@ import ctypes
 import logging
 import ntpath
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
 from . import errors
@@ -27,94 +33,163 @@ from . import errors
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
+LOAD_LIBRARY_SEARCH_DLL_LOAD_DIR = 0x00000100
 LOAD_LIBRARY_SEARCH_DEFAULT_DIRS = 0x00001000
+SAFE_LOAD_FLAGS = LOAD_LIBRARY_SEARCH_DLL_LOAD_DIR | LOAD_LIBRARY_SEARCH_DEFAULT_DIRS
 APP_USER_MODEL_ID = "Hengyang.HyClient"
+
+ERROR_FILE_NOT_FOUND = 2
+ERROR_PATH_NOT_FOUND = 3
+ERROR_ACCESS_DENIED = 5
+ERROR_MOD_NOT_FOUND = 126  # the file exists: a DLL it needs is missing (often the VC++ runtime)
+ERROR_PROC_NOT_FOUND = 127  # a DLL it needs lacks a function: a wrong version of it
+ERROR_BAD_EXE_FORMAT = 193  # 32/64-bit mismatch
+ERROR_DLL_INIT_FAILED = 1114  # a DllMain returned FALSE
 
 
 def is_windows(plat: str = sys.platform) -> bool:
     return plat.startswith("win")
 
 
-class Kernel32(Protocol):
-    """The three kernel32 calls used here (typed for a real ``WinDLL`` or a recorder in tests)."""
+def windows_load_error(code: int, path: str) -> tuple[errors.ErrorInfo, str]:
+    """(catalogue entry, detail with the full path) for a Win32 error of a module load."""
+    known = {
+        ERROR_MOD_NOT_FOUND: errors.MODULE_MISSING_DEPENDENCY,
+        ERROR_PROC_NOT_FOUND: errors.MODULE_ENTRY_POINT_MISSING,
+        ERROR_BAD_EXE_FORMAT: errors.MODULE_WRONG_ARCH,
+        ERROR_DLL_INIT_FAILED: errors.MODULE_INIT_FAILED,
+        ERROR_FILE_NOT_FOUND: errors.MODULE_NOT_FOUND,
+        ERROR_PATH_NOT_FOUND: errors.MODULE_NOT_FOUND,
+    }
+    return known.get(code, errors.MODULE_LOAD_FAILED), f"WinError {code}: {path}"
 
-    def SetDefaultDllDirectories(self, flags: int) -> int: ...
+
+class Kernel32(Protocol):
+    """The kernel32 calls used here (a real ``WinDLL`` wrapper, or a recorder in tests)."""
+
+    def LoadLibraryExW(self, path: str, file: Any, flags: int) -> Any: ...
     def AddDllDirectory(self, path: str) -> Any: ...
     def RemoveDllDirectory(self, cookie: Any) -> int: ...
+    def last_error(self) -> int: ...
 
 
-def _kernel32() -> Kernel32:
-    if sys.platform != "win32":
-        raise OSError("kernel32 exists only on Windows")
-    from ctypes import wintypes
+class _RealKernel32:
+    """A private ``WinDLL`` with ``use_last_error``: GetLastError is not lost to other ctypes
+    calls, and every function has its argtypes/restype (a 64-bit handle is never truncated)."""
 
-    k32 = ctypes.WinDLL("kernel32", use_last_error=True)
-    k32.SetDefaultDllDirectories.argtypes = [wintypes.DWORD]
-    k32.SetDefaultDllDirectories.restype = wintypes.BOOL
-    k32.AddDllDirectory.argtypes = [wintypes.LPCWSTR]
-    k32.AddDllDirectory.restype = ctypes.c_void_p  # DLL_DIRECTORY_COOKIE
-    k32.RemoveDllDirectory.argtypes = [ctypes.c_void_p]
-    k32.RemoveDllDirectory.restype = wintypes.BOOL
-    return k32
+    def __init__(self) -> None:
+        from ctypes import wintypes
+
+        k32 = ctypes.WinDLL("kernel32", use_last_error=True)  # type: ignore[attr-defined]
+        k32.LoadLibraryExW.argtypes = [wintypes.LPCWSTR, wintypes.HANDLE, wintypes.DWORD]
+        k32.LoadLibraryExW.restype = wintypes.HMODULE
+        k32.AddDllDirectory.argtypes = [wintypes.LPCWSTR]
+        k32.AddDllDirectory.restype = ctypes.c_void_p  # DLL_DIRECTORY_COOKIE
+        k32.RemoveDllDirectory.argtypes = [ctypes.c_void_p]
+        k32.RemoveDllDirectory.restype = wintypes.BOOL
+        self._k32 = k32
+
+    def LoadLibraryExW(self, path: str, file: Any, flags: int) -> Any:
+        return self._k32.LoadLibraryExW(path, file, flags)
+
+    def AddDllDirectory(self, path: str) -> Any:
+        return self._k32.AddDllDirectory(path)
+
+    def RemoveDllDirectory(self, cookie: Any) -> int:
+        return int(self._k32.RemoveDllDirectory(cookie))
+
+    def last_error(self) -> int:
+        return int(ctypes.get_last_error())  # type: ignore[attr-defined]
 
 
-def _last_error() -> int:
-    get = getattr(ctypes, "get_last_error", None)
-    return int(get()) if get else 0
+@dataclass
+class _Pin:
+    handle: Any
+    cookie: Any
 
 
-@contextmanager
-def vendor_dll_directory(module_path: str, *, plat: str = sys.platform,
-                         kernel32: Kernel32 | None = None) -> Iterator[None]:
-    """While inside: DLLs resolve only from the app folder, System32 and the module's folder.
+class VendorLoads:
+    """The vendor modules this process loaded: per file, the module handle and the cookie of its
+    folder, both kept while the module is loaded."""
 
-    A no-op outside Windows. Fails with MODULE_LOAD_FAILED when Windows refuses (pre-KB2533623
-    Windows 7, which lacks these calls): loading with the unsafe order is never the fallback.
-    """
-    if not is_windows(plat):
-        yield
-        return
-    k32 = kernel32 if kernel32 is not None else _kernel32()
-    try:
-        set_default = k32.SetDefaultDllDirectories
-    except AttributeError:
-        raise errors.HyError(errors.MODULE_LOAD_FAILED, "SetDefaultDllDirectories missing") \
-            from None
-    if not set_default(LOAD_LIBRARY_SEARCH_DEFAULT_DIRS):
-        raise errors.HyError(errors.MODULE_LOAD_FAILED,
-                             f"SetDefaultDllDirectories WinError {_last_error()}")
-    folder = ntpath.dirname(module_path)
-    cookie = k32.AddDllDirectory(folder)
-    if not cookie:
-        raise errors.HyError(errors.MODULE_LOAD_FAILED, f"AddDllDirectory WinError {_last_error()}")
-    try:
-        yield
-    finally:
-        if not k32.RemoveDllDirectory(cookie):
-            log.warning("RemoveDllDirectory failed (WinError %s)", _last_error())
+    def __init__(self, kernel32: Kernel32) -> None:
+        self._k32 = kernel32
+        self._pins: dict[str, _Pin] = {}
+        self._lock = threading.Lock()
+
+    def folders(self) -> list[str]:
+        with self._lock:
+            return sorted({ntpath.dirname(k) for k in self._pins})
+
+    def preload(self, path: str) -> None:
+        """Load ``path`` and its dependencies in the safe order; HyError with the mapped
+        Win32 error when Windows refuses. A file already loaded is not loaded twice."""
+        key = ntpath.normcase(path)
+        with self._lock:
+            if key in self._pins:
+                return
+            cookie = self._k32.AddDllDirectory(ntpath.dirname(path))
+            if not cookie:
+                raise errors.HyError(errors.MODULE_LOAD_FAILED,
+                                     f"AddDllDirectory WinError {self._k32.last_error()}: {path}")
+            handle = self._k32.LoadLibraryExW(path, None, SAFE_LOAD_FLAGS)
+            if not handle:
+                code = self._k32.last_error()
+                if not self._k32.RemoveDllDirectory(cookie):
+                    log.warning("RemoveDllDirectory failed (WinError %s)", self._k32.last_error())
+                raise errors.HyError(*windows_load_error(code, path))
+            self._pins[key] = _Pin(handle, cookie)
+
+
+_loads: VendorLoads | None = None
+_loads_lock = threading.Lock()
+
+
+def vendor_loads(kernel32: Kernel32 | None = None) -> VendorLoads:
+    """The process's one ``VendorLoads`` (a test passes its own kernel32 and gets a fresh one)."""
+    global _loads
+    if kernel32 is not None:
+        return VendorLoads(kernel32)
+    with _loads_lock:
+        if _loads is None:
+            if sys.platform != "win32":
+                raise OSError("kernel32 exists only on Windows")
+            _loads = VendorLoads(_RealKernel32())
+        return _loads
 
 
 def load_library_safely(path: str, loader: Callable[[str], T] | None = None, *,
-                        plat: str = sys.platform, kernel32: Kernel32 | None = None) -> T:
+                        plat: str = sys.platform, loads: VendorLoads | None = None) -> T:
     """``loader(path)`` (default ``ctypes.CDLL``; the token layer passes ``pkcs11.lib``) for an
-    absolute path only, inside ``vendor_dll_directory``. Relative paths: MODULE_PATH_NOT_ABSOLUTE.
-    """
+    absolute path only; on Windows after ``VendorLoads.preload``. Relative paths:
+    MODULE_PATH_NOT_ABSOLUTE, before anything is loaded."""
     from .token.modules import is_absolute  # lazily: token/ itself calls this module
 
     if not is_absolute(path, plat):
         raise errors.HyError(errors.MODULE_PATH_NOT_ABSOLUTE, path)
     load: Callable[[str], Any] = loader if loader is not None else ctypes.CDLL
-    with vendor_dll_directory(path, plat=plat, kernel32=kernel32):
-        return load(path)
+    if is_windows(plat):
+        (loads or vendor_loads()).preload(path)
+    return load(path)
 
 
-def set_app_user_model_id(app_id: str = APP_USER_MODEL_ID) -> bool:
-    """Windows: group the GUI's taskbar button under its own icon, not python's. Call before the
-    first window is shown. True when set; False elsewhere or when Windows refuses."""
-    if sys.platform != "win32":
+def set_app_user_model_id(app_id: str = APP_USER_MODEL_ID, *, plat: str = sys.platform,
+                          shell32: Any = None) -> bool:
+    """Windows: the taskbar button and toast notifications carry the app's identity, not
+    python's. Called by the GUI before its first window. True when set (S_OK)."""
+    if not is_windows(plat):
         return False
     try:
-        shell32 = ctypes.WinDLL("shell32")
-        return int(shell32.SetCurrentProcessExplicitAppUserModelID(ctypes.c_wchar_p(app_id))) == 0
+        if shell32 is None:
+            from ctypes import wintypes
+
+            shell32 = ctypes.WinDLL("shell32", use_last_error=True)  # type: ignore[attr-defined]
+            set_id = shell32.SetCurrentProcessExplicitAppUserModelID
+            set_id.argtypes = [wintypes.LPCWSTR]
+            set_id.restype = ctypes.c_long  # HRESULT
+        hresult = int(shell32.SetCurrentProcessExplicitAppUserModelID(app_id))
     except (OSError, AttributeError):
         return False
+    if hresult != 0:
+        log.warning("SetCurrentProcessExplicitAppUserModelID HRESULT %#x", hresult & 0xFFFFFFFF)
+    return hresult == 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 
 import keyring
 import pytest
@@ -10,6 +11,16 @@ import pytest
 from tests.keyrings import MemoryKeyring
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+def pytest_collection_modifyitems(config, items):
+    """``windows``-marked tests call the real Windows API: skipped on any other system."""
+    if sys.platform == "win32":
+        return
+    skip = pytest.mark.skip(reason="needs Windows (the windows marker)")
+    for item in items:
+        if "windows" in item.keywords:
+            item.add_marker(skip)
 
 
 @pytest.fixture(autouse=True)

@@ -71,7 +71,7 @@ def create_context(platform: str | None, modules: list[str] | None) -> AppContex
 
     from .context import AppContext
 
-    logs.setup_logging()
+    logs.setup_logging(program="gui")
     try:
         return AppContext.create(platform, modules)
     except ValueError as exc:
@@ -172,6 +172,9 @@ def _fatal_box(error: HyError) -> QMessageBox:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
+    from hy_client.winsupport import set_app_user_model_id
+
+    set_app_user_model_id()  # before the first window: taskbar button and toasts are ours
     app = make_application([])
     instance = SingleInstance()
     if not instance.acquire():

@@ -7,9 +7,11 @@ Errors print their catalogue code and Chinese message; tracebacks never reach th
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import importlib.util
 import logging
+import os
 import sys
 from collections.abc import Callable, Sequence
 
@@ -32,6 +34,8 @@ GROUPS: dict[str, str] = {
     **{name: "hy_client.cli.renewal_cmd" for name in ("renewal", "bids")},
     "repair": "hy_client.cli.repair_cmd",
     "readiness": "hy_client.cli.readiness_cmd",
+    "webportal": "hy_client.cli.webportal_cmd",
+    "config": "hy_client.cli.config_cmd",
 }
 
 Handler = Callable[[argparse.Namespace], int]
@@ -52,7 +56,20 @@ def build_parser(groups: Sequence[str] | None = None) -> argparse.ArgumentParser
     return parser
 
 
+def utf8_streams() -> None:
+    """stdout/stderr in UTF-8 whatever the code page. Through a pipe or into a file Python uses
+    the ANSI code page (cp1252 on English Windows cannot encode Chinese at all; cp936 would
+    write GBK where scripts and the release smoke test read UTF-8). A Windows console is not
+    affected: Python writes to it as UTF-16 either way."""
+    for stream, errors_ in ((sys.stdout, "surrogateescape"), (sys.stderr, "backslashreplace")):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None and (stream.encoding or "").lower() not in ("utf-8", "utf8"):
+            stream.flush()
+            reconfigure(encoding="utf-8", errors=errors_)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    utf8_streams()
     argv = list(sys.argv[1:] if argv is None else argv)
     # Only import the group that is asked for (start-up time), all of them for --help.
     wanted = next((a for a in argv if not a.startswith("-")), None)
@@ -76,6 +93,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_FINDING
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # `| head` closed the pipe: nothing more to say
+        with contextlib.suppress(OSError):
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 (flushed at exit, not ours to close)
+        return EXIT_OK
     except Exception as exc:  # the last guard: a code and a log entry, not a traceback
         logging.getLogger(__name__).exception("unexpected error")
         print_error(errors.HyError(errors.INTERNAL, type(exc).__name__), verbose=args.verbose)

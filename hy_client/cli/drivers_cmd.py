@@ -141,7 +141,7 @@ def _print_report(catalogue: Catalogue, report: DriverReport) -> None:
     state = "（已过期）" if report.out_of_date else ""
     print(f"驱动目录 版本 {catalogue.version}（{catalogue.source}）{state}  "
           f"本机 {report.os}/{report.arch}")
-    installed = {m.driver_id for m in report.modules if m.driver_id and m.exists}
+    installed = {m.driver_id for m in report.modules if m.driver_id and m.installed}
     for entry in catalogue.drivers:
         marks = ["已安装" if entry.id in installed else "未安装"]
         if not suitable(entry, report.os, report.arch):
@@ -184,7 +184,9 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     report = _show_report(args, load=True)
-    broken = any(m.problem for m in report.modules if "config" in m.sources)
+    # A configured module or a catalogue driver's module that is refused (32-bit, missing
+    # dependency) or fails to load is a finding; unrelated p11-kit modules are not.
+    broken = any(m.loads is False for m in report.modules if "config" in m.sources or m.driver_id)
     unserved = any(not m.installed for m in report.matches)
     return EXIT_FINDING if broken or unserved or report.conflicts else EXIT_OK
 

@@ -78,8 +78,40 @@ def probe_log(ctx: Context) -> list[Finding]:
                     f"{path}（{size // 1024} KB）" if size else f"{path}（尚无日志）", "", data)]
 
 
+def probe_web_portal(ctx: Context) -> list[Finding]:
+    """The manual's chapter 1.1 browser settings for the platform's host (Windows only)."""
+    from urllib.parse import urlsplit
+
+    from .. import webportal
+    from ..registry import system_registry
+
+    fid = "local.web_portal"
+    if not webportal.applicable(ctx.plat):
+        return [Finding(fid, SECTION, "info", "网页版浏览器设置：不适用",
+                        "受信任站点、ActiveX 与 Edge IE 模式仅在 Windows 上设置", "",
+                        {"applicable": False})]
+    host = urlsplit(_platform_url(ctx)).hostname or ""
+    reg = ctx.registry if ctx.registry is not None else system_registry()
+    states = webportal.check(host, reg) if reg is not None and host else []
+    if not states:
+        return [Finding(fid, SECTION, "info", "网页版浏览器设置：不适用",
+                        f"平台地址 {host or '未知'} 不能设为受信任站点", "",
+                        {"applicable": False, "host": host})]
+    missing = [s for s in states if not s.ok]
+    data = {"applicable": True, "host": host, "missing": [s.setting.id for s in missing],
+            "can_undo": webportal.can_undo()}
+    undo = "（可在一键修复中撤销本程序所做的更改）" if data["can_undo"] else ""
+    if not missing:
+        return [Finding(fid, SECTION, "ok", "网页版浏览器设置正确",
+                        f"{host}：受信任站点、ActiveX、Edge IE 模式均已设置{undo}", "", data)]
+    return [Finding(fid, SECTION, "info", "网页版浏览器设置不完整（仅使用网页版办理业务时需要）",
+                    "；".join(s.setting.title_zh for s in missing),
+                    "可使用一键修复为当前用户设置（可撤销）。", data)]
+
+
 PROBES = [
     Probe("local.keyring", SECTION, "凭据存储", probe_keyring),
     Probe("local.config", SECTION, "设置文件", probe_config),
     Probe("local.log", SECTION, "日志", probe_log),
+    Probe("local.web_portal", SECTION, "网页版浏览器设置", probe_web_portal),
 ]

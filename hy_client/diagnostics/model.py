@@ -6,6 +6,7 @@ in one check costs that check (a G101 finding), never the report.
 
 from __future__ import annotations
 
+import sys
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -17,6 +18,7 @@ from ..errors import ErrorInfo
 
 if TYPE_CHECKING:
     from ..api.client import PlatformClient
+    from ..registry import Registry
     from ..token.models import ModuleInfo
     from ..token.service import TokenService
 
@@ -113,6 +115,8 @@ class Context:
     now: datetime = field(default_factory=lambda: datetime.now(UTC))
     cancel: threading.Event = field(default_factory=threading.Event)
     timeout: float = 5.0
+    registry: Registry | None = None  # None: the system's (Windows); tests pass a recorded one
+    plat: str = field(default_factory=lambda: sys.platform)
     # Filled by probes for later probes:
     modules: list[ModuleInfo] | None = None
     scan_error: errors.HyError | None = None

@@ -14,16 +14,18 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from .. import errors
 from .catalogue import Catalogue, DriverEntry
 from .system import (
+    UninstallEntry,
     UsbDevice,
     current_arch,
     current_os,
     p11kit_modules,
     usb_devices,
+    vendor_programs,
     windows_system_dirs,
     windows_uninstall_entries,
 )
@@ -60,8 +62,16 @@ StaticCheck = Callable[[str], errors.ErrorInfo | None]
 LoadProbe = Callable[[str], ModuleLoad]  # raises HyError when the module does not load
 
 
+ModuleState = Literal["loads", "fails", "unprobed", "missing"]
+
+
 @dataclass(frozen=True)
 class InstalledModule:
+    """One module file and its tri-state ``loads``: True (loaded and listed its tokens), False
+    (missing, refused by the static check — e.g. a 32-bit DLL — or failed to load), None (the
+    file is there and nothing found wrong, but it was not loaded). A module with a ``problem``
+    never reads as loading: that is enforced here, not left to each caller."""
+
     path: str
     sources: tuple[str, ...]  # "config", "catalogue", "p11-kit", "user", "system32", …
     driver_id: str | None  # the catalogue entry it belongs to, if any
@@ -70,8 +80,27 @@ class InstalledModule:
     stale: bool = False  # older than the catalogue's version
     problem: errors.ErrorInfo | None = None  # static check or load failure
     problem_detail: str = ""
-    loads: bool | None = None  # None: not probed
+    loads: bool | None = None  # None: not probed; False whenever ``problem`` is set
     load: ModuleLoad | None = None
+
+    def __post_init__(self) -> None:
+        if self.problem is not None or not self.exists:
+            if self.loads:
+                raise ValueError(f"{self.path}: a module with a problem cannot load")
+            object.__setattr__(self, "loads", False)
+
+    @property
+    def state(self) -> ModuleState:
+        if not self.exists:
+            return "missing"
+        if self.loads is None:
+            return "unprobed"
+        return "loads" if self.loads else "fails"
+
+    @property
+    def installed(self) -> bool:
+        """Counts as an installed driver: it loads, or it is there and no check refused it."""
+        return self.state in ("loads", "unprobed")
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -79,7 +108,7 @@ class InstalledModule:
             "exists": self.exists, "version": self.version, "stale": self.stale,
             "problem": ({"code": self.problem.code, "message": self.problem.zh,
                          "detail": self.problem_detail} if self.problem else None),
-            "loads": self.loads,
+            "loads": self.loads, "state": self.state,
             "library_version": self.load.library_version if self.load else "",
             "tokens": [t.__dict__ for t in self.load.tokens] if self.load else [],
         }
@@ -91,7 +120,7 @@ class Match:
 
     key: str  # "token:<manufacturer>/<model>/<serial>" or "usb:<vid:pid>"
     driver_ids: tuple[str, ...]
-    installed: bool  # one of them is installed and loads (or at least exists)
+    installed: bool  # one of them is installed: loads, or exists and passed the static check
 
 
 @dataclass(frozen=True)
@@ -195,16 +224,14 @@ def _driver_for(path_key: str, catalogue: Catalogue, driver_root: Path,
     return None
 
 
-def _installed_version(entry: DriverEntry | None, path: str, driver_root: Path) -> str:
+def _installed_version(entry: DriverEntry | None, path: str, driver_root: Path,
+                       programs: Callable[[], list[UninstallEntry]]) -> str:
     if entry is None:
         return ""
     if path.startswith(str(driver_root / entry.id)):
         return str(read_manifest(driver_root / entry.id).get("version", ""))
-    for program in windows_uninstall_entries():
-        text = f"{program.name} {program.publisher}".lower()
-        if entry.vendor.en.lower() in text or entry.vendor.zh in text:
-            return program.version
-    return ""
+    found = vendor_programs(programs(), entry.vendor.zh, entry.vendor.en)
+    return found[0].version if found else ""
 
 
 def candidate_paths(catalogue: Catalogue, configured: Sequence[str], driver_root: Path,
@@ -228,10 +255,17 @@ def installed_modules(catalogue: Catalogue, configured: Sequence[str], driver_ro
     """Every known module path, deduplicated by real path, with its status."""
     os_name = os_name or current_os()
     out = []
+    cache: list[list[UninstallEntry]] = []
+
+    def programs() -> list[UninstallEntry]:  # the registry is read once per report, if at all
+        if not cache:
+            cache.append(windows_uninstall_entries())
+        return cache[0]
+
     for path, sources in candidate_paths(catalogue, configured, driver_root, os_name):
         entry = _driver_for(_key(path), catalogue, driver_root, os_name)
         exists = os.path.exists(path)
-        version = _installed_version(entry, path, driver_root) if exists else ""
+        version = _installed_version(entry, path, driver_root, programs) if exists else ""
         problem: errors.ErrorInfo | None = None if exists else errors.MODULE_NOT_FOUND
         detail, loads, load = "", None, None
         if exists and static_check is not None:
@@ -303,7 +337,7 @@ def detect(catalogue: Catalogue, configured: Sequence[str], driver_root: Path, *
                                 load_probe=load_probe, os_name=os_name)
     devices = tuple(usb_devices() if usb is None else usb)
     seen = list(tokens) + [t for m in modules if m.load for t in m.load.tokens]
-    working = {m.driver_id for m in modules if m.driver_id and m.exists and m.loads is not False}
+    working = {m.driver_id for m in modules if m.driver_id and m.installed}
     matches: dict[str, Match] = {}
     for token in seen:
         ids = tuple(e.id for e in entries_for_token(catalogue, token)

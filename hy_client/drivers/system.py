@@ -15,6 +15,9 @@ import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+from ..registry import Hive, Registry, View, system_registry, walk
 
 P11KIT_DIRS = (Path("/etc/pkcs11/modules"), Path("/usr/share/p11-kit/modules"))
 P11KIT_MODULE_DIRS = (Path("/usr/lib/x86_64-linux-gnu/pkcs11"), Path("/usr/lib64/pkcs11"),
@@ -239,38 +242,38 @@ class UninstallEntry:
     location: str
 
 
-def windows_uninstall_entries() -> list[UninstallEntry]:
-    if sys.platform != "win32":
-        return []
-    import winreg
+UNINSTALL_KEY = r"SOFTWARE\Microsoft\Windows\CurrentVersion\Uninstall"
 
-    roots = [(winreg.HKEY_LOCAL_MACHINE, r"SOFTWARE\Microsoft\Windows\CurrentVersion\Uninstall"),
-             (winreg.HKEY_LOCAL_MACHINE,
-              r"SOFTWARE\WOW6432Node\Microsoft\Windows\CurrentVersion\Uninstall"),
-             (winreg.HKEY_CURRENT_USER, r"SOFTWARE\Microsoft\Windows\CurrentVersion\Uninstall")]
-    out = []
-    for hive, path in roots:
-        try:
-            key = winreg.OpenKey(hive, path)
-        except OSError:
-            continue
-        with key:
-            for i in range(winreg.QueryInfoKey(key)[0]):
-                try:
-                    with winreg.OpenKey(key, winreg.EnumKey(key, i)) as sub:
-                        values = {}
-                        for name in ("DisplayName", "DisplayVersion", "Publisher",
-                                     "InstallLocation"):
-                            try:
-                                values[name] = str(winreg.QueryValueEx(sub, name)[0])
-                            except OSError:
-                                values[name] = ""
-                except OSError:
-                    continue
-                if values["DisplayName"]:
-                    out.append(UninstallEntry(values["DisplayName"], values["DisplayVersion"],
-                                              values["Publisher"], values["InstallLocation"]))
+
+def windows_uninstall_entries(reg: Registry | None = None) -> list[UninstallEntry]:
+    """Programs from both registry views of HKLM (64- and 32-bit installers: the view flags,
+    not a ``WOW6432Node`` path, which a 32-bit process would see redirected) and from HKCU."""
+    reg = reg if reg is not None else system_registry()
+    if reg is None:
+        return []
+    out: list[UninstallEntry] = []
+    seen: set[tuple[str, str]] = set()
+    roots: list[tuple[Hive, View]] = [("HKLM", 64), ("HKLM", 32), ("HKCU", None)]
+    for hive, view in roots:
+        for _name, values in walk(reg, hive, UNINSTALL_KEY, view):
+            def text(name: str, values: dict[str, Any] = values) -> str:
+                value = values.get(name)
+                return str(value[0]) if value else ""
+            entry = UninstallEntry(text("DisplayName"), text("DisplayVersion"),
+                                   text("Publisher"), text("InstallLocation"))
+            if entry.name and (entry.name, entry.version) not in seen:
+                seen.add((entry.name, entry.version))
+                out.append(entry)
     return out
+
+
+def vendor_programs(programs: list[UninstallEntry], vendor_zh: str, vendor_en: str
+                    ) -> list[UninstallEntry]:
+    """The programs whose name or publisher names the vendor; none for an empty vendor name
+    (an empty string is in every name)."""
+    needles = [n.casefold() for n in (vendor_zh.strip(), vendor_en.strip()) if n]
+    return [p for p in programs
+            if needles and any(n in f"{p.name} {p.publisher}".casefold() for n in needles)]
 
 
 def windows_system_dirs() -> list[Path]:

@@ -9,14 +9,15 @@ Explicit and configured paths are kept even when missing, so their error can be 
 On Windows only absolute paths are accepted: a bare DLL name would be resolved through PATH or
 the working directory, where anyone could plant one.
 
-``diagnose_module_file`` explains a module that does not load (missing, not a shared library or
-not PKCS#11, 32/64-bit mismatch, missing dependency). The drivers and diagnostics code reuse both.
+``diagnose_module_file`` explains from the file alone why a module cannot load (missing, not a
+shared library, 32/64-bit mismatch); ``load_error`` explains a failed load (missing dependency,
+missing entry point, failed initialisation, not PKCS#11). The drivers and diagnostics code reuse
+them.
 """
 
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import json
 import ntpath
 import os
@@ -202,7 +203,10 @@ def binary_arch(header: bytes) -> tuple[str, str] | None:
 
 
 def diagnose_module_file_detail(path: str) -> tuple[ErrorInfo | None, str]:
-    """(error or None, a safe detail for support). Loads the library: not on the GUI thread."""
+    """(error or None, a safe detail for support) from the file alone: exists, is a shared
+    library, of this process's architecture. It never loads the file: loading runs vendor code
+    (DllMain, constructors) and belongs on the token thread (``load_error`` explains a failure
+    there), so this check is safe from any thread."""
     if not is_absolute(path):
         return errors.MODULE_PATH_NOT_ABSOLUTE, path
     try:
@@ -213,38 +217,68 @@ def diagnose_module_file_detail(path: str) -> tuple[ErrorInfo | None, str]:
     except IsADirectoryError:
         return errors.MODULE_NOT_PKCS11, "a directory"
     except OSError as exc:
-        return errors.MODULE_LOAD_FAILED, type(exc).__name__
+        return errors.MODULE_LOAD_FAILED, f"{type(exc).__name__}: {path}"
     kind = binary_arch(header)
     if kind is None:
         return errors.MODULE_NOT_PKCS11, "not a shared library"
     if kind[1] != process_arch():
         return errors.MODULE_WRONG_ARCH, f"module {kind[1]}, program {process_arch()}"
-    try:
-        dll = ctypes.CDLL(path)
-    except OSError as exc:
-        return _loader_error(path, exc)
-    if not hasattr(dll, "C_GetFunctionList"):
-        return errors.MODULE_NOT_PKCS11, "no C_GetFunctionList"
     return None, ""
 
 
 def diagnose_module_file(path: str) -> ErrorInfo | None:
-    """Why the module at ``path`` cannot be used, or None when it loads as a PKCS#11 library."""
+    """Why the module at ``path`` cannot be used, as far as the file tells; None when it looks
+    like a library this program can load."""
     return diagnose_module_file_detail(path)[0]
 
 
-def _loader_error(path: str, exc: OSError) -> tuple[ErrorInfo, str]:
-    winerror = getattr(exc, "winerror", None)
-    if winerror == 126:  # the file exists, so "module not found" means a DLL it needs
-        return errors.MODULE_MISSING_DEPENDENCY, "WinError 126"
-    if winerror == 193:
-        return errors.MODULE_WRONG_ARCH, "WinError 193"
+_WINERROR = re.compile(r"\[WinError (\d+)\]")
+
+
+def _root_cause(exc: BaseException) -> BaseException:
+    """The loader's own exception: PyInstaller's frozen ``ctypes.CDLL`` raises
+    ``PyInstallerImportError`` (an OSError with only the name) ``from`` the real one."""
+    seen = 0
+    while type(exc).__name__ == "PyInstallerImportError" and exc.__cause__ is not None \
+            and seen < 5:
+        exc, seen = exc.__cause__, seen + 1
+    return exc
+
+
+def load_error(path: str, exc: BaseException) -> tuple[ErrorInfo, str]:
+    """(catalogue entry, detail) for an exception a module load raised, whatever raised it:
+    our own ``HyError``, ctypes (``FileNotFoundError("Could not find module … (or one of its
+    dependencies)")`` with ``winerror`` None for error 126, ``OSError`` with ``winerror`` for the
+    others), PyInstaller's wrapper, or python-pkcs11's ``PKCS11Error`` with dlerror()'s text."""
+    from ..winsupport import ERROR_MOD_NOT_FOUND, windows_load_error
+
+    if isinstance(exc, errors.HyError):
+        return exc.info, exc.detail
+    exc = _root_cause(exc)
     text = str(exc)
+    code = getattr(exc, "winerror", None)
+    if code is None:
+        m = _WINERROR.search(text)
+        code = int(m.group(1)) if m else None
+    if code is None and isinstance(exc, FileNotFoundError) and "Could not find module" in text:
+        code = ERROR_MOD_NOT_FOUND
+    if code is not None:
+        info, detail = windows_load_error(int(code), path)
+        if info is errors.MODULE_MISSING_DEPENDENCY and not os.path.exists(path):
+            info = errors.MODULE_NOT_FOUND  # 126 for the file itself, not a dependency
+        return info, detail
     m = re.search(r"([^\s:]+): cannot open shared object file", text)
     if m and os.path.basename(m.group(1)) != os.path.basename(path):
         return errors.MODULE_MISSING_DEPENDENCY, m.group(1)
+    if m:
+        return errors.MODULE_NOT_FOUND, path
     if "wrong ELF class" in text:
         return errors.MODULE_WRONG_ARCH, "wrong ELF class"
-    if "undefined symbol" in text:
-        return errors.MODULE_MISSING_DEPENDENCY, text.rsplit(":", 1)[-1].strip()
-    return errors.MODULE_LOAD_FAILED, text.rsplit(":", 1)[-1].strip()[:200]
+    m = re.search(r"undefined symbol: (\S+)", text)
+    if m and m.group(1) == "C_GetFunctionList":
+        return errors.MODULE_NOT_PKCS11, "no C_GetFunctionList"
+    if m:
+        return errors.MODULE_MISSING_DEPENDENCY, m.group(1)
+    if "C_GetFunctionList" in text:
+        return errors.MODULE_NOT_PKCS11, "no C_GetFunctionList"
+    return errors.MODULE_LOAD_FAILED, f"{type(exc).__name__}: {text[:300]}"

@@ -55,6 +55,7 @@ from .models import (
 from .modules import (
     diagnose_module_file_detail,
     is_absolute,
+    load_error,
     module_key,
     module_paths,
     unique_paths,
@@ -390,7 +391,9 @@ class TokenService:
             return m
         except Exception as exc:
             info, detail = diagnose_module_file_detail(path)
-            m.error, m.detail = info or errors.MODULE_LOAD_FAILED, detail or type(exc).__name__
+            if info is None:
+                info, detail = load_error(path, exc)
+            m.error, m.detail = info, detail
             log.warning("module %s not loaded: %s %s", path, m.error.code, m.detail)
             return m
         return m

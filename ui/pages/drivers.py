@@ -364,7 +364,7 @@ class DriversPage(QWidget):
 
     def _fill_catalogue(self, catalogue: Catalogue, report: DriverReport) -> None:
         working = {m.driver_id: m for m in report.modules
-                   if m.driver_id and m.exists and m.loads is not False}
+                   if m.driver_id and m.installed}
         self.catalogue_table.setRowCount(len(catalogue.drivers))
         for row, entry in enumerate(catalogue.drivers):
             fits = suitable(entry, report.os, report.arch)
