@@ -11,7 +11,7 @@ from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal, Slot
 
 from hy_client import config
 from hy_client.api.client import PlatformClient
@@ -19,9 +19,10 @@ from hy_client.api.models import Account
 from hy_client.drafts import DraftStore
 from hy_client.errors import HyError
 from hy_client.signin import SignIn
-from hy_client.token.models import TokenEvent
 from hy_client.token.modules import module_paths
 from hy_client.token.service import TokenService
+
+from .dispatch import on_main
 
 
 class TokenWatcher(QObject):
@@ -35,7 +36,6 @@ class TokenWatcher(QObject):
     """
 
     token_event = Signal(object)  # TokenEvent, on the GUI thread
-    _raw = Signal(object)
 
     def __init__(self, tokens: TokenService, interval_s: float, refresh_every: int = 3,
                  parent: QObject | None = None) -> None:
@@ -44,8 +44,7 @@ class TokenWatcher(QObject):
         # finishing a job), which leaves Qt a timer on a dead object.
         super().__init__(parent or QCoreApplication.instance())
         self.tokens = tokens
-        self._raw.connect(self._relay, Qt.ConnectionType.QueuedConnection)
-        self._unsubscribe = tokens.subscribe(self._raw.emit)
+        self._unsubscribe = tokens.subscribe(on_main(self, self.token_event.emit))
         self._timer = QTimer(self)
         self._timer.setInterval(max(200, int(interval_s * 1000)))
         self._timer.timeout.connect(self.poll_now)
@@ -77,10 +76,6 @@ class TokenWatcher(QObject):
 
     def _done(self, _future: object) -> None:
         self._inflight = False  # a plain flag; the next tick reads it on the GUI thread
-
-    @Slot(object)
-    def _relay(self, event: TokenEvent) -> None:
-        self.token_event.emit(event)
 
 
 @dataclass

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QObject, Qt, Signal, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal, Slot
 from PySide6.QtGui import QCloseEvent, QFont
 from PySide6.QtWidgets import (
     QComboBox,
@@ -40,8 +40,10 @@ from hy_client.drivers.system import SYSFS_USB
 from hy_client.errors import HyError
 from hy_client.firstrun import STEPS, FirstRun, Step, StepResult
 
+from .dispatch import on_main
 from .i18n import advice, english, message, translate
-from .jobs import QueryOp, TokenOp, relay_parent, show_error
+from .jobs import QueryOp, TokenOp, show_error
+from .operations import PinOp, PinUse
 from .pages.certificates import USER_TYPES, open_pin_change
 from .widgets import keys
 from .widgets.cert import CertificatePanel
@@ -50,7 +52,7 @@ from .widgets.pin import PinDialog
 if TYPE_CHECKING:
     from hy_client.drivers.catalogue import Catalogue, DriverEntry
     from hy_client.signin import KeyChoice, LoginResult
-    from hy_client.token.models import ModuleInfo, TokenFlags
+    from hy_client.token.models import ModuleInfo
 
     from .context import AppContext
 
@@ -120,10 +122,6 @@ class LoginOutcome:
     weak_pin: bool = False
 
 
-class _Relay(QObject):
-    progress = Signal(int, int)  # download bytes, from the worker
-
-
 class StepPage(QWidget):
     """One step: its title and intro, the sentence it found, the advice, its own widgets."""
 
@@ -180,11 +178,9 @@ class FirstRunWizard(QDialog):
         self.catalogue: Catalogue | None = None
         self.modules: list[ModuleInfo] = []
         self.choices: list[KeyChoice] = []
-        self.pin_dialog: PinDialog | None = None
+        self.pin_op: PinOp[LoginOutcome] | None = None
         self.login_result: LoginResult | None = None
         self._busy = False
-        self._relay = _Relay(relay_parent())
-        self._relay.progress.connect(self._on_progress, Qt.ConnectionType.QueuedConnection)
 
         # the step list: each step's name and the sentence it found
         steps = QVBoxLayout()
@@ -541,14 +537,14 @@ class FirstRunWizard(QDialog):
         from .pages.drivers import download_session
 
         core, ctx, catalogue, driver_id = self.core, self.ctx, self.catalogue, self.driver_id
-        relay = self._relay
+        progress = on_main(self, self._on_progress)
         entry = catalogue.get(driver_id)
 
         def job() -> StepResult:
             with download_session(ctx.client) as session:
                 # through the program's own service: the new driver joins it, no restart
                 result = core.install_driver(catalogue, driver_id, session,
-                                             progress=relay.progress.emit)
+                                             progress=progress)
             ctx.reload_settings()  # the driver's module is registered in the config
             return result
 
@@ -684,50 +680,22 @@ class FirstRunWizard(QDialog):
                 message=message(errors.NO_TOKEN), advice=advice(errors.NO_TOKEN)))
         self._enable()
 
+    @property
+    def pin_dialog(self) -> PinDialog | None:
+        return self.pin_op.dialog if self.pin_op is not None else None
+
     @Slot()
     def login(self) -> None:
         key = self.current_key()
         if key is None or self._busy:
             return
-        tokens = self.ctx.tokens
-        self._busy = True
-        self._enable()
-        TokenOp(self, lambda: tokens.token_flags(key.serial),
-                lambda flags: self._ask_pin(key, flags)).failure(
-            self._failed).run_in_background()
-
-    def _ask_pin(self, key: KeyChoice, flags: TokenFlags) -> None:
-        if not flags.login_required:
-            self._sign_in(key, None, unlock=False)
-            return
-        if flags.protected_auth_path:
-            self._sign_in(key, None)
-            return
-        dialog = PinDialog(key.token_label, flags, self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self.pin_dialog = dialog
-        dialog.finished.connect(lambda r: self._pin_given(dialog, key, r))
-        dialog.open()
-
-    def _pin_given(self, dialog: PinDialog, key: KeyChoice, result: int) -> None:
-        self.pin_dialog = None
-        entry = dialog.take() if result == QDialog.DialogCode.Accepted else None
-        if entry is None:
-            self._busy = False
-            self._enable()
-            return
-        self._sign_in(key, entry.pin)
-
-    def _sign_in(self, key: KeyChoice, pin: str | None, *, unlock: bool = True) -> None:
         signin, tokens, core = self.ctx.signin, self.ctx.tokens, self.core
-        held = [pin]  # taken out by the one job: no closure keeps the PIN
-        del pin
 
-        def job() -> LoginOutcome:
-            secret, held[0] = held[0], None
+        def job(use: PinUse) -> LoginOutcome:
+            secret = use.take()
             weak = secret is not None and FirstRun.offer_pin_change(secret)
             try:
-                if secret is None and unlock:
+                if use.pad:
                     signin.unlock(tokens, key, None)
                 result = signin.ca_login(tokens, key, secret)
             except HyError as exc:
@@ -737,8 +705,20 @@ class FirstRunWizard(QDialog):
             return LoginOutcome(core.record_login(None, result.account.username), result,
                                 weak_pin=weak)
 
-        self._busy = False  # _run takes over
-        self._run(job, self._logged_in, translate("FirstRunWizard", "正在用CA锁登录…"))
+        def started(_use: PinUse) -> None:
+            self._busy = True
+            self.pages[self.step].busy(translate("FirstRunWizard", "正在用CA锁登录…"))
+            self._enable()
+
+        def cancelled() -> None:
+            self._busy = False
+            self._enable()
+
+        self._busy = True
+        self._enable()
+        self.pin_op = PinOp(self, tokens, key.serial, key.token_label, job,
+                            lambda r: self._finished(self._logged_in, r)).failure(
+            self._failed).cancelled(cancelled).started(started).run()
 
     def _logged_in(self, outcome: LoginOutcome) -> None:
         from . import state
@@ -795,8 +775,8 @@ class FirstRunWizard(QDialog):
         self.accept()
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        if self.pin_dialog is not None:
-            self.pin_dialog.reject()
+        if self.pin_op is not None:
+            self.pin_op.cancel()
         super().closeEvent(event)
 
 

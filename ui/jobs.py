@@ -3,9 +3,9 @@
 ``QueryOp(parent, op, success).failure(...).with_progress(...).run_in_background()`` runs
 ``op()`` on the HTTP/file pool; ``TokenOp(parent, start, success)`` takes ``start()`` returning
 the ``concurrent.futures.Future`` of a TokenService job (its own thread). Either way the result
-comes back to the GUI thread through a queued signal; ``success`` runs only if ``parent`` still
-exists. Errors are shown once by ``show_error`` (catalogue message, code, advice — never a
-traceback); ``UserCancelled`` is silent.
+comes back to the GUI thread through the application's one dispatcher (``ui.dispatch``);
+``success`` runs only if ``parent`` still exists. Errors are shown once by ``show_error``
+(catalogue message, code, advice — never a traceback); ``UserCancelled`` is silent.
 """
 
 from __future__ import annotations
@@ -23,7 +23,6 @@ from PySide6.QtCore import (
     Qt,
     QThread,
     QTimer,
-    Signal,
     Slot,
 )
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
@@ -31,6 +30,7 @@ from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 from hy_client import errors
 from hy_client.errors import HyError, UserCancelled
 
+from .dispatch import dispatcher
 from .i18n import advice, error_label, message, reason, translate
 
 if TYPE_CHECKING:
@@ -113,32 +113,6 @@ def show_error(parent: QWidget | None, error: BaseException) -> None:
     box.open()
 
 
-def relay_parent() -> QObject:
-    """The parent for a relay object that a worker thread emits on: the application, never a
-    widget. A job can outlive its window; a relay owned by the window would be deleted under the
-    worker's emit (a crash). Owned by the application it stays valid, and Qt drops its queued
-    connections to the window's slots once the window is gone."""
-    app = QCoreApplication.instance()
-    assert app is not None
-    return app
-
-
-class _Bridge(QObject):
-    """Lives on the GUI thread; a worker emits, the slot runs on the GUI thread (queued)."""
-
-    finished = Signal(object)
-
-    def __init__(self, op: _Op[Any]) -> None:
-        # Owned by the application (C++), so deleteLater is the only way it goes.
-        super().__init__(QCoreApplication.instance())
-        self._op = op
-        self.finished.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
-
-    @Slot(object)
-    def _deliver(self, future: Future[Any]) -> None:
-        self._op._deliver(future)
-
-
 class _Op(Generic[T]):
     def __init__(self, parent: QWidget | None, success: Callable[[T], None] | None) -> None:
         self._parent = parent
@@ -147,7 +121,6 @@ class _Op(Generic[T]):
         self._label = ""
         self._cancel: CancelToken | None = None
         self._dialog: QProgressDialog | None = None
-        self._bridge: _Bridge | None = None
         self._progress: tuple[int, int] = (0, 0)  # written by the worker, read by a GUI timer
         self.future: Future[T] | None = None
 
@@ -175,14 +148,14 @@ class _Op(Generic[T]):
 
     def run_in_background(self) -> Future[T]:
         assert_gui_thread()
-        self._bridge = _Bridge(self)
+        target = dispatcher()
         if self._label:
             self._open_dialog()
         _running.add(self)
         future = self._start()
         self.future = future
-        bridge = self._bridge
-        future.add_done_callback(lambda f: bridge.finished.emit(f))
+        # cleanup must run even when the parent is gone: no receiver, _deliver checks it
+        future.add_done_callback(lambda f: target.run_on_main(lambda: self._deliver(f)))
         return future
 
     def _open_dialog(self) -> None:
@@ -215,9 +188,6 @@ class _Op(Generic[T]):
             self._dialog.reset()
             self._dialog.deleteLater()
         self._dialog = None
-        if self._bridge is not None:
-            self._bridge.deleteLater()
-            self._bridge = None
         if self._parent is not None and not shiboken6.isValid(self._parent):
             return  # the window went away meanwhile: nothing to show the result in
         try:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QObject, Qt, Signal, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal, Slot
 from PySide6.QtGui import QCloseEvent, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -31,12 +31,14 @@ from PySide6.QtWidgets import (
 
 from hy_client import errors
 from hy_client.errors import HyError
-from hy_client.token.models import ModuleInfo, TokenEvent, TokenFlags
+from hy_client.token.models import ModuleInfo, TokenEvent
 
 from . import state
+from .dispatch import on_main
 from .help import forgot_password_html
 from .i18n import advice, message, translate
-from .jobs import QueryOp, TokenOp, relay_parent, show_error
+from .jobs import QueryOp, TokenOp, show_error
+from .operations import PinOp, PinUse
 from .widgets import keys
 from .widgets.cert import CertificatePanel
 from .widgets.pin import PinDialog
@@ -181,8 +183,7 @@ class CaTab(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.choices: list[KeyChoice] = []
-        self.pin_dialog: PinDialog | None = None
-        self._pending_key: KeyChoice | None = None
+        self.pin_op: PinOp[LoginResult] | None = None
         self._last_key: KeyChoice | None = None
         self.picker = QComboBox()
         self.picker.setObjectName("certPicker")
@@ -224,10 +225,10 @@ class CaTab(QWidget):
 
     @Slot(object)
     def _on_token_event(self, event: TokenEvent) -> None:
-        if (event.kind == "removed" and self.pin_dialog is not None
-                and self._pending_key is not None and self._pending_key.serial == event.serial):
-            self.pin_dialog.reject()
-            show_error(self, HyError(errors.TOKEN_REMOVED, event.label))
+        op = self.pin_op
+        if event.kind == "removed" and op is not None and op.dialog is not None \
+                and op.serial == event.serial:
+            op.cancel(HyError(errors.TOKEN_REMOVED, event.label))
         self.rescan()
 
     def rescan(self, refresh: bool = False) -> None:
@@ -276,50 +277,29 @@ class CaTab(QWidget):
         self.refresh_button.setEnabled(self.ctx is not None)
         self.login_button.setEnabled(self.ctx is not None and self.current() is not None)
 
+    @property
+    def pin_dialog(self) -> PinDialog | None:
+        return self.pin_op.dialog if self.pin_op is not None else None
+
     @Slot()
     def login(self) -> None:
         key = self.current()
         if key is None or self.ctx is None:
             return
-        tokens = self.ctx.tokens
-        self.login_button.setEnabled(False)
-        TokenOp(self, lambda: tokens.token_flags(key.serial),
-                lambda flags: self._ask_pin(key, flags)).failure(
-            self._failed).run_in_background()
-
-    def _ask_pin(self, key: KeyChoice, flags: TokenFlags) -> None:
-        if not flags.login_required:
-            self._sign_in(key, None, unlock=False)
-            return
-        dialog = PinDialog(key.token_label, flags, self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self.pin_dialog, self._pending_key = dialog, key
-        dialog.finished.connect(lambda result: self._pin_given(dialog, key, result))
-        dialog.open()
-
-    def _pin_given(self, dialog: PinDialog, key: KeyChoice, result: int) -> None:
-        self.pin_dialog, self._pending_key = None, None
-        entry = dialog.take() if result == QDialog.DialogCode.Accepted else None
-        if entry is None:
-            self._update_enabled()
-            return
-        self._sign_in(key, entry.pin)
-
-    def _sign_in(self, key: KeyChoice, pin: str | None, *, unlock: bool = True) -> None:
-        """``pin`` None with ``unlock``: the PIN pad; without ``unlock``: no login needed."""
-        assert self.ctx is not None
         signin, tokens = self.ctx.signin, self.ctx.tokens
-        label = (translate("LoginWindow", "请在密码键盘上输入PIN码…") if pin is None and unlock
-                 else translate("LoginWindow", "正在用CA锁登录…"))
 
-        def job() -> LoginResult:
-            if pin is None and unlock:
+        def job(use: PinUse) -> LoginResult:
+            pin = use.take()
+            if use.pad:
                 signin.unlock(tokens, key, None)
             return signin.ca_login(tokens, key, pin)
 
+        self.login_button.setEnabled(False)
         self._last_key = key
-        QueryOp(self, job, self._done).failure(self._failed).with_progress(
-            label).run_in_background()
+        self.pin_op = PinOp(self, tokens, key.serial, key.token_label, job, self._done).failure(
+            self._failed).cancelled(self._update_enabled).with_progress(
+            translate("LoginWindow", "正在用CA锁登录…"),
+            translate("LoginWindow", "请在密码键盘上输入PIN码…")).run()
 
     def _done(self, result: LoginResult) -> None:
         key = self._last_key
@@ -333,13 +313,6 @@ class CaTab(QWidget):
         show_error(self, error)
         if error.code.startswith("T") and error.info not in _PIN_ERRORS:
             self.rescan(refresh=True)  # the key may be gone or changed: list afresh
-
-
-class _QrRelay(QObject):
-    """The QR flow reports from a worker; these signals bring it to the GUI thread."""
-
-    code = Signal(object)  # QrCode
-    state = Signal(object)  # QrStatus
 
 
 STATE_TEXT = {
@@ -370,9 +343,6 @@ class QrTab(QWidget):
         layout.addWidget(self.panel, 1)
         layout.addWidget(self.refresh_button, 0, Qt.AlignmentFlag.AlignHCenter)
         layout.addWidget(hint)
-        self._relay = _QrRelay(relay_parent())
-        self._relay.code.connect(self._show_code, Qt.ConnectionType.QueuedConnection)
-        self._relay.state.connect(self._show_state, Qt.ConnectionType.QueuedConnection)
         self._cancel: CancelToken | None = None
         self._wanted = False  # opened before the core was ready: start once it is
         self.current: QrCode | None = None
@@ -400,9 +370,10 @@ class QrTab(QWidget):
         self.refresh_button.hide()
         self.panel.set_status(translate("LoginWindow", "正在获取二维码…"))
         cancel = self._cancel = CancelToken()
-        signin, relay = self.ctx.signin, self._relay
-        QueryOp(self, lambda: signin.qr_login(relay.code.emit, cancel=cancel,
-                                              on_state=relay.state.emit),
+        signin = self.ctx.signin
+        show_code, show_state = on_main(self, self._show_code), on_main(self, self._show_state)
+        QueryOp(self, lambda: signin.qr_login(show_code, cancel=cancel,
+                                              on_state=show_state),
                 self._done).failure(self._failed).run_in_background()
 
     def stop(self) -> None:

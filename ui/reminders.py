@@ -13,7 +13,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 import shiboken6
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QObject, QTimer, Signal, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QObject, QTimer, Signal, Slot
 from PySide6.QtWidgets import QSystemTrayIcon
 
 from hy_client import readiness
@@ -21,7 +21,7 @@ from hy_client.readiness import ReadinessStore, Reminder
 
 from .context import AppContext
 from .i18n import translate
-from .jobs import QueryOp, relay_parent
+from .jobs import QueryOp
 
 RECHECK_MS = 4 * 3600 * 1000  # fetch the bids again at least this often
 TITLE = str(QT_TRANSLATE_NOOP("BidReminders", "开标提醒"))
@@ -40,7 +40,9 @@ class BidReminders(QObject):
     def __init__(self, ctx: AppContext, tray: QSystemTrayIcon | None,
                  parent: QObject | None = None, *, store: ReadinessStore | None = None,
                  clock: Callable[[], datetime] = _now) -> None:
-        super().__init__(parent or relay_parent())  # never freed by a worker: it owns a timer
+        # owned by the application when no parent is given: it owns a timer, so it must never
+        # be freed by a worker dropping the last reference
+        super().__init__(parent or QCoreApplication.instance())
         self.ctx, self.tray = ctx, tray
         self.store = store or ReadinessStore()
         self.clock = clock

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QObject, Qt, Signal, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
@@ -29,8 +29,9 @@ from hy_client.errors import SUPPORT_PHONE, HyError
 from hy_client.repair import Repair, RepairProgress, RepairRun, run_repair
 
 from .context import AppContext
+from .dispatch import on_main
 from .i18n import advice, message, translate
-from .jobs import QueryOp, relay_parent, show_error
+from .jobs import QueryOp, show_error
 
 INTRO = str(QT_TRANSLATE_NOOP(
     "RepairDialog", "先检测，再列出本程序能自动修复的问题和每项修复会做什么；"
@@ -43,10 +44,6 @@ def _set_role(label: QLabel, role: str) -> None:
     label.setProperty("role", role)
     label.style().unpolish(label)
     label.style().polish(label)
-
-
-class _Relay(QObject):
-    progress = Signal(object)  # RepairProgress, from the worker
 
 
 class RepairDialog(QDialog):
@@ -65,8 +62,6 @@ class RepairDialog(QDialog):
         self.plan: tuple[Repair, ...] = ()
         self.run: RepairRun | None = None
         self._busy = False
-        self._relay = _Relay(relay_parent())
-        self._relay.progress.connect(self._on_progress, Qt.ConnectionType.QueuedConnection)
 
         intro = QLabel(translate("RepairDialog", INTRO).format(phone=SUPPORT_PHONE))
         intro.setWordWrap(True)
@@ -186,14 +181,15 @@ class RepairDialog(QDialog):
     def apply(self) -> None:
         if self._busy or not any(r.automatic for r in self.plan):
             return
-        ctx, sections, relay = self.ctx, self.sections, self._relay
+        ctx, sections = self.ctx, self.sections
+        progress = on_main(self, self._on_progress)
         self._busy = True
         self.status.setText(translate("RepairDialog", "正在修复…"))
         _set_role(self.status, "info")
         self._enable()
         def job() -> RepairRun:
             run = run_repair(sections=sections, token_service=ctx.tokens, client=ctx.client,
-                             progress=relay.progress.emit)
+                             progress=progress)
             ctx.reload_settings()  # a repair may have changed the config
             return run
 

@@ -1,9 +1,9 @@
-"""TokenService: the one thread that owns every PKCS#11 call.
+"""TokenService: scanning and sessions, every call on the one token thread.
 
-python-pkcs11 initialises modules without OS locking and releases the GIL inside C calls, so two
-threads in a vendor module at once is undefined (it crashed SoftHSM). Every method here returns a
-``concurrent.futures.Future`` whose work runs on the thread named ``token``; callers never see a
-pkcs11 object, only the dataclasses of ``models``.
+Every method here returns a ``concurrent.futures.Future`` whose work runs on the token thread
+(``thread.TOKEN_THREAD``); callers never see a pkcs11 object, only the dataclasses of
+``models``. The thread and module loading live in ``thread``; mechanism choice and signature
+verification, which need no token, in ``mechanisms`` (their public names are re-exported here).
 
 What a real key costs is the number of calls (each one a USB round trip), so each token's
 certificates, key IDs and mechanisms are read once per insertion and cached by serial; the PIN
@@ -20,10 +20,8 @@ The PIN is an argument of one job and is dropped after it; ``C_Login`` is never 
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import logging
 import os
-import queue
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future
@@ -32,16 +30,19 @@ from typing import Any, TypeVar
 
 import pkcs11
 from cryptography import x509
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
-from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
-from pkcs11 import MGF, Attribute, KeyType, Mechanism, ObjectClass, SlotFlag, TokenFlag
+from pkcs11 import Attribute, Mechanism, ObjectClass, SlotFlag, TokenFlag
 
 from .. import config, errors
-from ..errors import ErrorInfo, HyError
-from ..winsupport import load_library_safely
+from ..errors import HyError
 from .certificate import EXPIRING_DAYS, parse_certificate
+from .mechanisms import (
+    CKM_VENDOR_DEFINED,
+    SignPlan,
+    choose_mechanism,
+    mechanism_names,
+    verify,
+)
 from .models import (
     Algorithm,
     CertificateInfo,
@@ -52,75 +53,23 @@ from .models import (
     TokenFlags,
     TokenInfo,
 )
-from .modules import (
-    diagnose_module_file_detail,
-    is_absolute,
-    load_error,
-    module_key,
-    module_paths,
-    unique_paths,
-)
+from .modules import module_key, module_paths, unique_paths
 from .pin import check_new_pin
 from .pkcs11_errors import is_removal, map_error
-from .raw import RawModule
+from .thread import (
+    THREAD_NAME,
+    TOKEN_THREAD,
+    LoadedModule,
+    load_module,
+    load_name,
+    raw_module,
+)
+
+__all__ = ["CKM_VENDOR_DEFINED", "THREAD_NAME", "TokenService", "flags_of", "load_name",
+           "mechanism_names", "token_service", "verify"]
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
-THREAD_NAME = "token"
-
-# Signing mechanisms worth reporting (the full list of a software token is ~70 entries).
-_SIGNING = (
-    Mechanism.RSA_PKCS, Mechanism.SHA256_RSA_PKCS, Mechanism.RSA_PKCS_PSS,
-    Mechanism.SHA256_RSA_PKCS_PSS, Mechanism.ECDSA, Mechanism.ECDSA_SHA256,
-    Mechanism.ECDSA_SHA384,
-)
-# Mechanism values from here up are assigned by each vendor (PKCS#11 CKM_VENDOR_DEFINED).
-CKM_VENDOR_DEFINED = 0x80000000
-# DER DigestInfo prefix for SHA-256, for tokens that only offer raw RSA_PKCS.
-_SHA256_DIGEST_INFO = bytes.fromhex("3031300d060960864801650304020105000420")
-
-# The path string each library file was first loaded by in this process (see ``load_name``).
-_load_names: dict[str, str] = {}
-_load_lock = threading.Lock()
-
-
-def load_name(path: str) -> str:
-    """The path string to load ``path``'s file by: the one this process first used for it.
-
-    python-pkcs11 caches a library by its path string; the same file under a second string
-    (a symlink, p11-kit's path vs the catalogue's) gets a second wrapper whose C_Initialize
-    fails with CKR_CRYPTOKI_ALREADY_INITIALIZED (M105). A file that other code in this process
-    loaded directly through ``pkcs11.lib`` is found in python-pkcs11's cache.
-    """
-    key = module_key(path)
-    with _load_lock:
-        name = _load_names.get(key)
-        if name is None:
-            cached = list(getattr(pkcs11, "_loaded", {}))
-            name = _load_names[key] = next(
-                (so for so in cached if module_key(so) == key), path)
-        return name
-
-
-def _loaded_before(path: str) -> bool:
-    """Loaded earlier in this process: its token list may be stale (re-initialise it)."""
-    key = module_key(path)
-    with _load_lock:
-        return key in _load_names or any(module_key(so) == key
-                                         for so in list(getattr(pkcs11, "_loaded", {})))
-
-
-def mechanism_names(mechanisms: Iterable[Any]) -> list[str]:
-    """The signing mechanisms worth reporting, then every vendor-defined one by its value.
-
-    A vendor mechanism is named ``VENDOR_0x8000xxxx`` and never guessed to be SM2: no public
-    standard assigns PKCS#11 mechanism values to SM2 (GM/T 0016 and GM/T 0018 define the SKF
-    and SDF interfaces with their own algorithm identifiers, not CKM values), and vendors'
-    modules use different values for it.
-    """
-    names = [m.name for m in _SIGNING if m in mechanisms]
-    vendor = sorted({int(m) for m in mechanisms if int(m) >= CKM_VENDOR_DEFINED})
-    return names + [f"VENDOR_0x{v:08X}" for v in vendor]
 
 
 def flags_of(token: Any) -> TokenFlags:
@@ -144,77 +93,19 @@ def _version(v: tuple[int, int]) -> str:
     return f"{v[0]}.{v[1]}"
 
 
-# (bound sign method, mechanism, mechanism parameter, host-side hashing or None)
-_SignPlan = tuple[Callable[..., bytes], Any, Any, Callable[[bytes], bytes] | None]
-
-
 @dataclass
-class _Module:
-    path: str
-    lib: Any = None
-    raw: RawModule | None = None
-    raw_failed: bool = False
-    error: ErrorInfo | None = None
-    detail: str = ""
-    present: tuple[int, ...] | None = None
-    slot_events: bool | None = None  # C_WaitForSlotEvent(DONT_BLOCK) supported?
-    dirty: bool = False  # an operation saw the token vanish: relist fully on the next poll
-    info: ModuleInfo | None = None
-    stale: bool = False  # loaded earlier in this process: re-initialise before the first listing
 
 
-@dataclass
 class _Token:
     serial: str
-    module: _Module
+    module: LoadedModule
     slot: Any
     token: Any
     info: TokenInfo
     mechanisms: set[Any]
     session: Any = None  # the one logged-in session
     keys: dict[str, Any] = field(default_factory=dict)  # cert id hex → (key, key type)
-    plans: dict[tuple[str, str], _SignPlan] = field(default_factory=dict)
-
-
-class _TokenThread:
-    """The one thread of the process that calls into PKCS#11, shared by every TokenService.
-
-    A module initialised without OS locking must never see two threads at once, and a second
-    service (a short-lived probe, diagnostics) would otherwise bring its own thread into the
-    same library. Started on first use; a daemon, so it never holds up the exit.
-    """
-
-    def __init__(self) -> None:
-        self._queue: queue.SimpleQueue[tuple[Future[Any], Callable[[], Any]]] = (
-            queue.SimpleQueue())
-        self._thread: threading.Thread | None = None
-        self._lock = threading.Lock()
-
-    def current(self) -> bool:
-        return self._thread is not None and threading.current_thread() is self._thread
-
-    def submit(self, future: Future[Any], fn: Callable[[], Any]) -> None:
-        if self._thread is None:
-            with self._lock:
-                if self._thread is None:
-                    self._thread = threading.Thread(target=self._run, name=THREAD_NAME,
-                                                    daemon=True)
-                    self._thread.start()
-        self._queue.put((future, fn))
-
-    def _run(self) -> None:
-        while True:
-            item = self._queue.get()
-            future, fn = item
-            if future.set_running_or_notify_cancel():
-                try:
-                    future.set_result(fn())
-                except BaseException as exc:
-                    future.set_exception(exc)
-            del item, future, fn  # drop job arguments (a PIN) at once
-
-
-_TOKEN_THREAD = _TokenThread()
+    plans: dict[tuple[str, str], SignPlan] = field(default_factory=dict)
 
 
 class TokenService:
@@ -233,9 +124,9 @@ class TokenService:
         self._closed = False
         self._listeners: tuple[Callable[[TokenEvent], None], ...] = ()
         # Owned by the token thread only:
-        self._modules: list[_Module] | None = None
+        self._modules: list[LoadedModule] | None = None
         self._tokens: dict[str, _Token] = {}
-        self._probes: dict[str, _Module] = {}  # modules loaded by ``probe`` only, by file
+        self._probes: dict[str, LoadedModule] = {}  # modules loaded by ``probe`` only, by file
 
     # --- the thread ----------------------------------------------------------------------
 
@@ -256,11 +147,11 @@ class TokenService:
         if self._closed:
             raise RuntimeError("TokenService is closed")
         self._started = True
-        _TOKEN_THREAD.submit(future, (lambda: fn(*args)) if args else fn)
+        TOKEN_THREAD.submit(future, (lambda: fn(*args)) if args else fn)
         return future
 
     def on_token_thread(self) -> bool:
-        return _TOKEN_THREAD.current()
+        return TOKEN_THREAD.current()
 
     def assert_token_thread(self) -> None:
         """Guard for code that touches PKCS#11: it must run on this service's thread."""
@@ -370,43 +261,11 @@ class TokenService:
 
     # --- scanning (token thread) ---------------------------------------------------------
 
-    def _ensure_modules(self) -> list[_Module]:
+    def _ensure_modules(self) -> list[LoadedModule]:
         self.assert_token_thread()
         if self._modules is None:
-            self._modules = [self._load(p) for p in self._paths]
+            self._modules = [load_module(p, self._loader) for p in self._paths]
         return self._modules
-
-    def _load(self, path: str) -> _Module:
-        m = _Module(path)
-        if not is_absolute(path):
-            m.error, m.detail = errors.MODULE_PATH_NOT_ABSOLUTE, path
-            return m
-        m.stale = _loaded_before(path)
-        try:
-            # safe DLL search order on Windows; one path string per file in this process
-            m.lib = load_library_safely(load_name(path), self._loader)
-        except errors.HyError as exc:
-            m.error, m.detail = exc.info, exc.detail
-            log.warning("module %s not loaded: %s %s", path, m.error.code, m.detail)
-            return m
-        except Exception as exc:
-            info, detail = diagnose_module_file_detail(path)
-            if info is None:
-                info, detail = load_error(path, exc)
-            m.error, m.detail = info, detail
-            log.warning("module %s not loaded: %s %s", path, m.error.code, m.detail)
-            return m
-        return m
-
-    @staticmethod
-    def _raw(m: _Module) -> RawModule | None:
-        """The direct entry points, opened on first need (a poll, a refused login)."""
-        if m.raw is None and not m.raw_failed:
-            try:
-                m.raw = RawModule(m.path)
-            except (OSError, AttributeError):
-                m.raw_failed = True  # polling falls back to python-pkcs11's slot listing
-        return m.raw
 
     def _scan(self, refresh: bool) -> list[ModuleInfo]:
         modules = self._ensure_modules()
@@ -435,7 +294,7 @@ class TokenService:
                                          m.path))
         modules = []
         for key, path in wanted.items():
-            m = current.get(key) or self._probes.pop(key, None) or self._load(path)
+            m = current.get(key) or self._probes.pop(key, None) or load_module(path, self._loader)
             if m.path != path:  # the same file under the name the caller uses now
                 m.path, m.info = path, None
             modules.append(m)
@@ -454,7 +313,7 @@ class TokenService:
             if m is None:
                 m = self._probes.get(key)
                 if m is None or m.lib is None:  # a failed load is tried again (a fixed file)
-                    m = self._probes[key] = self._load(path)
+                    m = self._probes[key] = load_module(path, self._loader)
                     m.info = None
                 else:
                     m.stale = True  # listed before: a key plugged in since needs a re-init
@@ -463,7 +322,7 @@ class TokenService:
             out.append(replace(self._module_info(m), path=path))
         return out
 
-    def _list_module(self, m: _Module) -> ModuleInfo:
+    def _list_module(self, m: LoadedModule) -> ModuleInfo:
         """Slots and token descriptions of a module that is not one of ours (``probe``)."""
         slots: list[SlotInfo] = []
         try:
@@ -488,10 +347,10 @@ class TokenService:
             m.error, m.detail, slots = errors.MODULE_LOAD_FAILED, type(exc).__name__, []
         return self._build_module_info(m, slots)
 
-    def _logged_in(self, m: _Module) -> bool:
+    def _logged_in(self, m: LoadedModule) -> bool:
         return any(t.session is not None for t in self._tokens.values() if t.module is m)
 
-    def _reinitialize(self, m: _Module) -> None:
+    def _reinitialize(self, m: LoadedModule) -> None:
         """C_Finalize + C_Initialize; every handle dies, so the module's cache is dropped too
         (a key re-issued at the CA office while unplugged is read afresh)."""
         for serial in [s for s, t in self._tokens.items() if t.module is m]:
@@ -499,7 +358,7 @@ class TokenService:
         m.lib.reinitialize()
         m.slot_events, m.stale = None, False
 
-    def _scan_module(self, m: _Module, *, reinit: bool) -> list[TokenEvent]:
+    def _scan_module(self, m: LoadedModule, *, reinit: bool) -> list[TokenEvent]:
         """Relist one module; returns insert/remove events against what was known."""
         before = {s: t.info.label for s, t in self._tokens.items() if t.module is m}
         listed = True
@@ -539,7 +398,7 @@ class TokenService:
         m.info = self._build_module_info(m, slot_infos)
         return events
 
-    def _token_in(self, m: _Module, slot: Any, seen: set[str]) -> TokenInfo | None:
+    def _token_in(self, m: LoadedModule, slot: Any, seen: set[str]) -> TokenInfo | None:
         try:
             token = slot.get_token()
         except (pkcs11.TokenNotPresent, pkcs11.TokenNotRecognised):
@@ -564,7 +423,7 @@ class TokenService:
             entry.info = replace(entry.info, flags=flags, logged_in=entry.session is not None)
         return entry.info
 
-    def _read_token(self, m: _Module, slot: Any, token: Any, flags: TokenFlags) -> _Token:
+    def _read_token(self, m: LoadedModule, slot: Any, token: Any, flags: TokenFlags) -> _Token:
         """Everything cached for one insertion: mechanisms, certificates, visible key IDs."""
         mechanisms = slot.get_mechanisms()
         certs: list[tuple[bytes, str, bytes]] = []
@@ -603,11 +462,11 @@ class TokenService:
                                          expiring_days=self._expiring_days))
         return out
 
-    def _module_info(self, m: _Module) -> ModuleInfo:
+    def _module_info(self, m: LoadedModule) -> ModuleInfo:
         return m.info or self._build_module_info(m, [])
 
     @staticmethod
-    def _build_module_info(m: _Module, slots: list[SlotInfo]) -> ModuleInfo:
+    def _build_module_info(m: LoadedModule, slots: list[SlotInfo]) -> ModuleInfo:
         lib = m.lib
         return ModuleInfo(
             path=m.path,
@@ -634,7 +493,7 @@ class TokenService:
         return events
 
     @staticmethod
-    def _slot_event(m: _Module) -> bool:
+    def _slot_event(m: LoadedModule) -> bool:
         """One non-blocking C_WaitForSlotEvent; False when nothing happened or unsupported."""
         if m.slot_events is False:
             return False
@@ -649,10 +508,10 @@ class TokenService:
         m.slot_events = True
         return True
 
-    def _slots_changed(self, m: _Module) -> bool:
+    def _slots_changed(self, m: LoadedModule) -> bool:
         if m.slot_events:
             return False  # the event call already answered
-        raw = self._raw(m)
+        raw = raw_module(m)
         if raw is None:
             present: tuple[int, ...] | int = tuple(sorted(
                 s.slot_id for s in m.lib.get_slots(token_present=True)))
@@ -716,7 +575,7 @@ class TokenService:
         except pkcs11.PKCS11Error as exc:
             # C_OpenSession succeeded before C_Login failed: that session is still open and
             # would block an SO login (SessionReadOnlyExists). Close it; never retry C_Login.
-            raw = self._raw(entry.module)
+            raw = raw_module(entry.module)
             if raw is not None:
                 raw.close_all_sessions(entry.slot.slot_id)
             raise self._fail(entry, exc, pin=True) from None
@@ -772,14 +631,14 @@ class TokenService:
                 raise self._fail(entry, exc) from None
         return cached
 
-    def _plan(self, entry: _Token, cert_id: str, algorithm: Algorithm) -> _SignPlan:
+    def _plan(self, entry: _Token, cert_id: str, algorithm: Algorithm) -> SignPlan:
         """Key, mechanism and host-side hashing for one (certificate, algorithm), cached."""
         plan = entry.plans.get((cert_id, algorithm))
         if plan is None:
             key, key_type = self._key(entry, cert_id)
             if not hasattr(key, "sign"):
                 raise HyError(errors.MECHANISM_UNSUPPORTED, "key has no CKA_SIGN")
-            mechanism, param, prepare = _mechanism(algorithm, key_type, entry.mechanisms)
+            mechanism, param, prepare = choose_mechanism(algorithm, key_type, entry.mechanisms)
             plan = entry.plans[(cert_id, algorithm)] = (key.sign, mechanism, param, prepare)
         return plan
 
@@ -861,63 +720,6 @@ class TokenService:
                 raise self._fail(entry, exc) from None
             return False, type(exc).__name__
         return bytes(clear) == secret, "" if bytes(clear) == secret else "decrypted text differs"
-
-
-def _digest_info_sha256(data: bytes) -> bytes:
-    return _SHA256_DIGEST_INFO + hashlib.sha256(data).digest()
-
-
-def _sha256(data: bytes) -> bytes:
-    return hashlib.sha256(data).digest()
-
-
-def _sha384(data: bytes) -> bytes:
-    return hashlib.sha384(data).digest()
-
-
-def _mechanism(algorithm: Algorithm, key_type: Any, mechanisms: set[Any]
-               ) -> tuple[Mechanism, Any, Callable[[bytes], bytes] | None]:
-    """(mechanism, parameter, host-side hashing or None): the token hashes when it can."""
-    rsa_alg = algorithm in ("RS256", "PS256")
-    if (key_type == KeyType.RSA) != rsa_alg or key_type not in (KeyType.RSA, KeyType.EC):
-        raise HyError(errors.ALGORITHM_UNSUPPORTED, f"{algorithm} with {key_type!r}")
-    if algorithm == "RS256":
-        if Mechanism.SHA256_RSA_PKCS in mechanisms:
-            return Mechanism.SHA256_RSA_PKCS, None, None
-        if Mechanism.RSA_PKCS in mechanisms:
-            return Mechanism.RSA_PKCS, None, _digest_info_sha256
-    elif algorithm == "PS256":
-        param = (Mechanism.SHA256, MGF.SHA256, 32)
-        if Mechanism.SHA256_RSA_PKCS_PSS in mechanisms:
-            return Mechanism.SHA256_RSA_PKCS_PSS, param, None
-        if Mechanism.RSA_PKCS_PSS in mechanisms:
-            return Mechanism.RSA_PKCS_PSS, param, _sha256
-    else:
-        on_token = Mechanism.ECDSA_SHA256 if algorithm == "ES256" else Mechanism.ECDSA_SHA384
-        if on_token in mechanisms:
-            return on_token, None, None
-        if Mechanism.ECDSA in mechanisms:
-            return Mechanism.ECDSA, None, _sha256 if algorithm == "ES256" else _sha384
-    raise HyError(errors.MECHANISM_UNSUPPORTED, algorithm)
-
-
-def verify(public: Any, algorithm: str, data: bytes, signature: bytes) -> bool:
-    """Check a signature as the platform will (ECDSA given raw r‖s, as in JWS)."""
-    try:
-        if algorithm == "RS256":
-            public.verify(signature, data, padding.PKCS1v15(), hashes.SHA256())
-        elif algorithm == "PS256":
-            public.verify(signature, data, padding.PSS(padding.MGF1(hashes.SHA256()), 32),
-                          hashes.SHA256())
-        else:
-            half = len(signature) // 2
-            der = encode_dss_signature(int.from_bytes(signature[:half], "big"),
-                                       int.from_bytes(signature[half:], "big"))
-            digest = hashes.SHA256() if algorithm == "ES256" else hashes.SHA384()
-            public.verify(der, data, ec.ECDSA(digest))
-    except (InvalidSignature, ValueError, TypeError):
-        return False
-    return True
 
 
 def token_service(explicit: Sequence[str] | None = None,

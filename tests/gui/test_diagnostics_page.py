@@ -69,7 +69,7 @@ def children(page, section):
 
 def test_runs_every_check_section_by_section(qtbot, page, diag_ctx):
     steps = []
-    page._relay.probe_done.connect(lambda done: steps.append(
+    page.probed.connect(lambda done: steps.append(
         (done.index, done.total, page.tree.topLevelItemCount())))
     report = finished_run(qtbot, page, page.run_button.click)
     assert not report.cancelled

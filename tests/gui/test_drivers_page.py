@@ -79,7 +79,7 @@ def test_update_catalogue_then_install_the_sandbox_driver_with_progress(qtbot, p
     assert entry is not None and entry.id == TEST_DRIVER_ID
     assert page.install_button.isEnabled() and page.install_button.text() == "安装"
     seen: list[tuple[int, int]] = []
-    page._relay.progress.connect(lambda done, total: seen.append((done, total)))
+    page.progressed.connect(lambda done, total: seen.append((done, total)))
     with qtbot.waitSignal(page.installed, timeout=120000) as signal:
         page.install_button.click()
         assert page.progress_row.isVisible() and not page.install_button.isEnabled()

@@ -12,7 +12,6 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal, Slot
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -26,11 +25,12 @@ from PySide6.QtWidgets import (
 from hy_client import readiness
 from hy_client.errors import HyError
 from hy_client.readiness import BidReadiness, ReadinessReport, SelfTestOutcome
-from hy_client.token.models import TokenInfo, all_tokens
+from hy_client.token.models import all_tokens
 
 from ..context import AppContext
 from ..i18n import advice, message, translate
-from ..jobs import QueryOp, TokenOp, show_error
+from ..jobs import QueryOp, show_error
+from ..operations import PinOp, PinUse
 from ..widgets.pin import PinDialog
 
 COLUMNS = (str(QT_TRANSLATE_NOOP("BidsPage", "项目")),
@@ -61,7 +61,7 @@ class BidsPage(QWidget):
         self.ctx = ctx
         self.setObjectName("bidsPage")
         self.report: ReadinessReport | None = None
-        self.pin_dialog: PinDialog | None = None
+        self.pin_op: PinOp[SelfTestOutcome] | None = None
         self._busy = False
         title = QLabel(translate("BidsPage", "投标准备"))
         title.setProperty("role", "title")
@@ -179,51 +179,31 @@ class BidsPage(QWidget):
         _set_role(self.advice, row.level)
 
     # --- self-test --------------------------------------------------------------------------
+    @property
+    def pin_dialog(self) -> PinDialog | None:
+        return self.pin_op.dialog if self.pin_op is not None else None
+
     def self_test(self, row: BidReadiness) -> None:
         if self._busy or not row.token_serial:
             return
-        tokens = self.ctx.tokens
-        self._set_busy(True)
-        TokenOp(self, lambda: tokens.token_info(row.token_serial),
-                lambda token: self._ask_pin(row, token)).failure(
-            self._test_failed).run_in_background()
-
-    def _ask_pin(self, row: BidReadiness, token: TokenInfo) -> None:
-        flags = token.flags
-        if not flags.login_required or flags.protected_auth_path:
-            self._test(row, None)
-            return
-        dialog = PinDialog(token.label, flags, self,
-                           translate("BidsPage", "进行开标解密自检"))
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self.pin_dialog = dialog
-        dialog.finished.connect(lambda r: self._pin_given(dialog, row, r))
-        dialog.open()
-
-    def _pin_given(self, dialog: PinDialog, row: BidReadiness, result: int) -> None:
-        self.pin_dialog = None
-        entry = dialog.take() if result == QDialog.DialogCode.Accepted else None
-        if entry is None:
-            self._set_busy(False)
-            return
-        self._test(row, entry.pin)
-
-    def _test(self, row: BidReadiness, pin: str | None) -> None:
         service = self.ctx.tokens
-        held = [pin]  # taken out by the one job: no closure keeps the PIN
-        del pin
 
-        def job() -> SelfTestOutcome:
-            secret, held[0] = held[0], None
+        def job(use: PinUse) -> SelfTestOutcome:
             tokens = all_tokens(service.scan().result(60))
             sha = row.cert_sha256 or next(
                 (c.sha256 for t in tokens if t.serial == row.token_serial
                  for c in t.certificates if c.id == row.cert_id), "")
-            return readiness.run_self_test(service, tokens, sha, secret)
+            return readiness.run_self_test(service, tokens, sha, use.take())
 
-        self.status.setText(translate("BidsPage", "正在自检（签名并解密）…"))
-        _set_role(self.status, "info")
-        QueryOp(self, job, self._tested).failure(self._test_failed).run_in_background()
+        def started(_use: PinUse) -> None:
+            self.status.setText(translate("BidsPage", "正在自检（签名并解密）…"))
+            _set_role(self.status, "info")
+
+        self._set_busy(True)
+        self.pin_op = PinOp(self, service, row.token_serial, None, job, self._tested,
+                            purpose=translate("BidsPage", "进行开标解密自检")).failure(
+            self._test_failed).cancelled(lambda: self._set_busy(False)).started(
+            started).run()
 
     def _tested(self, outcome: SelfTestOutcome) -> None:
         self._set_busy(False)

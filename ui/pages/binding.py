@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QPushButton, QVBoxLayout, QWidget
 
 from hy_client import errors
@@ -11,14 +11,10 @@ from hy_client.api.upload import CancelToken
 from hy_client.errors import HyError
 
 from ..context import AppContext
+from ..dispatch import on_main
 from ..i18n import message, translate
-from ..jobs import QueryOp, relay_parent, show_error
+from ..jobs import QueryOp, show_error
 from ..widgets.qr import QrPanel
-
-
-class _Relay(QObject):
-    code = Signal(object)
-    state = Signal(object)
 
 
 class BindingPage(QWidget):
@@ -55,9 +51,6 @@ class BindingPage(QWidget):
         layout.addWidget(QLabel(translate("BindingPage", "已绑定的手机")))
         layout.addWidget(self.devices)
         layout.addWidget(self.unbind_button, 0, Qt.AlignmentFlag.AlignLeft)
-        self._relay = _Relay(relay_parent())
-        self._relay.code.connect(self._show_code, Qt.ConnectionType.QueuedConnection)
-        self._relay.state.connect(self._show_state, Qt.ConnectionType.QueuedConnection)
         self._cancel: CancelToken | None = None
         self.device_list: list[models.Device] = []
         self.refresh()
@@ -79,12 +72,13 @@ class BindingPage(QWidget):
         if self._cancel is not None:
             return
         cancel = self._cancel = CancelToken()
-        signin, relay = self.ctx.signin, self._relay
+        signin = self.ctx.signin
+        show_code, show_state = on_main(self, self._show_code), on_main(self, self._show_state)
         self.panel.show()
         self.panel.set_status(translate("BindingPage", "正在获取二维码…"))
         self.bind_button.setEnabled(False)
-        QueryOp(self, lambda: signin.qr_bind(relay.code.emit, cancel=cancel,
-                                             on_state=relay.state.emit),
+        QueryOp(self, lambda: signin.qr_bind(show_code, cancel=cancel,
+                                             on_state=show_state),
                 self._done).failure(self._failed).run_in_background()
 
     def stop(self) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal
 from PySide6.QtWidgets import (
@@ -26,12 +26,13 @@ from hy_client import errors, renewal
 from hy_client.api import models
 from hy_client.errors import HyError
 from hy_client.signin import KeyChoice, login_candidates
-from hy_client.token.models import ModuleInfo, SelfTestResult, TokenFlags
+from hy_client.token.models import ModuleInfo, SelfTestResult
 from hy_client.token.pin import check_new_pin
 
 from ..context import AppContext
 from ..i18n import advice, message, translate
 from ..jobs import QueryOp, TokenOp, show_error
+from ..operations import PinOp, PinUse
 from ..widgets import keys
 from ..widgets.cert import CertificatePanel
 from ..widgets.pin import PinDialog
@@ -39,6 +40,8 @@ from ..widgets.renewal import text as advice_text
 
 if TYPE_CHECKING:
     from hy_client.token.service import TokenService
+
+T = TypeVar("T")
 
 USER_TYPES: tuple[tuple[models.UserType, str], ...] = (
     ("bidder", str(QT_TRANSLATE_NOOP("CertificatesPage", "投标人"))),
@@ -133,6 +136,7 @@ class CertificatesPage(QWidget):
         self.setObjectName("certificatesPage")
         self.choices: list[KeyChoice] = []
         self.bids: list[models.Bid] = []
+        self.pin_op: PinOp[Any] | None = None
         self.picker = QComboBox()
         self.picker.setObjectName("certPicker")
         self.picker.currentIndexChanged.connect(self._on_pick)
@@ -246,39 +250,29 @@ class CertificatesPage(QWidget):
             b.setEnabled(on)
 
     # --- PIN, then a job --------------------------------------------------------------------
-    def _with_pin(self, purpose: str, then: object) -> None:
+    @property
+    def pin_dialog(self) -> PinDialog | None:
+        return self.pin_op.dialog if self.pin_op is not None else None
+
+    def _with_pin(self, purpose: str, job: Callable[[KeyChoice, PinUse], T],
+                  success: Callable[[T], None], progress: str) -> None:
         key = self.current()
         if key is None:
             return
-        tokens = self.ctx.tokens
-
-        def ask(flags: TokenFlags) -> None:
-            dialog = PinDialog(key.token_label, flags, self, purpose)
-            dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-            dialog.finished.connect(lambda r: self._pin_done(dialog, r, key, then))
-            self.pin_dialog = dialog
-            dialog.open()
-
-        TokenOp(self, lambda: tokens.token_flags(key.serial), ask).run_in_background()
-
-    def _pin_done(self, dialog: PinDialog, result: int, key: KeyChoice, then: object) -> None:
-        entry = dialog.take() if result == QDialog.DialogCode.Accepted else None
-        if entry is not None:
-            then(key, entry.pin)  # type: ignore[operator]
+        self.pin_op = PinOp(self, self.ctx.tokens, key.serial, key.token_label,
+                            lambda use: job(key, use), success, purpose=purpose
+                            ).with_progress(progress).run()
 
     def activate(self) -> None:
-        self._with_pin(translate("CertificatesPage", "进行远程证书激活"), self._activate)
-
-    def _activate(self, key: KeyChoice, pin: str | None) -> None:
         signin, tokens = self.ctx.signin, self.ctx.tokens
         user_type = self.user_type.currentData()
 
-        def job() -> models.Activation:
-            signin.unlock(tokens, key, pin)
+        def job(key: KeyChoice, use: PinUse) -> models.Activation:
+            signin.unlock(tokens, key, use.take())
             return signin.activate(tokens, key, user_type)
 
-        QueryOp(self, job, self._activated).with_progress(
-            translate("CertificatesPage", "正在激活证书…")).run_in_background()
+        self._with_pin(translate("CertificatesPage", "进行远程证书激活"), job, self._activated,
+                       translate("CertificatesPage", "正在激活证书…"))
 
     def _activated(self, activation: models.Activation) -> None:
         self.result.setText(translate(
@@ -289,17 +283,14 @@ class CertificatesPage(QWidget):
         self.refresh()
 
     def self_test(self) -> None:
-        self._with_pin(translate("CertificatesPage", "检测CA锁"), self._self_test)
-
-    def _self_test(self, key: KeyChoice, pin: str | None) -> None:
         signin, tokens = self.ctx.signin, self.ctx.tokens
 
-        def job() -> SelfTestResult:
-            signin.unlock(tokens, key, pin)
+        def job(key: KeyChoice, use: PinUse) -> SelfTestResult:
+            signin.unlock(tokens, key, use.take())
             return tokens.self_test(key.serial, key.cert_id).result(signin.token_timeout)
 
-        QueryOp(self, job, self._tested).with_progress(
-            translate("CertificatesPage", "正在检测CA锁…")).run_in_background()
+        self._with_pin(translate("CertificatesPage", "检测CA锁"), job, self._tested,
+                       translate("CertificatesPage", "正在检测CA锁…"))
 
     def _tested(self, result: SelfTestResult) -> None:
         if result.ok:

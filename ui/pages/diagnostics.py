@@ -11,11 +11,11 @@ log in at all).
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QObject, QStandardPaths, Qt, Signal, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QStandardPaths, Qt, Signal, Slot
 from PySide6.QtGui import QCloseEvent, QGuiApplication, QIcon
 from PySide6.QtWidgets import (
     QComboBox,
@@ -49,8 +49,10 @@ from hy_client.errors import SUPPORT_PHONE, HyError
 from hy_client.token.models import ModuleInfo, TokenFlags, TokenInfo, all_tokens
 
 from ..context import AppContext
+from ..dispatch import on_main
 from ..i18n import message, translate
-from ..jobs import QueryOp, TokenOp, relay_parent, show_error
+from ..jobs import QueryOp, TokenOp, show_error
+from ..operations import PinOp, PinUse
 from ..widgets.pin import PinDialog
 
 _ICONS = {"ok": QStyle.StandardPixmap.SP_DialogApplyButton,
@@ -67,14 +69,9 @@ def _worst(findings: Iterable[Finding]) -> Severity:
     return max((f.severity for f in findings), key=SEVERITIES.index, default="ok")
 
 
-class _Relay(QObject):
-    """Each finished probe, from the worker to the GUI thread."""
-
-    probe_done = Signal(object)  # ProbeDone
-
-
 class DiagnosticsPage(QWidget):
     finished = Signal(object)  # Report
+    probed = Signal(object)  # ProbeDone, each probe as it finishes (on the GUI thread)
     saved = Signal(str)  # the zip's path
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None, *,
@@ -84,11 +81,9 @@ class DiagnosticsPage(QWidget):
         self.setObjectName("diagnosticsPage")
         self.report: Report | None = None
         self.tokens: list[TokenInfo] = []
-        self.pin_dialog: PinDialog | None = None
+        self.pin_op: PinOp[Report] | None = None
         self._cancel: threading.Event | None = None
         self._sections: dict[str, QTreeWidgetItem] = {}
-        self._relay = _Relay(relay_parent())
-        self._relay.probe_done.connect(self._on_probe, Qt.ConnectionType.QueuedConnection)
 
         title = QLabel(translate("DiagnosticsPage", "诊断"))
         title.setProperty("role", "title")
@@ -188,19 +183,20 @@ class DiagnosticsPage(QWidget):
         label.style().polish(label)
 
     # --- running ----------------------------------------------------------------------------
-    def run(self, pin: str | None = None, token: str | None = None) -> None:
-        """All checks; with ``pin`` the self-test on ``token`` (a serial) too."""
+    def run(self) -> None:
+        """All checks (the self-test, which needs the PIN, is ``self_test``)."""
         if self.running:
             return
-        ctx, relay = self.ctx, self._relay
-        cancel = self._cancel = threading.Event()
-        held = [pin]  # handed to the one job, which takes it out: no closure keeps the PIN
-        del pin
+        job = self._begin(None)
+        QueryOp(self, lambda: job(None), self._done).failure(self._failed).run_in_background()
 
-        def job() -> Report:
-            secret, held[0] = held[0], None
-            return run_diagnostics(ctx.settings, pin=secret, token=token,
-                                   progress=relay.probe_done.emit,
+    def _begin(self, token: str | None) -> Callable[[str | None], Report]:
+        """Clear the page for a run; the job to run, given the PIN or None."""
+        ctx, probe_done = self.ctx, on_main(self, self._on_probe)
+        cancel = self._cancel = threading.Event()
+
+        def job(pin: str | None) -> Report:
+            return run_diagnostics(ctx.settings, pin=pin, token=token, progress=probe_done,
                                    token_service=ctx.tokens, client=ctx.client, cancel=cancel)
 
         self.report = None
@@ -213,7 +209,7 @@ class DiagnosticsPage(QWidget):
         self.status.setText(translate("DiagnosticsPage", "正在检测…"))
         self._set_role(self.status, "info")
         self._enable()
-        QueryOp(self, job, self._done).failure(self._failed).run_in_background()
+        return job
 
     @Slot()
     def cancel(self) -> None:
@@ -252,6 +248,7 @@ class DiagnosticsPage(QWidget):
         for finding in done.findings:
             self._add(parent, finding)
         self._section_icon(parent)
+        self.probed.emit(done)
 
     def _add(self, parent: QTreeWidgetItem, finding: Finding) -> None:
         self.findings.append(finding)
@@ -347,34 +344,35 @@ class DiagnosticsPage(QWidget):
             self.token_picker.setCurrentIndex(index)
         self._enable()
 
+    @property
+    def pin_dialog(self) -> PinDialog | None:
+        return self.pin_op.dialog if self.pin_op is not None else None
+
     @Slot()
     def self_test(self) -> None:
+        """All checks plus the sign-and-decrypt self-test on the picked key (its PIN asked)."""
         serial = self.token_picker.currentData()
         token = next((t for t in self.tokens if t.serial == serial), None)
         if token is None or self.running:
             return
-        tokens = self.ctx.tokens
-        TokenOp(self, lambda: tokens.token_flags(token.serial),
-                lambda flags: self._ask_pin(token, flags)).run_in_background()
+        run: list[Callable[[str | None], Report]] = []
 
-    def _ask_pin(self, token: TokenInfo, flags: TokenFlags) -> None:
-        if flags.protected_auth_path or not flags.login_required:
-            self.status.setText(translate(
-                "DiagnosticsPage",
-                "这把CA锁不在本程序中输入PIN码：请在“证书”页点击“检测我的CA锁”。"))
-            self._set_role(self.status, "info")
-            return
-        dialog = PinDialog(token.label, flags, self, translate("DiagnosticsPage", "进行CA锁自检"))
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.finished.connect(lambda result: self._pin_given(dialog, token, result))
-        self.pin_dialog = dialog
-        dialog.open()
+        def started(_use: PinUse) -> None:
+            run.append(self._begin(token.serial))
 
-    def _pin_given(self, dialog: PinDialog, token: TokenInfo, result: int) -> None:
-        self.pin_dialog = None
-        entry = dialog.take() if result == QDialog.DialogCode.Accepted else None
-        if entry is not None and entry.pin:
-            self.run(entry.pin, token.serial)
+        def job(use: PinUse) -> Report:
+            return run[0](use.take())
+
+        self.pin_op = PinOp(self, self.ctx.tokens, token.serial, token.label, job, self._done,
+                            purpose=translate("DiagnosticsPage", "进行CA锁自检")).failure(
+            self._failed).without_pin(self._no_pin_here).started(started).run()
+
+    def _no_pin_here(self, _flags: TokenFlags) -> bool:
+        self.status.setText(translate(
+            "DiagnosticsPage",
+            "这把CA锁不在本程序中输入PIN码：请在“证书”页点击“检测我的CA锁”。"))
+        self._set_role(self.status, "info")
+        return False
 
     # --- the report -------------------------------------------------------------------------
     @Slot()

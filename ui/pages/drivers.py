@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import requests
 import shiboken6
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QObject, Qt, Signal, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -52,8 +52,9 @@ from hy_client.token.modules import diagnose_module_file
 from hy_client.token.service import TokenService
 
 from ..context import AppContext
+from ..dispatch import on_main
 from ..i18n import advice, message, translate
-from ..jobs import QueryOp, relay_parent, show_error
+from ..jobs import QueryOp, show_error
 
 _ADMIN_HOW = str(QT_TRANSLATE_NOOP(
     "DriversPage", "系统弹出“是否允许此应用更改设备”的窗口时，请点“是”；如果您没有管理员账号，"
@@ -152,15 +153,10 @@ def module_status(module: InstalledModule) -> tuple[str, str]:
     return translate("DriversPage", "不存在"), "info"
 
 
-class _Relay(QObject):
-    """Download progress from the worker, delivered on the GUI thread."""
-
-    progress = Signal(int, int)
-
-
 class DriversPage(QWidget):
     detected = Signal(object)  # DriversView
     installed = Signal(object)  # InstallResult
+    progressed = Signal(int, int)  # download bytes done, total (on the GUI thread)
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -170,8 +166,6 @@ class DriversPage(QWidget):
         self._cancel: threading.Event | None = None
         self._updating = False
         self._detecting = self._again = False
-        self._relay = _Relay(relay_parent())
-        self._relay.progress.connect(self._on_progress, Qt.ConnectionType.QueuedConnection)
 
         title = QLabel(translate("DriversPage", "驱动"))
         title.setProperty("role", "title")
@@ -446,13 +440,14 @@ class DriversPage(QWidget):
             self.install(entry)
 
     def install(self, entry: DriverEntry) -> None:
-        client, relay, tokens = self.ctx.client, self._relay, self.ctx.tokens
+        client, tokens = self.ctx.client, self.ctx.tokens
+        progress = on_main(self, self._on_progress)
         cancel = self._cancel = threading.Event()
 
         def job() -> InstallResult:
             with download_session(client) as session:
                 # The module must load and list its tokens before it is registered.
-                result = inst.install(entry, session, progress=relay.progress.emit,
+                result = inst.install(entry, session, progress=progress,
                                       cancel=cancel, static_check=diagnose_module_file,
                                       load_probe=lambda path: probe_one(tokens, path))
             add_modules(tokens, result)
@@ -475,6 +470,7 @@ class DriversPage(QWidget):
 
     @Slot(int, int)
     def _on_progress(self, done: int, total: int) -> None:
+        self.progressed.emit(done, total)
         if total > 0:
             self.progress.setRange(0, total)
             self.progress.setValue(min(done, total))

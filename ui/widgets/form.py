@@ -8,10 +8,10 @@ loses nothing; password fields are never saved (the store drops them too).
 from __future__ import annotations
 
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 
-from PySide6.QtCore import QObject, Qt, Signal, Slot
+from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -30,6 +30,7 @@ from hy_client.errors import FieldError, HyError
 from hy_client.forms import Field, FormSpec
 
 from .. import i18n
+from ..dispatch import on_main
 from ..i18n import translate
 from ..jobs import show_error
 
@@ -46,17 +47,14 @@ def drafts_executor() -> ThreadPoolExecutor:
     return _drafts_executor
 
 
-class _Autosaver(QObject):
+class _Autosaver:
     """Coalesces saves: while one is on disk the newest text waits; older text is never written
-    after newer."""
-
-    saved = Signal(object)  # Draft
-    failed = Signal(object)  # HyError
+    after newer. ``saved``/``failed`` are called on the drafts worker (made with ``on_main``)."""
 
     def __init__(self, store: DraftStore, form_key: str, spec_name: str,
-                 parent: QObject) -> None:
-        super().__init__(parent)
+                 saved: Callable[[Draft], None], failed: Callable[[HyError], None]) -> None:
         self._store, self._key, self._spec = store, form_key, spec_name
+        self._saved, self._failed = saved, failed
         self._lock = threading.Lock()
         self._pending: dict[str, str] | None = None
         self._busy = False
@@ -81,9 +79,9 @@ class _Autosaver(QObject):
             try:
                 draft = self._store.save(self._key, self._spec, data, record_id=self.record_id)
             except HyError as exc:
-                self.failed.emit(exc)
+                self._failed(exc)
             else:
-                self.saved.emit(draft)
+                self._saved(draft)
 
     @property
     def idle(self) -> bool:
@@ -108,10 +106,9 @@ class FormWidget(QWidget):
         self._loading = False
         self._autosaver: _Autosaver | None = None
         if store is not None and form_key:
-            self._autosaver = _Autosaver(store, form_key, spec_name, self)
-            self._autosaver.saved.connect(self._on_saved, Qt.ConnectionType.QueuedConnection)
-            self._autosaver.failed.connect(self._on_save_failed,
-                                           Qt.ConnectionType.QueuedConnection)
+            self._autosaver = _Autosaver(store, form_key, spec_name,
+                                         on_main(self, self._on_saved),
+                                         on_main(self, self._on_save_failed))
         self.store, self.form_key = store, form_key
 
         layout = QFormLayout()

@@ -156,14 +156,3 @@ class PinDialog(QDialog):
         self.field.clear()
         super().done(result)
 
-
-def ask_pin(parent: QWidget | None, token_label: str, flags: TokenFlags,
-            purpose: str | None = None) -> PinEntry | None:
-    """Modal PIN prompt; None when cancelled or the PIN is locked."""
-    dialog = PinDialog(token_label, flags, parent, purpose)
-    try:
-        if dialog.exec() != QDialog.DialogCode.Accepted:
-            return None
-        return dialog.take()
-    finally:
-        dialog.deleteLater()

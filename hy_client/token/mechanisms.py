@@ -1,0 +1,105 @@
+"""Mechanism choice and signature verification: what to ask a token for, and how the platform
+will check the answer. Nothing here touches a token (pure functions over mechanism lists and
+public keys), so it is tested without one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import ec, padding
+from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
+from pkcs11 import MGF, KeyType, Mechanism
+
+from .. import errors
+from ..errors import HyError
+from .models import Algorithm
+
+# Signing mechanisms worth reporting (the full list of a software token is ~70 entries).
+_SIGNING = (
+    Mechanism.RSA_PKCS, Mechanism.SHA256_RSA_PKCS, Mechanism.RSA_PKCS_PSS,
+    Mechanism.SHA256_RSA_PKCS_PSS, Mechanism.ECDSA, Mechanism.ECDSA_SHA256,
+    Mechanism.ECDSA_SHA384,
+)
+# Mechanism values from here up are assigned by each vendor (PKCS#11 CKM_VENDOR_DEFINED).
+CKM_VENDOR_DEFINED = 0x80000000
+# DER DigestInfo prefix for SHA-256, for tokens that only offer raw RSA_PKCS.
+_SHA256_DIGEST_INFO = bytes.fromhex("3031300d060960864801650304020105000420")
+
+
+def mechanism_names(mechanisms: Iterable[Any]) -> list[str]:
+    """The signing mechanisms worth reporting, then every vendor-defined one by its value.
+
+    A vendor mechanism is named ``VENDOR_0x8000xxxx`` and never guessed to be SM2: no public
+    standard assigns PKCS#11 mechanism values to SM2 (GM/T 0016 and GM/T 0018 define the SKF
+    and SDF interfaces with their own algorithm identifiers, not CKM values), and vendors'
+    modules use different values for it.
+    """
+    names = [m.name for m in _SIGNING if m in mechanisms]
+    vendor = sorted({int(m) for m in mechanisms if int(m) >= CKM_VENDOR_DEFINED})
+    return names + [f"VENDOR_0x{v:08X}" for v in vendor]
+
+
+# (bound sign method, mechanism, mechanism parameter, host-side hashing or None)
+SignPlan = tuple[Callable[..., bytes], Any, Any, Callable[[bytes], bytes] | None]
+
+
+def _digest_info_sha256(data: bytes) -> bytes:
+    return _SHA256_DIGEST_INFO + hashlib.sha256(data).digest()
+
+
+def _sha256(data: bytes) -> bytes:
+    return hashlib.sha256(data).digest()
+
+
+def _sha384(data: bytes) -> bytes:
+    return hashlib.sha384(data).digest()
+
+
+def choose_mechanism(algorithm: Algorithm, key_type: Any, mechanisms: set[Any]
+               ) -> tuple[Mechanism, Any, Callable[[bytes], bytes] | None]:
+    """(mechanism, parameter, host-side hashing or None): the token hashes when it can."""
+    rsa_alg = algorithm in ("RS256", "PS256")
+    if (key_type == KeyType.RSA) != rsa_alg or key_type not in (KeyType.RSA, KeyType.EC):
+        raise HyError(errors.ALGORITHM_UNSUPPORTED, f"{algorithm} with {key_type!r}")
+    if algorithm == "RS256":
+        if Mechanism.SHA256_RSA_PKCS in mechanisms:
+            return Mechanism.SHA256_RSA_PKCS, None, None
+        if Mechanism.RSA_PKCS in mechanisms:
+            return Mechanism.RSA_PKCS, None, _digest_info_sha256
+    elif algorithm == "PS256":
+        param = (Mechanism.SHA256, MGF.SHA256, 32)
+        if Mechanism.SHA256_RSA_PKCS_PSS in mechanisms:
+            return Mechanism.SHA256_RSA_PKCS_PSS, param, None
+        if Mechanism.RSA_PKCS_PSS in mechanisms:
+            return Mechanism.RSA_PKCS_PSS, param, _sha256
+    else:
+        on_token = Mechanism.ECDSA_SHA256 if algorithm == "ES256" else Mechanism.ECDSA_SHA384
+        if on_token in mechanisms:
+            return on_token, None, None
+        if Mechanism.ECDSA in mechanisms:
+            return Mechanism.ECDSA, None, _sha256 if algorithm == "ES256" else _sha384
+    raise HyError(errors.MECHANISM_UNSUPPORTED, algorithm)
+
+
+def verify(public: Any, algorithm: str, data: bytes, signature: bytes) -> bool:
+    """Check a signature as the platform will (ECDSA given raw r‖s, as in JWS)."""
+    try:
+        if algorithm == "RS256":
+            public.verify(signature, data, padding.PKCS1v15(), hashes.SHA256())
+        elif algorithm == "PS256":
+            public.verify(signature, data, padding.PSS(padding.MGF1(hashes.SHA256()), 32),
+                          hashes.SHA256())
+        else:
+            half = len(signature) // 2
+            der = encode_dss_signature(int.from_bytes(signature[:half], "big"),
+                                       int.from_bytes(signature[half:], "big"))
+            digest = hashes.SHA256() if algorithm == "ES256" else hashes.SHA384()
+            public.verify(der, data, ec.ECDSA(digest))
+    except (InvalidSignature, ValueError, TypeError):
+        return False
+    return True
