@@ -74,6 +74,7 @@ class Page:
     key: str
     title: str
     make: Callable[[PageEnv], QWidget]
+    for_person: bool = True  # shown to a natural-person account (企业资质 is not)
 
 
 # Titles are shown through _tr; QT_TRANSLATE_NOOP lists them for the .ts.
@@ -81,7 +82,7 @@ PAGES: tuple[Page, ...] = (
     Page("profile", str(QT_TRANSLATE_NOOP("MainWindow", "基本信息")),
          lambda e: ProfilePage(e.flows, e.account)),
     Page("qualification", str(QT_TRANSLATE_NOOP("MainWindow", "企业资质")),
-         lambda e: RecordsPage(e.flows, "qualification", e.account)),
+         lambda e: RecordsPage(e.flows, "qualification", e.account), for_person=False),
     Page("personnel", str(QT_TRANSLATE_NOOP("MainWindow", "职业人员")),
          lambda e: RecordsPage(e.flows, "personnel", e.account)),
     Page("certificates", str(QT_TRANSLATE_NOOP("MainWindow", "证书")),
@@ -99,6 +100,11 @@ PAGES: tuple[Page, ...] = (
 )
 
 
+def pages_for(account: models.Account) -> list[Page]:
+    """The pages an account may use: a natural person has no enterprise qualifications."""
+    return [p for p in PAGES if p.for_person or account.kind != "person"]
+
+
 class MainWindow(QMainWindow):
     logged_out = Signal()
     advice_ready = Signal(object)  # list[RenewalAdvice]
@@ -114,7 +120,8 @@ class MainWindow(QMainWindow):
         self.nav.setObjectName("navigation")
         self.stack = QStackedWidget()
         self.pages: dict[str, QWidget] = {}
-        for page in PAGES:
+        self.visible_pages = pages_for(account)
+        for page in self.visible_pages:
             self.nav.addItem(_tr(page.title))
         self.nav.setFixedWidth(max(150, self.nav.sizeHintForColumn(0) + 24))  # English is wider
         self.nav.currentRowChanged.connect(self._show_page)
@@ -169,16 +176,20 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage("界面语言将在重新启动后生效 / Restart to apply", 8000)
 
     def page_keys(self) -> list[str]:
-        return [p.key for p in PAGES]
+        return [p.key for p in self.visible_pages]
 
     def _show_page(self, row: int) -> None:
-        if not 0 <= row < len(PAGES):
+        if not 0 <= row < len(self.visible_pages):
             return
-        page = PAGES[row]
+        page = self.visible_pages[row]
         if page.key not in self.pages:  # built on first visit: start-up stays quick
             widget = page.make(self.env)
             self.pages[page.key] = widget
             self.stack.addWidget(widget)
+            set_advice = getattr(widget, "set_advice", None)
+            if page.key == "help" and set_advice is not None:  # renders the advisor's answer
+                set_advice(self.advice)
+                self.advice_ready.connect(set_advice)
         self.stack.setCurrentWidget(self.pages[page.key])
 
     def open_page(self, key: str) -> QWidget:

@@ -36,6 +36,7 @@ GROUPS: dict[str, str] = {
     "readiness": "hy_client.cli.readiness_cmd",
     "webportal": "hy_client.cli.webportal_cmd",
     "config": "hy_client.cli.config_cmd",
+    "help": "hy_client.cli.help_cmd",
 }
 
 Handler = Callable[[argparse.Namespace], int]

@@ -904,6 +904,54 @@ Restore them?</translation>
     <context>
         <name>Help</name>
         <message>
+            <source>CA锁中的证书目前都无需延期。</source>
+            <translation>The certificates on your USB keys need no extension for now.</translation>
+        </message>
+        <message>
+            <source>您的证书</source>
+            <translation>Your certificates</translation>
+        </message>
+        <message>
+            <source>其他事项</source>
+            <translation>Other matters</translation>
+        </message>
+        <message>
+            <source>单位名称变更</source>
+            <translation>Changing the organisation's name</translation>
+        </message>
+        <message>
+            <source>CA锁（数字证书）延期</source>
+            <translation>Extending the USB key's certificate</translation>
+        </message>
+        <message>
+            <source>忘记密码</source>
+            <translation>Forgotten password</translation>
+        </message>
+        <message>
+            <source>联系电话</source>
+            <translation>Phone numbers</translation>
+        </message>
+        <message>
+            <source>写邮件（单位名称变更）</source>
+            <translation>Write the e-mail (name change)</translation>
+        </message>
+        <message>
+            <source>写邮件</source>
+            <translation>Write e-mail</translation>
+        </message>
+        <message>
+            <source>未找到邮件程序。请将材料发送至 {email}，邮件主题“{subject}”。</source>
+            <translation>No mail program found. Send the documents to {email} with the subject “{subject}”.</translation>
+        </message>
+        <message>
+            <source>发送电子邮件至 &lt;b&gt;{email}&lt;/b&gt;（邮件主题“{subject}”），附上：</source>
+            <translation>Send an e-mail to &lt;b&gt;{email}&lt;/b&gt; (the button below fills in the subject) with:</translation>
+        </message>
+        <message>
+            <source>插入CA锁后，这里会结合您未开标的项目给出延期建议。</source>
+            <translation>With your USB key plugged in, advice that takes your unopened bids into account appears here.</translation>
+        </message>
+        <message>
             <source>建设工程交易科</source>
             <translation>Construction projects section</translation>
         </message>
