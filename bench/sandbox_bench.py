@@ -1,6 +1,7 @@
-"""Sandbox throughput on loopback: CA logins/s (challenge + SoftHSM signature + token-login) and
-profile reads/s, with p50/p95 latency. The baseline, measured in the same run, is GET /health:
-the server's floor for one request, so the ratios say what the platform rules cost.
+"""Sandbox throughput on loopback: CA logins/s (challenge + SoftHSM signature + token-login),
+password logins/s (scrypt by design), profile reads/s and profile writes/s while other clients
+flood the password login, with p50/p95 latency. The baseline, measured in the same run, is
+GET /health: the server's floor for one request, so the ratios say what the platform rules cost.
 
     python bench/sandbox_bench.py [--seconds 5] [--clients 8] [--workers 2]
 
@@ -119,6 +120,17 @@ def main() -> int:
             def profile(http: requests.Session) -> None:
                 http.get(f"{api}/profile", timeout=10).raise_for_status()
 
+            def password_login(http: requests.Session) -> None:
+                http.post(f"{api}/auth/login", timeout=10, json={
+                    "username": BIDDER.username, "password": BIDDER.password}).raise_for_status()
+
+            def wrong_login(http: requests.Session) -> None:
+                http.post(f"{api}/auth/login", timeout=10, json={
+                    "username": "nobody-here", "password": "wrong-password-1"})
+
+            def profile_write(http: requests.Session) -> None:
+                http.put(f"{api}/profile", timeout=10, json={"data": {}}).raise_for_status()
+
             run(args.clients, 1.0, health)  # warm-up: connections, caches
             print(f"sandbox: {args.workers} worker(s), {args.clients} client threads, "
                   f"{args.seconds:.0f} s each, {os.cpu_count()} cores shared with the client")
@@ -126,8 +138,17 @@ def main() -> int:
             report("health", base_rate, base_lat)
             rate, lat = run(args.clients, args.seconds, ca_login)
             report("CA login", rate, lat, base_rate)
+            rate, lat = run(args.clients, args.seconds, password_login)
+            report("password login", rate, lat, base_rate)
             rate, lat = run(args.clients, args.seconds, profile, setup=login)
             report("profile read", rate, lat, base_rate)
+            flood = threading.Thread(target=run, args=(args.clients, args.seconds + 1,
+                                                       wrong_login))
+            flood.start()
+            time.sleep(0.5)
+            rate, lat = run(1, args.seconds, profile_write, setup=login)
+            flood.join()
+            report("PUT /profile+flood", rate, lat, base_rate)
         finally:
             service.close()
             server.stop()

@@ -24,7 +24,7 @@ from cryptography.hazmat.primitives.asymmetric.utils import (
     decode_dss_signature,
     encode_dss_signature,
 )
-from cryptography.x509.oid import NameOID
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 from . import errors
 
@@ -214,6 +214,17 @@ def describe_certificate(der: bytes, cert: x509.Certificate) -> VerifiedCertific
         not_before=cert.not_valid_before_utc, not_after=cert.not_valid_after_utc, certificate=cert)
 
 
+def is_client_auth(cert: x509.Certificate) -> bool:
+    """Whether the certificate may log in: no EKU extension, or one listing clientAuth."""
+    try:
+        usages = cert.extensions.get_extension_for_class(x509.ExtendedKeyUsage).value
+    except x509.ExtensionNotFound:
+        return True
+    except ValueError:
+        return False
+    return ExtendedKeyUsageOID.CLIENT_AUTH in usages
+
+
 def _field(token: Any, name: str) -> str:
     value = token.get(name) if isinstance(token, Mapping) else getattr(token, name, None)
     if value is None and name == "app_version":
@@ -282,6 +293,10 @@ def validate_auth_token(
         raise errors.HyError(errors.AUTH_TOKEN_MALFORMED, "certificate extensions") from None
     if not signing:
         raise errors.HyError(errors.CERT_KEY_USAGE)
+    # 7b. extended key usage: none at all, or one that lists clientAuth (docs/security.md's
+    # certificate profile; as Web eID's purpose check). anyExtendedKeyUsage is not enough.
+    if not is_client_auth(cert):
+        raise errors.HyError(errors.CERT_NOT_CLIENT_AUTH)
     verified = describe_certificate(der, cert)
     # 8. bound to an account (remote activation done)
     if is_bound is not None and not is_bound(verified):

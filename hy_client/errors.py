@@ -278,7 +278,10 @@ CATALOGUE_ROLLBACK = _e(
     "已拒绝回退到旧目录。", "Rollback refused.")
 CATALOGUE_EXPIRED = _e(
     "D103", "驱动目录已过期", "The driver catalogue is out of date",
-    "请联网更新驱动目录。", "Refresh the catalogue online.")
+    "过期的目录已停止使用。请联网后在“驱动”页点击“更新驱动目录”"
+    "（或运行 hy-client drivers update）；无法联网时请安装最新版客户端。",
+    "An expired catalogue is not used. Go online and update it (hy-client drivers update), "
+    "or install the latest client.")
 CATALOGUE_MALFORMED = _e(
     "D104", "驱动目录格式错误", "The driver catalogue is malformed", "", "")
 DOWNLOAD_TOO_LARGE = _e(
@@ -348,6 +351,37 @@ SANDBOX_NOT_INCLUDED = _e(
     "S104", "本安装包不包含本机测试平台", "This build does not include the sandbox",
     "测试平台仅用于开发和培训，请在开发环境中运行 hy-client sandbox。",
     "The sandbox is a development and training tool; run it from a development install.")
+
+
+# --- security controls (sessions, limits, 标证通 proof, certificate profile, packages) -----
+CERT_NOT_CLIENT_AUTH = _e(
+    "A240", "该证书不能用于身份认证（扩展密钥用法不含客户端认证）",
+    "The certificate is not for client authentication (extended key usage)",
+    "请选择用于登录的签名证书；如不确定，请联系CA机构。",
+    "Choose the certificate meant for logging in; ask the CA if unsure.", 401)
+APP_PROOF_INVALID = _e(
+    "A241", "标证通签名验证失败", "The app's signature does not verify",
+    "请在手机上重新扫码。", "Scan the code again on the phone.", 401)
+APP_WRONG_ACCOUNT = _e(
+    "A242", "该手机绑定的是另一个账号", "This phone is bound to another account",
+    "请用绑定了本账号的手机扫码。", "Scan with the phone bound to this account.", 403)
+QR_NOT_CONFIRMED = _e(
+    "A243", "请先在电脑上确认绑定该手机", "Confirm the phone on the computer first",
+    "核对电脑上显示的手机名称后点击“确认绑定”。",
+    "Check the phone's name on the computer and confirm.", 409)
+UPLOAD_QUOTA = _e(
+    "F244", "电子件总量已达上限", "The account's storage quota is used up",
+    "请删除不再需要的电子件后再上传。", "Delete files you no longer need, then upload.", 413)
+UPLOAD_BUSY = _e(
+    "P245", "同时上传的文件过多", "Too many uploads at once",
+    "请等待当前上传完成后再试。", "Wait for the current uploads to finish.", 429)
+FILENAME_UNSAFE = _e(
+    "F246", "文件名不合法", "The file name is not allowed",
+    "请改用普通文件名（不能为 . 或 ..，不含 / \\ 或控制字符）后再上传。",
+    "Rename the file (not . or .., no slashes or control characters).", 422)
+CATALOGUE_REPLAYED = _e(
+    "D248", "驱动目录与同版本的已有目录内容不同", "A different catalogue with the same version",
+    "已拒绝使用，目录可能被篡改。" + _CALL, "Refused: it may be tampered with. " + _CALL_EN)
 
 
 def is_for_people(detail: str) -> bool:

@@ -57,7 +57,7 @@ class Registration(Model):
     """Registration on the unified platform; ``data`` follows the registration_unit/person spec."""
 
     kind: AccountKind
-    username: str = Field(min_length=3, max_length=64)
+    username: str = Field(min_length=2, max_length=64)  # see hy_client/usernames.py
     password: str = Field(min_length=1, max_length=256, repr=False)
     data: dict[str, str]
     user_type: UserType = "bidder"  # 代理机构 register as "agency" (their profile is reviewed)

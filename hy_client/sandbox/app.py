@@ -9,6 +9,7 @@ input impossible by construction. Only this package imports FastAPI.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import logging
 import secrets
@@ -16,10 +17,12 @@ import sqlite3
 from collections.abc import AsyncIterator, Callable
 from typing import Annotated, Any, Literal
 
-from fastapi import Depends, FastAPI, File, Header, Request, Response, UploadFile
+from fastapi import Depends, FastAPI, Header, Request, Response
+from fastapi import Path as PathParam
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse
 from pydantic import BaseModel
+from starlette.datastructures import UploadFile as StarletteUploadFile
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
@@ -28,6 +31,7 @@ from ..api import models
 from . import appqr, db, files, records, service
 from .demo import REFERENCES
 from .errors_http import error_response
+from .passwords import hash_password
 from .runtime import Runtime
 from .settings import SandboxSettings
 
@@ -38,6 +42,10 @@ CLIENT_COOKIE = "hy_client"
 MAX_JSON_BODY = 256 * 1024
 MAX_UPLOAD_BODY = files.MAX_SIZE + 64 * 1024
 _AUTH_PATHS = (f"{API}/auth/token-login", f"{API}/activations")
+_UPLOAD_BODY: dict[str, Any] = {"requestBody": {"required": True, "content": {
+    "multipart/form-data": {"schema": {
+        "type": "object", "required": ["file"], "title": "Upload",
+        "properties": {"file": {"type": "string", "format": "binary", "title": "File"}}}}}}}
 _ERRORS: dict[int | str, dict[str, Any]] = {"4XX": {"model": models.ErrorBody,
                                                     "description": "a catalogue error"}}
 
@@ -50,20 +58,38 @@ def _field_errors(exc: RequestValidationError) -> list[errors.FieldError]:
     return out
 
 
+def _peer(request: Request) -> str:
+    return request.client.host if request.client else "?"
+
+
+def _cookie_mac(secret: bytes, value: str) -> str:
+    return hmac.new(secret, value.encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def _issued_cookie(request: Request) -> str:
+    """The ``hy_client`` cookie if this server issued it (``random.mac``), else ''."""
+    cookie = request.cookies.get(CLIENT_COOKIE, "")
+    value, _, mac = cookie.partition(".")
+    if not value or len(cookie) > 80:
+        return ""
+    expected = _cookie_mac(_runtime(request).secret, value)
+    return cookie if hmac.compare_digest(mac, expected) else ""
+
+
 def client_id(request: Request) -> str:
-    """Who asked: the peer address plus the ``hy_client`` cookie set with the first challenge."""
-    host = request.client.host if request.client else "?"
-    return f"{host}|{request.cookies.get(CLIENT_COOKIE, '')}"
+    """Who asked: the peer address plus the server-issued ``hy_client`` cookie (a cookie the
+    client made up counts as none)."""
+    return f"{_peer(request)}|{_issued_cookie(request)}"
 
 
 def _ensure_client_cookie(request: Request, response: Response, secure: bool) -> str:
-    cookie = request.cookies.get(CLIENT_COOKIE, "")
-    if not cookie or len(cookie) > 64:
-        cookie = secrets.token_urlsafe(16)
+    cookie = _issued_cookie(request)
+    if not cookie:
+        value = secrets.token_urlsafe(16)
+        cookie = f"{value}.{_cookie_mac(_runtime(request).secret, value)}"
         response.set_cookie(CLIENT_COOKIE, cookie, httponly=True, samesite="strict",
                             secure=secure, path=API)
-    host = request.client.host if request.client else "?"
-    return f"{host}|{cookie}"
+    return f"{_peer(request)}|{cookie}"
 
 
 def _allowed_methods(request: Request) -> list[str]:
@@ -83,23 +109,54 @@ def _bearer(authorization: str | None) -> str | None:
     return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
 
+class _BodyTooLarge(StarletteHTTPException):
+    def __init__(self, info: errors.ErrorInfo) -> None:
+        super().__init__(413)
+        self.info = info
+
+
 class BodyLimit:
-    """Refuse a body by its Content-Length before reading it (pure ASGI: no per-request task)."""
+    """Every route's body limit, counted on the bytes as they arrive (chunked or not), so no
+    more than the limit is ever read, buffered or spooled; a Content-Length above it is refused
+    before reading at all. Pure ASGI: no per-request task."""
 
     def __init__(self, app: Any) -> None:
         self.app = app
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        if scope["type"] == "http":
-            length = dict(scope["headers"]).get(b"content-length", b"")
-            upload = scope["path"] == f"{API}/attachments"
-            limit = MAX_UPLOAD_BODY if upload else MAX_JSON_BODY
-            if length.isdigit() and int(length) > limit:
-                info = errors.ATTACHMENT_TOO_LARGE if upload else errors.REQUEST_TOO_LARGE
-                response = error_response(errors.HyError(info), headers={"Connection": "close"})
-                await response(scope, receive, send)
-                return
-        await self.app(scope, receive, send)
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        upload = scope["path"] == f"{API}/attachments"
+        limit = MAX_UPLOAD_BODY if upload else MAX_JSON_BODY
+        info = errors.ATTACHMENT_TOO_LARGE if upload else errors.REQUEST_TOO_LARGE
+        length = dict(scope["headers"]).get(b"content-length", b"")
+        if length.isdigit() and int(length) > limit:
+            response = error_response(errors.HyError(info), headers={"Connection": "close"})
+            await response(scope, receive, send)
+            return
+        received, started = 0, False
+
+        async def limited_receive() -> Any:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > limit:
+                    raise _BodyTooLarge(info)
+            return message
+
+        async def tracking_send(message: Any) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, limited_receive, tracking_send)
+        except _BodyTooLarge as exc:  # raised where no handler saw it (e.g. a stream reader)
+            if not started:
+                await error_response(errors.HyError(exc.info),
+                                     headers={"Connection": "close"})(scope, receive, send)
 
 
 def _runtime(request: Request) -> Runtime:
@@ -113,6 +170,9 @@ async def get_conn(request: Request) -> AsyncIterator[sqlite3.Connection]:
 
 
 Conn = Annotated[sqlite3.Connection, Depends(get_conn)]
+# A row id as SQLite can hold it (int64, ids start at 1): a larger number is refused here with
+# F101 instead of overflowing inside the database driver.
+RowId = Annotated[int, PathParam(ge=1, le=db.MAX_ROW_ID)]
 IdemKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=128)]
 
 
@@ -129,10 +189,11 @@ def idempotent(conn: sqlite3.Connection, scope: str, key: str | None, request: R
     """Run ``produce`` in one write transaction, or replay the stored answer for the key.
 
     The stored fingerprint covers method, path and body: the same key on another request is a
-    different body (P109)."""
-    digest = hashlib.sha256(json.dumps(
+    different body (P109). It is an HMAC with the instance's secret, so the stored value cannot
+    be tested against guesses; callers leave passwords out of ``body``."""
+    digest = hmac.new(_runtime(request).secret, json.dumps(
         [request.method, request.url.path, body], sort_keys=True, ensure_ascii=False,
-        default=str).encode()).hexdigest()
+        default=str).encode(), hashlib.sha256).hexdigest()
     with db.write(conn):
         if key:
             row = conn.execute("SELECT * FROM idempotency WHERE scope = ? AND key = ?",
@@ -181,6 +242,8 @@ def create_app(settings: SandboxSettings, *, prepare: bool = True) -> FastAPI:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if isinstance(exc, _BodyTooLarge):
+            return error_response(errors.HyError(exc.info), headers={"Connection": "close"})
         info = {404: errors.NOT_FOUND, 405: errors.METHOD_NOT_ALLOWED,
                 413: errors.REQUEST_TOO_LARGE}.get(
             exc.status_code, errors.VALIDATION_FAILED if exc.status_code < 500 else errors.INTERNAL)
@@ -212,15 +275,17 @@ def create_app(settings: SandboxSettings, *, prepare: bool = True) -> FastAPI:
               tags=["accounts"], responses=_ERRORS)
     def register(body: models.Registration, request: Request, conn: Conn,
                  idempotency_key: IdemKey = None) -> Response:
-        host = request.client.host if request.client else "?"
-        return idempotent(conn, f"register:{host}", idempotency_key, request, _json(body), 201,
-                          lambda: service.register(conn, rt.ctx, body).model())
+        password_hash = hash_password(body.password)  # before, not inside, the write lock
+        fingerprint = _json(body)
+        del fingerprint["password"]  # never a digest over a password, keyed or not
+        return idempotent(conn, f"register:{_peer(request)}", idempotency_key, request,
+                          fingerprint, 201,
+                          lambda: service.register(conn, rt.ctx, body, password_hash).model())
 
     @app.post(f"{API}/auth/login", response_model=models.Session, tags=["accounts"],
               responses=_ERRORS)
-    def login(body: models.PasswordLogin, conn: Conn) -> models.Session:
-        with db.write(conn):
-            return service.password_login(conn, rt.ctx, body)
+    def login(body: models.PasswordLogin, request: Request, conn: Conn) -> models.Session:
+        return service.password_login(conn, rt.ctx, _peer(request), body)
 
     @app.post(f"{API}/auth/logout", status_code=204, tags=["accounts"], responses=_ERRORS)
     async def logout(conn: Conn, account: Me,
@@ -230,9 +295,9 @@ def create_app(settings: SandboxSettings, *, prepare: bool = True) -> FastAPI:
         return Response(status_code=204)
 
     @app.post(f"{API}/auth/password", status_code=204, tags=["accounts"], responses=_ERRORS)
-    def change_password(body: models.PasswordChange, conn: Conn, account: Me) -> Response:
-        with db.write(conn):
-            service.change_password(conn, account, body)
+    def change_password(body: models.PasswordChange, conn: Conn, account: Me,
+                        authorization: Annotated[str | None, Header()] = None) -> Response:
+        service.change_password(conn, account, _bearer(authorization) or "", body)
         return Response(status_code=204)
 
     @app.get(f"{API}/me", response_model=models.Account, tags=["accounts"], responses=_ERRORS)
@@ -249,9 +314,8 @@ def create_app(settings: SandboxSettings, *, prepare: bool = True) -> FastAPI:
 
     @app.post(f"{API}/auth/token-login", response_model=models.Session, tags=["auth"],
               responses=_ERRORS)
-    async def token_login(body: models.TokenLogin, request: Request, conn: Conn) -> models.Session:
-        with db.write(conn):
-            return service.token_login(conn, rt.ctx, client_id(request), body)
+    def token_login(body: models.TokenLogin, request: Request, conn: Conn) -> models.Session:
+        return service.token_login(conn, rt.ctx, client_id(request), body)
 
     @app.get(f"{API}/activations", response_model=list[models.Activation], tags=["auth"],
              responses=_ERRORS)
@@ -268,7 +332,7 @@ def create_app(settings: SandboxSettings, *, prepare: bool = True) -> FastAPI:
 
     @app.delete(f"{API}/activations/{{activation_id}}", status_code=204, tags=["auth"],
                 responses=_ERRORS)
-    async def unbind_activation(activation_id: int, conn: Conn, account: Me) -> Response:
+    async def unbind_activation(activation_id: RowId, conn: Conn, account: Me) -> Response:
         with db.write(conn):
             service.unbind(conn, account, activation_id)
         return Response(status_code=204)
@@ -341,16 +405,34 @@ def create_app(settings: SandboxSettings, *, prepare: bool = True) -> FastAPI:
         _record_routes(app, rt, kind, path)  # type: ignore[arg-type]
 
     # --- attachments --------------------------------------------------------------------
+    uploads = files.UploadSlots(settings.upload_concurrency)
+
     @app.post(f"{API}/attachments", response_model=models.Attachment, status_code=201,
-              tags=["attachments"], responses=_ERRORS)
+              tags=["attachments"], responses=_ERRORS, openapi_extra=_UPLOAD_BODY)
     async def upload(request: Request, conn: Conn, account: Me,
-               file: Annotated[UploadFile, File()], idempotency_key: IdemKey = None) -> Response:
-        content = file.file.read(files.MAX_SIZE + 1)
-        name = file.filename or "file"
+                     idempotency_key: IdemKey = None) -> Response:
+        # The body is read here, after the session was checked and an upload slot taken:
+        # an anonymous or over-busy client gets its answer before a byte is spooled.
+        with uploads.slot(account.id):
+            files.check_quota(conn, account, 0, settings.upload_quota)
+            try:
+                form = await request.form(max_files=1, max_fields=4)
+            except StarletteHTTPException:
+                raise
+            except Exception:  # malformed multipart
+                raise errors.ValidationError([errors.FieldError("file", "格式不正确")]) from None
+            try:
+                file = form.get("file")
+                if not isinstance(file, StarletteUploadFile):
+                    raise errors.ValidationError([errors.FieldError("file", "缺少文件")])
+                content = await file.read(files.MAX_SIZE + 1)
+                name = files.check_filename(file.filename or "")
+            finally:
+                await form.close()
         body = [name, hashlib.sha256(content).hexdigest()]
         return idempotent(conn, f"account:{account.id}", idempotency_key, request, body, 201,
                           lambda: files.store(conn, rt.ctx, settings.attachments_dir, account,
-                                              name, content))
+                                              name, content, settings.upload_quota))
 
     @app.get(f"{API}/attachments/{{attachment_id}}", response_model=models.Attachment,
              tags=["attachments"], responses=_ERRORS)
@@ -390,20 +472,20 @@ def _record_routes(app: FastAPI, rt: Runtime, kind: Literal["qualification", "pe
         return idempotent(conn, f"account:{account.id}", idempotency_key, request, _json(body),
                           201, lambda: records.create(conn, rt.ctx, account, kind, body))
 
-    async def get(record_id: int, conn: Conn, account: Me) -> models.Record:
+    async def get(record_id: RowId, conn: Conn, account: Me) -> models.Record:
         return records.get(conn, account, kind, record_id)
 
-    async def update(record_id: int, body: models.RecordWrite, conn: Conn,
+    async def update(record_id: RowId, body: models.RecordWrite, conn: Conn,
                account: Me) -> models.Record:
         with db.write(conn):
             return records.save(conn, rt.ctx, account, kind, record_id, body)
 
-    async def delete(record_id: int, conn: Conn, account: Me) -> Response:
+    async def delete(record_id: RowId, conn: Conn, account: Me) -> Response:
         with db.write(conn):
             records.delete(conn, account, kind, record_id)
         return Response(status_code=204)
 
-    async def submit(record_id: int, request: Request, conn: Conn, account: Me,
+    async def submit(record_id: RowId, request: Request, conn: Conn, account: Me,
                idempotency_key: IdemKey = None) -> Response:
         return idempotent(conn, f"account:{account.id}", idempotency_key, request, None, 200,
                           lambda: records.submit(conn, rt.ctx, account, kind, record_id))

@@ -22,7 +22,7 @@ from cryptography.hazmat.primitives.serialization import load_der_public_key
 from .. import auth, errors
 from ..api import models
 from . import db
-from .service import AccountRow, Context, account_by_id, create_session
+from .service import AccountRow, Context, account_by_id, create_session, end_sessions
 
 QR_LIFETIME = timedelta(seconds=120)
 PAYLOAD_PREFIX = "hyapp:1"
@@ -78,7 +78,8 @@ def status(conn: sqlite3.Connection, ctx: Context, qr_id: str, client: str) -> m
     session = None
     if row["session_token"] == _HANDOVER_DUE:
         conn.execute("UPDATE qr_codes SET session_token = NULL WHERE id = ?", (qr_id,))
-        session = create_session(conn, ctx, account_by_id(conn, row["account_id"]))
+        session = create_session(conn, ctx, account_by_id(conn, row["account_id"]),
+                                 via=f"app:{row['device_id']}")
     return _status(conn, ctx, row, session)
 
 
@@ -157,3 +158,4 @@ def unbind(conn: sqlite3.Connection, account: AccountRow, device_id: str) -> Non
                        (device_id, account.id))
     if cur.rowcount == 0:
         raise errors.HyError(errors.NOT_FOUND)
+    end_sessions(conn, account.id, via=f"app:{device_id}")

@@ -109,8 +109,11 @@ class TestCA:
               uscc: str | None = None, not_before: datetime | None = None,
               not_after: datetime | None = None, days: int = 365,
               digital_signature: bool = True, key_encipherment: bool = True,
-              key_agreement: bool = False, client_auth: bool = True) -> x509.Certificate:
-        """An end-entity certificate; the USCC goes into the subject's serialNumber."""
+              key_agreement: bool = False, client_auth: bool = True,
+              extended_usages: list[x509.ObjectIdentifier] | None = None) -> x509.Certificate:
+        """An end-entity certificate; the USCC goes into the subject's serialNumber.
+
+        ``extended_usages`` replaces the EKU (``[]``: no EKU extension at all)."""
         now = datetime.now(UTC)
         not_before = not_before or now - timedelta(hours=1)
         not_after = not_after or not_before + timedelta(days=days)
@@ -133,7 +136,9 @@ class TestCA:
                 encipher_only=False, decipher_only=False), critical=True)
             .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(
                 self.issuing_key.public_key()), critical=False))
-        if client_auth:
-            builder = builder.add_extension(
-                x509.ExtendedKeyUsage([ExtendedKeyUsageOID.CLIENT_AUTH]), critical=False)
+        if extended_usages is None:
+            extended_usages = [ExtendedKeyUsageOID.CLIENT_AUTH] if client_auth else []
+        if extended_usages:
+            builder = builder.add_extension(x509.ExtendedKeyUsage(extended_usages),
+                                            critical=False)
         return builder.sign(self.issuing_key, hashes.SHA256())

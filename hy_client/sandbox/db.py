@@ -12,7 +12,15 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
+from .. import usernames
 from ..errors import HyError
+
+MAX_ROW_ID = 2**63 - 1  # SQLite's INTEGER PRIMARY KEY is a signed 64-bit number
+
+
+def valid_row_id(value: int) -> bool:
+    """Whether ``value`` can be a row id at all (a larger int overflows in the driver)."""
+    return 1 <= value <= MAX_ROW_ID
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -20,9 +28,14 @@ CREATE TABLE IF NOT EXISTS accounts (
     id INTEGER PRIMARY KEY, username TEXT NOT NULL UNIQUE, kind TEXT NOT NULL,
     user_type TEXT NOT NULL, display_name TEXT NOT NULL, password_hash TEXT NOT NULL,
     registration TEXT NOT NULL DEFAULT '{}', failed_logins INTEGER NOT NULL DEFAULT 0,
-    locked_until REAL NOT NULL DEFAULT 0, created_at REAL NOT NULL);
+    locked_until REAL NOT NULL DEFAULT 0, created_at REAL NOT NULL, username_key TEXT);
 CREATE TABLE IF NOT EXISTS sessions (
-    token_hash TEXT PRIMARY KEY, account_id INTEGER NOT NULL, last_used REAL NOT NULL);
+    token_hash TEXT PRIMARY KEY, account_id INTEGER NOT NULL, last_used REAL NOT NULL,
+    created_at REAL NOT NULL DEFAULT 0, via TEXT NOT NULL DEFAULT '');
+CREATE INDEX IF NOT EXISTS sessions_account ON sessions (account_id);
+CREATE TABLE IF NOT EXISTS login_failures (
+    account_id INTEGER NOT NULL, client TEXT NOT NULL, failures INTEGER NOT NULL,
+    locked_until REAL NOT NULL, PRIMARY KEY (account_id, client));
 CREATE TABLE IF NOT EXISTS nonces (
     nonce TEXT PRIMARY KEY, client TEXT NOT NULL, expires REAL NOT NULL);
 CREATE TABLE IF NOT EXISTS activations (
@@ -66,11 +79,28 @@ def connect(path: Path) -> sqlite3.Connection:
     return conn
 
 
+# Columns added after the first release: an older sandbox database gets them on start.
+_ADDED_COLUMNS = (("accounts", "username_key", "TEXT"),
+                  ("sessions", "created_at", "REAL NOT NULL DEFAULT 0"),
+                  ("sessions", "via", "TEXT NOT NULL DEFAULT ''"))
+
+
 def init_db(path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     conn = connect(path)
     try:
+        for table, column, declaration in _ADDED_COLUMNS:
+            have = {r[1] for r in conn.execute(f"PRAGMA table_info({table})")}
+            if have and column not in have:
+                conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {declaration}")
         conn.executescript(SCHEMA)
+        with write(conn):
+            for row in conn.execute("SELECT id, username FROM accounts"
+                                    " WHERE username_key IS NULL").fetchall():
+                conn.execute("UPDATE accounts SET username_key = ? WHERE id = ?",
+                             (usernames.canonical(row["username"]), row["id"]))
+        conn.execute("CREATE UNIQUE INDEX IF NOT EXISTS accounts_username_key"
+                     " ON accounts (username_key)")
     finally:
         conn.close()
 
@@ -81,7 +111,11 @@ def write(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
 
     A refusal (HyError) still commits: what was written before it is deliberate — a consumed
     nonce stays consumed, a failed password attempt stays counted. Anything else rolls back.
+    Inside an open transaction it simply joins it.
     """
+    if conn.in_transaction:
+        yield conn
+        return
     conn.execute("BEGIN IMMEDIATE")
     try:
         yield conn

@@ -5,6 +5,10 @@ from __future__ import annotations
 import hashlib
 import secrets
 import sqlite3
+import threading
+import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from .. import errors
@@ -23,11 +27,49 @@ def sniff(content: bytes) -> str:
     return content_type
 
 
-def safe_filename(name: str) -> str:
-    """Only the last path component, without control characters, at most 200 characters."""
-    name = name.replace("\\", "/").rsplit("/", 1)[-1]
-    name = "".join(c for c in name if c.isprintable()).strip()
-    return (name or "file")[:200]
+MAX_FILENAME = 200
+
+
+def check_filename(name: str) -> str:
+    """The name as stored and offered on download, or F246: never ``.``/``..``, a path
+    separator, a control or format character; NFC, trimmed, at most 200 characters."""
+    name = unicodedata.normalize("NFC", name).strip()
+    if (name in ("", ".", "..") or len(name) > MAX_FILENAME
+            or any(c in "/\\" or unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp")
+                   for c in name)):
+        raise errors.HyError(errors.FILENAME_UNSAFE)
+    return name
+
+
+def check_quota(conn: sqlite3.Connection, account: AccountRow, adding: int, quota: int) -> None:
+    used = conn.execute("SELECT COALESCE(SUM(size), 0) FROM attachments WHERE account_id = ?",
+                        (account.id,)).fetchone()[0]
+    if used + adding > quota or (adding == 0 and used >= quota):
+        raise errors.HyError(errors.UPLOAD_QUOTA)
+
+
+class UploadSlots:
+    """At most ``limit`` uploads per account at once: one account cannot fill the disk or the
+    server's time with parallel uploads."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self._busy: dict[int, int] = {}
+        self._lock = threading.Lock()
+
+    @contextmanager
+    def slot(self, account_id: int) -> Iterator[None]:
+        with self._lock:
+            if self._busy.get(account_id, 0) >= self.limit:
+                raise errors.HyError(errors.UPLOAD_BUSY)
+            self._busy[account_id] = self._busy.get(account_id, 0) + 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._busy[account_id] -= 1
+                if not self._busy[account_id]:
+                    del self._busy[account_id]
 
 
 def attachment_model(row: sqlite3.Row) -> models.Attachment:
@@ -37,19 +79,22 @@ def attachment_model(row: sqlite3.Row) -> models.Attachment:
 
 
 def store(conn: sqlite3.Connection, ctx: Context, folder: Path, account: AccountRow,
-          filename: str, content: bytes) -> models.Attachment:
+          filename: str, content: bytes, quota: int) -> models.Attachment:
+    """Called inside the write transaction, so the quota check and the insert are one step."""
     if not content:
         raise errors.HyError(errors.ATTACHMENT_EMPTY)
     if len(content) > MAX_SIZE:
         raise errors.HyError(errors.ATTACHMENT_TOO_LARGE)
     content_type = sniff(content)
+    filename = check_filename(filename)
+    check_quota(conn, account, len(content), quota)
     attachment_id = secrets.token_urlsafe(16)
     folder.mkdir(parents=True, exist_ok=True)
     (folder / attachment_id).write_bytes(content)
     conn.execute(
         "INSERT INTO attachments (id, account_id, filename, content_type, size, sha256,"
         " created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (attachment_id, account.id, safe_filename(filename), content_type, len(content),
+        (attachment_id, account.id, filename, content_type, len(content),
          hashlib.sha256(content).hexdigest(), db.ts(ctx.now())))
     return get(conn, account, attachment_id)
 

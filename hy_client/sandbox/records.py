@@ -65,6 +65,8 @@ def get_row(conn: sqlite3.Connection, account: AccountRow, kind: Kind,
     if record_id is None:
         row = conn.execute("SELECT * FROM records WHERE account_id = ? AND kind = 'profile'",
                            (account.id,)).fetchone()
+    elif not db.valid_row_id(record_id):
+        row = None
     else:
         row = conn.execute("SELECT * FROM records WHERE id = ? AND account_id = ? AND kind = ?",
                            (record_id, account.id, kind)).fetchone()
@@ -146,7 +148,8 @@ def review_queue(conn: sqlite3.Connection, *, all_states: bool = False) -> list[
 
 def decide(conn: sqlite3.Connection, ctx: Context, record_id: int, *, approve: bool,
            reason: str = "") -> models.ReviewItem:
-    row = conn.execute("SELECT * FROM records WHERE id = ?", (record_id,)).fetchone()
+    row = (conn.execute("SELECT * FROM records WHERE id = ?", (record_id,)).fetchone()
+           if db.valid_row_id(record_id) else None)
     if row is None:
         raise errors.HyError(errors.NOT_FOUND)
     if row["status"] != "submitted":

@@ -8,6 +8,8 @@ commands use it too.
 from __future__ import annotations
 
 import logging
+import os
+import secrets
 import threading
 from pathlib import Path
 
@@ -31,6 +33,17 @@ class Runtime:
         self.ctx = Context(origin=settings.origin, now=settings.now, trust=self.trust,
                            references=references)
         self.drivers_dir: Path | None = None
+        self._secret: bytes | None = None
+
+    @property
+    def secret(self) -> bytes:
+        """The instance's HMAC key (client cookies, idempotency fingerprints), kept in a
+        user-only file beside the database and never in it: a copied database reveals nothing
+        a fingerprint was computed over."""
+        with self._lock:
+            if self._secret is None:
+                self._secret = load_secret(self.settings.data_dir / SECRET_FILE)
+            return self._secret
 
     def prepare(self, *, drivers: bool = True) -> None:
         self.settings.data_dir.mkdir(parents=True, exist_ok=True)
@@ -51,6 +64,32 @@ class Runtime:
             if self._trust is None:
                 self._trust = load_trust(self.settings.ca_dir)
             return self._trust
+
+
+SECRET_FILE = "server-secret.key"  # noqa: S105 - a file name
+
+
+def load_secret(path: Path) -> bytes:
+    """32 random bytes, made once with mode 0600."""
+    try:
+        secret = path.read_bytes()
+        if len(secret) >= 32:
+            return secret
+    except FileNotFoundError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    secret = secrets.token_bytes(32)
+    tmp = path.with_name(path.name + f".{os.getpid()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(secret)
+    try:
+        os.link(tmp, path)  # the first writer wins when several workers start at once
+    except FileExistsError:
+        tmp.unlink()
+        return path.read_bytes()
+    tmp.unlink()
+    return secret
 
 
 def load_trust(ca_dir: Path) -> auth.TrustStore:

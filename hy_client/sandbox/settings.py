@@ -28,6 +28,8 @@ class SandboxSettings:
     clock_offset: timedelta = timedelta(0)
     clock: Callable[[], datetime] = system_clock
     demo_data: bool = True
+    upload_quota: int = 500 * 1024 * 1024  # bytes of attachments per account
+    upload_concurrency: int = 3  # uploads per account at once (per server process)
 
     def __post_init__(self) -> None:
         self.data_dir = Path(self.data_dir)

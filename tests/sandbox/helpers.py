@@ -10,6 +10,7 @@ import requests
 from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.serialization import Encoding
+from requests.adapters import HTTPAdapter
 
 from hy_client import auth
 from hy_client.sandbox.ca import TestCA
@@ -21,12 +22,27 @@ from tests.sandbox_fixtures import (
 DEMO = {"bidder": BIDDER, "agency": AGENCY, "person": PERSON}
 
 
-class Api:
-    """A requests session against one sandbox (cookies kept: the nonce is bound to them)."""
+class _FromAddress(HTTPAdapter):
+    """Connect from another loopback address: a second client machine, as the server sees it."""
 
-    def __init__(self, base: str) -> None:
+    def __init__(self, source: str) -> None:
+        self.source = source
+        super().__init__()
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        kwargs["source_address"] = (self.source, 0)
+        super().init_poolmanager(*args, **kwargs)
+
+
+class Api:
+    """A requests session against one sandbox (cookies kept: the nonce is bound to them);
+    ``source`` (e.g. 127.0.0.2) makes it another client machine."""
+
+    def __init__(self, base: str, source: str = "") -> None:
         self.base = base
         self.http = requests.Session()
+        if source:
+            self.http.mount("http://", _FromAddress(source))
         self.token = ""
 
     def call(self, method: str, path: str, **kwargs: Any) -> requests.Response:
