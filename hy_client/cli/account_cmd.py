@@ -10,7 +10,7 @@ import argparse
 import sys
 from datetime import UTC, datetime
 
-from .. import errors
+from .. import errors, usernames
 from ..api import models
 from ..forms import ensure_valid
 from ..qr import qr_terminal
@@ -221,7 +221,8 @@ def cmd_register(args: argparse.Namespace) -> int:
             "password_confirm", "两次输入的密码不一致", "确认密码")])
     ensure_valid("account", {"username": args.username, "password": password,
                              "password_confirm": password})
-    account = signin.register(models.Registration(kind=args.kind, username=args.username,
+    account = signin.register(models.Registration(kind=args.kind,
+                                                  username=usernames.display(args.username),
                                                   password=password, data=payload))
     if args.json:
         print_json(account)

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal, Protocol
 
+from .. import usernames
 from ..errors import FieldError
 from . import validators as v
 
@@ -19,12 +20,13 @@ if TYPE_CHECKING:
     from ..api.models import ReferenceLists
 
 FieldKind = Literal["text", "multiline", "date", "choice", "phone", "mobile", "email", "uscc",
-                    "id_number", "password", "number"]
+                    "id_number", "password", "number", "username"]
 
 # The longest value a kind accepts when the field does not say (characters, not bytes).
 DEFAULT_MAX_LENGTH: dict[str, int] = {
     "text": 100, "multiline": 2000, "date": 10, "choice": 64, "phone": 20, "mobile": 11,
     "email": 254, "uscc": 18, "id_number": 18, "password": 128, "number": 20,
+    "username": usernames.MAX_LENGTH,
 }
 
 # Shape checks per kind; "text" and "multiline" have none, choices are checked against their
@@ -32,7 +34,7 @@ DEFAULT_MAX_LENGTH: dict[str, int] = {
 _KIND_CHECKS = {
     "date": v.date_error, "phone": v.phone_error, "mobile": v.mobile_error,
     "email": v.email_error, "uscc": v.uscc_error, "id_number": v.id_number_error,
-    "number": v.number_error, "password": v.password_error,
+    "number": v.number_error, "password": v.password_error, "username": v.username_error,
 }
 
 REQUIRED = v.Reason("不能为空", "Required")
@@ -101,6 +103,8 @@ class Field:
             return v.normalise_code(value)
         if self.kind == "password":
             return value  # a password is taken exactly as typed
+        if self.kind == "username":
+            return usernames.display(value)  # NFKC, trimmed: full-width letters are ASCII
         return value.strip()
 
     def error(self, value: str, references: ReferenceLists | None = None) -> v.Reason | None:
