@@ -84,7 +84,7 @@ NO_TOKEN = _e(
     "Plug in the key; try another USB port or reinstall the driver.")
 SEVERAL_TOKENS = _e(
     "T102", "检测到多把CA锁，请选择要使用的一把", "Several keys found: choose one",
-    "请用 --token 指定CA锁名称，或只插入一把CA锁。", "Pick one with --token or unplug the others.")
+    "请在列表中选择要使用的CA锁，或只插入一把CA锁。", "Pick one from the list or unplug the others.")
 PIN_INCORRECT = _e(
     "T103", "PIN码错误", "Incorrect PIN",
     "请核对PIN码后重试。多次输错将锁定CA锁。", "Check the PIN; repeated failures lock the key.", 401)
@@ -278,8 +278,8 @@ CATALOGUE_ROLLBACK = _e(
     "已拒绝回退到旧目录。", "Rollback refused.")
 CATALOGUE_EXPIRED = _e(
     "D103", "驱动目录已过期", "The driver catalogue is out of date",
-    "过期的目录已停止使用。请联网后在“驱动”页点击“更新驱动目录”"
-    "（或运行 hy-client drivers update）；无法联网时请安装最新版客户端。",
+    "过期的目录已停止使用。请联网后在“驱动”页点击“更新驱动目录”；"
+    "无法联网时请安装最新版客户端。",
     "An expired catalogue is not used. Go online and update it (hy-client drivers update), "
     "or install the latest client.")
 CATALOGUE_MALFORMED = _e(
