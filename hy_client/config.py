@@ -60,7 +60,7 @@ class PlatformProfile:
     name: str
     url: str
     title: str = ""
-    ca_bundle: str = ""  # extra trusted CAs (PEM file); empty = the system store via certifi
+    ca_bundle: str = ""  # extra trusted CAs (PEM file), on top of the OS trust store
 
     @property
     def origin(self) -> str:

@@ -298,6 +298,16 @@ ARCHIVE_UNSAFE = _e(
 INSTALL_NEEDS_ADMIN = _e(
     "D109", "安装驱动需要管理员权限", "Installing the driver needs administrator rights",
     "请在弹出的窗口中点\u201c是\u201d，或请管理员安装。", "Accept the elevation prompt or ask an admin.")
+INSTALL_NO_MODULE = _e(
+    "D262", "安装程序已结束，但没有找到该驱动的模块文件", "The installer finished but left none "
+    "of the driver's module files", "请确认安装程序已完整运行（未被取消或被杀毒软件拦截）后重新检测；"
+    "仍未找到请联系CA机构。" + _CALL, "Make sure the installer ran to the end, then check again. "
+    + _CALL_EN)
+DRIVER_IN_USE = _e(
+    "D263", "驱动文件正在被使用，无法更新", "The driver's files are in use and cannot be replaced",
+    "请关闭本程序和其他正在使用CA锁的程序（如浏览器、签章软件）后重新打开，再更新驱动；"
+    "原驱动未被改动。", "Close this program and any other program using the key, reopen it and "
+    "update again; the installed driver was left unchanged.")
 INSTALL_FAILED = _e(
     "D110", "驱动安装失败", "The driver installation failed", _CALL, _CALL_EN)
 DRIVER_UNKNOWN = _e(

@@ -70,7 +70,10 @@ class MemoryRegistry:
                 parent = (hive, view, _norm("\\".join(parts[:i])))
                 self.keys.setdefault(parent, {})
                 self.names.setdefault(parent, parts[i - 1])
-        return self.keys.get(k) or self.keys.get((hive, None, _norm(path))) or {}
+        found = self.keys.get(k)
+        if found is None:
+            found = self.keys.get((hive, None, _norm(path)))
+        return found if found is not None else {}
 
     def get(self, hive: Hive, path: str, name: str, view: View = None) -> Value | None:
         values = self.values(hive, path, view)

@@ -19,7 +19,7 @@ def pytest_collection_modifyitems(config, items):
         return
     skip = pytest.mark.skip(reason="needs Windows (the windows marker)")
     for item in items:
-        if "windows" in item.keywords:
+        if item.get_closest_marker("windows") is not None:
             item.add_marker(skip)
 
 

@@ -19,12 +19,12 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-import certifi
 import requests.utils
 from cryptography import x509
 
 from .. import config, errors
 from ..errors import HyError
+from ..net import tls_context
 from .model import Context, Finding, Probe, Severity
 
 SECTION = "platform"
@@ -146,6 +146,21 @@ def _refused_certificate(target: Target, timeout: float) -> dict[str, Any]:
     return _cert_names(der) if der else {}
 
 
+def system_store_trusts(target: Target, timeout: float) -> bool | None:
+    """Whether the operating system's trust store alone accepts the chain (the hostname not
+    checked): what the bidder's browser would say. None when the handshake itself failed."""
+    context = tls_context()
+    context.check_hostname = False
+    try:
+        with socket.create_connection((target.host, target.port), timeout=timeout) as raw, \
+                context.wrap_socket(raw, server_hostname=target.host):
+            return True
+    except ssl.SSLCertVerificationError:
+        return False
+    except (OSError, ssl.SSLError):
+        return None
+
+
 def probe_tls(ctx: Context) -> list[Finding]:
     target = _target(ctx)
     if isinstance(target, Finding):
@@ -159,7 +174,7 @@ def probe_tls(ctx: Context) -> list[Finding]:
     if _proxied(ctx):
         return [Finding("platform.tls", SECTION, "info", "通过代理访问，加密连接在健康检查中验证",
                         "", "", {"proxied": True})]
-    context = ssl.create_default_context(cafile=target.ca_bundle or certifi.where())
+    context = tls_context(target.ca_bundle)  # the program's own trust: the OS store + profile
     try:
         with socket.create_connection((target.host, target.port), timeout=ctx.timeout) as raw, \
                 context.wrap_socket(raw, server_hostname=target.host) as tls:
@@ -168,11 +183,15 @@ def probe_tls(ctx: Context) -> list[Finding]:
     except ssl.SSLCertVerificationError as exc:
         names = _refused_certificate(target, ctx.timeout)
         issuer = f"；证书颁发者：{names['issuer']}" if names.get("issuer") else ""
+        system = system_store_trusts(target, ctx.timeout)
+        store = {True: "；系统证书库信任该证书（问题在主机名或有效期）",
+                 False: "；系统证书库不信任该证书（浏览器也会报错；若为单位代理或杀毒软件，"
+                        "请将其根证书安装到系统证书库）", None: ""}[system]
         return [Finding.from_error("platform.tls", SECTION, errors.TLS_ERROR,
-                                   f"{exc.verify_message or exc.reason}{issuer}",
+                                   f"{exc.verify_message or exc.reason}{issuer}{store}",
                                    data={"verify_code": exc.verify_code,
                                          "verify_message": exc.verify_message,
-                                         "presented": names})]
+                                         "presented": names, "system_store_trusts": system})]
     except (ssl.SSLError, OSError) as exc:
         return [Finding.from_error("platform.tls", SECTION, errors.TLS_ERROR,
                                    f"{type(exc).__name__}: {exc}")]

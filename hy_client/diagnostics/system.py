@@ -45,11 +45,36 @@ def is_admin() -> bool | None:
     return geteuid() == 0 if geteuid else None
 
 
+WINDOWS_11_FIRST_BUILD = 22000
+CHINESE_CODE_PAGES = {"936", "54936", "950", "cp936", "cp950", "gbk", "gb18030", "big5"}
+
+
+def windows_release(release: str, version: str) -> str:
+    """"11" for Windows 11, which still calls itself 10 (``platform.release()`` == "10",
+    version "10.0.22631"): the build number tells them apart."""
+    parts = version.split(".")
+    if release == "10" and len(parts) >= 3 and parts[2].isdigit() \
+            and int(parts[2]) >= WINDOWS_11_FIRST_BUILD:
+        return "11"
+    return release
+
+
+def is_chinese_locale(lang: str | None, encoding: str | None) -> bool:
+    """Chinese in any of the shapes ``locale.getlocale()`` gives: "zh_CN" (POSIX, BCP 47
+    "zh-CN"), "Chinese (Simplified)_China" with code page "936" (Windows)."""
+    text = (lang or "").lower()
+    return (text.startswith(("zh_", "zh-")) or text == "zh" or text.startswith("chinese")
+            or (encoding or "").lower() in CHINESE_CODE_PAGES)
+
+
 def probe_system(ctx: Context) -> list[Finding]:
     bits = struct.calcsize("P") * 8
     lang, encoding = locale.getlocale()
+    release = platform.release()
+    if sys.platform.startswith("win"):
+        release = windows_release(release, platform.version())
     data = {
-        "os": platform.system(), "os_release": platform.release(),
+        "os": platform.system(), "os_release": release,
         "os_version": platform.version(), "platform": platform.platform(),
         "machine": platform.machine(), "process_bits": bits,
         "locale": lang or "", "encoding": encoding or locale.getpreferredencoding(False),
@@ -58,7 +83,9 @@ def probe_system(ctx: Context) -> list[Finding]:
         "openssl": ssl.OPENSSL_VERSION, "openssl_cryptography": _openssl_of_cryptography(),
         **{key: _package_version(dist) for key, dist in _PACKAGES.items()},
     }
-    detail = (f"{data['platform']}，{data['machine']}，本程序 {bits} 位；"
+    name = (f"Windows {release}（{data['os_version']}）" if sys.platform.startswith("win")
+            else data["platform"])
+    detail = (f"{name}，{data['machine']}，本程序 {bits} 位；"
               f"hy-client {__version__}{'（安装版）' if data['frozen'] else ''}；"
               f"Python {data['python']}，python-pkcs11 {data['python_pkcs11'] or '未安装'}，"
               f"cryptography {data['cryptography']}，{data['openssl']}"
@@ -71,7 +98,7 @@ def probe_system(ctx: Context) -> list[Finding]:
         "" if admin is not None else "无法判断是否有管理员权限",
         "安装CA驱动需要管理员权限，安装时系统会提示。" if not admin else "",
         {"admin": admin}))
-    if not (lang or "").lower().startswith("zh") and sys.platform.startswith("win"):
+    if sys.platform.startswith("win") and not is_chinese_locale(lang, encoding):
         found.append(Finding(
             "system.locale", SECTION, "info", "系统区域不是中文", f"当前区域：{lang or '未知'}",
             "部分CA驱动在非中文区域下证书名称可能显示为乱码。", {"locale": lang or ""}))

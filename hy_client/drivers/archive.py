@@ -103,7 +103,28 @@ def unpack(archive: Path, target: Path) -> Path:
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    if target.exists():
-        shutil.rmtree(target)
-    staging.replace(target)
+    _swap_in(staging, target)
     return target
+
+
+def _swap_in(staging: Path, target: Path) -> None:
+    """Put ``staging`` where ``target`` is. The old copy is first moved aside whole: on Windows
+    a loaded DLL cannot be deleted, so deleting in place could leave half a driver. When Windows
+    refuses (the DLL is in use), the old copy stays as it was and the staging dir goes:
+    DRIVER_IN_USE, nothing else changed."""
+    for leftover in target.parent.glob(f".replaced-{target.name}-*"):
+        shutil.rmtree(leftover, ignore_errors=True)  # an old copy a loaded DLL kept last time
+    old = None
+    try:
+        if target.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".replaced-{target.name}-", dir=target.parent))
+            old.rmdir()
+            target.replace(old)
+        staging.replace(target)
+    except OSError as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        if old is not None and old.exists() and not target.exists():
+            old.replace(target)
+        raise errors.HyError(errors.DRIVER_IN_USE, f"{type(exc).__name__}: {target}") from None
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)

@@ -1,4 +1,5 @@
-"""Install a catalogue driver: verified download, then unpack (Linux) or the vendor installer.
+"""Install a catalogue driver: verified download, then unpack (an archive, any OS) or the vendor
+installer (Windows, elevated).
 
 Order matters: nothing is unpacked or run before the SHA-256 matched; a module is registered in
 the config only after it passed the static check and (when a probe is given) loaded.
@@ -6,6 +7,7 @@ the config only after it passed the static check and (when a probe is given) loa
 
 from __future__ import annotations
 
+import ctypes
 import json
 import logging
 import os
@@ -14,6 +16,7 @@ import sys
 import threading
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
+from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 import requests
@@ -78,12 +81,15 @@ def register_modules(paths: tuple[str, ...]) -> None:
 
 def install_archive(entry: DriverEntry, archive: Path, *, root: Path | None = None,
                     static_check: StaticCheck | None = None,
-                    load_probe: LoadProbe | None = None, register: bool = True) -> InstallResult:
-    """Unpack into ``root/<id>``, check the modules the catalogue names, register them."""
+                    load_probe: LoadProbe | None = None, register: bool = True,
+                    os_name: str | None = None) -> InstallResult:
+    """Unpack into ``root/<id>``, check the modules the catalogue names for this OS, register
+    them. Windows too: a catalogue entry may ship its DLLs as an archive."""
     root = root or driver_root()
     target = unpack(archive, root / entry.id)
     try:
-        result = _finish_archive(entry, root, target, static_check, load_probe)
+        result = _finish_archive(entry, root, target, static_check, load_probe,
+                                 os_name or current_os())
     except BaseException:
         shutil.rmtree(target, ignore_errors=True)  # a driver that does not work is not kept
         raise
@@ -94,10 +100,10 @@ def install_archive(entry: DriverEntry, archive: Path, *, root: Path | None = No
 
 def _finish_archive(entry: DriverEntry, root: Path, target: Path,
                     static_check: StaticCheck | None,
-                    load_probe: LoadProbe | None) -> InstallResult:
+                    load_probe: LoadProbe | None, os_name: str) -> InstallResult:
     (target / MANIFEST).write_text(json.dumps(
         {"id": entry.id, "version": entry.version, "sha256": entry.sha256}), "utf-8")
-    modules = tuple(p for p in entry_module_paths(entry, root, "linux")
+    modules = tuple(p for p in entry_module_paths(entry, root, os_name)
                     if p.startswith(str(target)))
     if not modules:
         raise errors.HyError(errors.INSTALL_FAILED, f"{entry.id}: no module for this system")
@@ -120,58 +126,126 @@ def installer_command(installer: Path) -> tuple[str, str]:
     return str(installer), ""
 
 
-def run_elevated(installer: Path) -> int:
-    """Run the vendor installer with ShellExecuteExW "runas" and wait; its exit code."""
-    if sys.platform != "win32":
-        raise errors.HyError(errors.INSTALL_FAILED, "vendor installers run on Windows only")
-    import ctypes
-    from ctypes import wintypes
+class ShellExecuteInfo(ctypes.Structure):
+    """SHELLEXECUTEINFOW (shellapi.h); pointer-sized handles, so the 64-bit layout is right."""
 
-    class ShellExecuteInfo(ctypes.Structure):
-        _fields_ = [
-            ("cbSize", wintypes.DWORD), ("fMask", ctypes.c_ulong), ("hwnd", wintypes.HWND),
-            ("lpVerb", wintypes.LPCWSTR), ("lpFile", wintypes.LPCWSTR),
-            ("lpParameters", wintypes.LPCWSTR), ("lpDirectory", wintypes.LPCWSTR),
-            ("nShow", ctypes.c_int), ("hInstApp", wintypes.HINSTANCE),
-            ("lpIDList", ctypes.c_void_p), ("lpClass", wintypes.LPCWSTR),
-            ("hkeyClass", wintypes.HKEY), ("dwHotKey", wintypes.DWORD),
-            ("hIcon", wintypes.HANDLE), ("hProcess", wintypes.HANDLE)]
+    _fields_ = [
+        ("cbSize", ctypes.c_uint32), ("fMask", ctypes.c_uint32), ("hwnd", ctypes.c_void_p),
+        ("lpVerb", ctypes.c_wchar_p), ("lpFile", ctypes.c_wchar_p),
+        ("lpParameters", ctypes.c_wchar_p), ("lpDirectory", ctypes.c_wchar_p),
+        ("nShow", ctypes.c_int), ("hInstApp", ctypes.c_void_p), ("lpIDList", ctypes.c_void_p),
+        ("lpClass", ctypes.c_wchar_p), ("hkeyClass", ctypes.c_void_p),
+        ("dwHotKey", ctypes.c_uint32), ("hIcon", ctypes.c_void_p),  # union hIcon/hMonitor
+        ("hProcess", ctypes.c_void_p)]
 
+
+SEE_MASK_NOCLOSEPROCESS = 0x00000040  # hProcess receives the process handle
+SEE_MASK_NOASYNC = 0x00000100  # finish the execution before returning
+SW_SHOWNORMAL = 1
+INFINITE = 0xFFFFFFFF
+WAIT_OBJECT_0 = 0
+
+
+def elevation_request(installer: Path) -> ShellExecuteInfo:
+    """The SHELLEXECUTEINFOW that runs ``installer`` elevated ("runas") and returns its
+    process handle."""
     file, params = installer_command(installer)
     info = ShellExecuteInfo()
     info.cbSize = ctypes.sizeof(info)
-    info.fMask = 0x00000040  # SEE_MASK_NOCLOSEPROCESS
+    info.fMask = SEE_MASK_NOCLOSEPROCESS | SEE_MASK_NOASYNC
     info.lpVerb, info.lpFile, info.lpParameters = "runas", file, params or None
-    info.lpDirectory, info.nShow = str(installer.parent), 1  # SW_SHOWNORMAL
-    if not ctypes.windll.shell32.ShellExecuteExW(ctypes.byref(info)):
-        code = ctypes.GetLastError()
-        info_ = errors.INSTALL_NEEDS_ADMIN if code == ERROR_CANCELLED else errors.INSTALL_FAILED
-        raise errors.HyError(info_, f"ShellExecuteEx {code}")
-    kernel32 = ctypes.windll.kernel32
-    kernel32.WaitForSingleObject(info.hProcess, 0xFFFFFFFF)
-    exit_code = wintypes.DWORD()
-    kernel32.GetExitCodeProcess(info.hProcess, ctypes.byref(exit_code))
-    kernel32.CloseHandle(info.hProcess)
-    return int(exit_code.value)
+    info.lpDirectory, info.nShow = str(installer.parent), SW_SHOWNORMAL
+    return info
+
+
+class ShellApi(Protocol):
+    """The shell32/kernel32 calls ``run_elevated`` makes (real, or recorded in tests)."""
+
+    def ShellExecuteExW(self, info: Any) -> int: ...
+    def WaitForSingleObject(self, handle: Any, milliseconds: int) -> int: ...
+    def GetExitCodeProcess(self, handle: Any, code: Any) -> int: ...
+    def CloseHandle(self, handle: Any) -> int: ...
+    def last_error(self) -> int: ...
+
+
+class _RealShellApi:
+    """Private ``WinDLL`` objects with ``use_last_error`` (1223, UAC declined, is not lost to
+    another ctypes call) and argtypes/restype on every function."""
+
+    def __init__(self) -> None:
+        from ctypes import wintypes
+
+        shell32 = ctypes.WinDLL("shell32", use_last_error=True)  # type: ignore[attr-defined]
+        kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)  # type: ignore[attr-defined]
+        shell32.ShellExecuteExW.argtypes = [ctypes.POINTER(ShellExecuteInfo)]
+        shell32.ShellExecuteExW.restype = wintypes.BOOL
+        kernel32.WaitForSingleObject.argtypes = [wintypes.HANDLE, wintypes.DWORD]
+        kernel32.WaitForSingleObject.restype = wintypes.DWORD
+        kernel32.GetExitCodeProcess.argtypes = [wintypes.HANDLE, ctypes.POINTER(wintypes.DWORD)]
+        kernel32.GetExitCodeProcess.restype = wintypes.BOOL
+        kernel32.CloseHandle.argtypes = [wintypes.HANDLE]
+        kernel32.CloseHandle.restype = wintypes.BOOL
+        self.ShellExecuteExW = shell32.ShellExecuteExW
+        self.WaitForSingleObject = kernel32.WaitForSingleObject
+        self.GetExitCodeProcess = kernel32.GetExitCodeProcess
+        self.CloseHandle = kernel32.CloseHandle
+
+    def last_error(self) -> int:
+        return int(ctypes.get_last_error())  # type: ignore[attr-defined]
+
+
+def run_elevated(installer: Path, api: ShellApi | None = None) -> int | None:
+    """Run the vendor installer with ShellExecuteExW "runas" and wait; its exit code, or None
+    when Windows ran it without giving us a process handle (then only the files it leaves can
+    tell whether it worked). UAC declined: INSTALL_NEEDS_ADMIN."""
+    if api is None:
+        if sys.platform != "win32":
+            raise errors.HyError(errors.INSTALL_FAILED, "vendor installers run on Windows only")
+        api = _RealShellApi()
+    info = elevation_request(installer)
+    if not api.ShellExecuteExW(ctypes.byref(info)):
+        code = api.last_error()
+        kind = errors.INSTALL_NEEDS_ADMIN if code == ERROR_CANCELLED else errors.INSTALL_FAILED
+        raise errors.HyError(kind, f"ShellExecuteEx WinError {code}")
+    if not info.hProcess:
+        log.warning("installer %s started without a process handle", installer.name)
+        return None
+    try:
+        if api.WaitForSingleObject(info.hProcess, INFINITE) != WAIT_OBJECT_0:
+            raise errors.HyError(errors.INSTALL_FAILED,
+                                 f"WaitForSingleObject WinError {api.last_error()}")
+        exit_code = ctypes.c_uint32()
+        if not api.GetExitCodeProcess(info.hProcess, ctypes.byref(exit_code)):
+            raise errors.HyError(errors.INSTALL_FAILED,
+                                 f"GetExitCodeProcess WinError {api.last_error()}")
+        return int(exit_code.value)
+    finally:
+        api.CloseHandle(info.hProcess)
 
 
 def install_windows(entry: DriverEntry, installer: Path, *,
                     static_check: StaticCheck | None = None,
-                    load_probe: LoadProbe | None = None) -> InstallResult:
-    """Run the verified vendor installer elevated, then look for its modules again."""
-    code = run_elevated(installer)
-    if code not in (0, *REBOOT_REQUIRED):
+                    load_probe: LoadProbe | None = None,
+                    api: ShellApi | None = None) -> InstallResult:
+    """Run the verified vendor installer elevated, then look for its modules again. Success
+    needs at least one of the catalogue's module paths to exist afterwards: an installer that
+    exits 0 and leaves none installed nothing this program can use."""
+    code = run_elevated(installer, api)
+    if code is not None and code not in (0, *REBOOT_REQUIRED):
         raise errors.HyError(errors.INSTALL_FAILED, f"exit code {code}")
-    modules = tuple(p for p in entry_module_paths(entry, driver_root(), "windows")
-                    if os.path.isfile(p))
+    reboot = code in REBOOT_REQUIRED
+    candidates = entry_module_paths(entry, driver_root(), "windows")
+    modules = tuple(p for p in candidates if os.path.isfile(p))
+    if not modules:
+        raise errors.HyError(errors.INSTALL_NO_MODULE,
+                             ("重启后请再次检测；" if reboot else "") + "、".join(candidates))
     load = None
     for path in modules[:1]:
         problem = static_check(path) if static_check else None
         if problem is not None:
             raise errors.HyError(problem, Path(path).name)
         load = load_probe(path) if load_probe else None
-    return InstallResult(entry.id, entry.version, modules, False, load,
-                         reboot_required=code in REBOOT_REQUIRED)
+    return InstallResult(entry.id, entry.version, modules, False, load, reboot_required=reboot)
 
 
 def install(entry: DriverEntry, session: requests.Session, *,
@@ -186,4 +260,5 @@ def install(entry: DriverEntry, session: requests.Session, *,
     log.info("driver %s %s downloaded and verified", entry.id, entry.version)
     if entry.install == "windows-installer":
         return install_windows(entry, path, static_check=static_check, load_probe=load_probe)
-    return install_archive(entry, path, static_check=static_check, load_probe=load_probe)
+    return install_archive(entry, path, static_check=static_check, load_probe=load_probe,
+                           os_name=os_name)

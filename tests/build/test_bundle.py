@@ -145,3 +145,35 @@ def test_windows_version_resource_carries_the_version(bundle):
         strings = {s.args[0]: s.args[1] for s in table.args[1]}
         assert strings["FileVersion"] == strings["ProductVersion"] == __version__
         assert strings["OriginalFilename"] == file.stem.removeprefix("version-") + ".exe"
+
+
+def test_frozen_doctor_reports_package_versions(run_frozen):
+    """Package metadata is bundled: the versions support asks for are there, not "未安装"."""
+    result = run_frozen("doctor", "--json", "--section", "system")
+    report = json.loads(result.stdout)
+    data = next(f for f in report["findings"] if f["id"] == "system.info")["data"]
+    assert data["python_pkcs11"] and data["cryptography"] and data["requests"]
+
+
+def test_a_bundle_without_the_sandbox_defaults_to_the_real_platform(run_frozen):
+    result = run_frozen("config", "show", "--json")
+    assert result.returncode == 0, result.stderr
+    settings = json.loads(result.stdout)
+    assert settings["platform"] == {"value": "hengyang",
+                                    "source": "default (no sandbox in this build)"}
+    assert settings["platform_url"]["value"] == "https://ggzy.hengyang.gov.cn"
+
+
+@pytest.mark.parametrize("code_page", ["cp936", "cp1252"])
+def test_chinese_json_through_a_pipe_is_utf8_on_any_code_page(run_frozen, smoke_token,
+                                                              code_page):
+    """A pipe gets the ANSI code page on Windows; PYTHONIOENCODING gives the frozen program
+    the same stream encoding here. The output must still be UTF-8 (cp1252 cannot even encode
+    the certificate's Chinese name, cp936 would write GBK)."""
+    module = smoke_token["HY_PKCS11_MODULE"]
+    result = run_frozen("token", "list", "--json", "--module", module,
+                        env={**smoke_token, "PYTHONIOENCODING": code_page})
+    assert result.returncode == 0, result.stderr
+    assert CN in result.stdout  # run_frozen decodes the pipe as UTF-8
+    shown = run_frozen("config", "show", env={"PYTHONIOENCODING": code_page})
+    assert shown.returncode == 0 and "默认值" in shown.stdout, shown.stderr

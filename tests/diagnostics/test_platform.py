@@ -166,3 +166,31 @@ def test_proxy_in_effect_is_reported_with_its_credentials_hidden(monkeypatch):
     assert "Pr0xyPass" not in repr(report) and "alice" not in proxy.detail_zh
     # Through a proxy the direct lookups may fail without being the problem.
     assert one(report, "platform.dns").severity in ("ok", "warning")
+
+
+def test_a_refused_certificate_says_whether_the_system_store_trusts_it(tls_server):
+    report = diagnostics.run_diagnostics(
+        settings_for(f"https://localhost:{tls_server.port}"), sections=["platform"], timeout=3)
+    tls = one(report, "platform.tls")
+    assert tls.data["system_store_trusts"] is False
+    assert "系统证书库不信任该证书" in tls.detail_zh
+
+
+def test_a_root_in_the_system_store_is_trusted_without_any_profile_ca(tls_server, monkeypatch):
+    """What a TLS-inspecting proxy or antivirus does: its root goes into the system store
+    (here OpenSSL's, through SSL_CERT_FILE; on Windows the certificate store). The program
+    then trusts it as the browser does, with no CA bundle configured."""
+    import requests
+
+    from hy_client.net import VerifiedSession
+
+    url = f"https://localhost:{tls_server.port}/api/v1/health"
+    with pytest.raises(requests.exceptions.SSLError):
+        VerifiedSession(timeout=3).get(url)
+    monkeypatch.setenv("SSL_CERT_FILE", str(tls_server.cert_pem))
+    with pytest.raises(requests.ConnectionError) as caught:  # the test server hangs up after
+        VerifiedSession(timeout=3).get(url)                  # the handshake: no HTTP answer
+    assert not isinstance(caught.value, requests.exceptions.SSLError)
+    report = diagnostics.run_diagnostics(settings_for(url.rsplit("/api", 1)[0]),
+                                         sections=["platform"], timeout=3)
+    assert one(report, "platform.tls").severity == "ok"

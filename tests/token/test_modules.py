@@ -54,13 +54,25 @@ def test_diagnose_missing_and_not_a_library(tmp_path, softhsm_module):
     assert diagnose_module_file(softhsm_module) is None
 
 
+def _load_exception(path: str) -> BaseException:
+    """What python-pkcs11 itself raises for this file (the token thread's loader)."""
+    import pkcs11
+
+    try:
+        pkcs11.lib(path)
+    except Exception as exc:
+        return exc
+    raise AssertionError(f"{path} loaded")
+
+
 def test_diagnose_shared_library_without_pkcs11_entry():
     libz = ctypes.util.find_library("z")
     path = next((p for p in (f"/lib/x86_64-linux-gnu/{libz}", f"/usr/lib/x86_64-linux-gnu/{libz}")
                  if libz and __import__("os").path.exists(p)), None)
     if path is None:
         pytest.skip("no libz to load")
-    assert diagnose_module_file(path) is errors.MODULE_NOT_PKCS11
+    assert diagnose_module_file(path) is None  # a fine library file: only a load tells
+    assert modules.load_error(path, _load_exception(path))[0] is errors.MODULE_NOT_PKCS11
 
 
 def _elf_header(elf_class: int, machine: int) -> bytes:
@@ -92,7 +104,9 @@ def test_diagnose_missing_dependency(tmp_path):
     subprocess.run(["cc", "-shared", "-fPIC", "-o", tmp_path / "mod.so", tmp_path / "mod.c",
                     f"-L{tmp_path}", "-lhydep"], check=True)
     (tmp_path / "libhydep.so").unlink()
-    info, detail = modules.diagnose_module_file_detail(str(tmp_path / "mod.so"))
+    path = str(tmp_path / "mod.so")
+    assert modules.diagnose_module_file_detail(path) == (None, "")  # the file alone is fine
+    info, detail = modules.load_error(path, _load_exception(path))
     assert info is errors.MODULE_MISSING_DEPENDENCY and "libhydep.so" in detail
 
 

@@ -15,65 +15,88 @@ from hy_client.token import modules
 
 
 class RecordingKernel32:
-    """Records the three kernel32 calls in order; it exists because the Windows loader does not
-    exist here. ``refuse`` makes one call fail as an old Windows 7 without KB2533623 would."""
+    """Records the kernel32 calls in order; it exists because the Windows loader does not exist
+    here. ``fail_load`` is the GetLastError of a refused LoadLibraryExW; ``refuse`` makes
+    AddDllDirectory fail as Windows 7 without KB2533623 would."""
 
-    def __init__(self, refuse: str = "") -> None:
+    def __init__(self, fail_load: int = 0, refuse: str = "") -> None:
         self.calls: list[tuple[str, object]] = []
+        self.fail_load = fail_load
         self.refuse = refuse
+        self.error = 0
 
-    def SetDefaultDllDirectories(self, flags: int) -> int:
-        self.calls.append(("SetDefaultDllDirectories", flags))
-        return 0 if self.refuse == "SetDefaultDllDirectories" else 1
+    def LoadLibraryExW(self, path: str, file: object, flags: int) -> int:
+        self.calls.append(("LoadLibraryExW", (path, flags)))
+        if self.fail_load:
+            self.error = self.fail_load
+            return 0
+        return 0x7FF800000000
 
     def AddDllDirectory(self, path: str) -> int:
         self.calls.append(("AddDllDirectory", path))
-        return 0 if self.refuse == "AddDllDirectory" else 0xC00C1E
+        if self.refuse == "AddDllDirectory":
+            self.error = 127
+            return 0
+        return 0xC00C1E
 
     def RemoveDllDirectory(self, cookie: object) -> int:
         self.calls.append(("RemoveDllDirectory", cookie))
         return 1
 
+    def last_error(self) -> int:
+        return self.error
+
 
 VENDOR_DLL = r"C:\Program Files\Vendor CA\x64\vendor_p11.dll"
 
 
-def test_vendor_folder_is_added_only_for_the_load():
+def test_module_is_preloaded_with_the_safe_flags_and_its_folder_kept():
     k32 = RecordingKernel32()
+    loads = winsupport.vendor_loads(k32)
 
     def loader(path: str) -> str:
         k32.calls.append(("load", path))
         return "handle"
 
-    assert winsupport.load_library_safely(VENDOR_DLL, loader, plat="win32", kernel32=k32) \
+    assert winsupport.load_library_safely(VENDOR_DLL, loader, plat="win32", loads=loads) \
         == "handle"
     assert k32.calls == [
-        ("SetDefaultDllDirectories", winsupport.LOAD_LIBRARY_SEARCH_DEFAULT_DIRS),
         ("AddDllDirectory", r"C:\Program Files\Vendor CA\x64"),
+        ("LoadLibraryExW", (VENDOR_DLL, 0x100 | 0x1000)),  # DLL_LOAD_DIR | DEFAULT_DIRS
         ("load", VENDOR_DLL),
-        ("RemoveDllDirectory", 0xC00C1E),
     ]
+    # The folder stays added while the module is loaded: reinitialize() and delay loads at
+    # C_Login/C_Sign come later. Nothing process-wide was changed.
+    assert loads.folders() == [r"c:\program files\vendor ca\x64"]
+    assert not any(name == "SetDefaultDllDirectories" for name, _ in k32.calls)
+    # A second load of the same file (the raw entry points) preloads nothing again.
+    winsupport.load_library_safely(VENDOR_DLL.upper(), loader, plat="win32", loads=loads)
+    assert [c for c in k32.calls if c[0] == "LoadLibraryExW"] == [k32.calls[1]]
 
 
-def test_the_cookie_is_removed_when_the_load_fails():
-    k32 = RecordingKernel32()
-
-    def loader(path: str) -> None:
-        raise OSError("[WinError 126] The specified module could not be found")
-
-    with pytest.raises(OSError):
-        winsupport.load_library_safely(VENDOR_DLL, loader, plat="win32", kernel32=k32)
-    assert k32.calls[-1] == ("RemoveDllDirectory", 0xC00C1E)
-
-
-@pytest.mark.parametrize("refused", ["SetDefaultDllDirectories", "AddDllDirectory"])
-def test_no_unsafe_fallback_when_windows_refuses(refused):
-    k32 = RecordingKernel32(refuse=refused)
+@pytest.mark.parametrize(("code", "info"), [
+    (126, errors.MODULE_MISSING_DEPENDENCY), (127, errors.MODULE_ENTRY_POINT_MISSING),
+    (1114, errors.MODULE_INIT_FAILED), (193, errors.MODULE_WRONG_ARCH)])
+def test_a_refused_load_is_mapped_with_the_full_path_and_the_folder_removed(code, info):
+    k32 = RecordingKernel32(fail_load=code)
     loaded: list[str] = []
     with pytest.raises(errors.HyError) as caught:
-        winsupport.load_library_safely(VENDOR_DLL, loaded.append, plat="win32", kernel32=k32)
-    assert caught.value.info is errors.MODULE_LOAD_FAILED and refused in caught.value.detail
-    assert loaded == []
+        winsupport.load_library_safely(VENDOR_DLL, loaded.append, plat="win32",
+                                       loads=winsupport.vendor_loads(k32))
+    assert caught.value.info is info
+    assert caught.value.detail == f"WinError {code}: {VENDOR_DLL}"  # not cut at "C:"
+    assert loaded == [] and k32.calls[-1] == ("RemoveDllDirectory", 0xC00C1E)
+
+
+def test_no_unsafe_fallback_when_windows_refuses_add_dll_directory():
+    k32 = RecordingKernel32(refuse="AddDllDirectory")
+    loaded: list[str] = []
+    with pytest.raises(errors.HyError) as caught:
+        winsupport.load_library_safely(VENDOR_DLL, loaded.append, plat="win32",
+                                       loads=winsupport.vendor_loads(k32))
+    assert caught.value.info is errors.MODULE_LOAD_FAILED
+    assert "AddDllDirectory" in caught.value.detail
+    assert loaded == [] and not any(c[0] == "LoadLibraryExW" for c in k32.calls)
 
 
 @pytest.mark.parametrize("path", ["vendor_p11.dll", r"x64\vendor_p11.dll", r"\vendor_p11.dll",
@@ -81,7 +104,8 @@ def test_no_unsafe_fallback_when_windows_refuses(refused):
 def test_windows_refuses_paths_that_are_not_absolute(path):
     k32 = RecordingKernel32()
     with pytest.raises(errors.HyError) as caught:
-        winsupport.load_library_safely(path, lambda p: p, plat="win32", kernel32=k32)
+        winsupport.load_library_safely(path, lambda p: p, plat="win32",
+                                       loads=winsupport.vendor_loads(k32))
     assert caught.value.info is errors.MODULE_PATH_NOT_ABSOLUTE
     assert k32.calls == []
 

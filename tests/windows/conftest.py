@@ -1,0 +1,1 @@
+from tests.softhsm_fixtures import softhsm_module, test_ca  # noqa: F401 (fixtures)
