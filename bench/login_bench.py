@@ -38,10 +38,10 @@ from hy_client import auth  # noqa: E402
 from hy_client.api import models  # noqa: E402
 from hy_client.api.client import PlatformClient  # noqa: E402
 from hy_client.config import PlatformProfile  # noqa: E402
+from hy_client.sandbox import softhsm  # noqa: E402
 from hy_client.sandbox.ca import TestCA  # noqa: E402
 from hy_client.sandbox.demo import uscc  # noqa: E402
 from hy_client.signin import SignIn, choose_key  # noqa: E402
-from hy_client.token import softhsm  # noqa: E402
 from hy_client.token.service import TokenService  # noqa: E402
 from tests.keyrings import MemoryKeyring  # noqa: E402
 

@@ -28,8 +28,8 @@ from typing import Any
 import pkcs11
 from pkcs11 import Attribute, Mechanism, ObjectClass, SlotFlag
 
+from hy_client.sandbox import softhsm
 from hy_client.sandbox.ca import TestCA
-from hy_client.token import softhsm
 from hy_client.token.certificate import parse_certificate
 from hy_client.token.models import Algorithm
 from hy_client.token.service import TokenService

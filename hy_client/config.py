@@ -98,7 +98,6 @@ class Settings:
     bid_reminder_hours: tuple[int, ...] = (48, 2)
     catalogue_keys: tuple[str, ...] = ()  # pinned Ed25519 public keys, hex
     catalogue_url: str = ""  # empty: the platform's /api/v1/drivers/catalogue
-    language: str = "zh_CN"
     # Seconds. Connect: a reachable platform completes the TCP/TLS handshake in well under a
     # second even on a poor line; 5 s allows two lost SYNs (1 s + 2 s back-off) before "无法连接".
     # Read: the longest the platform may stay silent on one socket read; its slowest answers

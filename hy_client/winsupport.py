@@ -22,6 +22,7 @@ from __future__ import annotations
 import ctypes
 import logging
 import ntpath
+import os
 import sys
 import threading
 from collections.abc import Callable
@@ -158,13 +159,18 @@ def vendor_loads(kernel32: Kernel32 | None = None) -> VendorLoads:
         return _loads
 
 
+def is_absolute(path: str, plat: str = sys.platform) -> bool:
+    """An absolute path by the rules of ``plat``: on Windows a drive letter too (``\\dir`` is
+    relative to the current drive, so a DLL there could be swapped)."""
+    return ntpath.isabs(path) and bool(ntpath.splitdrive(path)[0]) if plat.startswith("win") \
+        else os.path.isabs(path)
+
+
 def load_library_safely(path: str, loader: Callable[[str], T] | None = None, *,
                         plat: str = sys.platform, loads: VendorLoads | None = None) -> T:
     """``loader(path)`` (default ``ctypes.CDLL``; the token layer passes ``pkcs11.lib``) for an
     absolute path only; on Windows after ``VendorLoads.preload``. Relative paths:
     MODULE_PATH_NOT_ABSOLUTE, before anything is loaded."""
-    from .token.modules import is_absolute  # lazily: token/ itself calls this module
-
     if not is_absolute(path, plat):
         raise errors.HyError(errors.MODULE_PATH_NOT_ABSOLUTE, path)
     load: Callable[[str], Any] = loader if loader is not None else ctypes.CDLL

@@ -26,10 +26,10 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from pkcs11 import TokenFlag
 
 from hy_client.forms.validators import uscc_check_char
+from hy_client.sandbox import softhsm
 from hy_client.sandbox.ca import TestCA
-from hy_client.token import softhsm
+from hy_client.sandbox.softhsm import SoftHSMEnv
 from hy_client.token.service import load_name
-from hy_client.token.softhsm import SoftHSMEnv
 
 __all__ = [
     "VALID_USCC",

@@ -15,26 +15,18 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
-from collections.abc import Callable, Sequence
-from concurrent.futures import Future
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
 
 from PySide6.QtCore import QCoreApplication, Qt, QTimer
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
-
-from hy_client import errors
-from hy_client.errors import HyError
+from PySide6.QtWidgets import QApplication
 
 from . import i18n, state, theme
-from .jobs import QueryOp, error_text, shutdown_pool
+from .controller import Controller
+
+__all__ = ["Controller", "main", "make_application", "parse_args"]
+from .jobs import shutdown_pool
 from .single import SingleInstance
-
-if TYPE_CHECKING:
-    from hy_client.api.models import Account
-    from hy_client.signin import LoginResult
-
-    from .context import AppContext
 
 log = logging.getLogger(__name__)
 APP_NAME = "hy-client"
@@ -63,111 +55,6 @@ def make_application(argv: Sequence[str]) -> QApplication:
     app = QApplication([sys.argv[0] if sys.argv else APP_NAME, *argv])
     app.setApplicationDisplayName(i18n.APP_TITLE)  # i18n.install sets it in the language
     return app
-
-
-def create_context(platform: str | None, modules: list[str] | None) -> AppContext:
-    """Logging, settings and the core, on a worker: the login window is already shown."""
-    from hy_client import logs
-
-    from .context import AppContext
-
-    logs.setup_logging(program="gui")
-    try:
-        return AppContext.create(platform, modules)
-    except ValueError as exc:
-        raise HyError(errors.CONFIG_INVALID, type(exc).__name__) from None
-
-
-class Controller:
-    """Login window first; after a login the main window; after logout the login again.
-
-    Without a context the login window comes first and ``load`` builds the context off the
-    GUI thread; ``failed`` is called with the error when that fails.
-    """
-
-    def __init__(self, ctx: AppContext | None = None) -> None:
-        self.ctx = ctx
-        self.window: QWidget | None = None
-        self._loading: Future[AppContext] | None = None
-        self.fatal_box: QMessageBox | None = None
-        self.first_run = False  # main(): open (first start) or offer the first-run assistant
-        self.on_ready: list[Callable[[AppContext], None]] = []  # the tray start listens
-
-    def show_login(self) -> QWidget:
-        from .login import LoginWindow
-
-        login = LoginWindow(self.ctx)
-        login.logged_in.connect(self._logged_in)
-        self._swap(login)
-        return login
-
-    def load(self, platform: str | None, modules: list[str] | None) -> Future[AppContext]:
-        self._loading = QueryOp(None, lambda: create_context(platform, modules),
-                                self._ready).failure(self._failed).run_in_background()
-        return self._loading
-
-    def _ready(self, ctx: AppContext) -> None:
-        self.ctx = ctx
-        set_context = getattr(self.window, "set_context", None)
-        if set_context is not None:
-            set_context(ctx)
-        if self.first_run and self.window is not None:
-            from .firstrun import offer_first_run
-
-            offer_first_run(self.window, ctx)
-        for listener in self.on_ready:
-            listener(ctx)
-
-    def _failed(self, error: HyError) -> None:
-        self.fatal_box = box = _fatal_box(error)  # kept: a parentless box would be collected
-        box.finished.connect(lambda _r: QCoreApplication.exit(1))
-        box.open()
-
-    def close(self, timeout: float = 30.0) -> None:
-        """Close the context, waiting for one still being built (the window closed early)."""
-        ctx = self.ctx
-        if ctx is None and self._loading is not None:
-            try:
-                ctx = self._loading.result(timeout)
-            except Exception:  # already reported, or never finished
-                ctx = None
-        if ctx is not None:
-            ctx.close()
-
-    def _logged_in(self, result: LoginResult) -> None:
-        self.show_main(result.account)
-
-    def show_main(self, account: Account) -> QWidget:
-        """The main window for ``account`` (after a login, or a session the tray restored)."""
-        from .main_window import MainWindow
-
-        assert self.ctx is not None  # a login needs the core
-        main = MainWindow(self.ctx, account)
-        main.logged_out.connect(self.show_login)
-        self._swap(main)
-        return main
-
-    def _swap(self, window: QWidget) -> None:
-        old, self.window = self.window, window
-        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        window.show()
-        if old is not None:
-            old.close()
-
-    def raise_window(self) -> None:
-        if self.window is not None:
-            self.window.showNormal()
-            self.window.raise_()
-            self.window.activateWindow()
-
-
-def _fatal_box(error: HyError) -> QMessageBox:
-    main, extra = error_text(error)
-    box = QMessageBox(QMessageBox.Icon.Critical, i18n.translate("App", "无法启动"), main)
-    box.setObjectName("fatalBox")
-    box.setProperty("errorCode", error.code)
-    box.setInformativeText(extra)
-    return box
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -123,7 +123,7 @@ class SettingsDialog(QDialog):
         for code, name in i18n.LANGUAGES.items():
             self.language.addItem(name, code)
         self.language.setCurrentIndex(
-            max(0, self.language.findData(state.language() or current.language)))
+            max(0, self.language.findData(state.language() or i18n.DEFAULT_LANGUAGE)))
 
         form = QFormLayout()
         form.addRow(_tr("交易平台"), self.platform)
@@ -157,8 +157,7 @@ class SettingsDialog(QDialog):
         return {"platform": str(self.platform.currentData()),
                 "autostart": self.autostart.isChecked(),
                 "renewal_thresholds": check_thresholds(days),
-                "bid_reminder_hours": parse_hours(self.hours.text()),
-                "language": str(self.language.currentData())}
+                "bid_reminder_hours": parse_hours(self.hours.text())}
 
     @Slot()
     def save(self) -> None:
@@ -184,7 +183,8 @@ class SettingsDialog(QDialog):
     def _saved(self, settings: config.Settings) -> None:
         self._busy = False
         self.buttons.setEnabled(True)
-        state.set_language(settings.language)  # what the next start reads first
+        # the language is the GUI's own (state), read before the first frame; one place
+        state.set_language(str(self.language.currentData()))
         if self.ctx is not None:
             self.ctx.reload_settings(settings)
         self.saved.emit(settings)

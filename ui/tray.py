@@ -30,8 +30,8 @@ if TYPE_CHECKING:
     from hy_client.api.models import Account
     from hy_client.renewal import RenewalAdvice
 
-    from .app import Controller
     from .context import AppContext
+    from .controller import Controller
     from .reminders import BidReminders
 
 

@@ -9,35 +9,31 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import requests
 
 from .. import config, errors
+from ..driver_probe import token_probe
 from ..drivers import install as inst
 from ..drivers.catalogue import Catalogue, public_key_hex, sign_catalogue, trusted_keys
 from ..drivers.detect import (
     DriverReport,
-    LoadProbe,
-    ModuleLoad,
     candidate_paths,
     detect,
     suitable,
-    tokens_from,
 )
 from ..drivers.store import CatalogueStore, catalogue_url_for
 from ..net import VerifiedSession
 
 if TYPE_CHECKING:
-    from ..token.service import TokenService
+    pass
 
 EXIT_OK, EXIT_FINDING = 0, 1
 # Where a module path came from, as a support engineer reads it.
 SOURCE_NAMES = {"config": "本程序设置", "catalogue": "驱动目录", "p11-kit": "系统登记（p11-kit）",
                 "user": "本程序安装", "system32": "系统目录", "registry": "注册表"}
-SCAN_TIMEOUT = 120.0
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -86,34 +82,6 @@ def _warn_out_of_date(catalogue: Catalogue) -> None:
 def _static_check(path: str) -> errors.ErrorInfo | None:
     from ..token.modules import diagnose_module_file
     return diagnose_module_file(path)
-
-
-def token_probe(paths: Sequence[str], service: TokenService | None = None) -> LoadProbe:
-    """Answer per path from one look at ``paths`` through the token layer.
-
-    With the program's own ``service`` (one TokenService per process: a second one would load
-    and re-initialise the same libraries under it) its modules answer from its scan and the
-    others are probed on its thread; without one, a short-lived service is made and closed.
-    Paths are matched by file, so a symlink or a second name for a module answers too.
-    """
-    from ..token.modules import module_key
-    from ..token.service import TokenService
-
-    if service is not None:
-        scanned = service.probe(list(paths)).result(timeout=SCAN_TIMEOUT)
-    else:
-        with TokenService(list(paths)) as own:
-            scanned = own.scan(refresh=True).result(timeout=SCAN_TIMEOUT)
-    infos = {module_key(m.path): m for m in scanned}
-
-    def probe(path: str) -> ModuleLoad:
-        info = infos.get(module_key(path))
-        if info is None:
-            raise errors.HyError(errors.MODULE_LOAD_FAILED, "not scanned")
-        if info.error is not None:
-            raise errors.HyError(info.error, info.error_detail)
-        return ModuleLoad(info.library_version, info.manufacturer, tokens_from(info.tokens))
-    return probe
 
 
 def _report(settings: config.Settings, catalogue: Catalogue, *, load: bool) -> DriverReport:

@@ -16,8 +16,7 @@ from pathlib import Path
 from cryptography.hazmat.primitives.serialization import Encoding
 
 from .. import auth, errors
-from ..token import softhsm
-from . import db, service
+from . import db, service, softhsm
 from .ca import TestCA
 from .demo import ACCOUNTS, BIDDER, DEMO_CERT_DAYS, REFERENCES
 from .runtime import Runtime

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import ntpath
 import os
 import platform
 import re
@@ -33,6 +32,7 @@ from typing import Literal
 
 from .. import config, errors
 from ..errors import ErrorInfo
+from ..winsupport import is_absolute
 
 Source = Literal["explicit", "config", "catalogue", "p11-kit", "default"]
 P11KIT_DIRS = ("/etc/pkcs11/modules", "/usr/share/p11-kit/modules", "~/.config/pkcs11/modules")
@@ -101,11 +101,6 @@ def catalogue_modules(plat: str = sys.platform) -> list[str]:
         elif isinstance(value, list):
             out.extend(v for v in value if isinstance(v, str))
     return [os.path.expandvars(p) for p in out]
-
-
-def is_absolute(path: str, plat: str = sys.platform) -> bool:
-    return ntpath.isabs(path) and bool(ntpath.splitdrive(path)[0]) if plat.startswith("win") \
-        else os.path.isabs(path)
 
 
 def module_key(path: str) -> str:

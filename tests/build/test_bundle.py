@@ -12,7 +12,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 
 from hy_client import __version__
 from hy_client.cli import GROUPS
-from hy_client.token import softhsm
+from hy_client.sandbox import softhsm
 
 pytestmark = pytest.mark.build
 

@@ -13,7 +13,7 @@ from hy_client.diagnostics import report as render
 from hy_client.diagnostics.redact import Redactor, mask
 from hy_client.forms.validators import id_check_char
 from hy_client.logs import log_path
-from hy_client.token import softhsm
+from hy_client.sandbox import softhsm
 from tests.sandbox_fixtures import free_port
 from tests.softhsm_fixtures import SO_PIN, VALID_USCC
 

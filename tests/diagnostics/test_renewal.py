@@ -7,8 +7,8 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from hy_client import config, diagnostics
 from hy_client.api.client import PlatformClient
 from hy_client.credentials import CredentialStore
+from hy_client.sandbox import softhsm
 from hy_client.sandbox.demo import BIDDER
-from hy_client.token import softhsm
 from tests.sandbox_fixtures import threaded_sandbox
 from tests.softhsm_fixtures import SO_PIN
 

@@ -13,7 +13,7 @@ from hy_client import cli, readiness, renewal
 from hy_client.api.models import Bid
 from hy_client.credentials import CredentialStore
 from hy_client.readiness import ReadinessStore
-from hy_client.token import softhsm
+from hy_client.sandbox import softhsm
 from hy_client.token.models import all_tokens
 from hy_client.token.service import TokenService
 from tests.softhsm_fixtures import ORG

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from hy_client.token import softhsm
+from hy_client.sandbox import softhsm
 from tests.softhsm_fixtures import ORG, SO_PIN
 from ui.main_window import PAGES, MainWindow
 

@@ -59,7 +59,8 @@ def test_saving_writes_the_config_applies_it_and_the_autostart_entry(qtbot, ctx,
     assert stored.platform == "hengyang" and stored.autostart
     assert stored.renewal_thresholds == (60, 20, 5)
     assert stored.bid_reminder_hours == (72, 24, 2)
-    assert stored.language == "en" and state.language() == "en"
+    assert state.language() == "en"  # the one place for the language
+    assert "language" not in config.config_path().read_text("utf-8")
     entry = config_home / "autostart" / autostart.DESKTOP_FILE
     assert entry.is_file() and autostart.is_enabled()
     exec_line = next(x for x in entry.read_text("utf-8").splitlines() if x.startswith("Exec="))

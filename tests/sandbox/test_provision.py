@@ -10,7 +10,7 @@ from pkcs11 import Attribute, KeyType, Mechanism, ObjectClass
 
 from hy_client import auth
 from hy_client.sandbox.provision import provision_token
-from hy_client.token.softhsm import softhsm_module
+from hy_client.sandbox.softhsm import softhsm_module
 from tests.sandbox.helpers import Api, code_of
 from tests.sandbox_fixtures import threaded_sandbox
 

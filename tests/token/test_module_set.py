@@ -11,7 +11,7 @@ import pytest
 from pkcs11 import Mechanism
 
 from hy_client import errors
-from hy_client.cli.drivers_cmd import token_probe
+from hy_client.driver_probe import token_probe
 from hy_client.errors import HyError
 from hy_client.token.models import all_tokens
 from hy_client.token.service import TokenService, mechanism_names, token_service

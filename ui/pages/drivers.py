@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 
 from hy_client import config, errors
 from hy_client.api.client import PlatformClient
-from hy_client.cli.drivers_cmd import SCAN_TIMEOUT, token_probe
+from hy_client.driver_probe import SCAN_TIMEOUT, token_probe
 from hy_client.drivers import install as inst
 from hy_client.drivers.catalogue import Catalogue, DriverEntry, trusted_keys
 from hy_client.drivers.detect import (

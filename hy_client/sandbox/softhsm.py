@@ -28,7 +28,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from pkcs11 import Attribute, CertificateType, KeyType, ObjectClass
 from pkcs11.util.ec import encode_named_curve_parameters
 
-from .service import load_name
+from ..token.service import load_name
 
 KeyKind = Literal["rsa2048", "ec-p256", "ec-p384"]
 SOFTHSM_MODULE_PATHS = ("/usr/lib/softhsm/libsofthsm2.so",

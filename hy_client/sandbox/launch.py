@@ -1,9 +1,10 @@
-"""`python -m hy_client.demo` (what `make demo` runs): the sandbox platform, a demo key, the app.
+"""`python -m hy_client.sandbox.launch` (`make demo`): the sandbox platform, a demo key, the app.
 
 Everything lives under the user data dir (``sandbox/``), so a second run reuses the same accounts,
 CA and key. The sandbox is started as a child process unless one already answers on its port, and
 is stopped again when the app closes. Without a display the demo prints the key listing and the
-commands to try instead of opening a window.
+commands to try instead of opening a window. The app and the CLI run as child processes: the
+sandbox never imports the GUI, and none of this ships in the release bundle.
 """
 
 from __future__ import annotations
@@ -16,8 +17,8 @@ from pathlib import Path
 
 import requests
 
-from . import config
-from .sandbox import provision
+from .. import config
+from . import provision
 
 DEMO_LABEL = "HY-DEMO"
 DEMO_PIN = "123456"  # the sandbox's documented demo PIN; the app suggests changing it
@@ -66,7 +67,7 @@ def ensure_demo_token(data: Path) -> str:
         result = provision.provision_token(data, label=DEMO_LABEL, pin=DEMO_PIN, key_type="rsa")
         print(f"已创建演示CA锁「{result.label}」：{result.subject_cn}，证书有效期至 "
               f"{result.not_after:%Y-%m-%d}")
-    from .token import softhsm
+    from . import softhsm
 
     module = softhsm.softhsm_module()
     if module is None:
@@ -101,13 +102,10 @@ def main() -> int:
         print(f"测试平台：{SANDBOX_URL}　演示账号 demo_bidder / Bidder2024　"
               f"演示CA锁 {DEMO_LABEL}，PIN码 {DEMO_PIN}（仅用于本机演示）")
         if has_display():
-            from ui.app import main as app_main
-
-            return app_main(["--platform", "sandbox"])
-        from .cli import main as cli_main
-
-        print("\n没有图形显示环境，以下为CA锁信息；可尝试：.venv/bin/hy-client login --ca\n")
-        return cli_main(["token", "list"])
+            return subprocess.call([sys.executable, "-m", "ui.app", "--platform", "sandbox"])
+        print("\n没有图形显示环境，以下为CA锁信息；可尝试：.venv/bin/hy-client login --ca\n",
+              flush=True)
+        return subprocess.call([sys.executable, "-m", "hy_client.cli", "token", "list"])
     finally:
         if server is not None:
             server.terminate()

@@ -1,0 +1,47 @@
+"""A driver's modules answered through the token layer: the one composition of ``drivers``
+(which never imports ``token``) and ``token`` that the CLI's driver commands and the GUI's
+drivers page share.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from . import errors
+from .drivers.detect import LoadProbe, ModuleLoad, tokens_from
+
+if TYPE_CHECKING:
+    from .token.service import TokenService
+
+__all__ = ["SCAN_TIMEOUT", "token_probe"]
+
+SCAN_TIMEOUT = 120.0
+
+
+def token_probe(paths: Sequence[str], service: TokenService | None = None) -> LoadProbe:
+    """Answer per path from one look at ``paths`` through the token layer.
+
+    With the program's own ``service`` (one TokenService per process: a second one would load
+    and re-initialise the same libraries under it) its modules answer from its scan and the
+    others are probed on its thread; without one, a short-lived service is made and closed.
+    Paths are matched by file, so a symlink or a second name for a module answers too.
+    """
+    from .token.modules import module_key
+    from .token.service import TokenService
+
+    if service is not None:
+        scanned = service.probe(list(paths)).result(timeout=SCAN_TIMEOUT)
+    else:
+        with TokenService(list(paths)) as own:
+            scanned = own.scan(refresh=True).result(timeout=SCAN_TIMEOUT)
+    infos = {module_key(m.path): m for m in scanned}
+
+    def probe(path: str) -> ModuleLoad:
+        info = infos.get(module_key(path))
+        if info is None:
+            raise errors.HyError(errors.MODULE_LOAD_FAILED, "not scanned")
+        if info.error is not None:
+            raise errors.HyError(info.error, info.error_detail)
+        return ModuleLoad(info.library_version, info.manufacturer, tokens_from(info.tokens))
+    return probe
