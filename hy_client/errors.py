@@ -8,6 +8,7 @@ The sandbox answers with the same codes, so the client can show the catalogue's 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -103,7 +104,7 @@ PIN_WEAK = _e(
     "请不要使用 123456、连续数字或重复数字，至少6位。",
     "Avoid 123456, sequences and repeats; use at least 6 digits.")
 TOKEN_REMOVED = _e(
-    "T108", "操作过程中CA锁被拔出", "The key was removed during the operation",
+    "T108", "CA锁已拔出", "The key was removed",
     "请重新插入CA锁后重试。", "Plug the key back in and try again.")
 TOKEN_NOT_LOGGED_IN = _e(
     "T109", "尚未输入CA锁PIN码", "Not logged in to the key",
@@ -394,9 +395,26 @@ CATALOGUE_REPLAYED = _e(
     "已拒绝使用，目录可能被篡改。" + _CALL, "Refused: it may be tampered with. " + _CALL_EN)
 
 
+_CLASS_NAME = re.compile(r"[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]*)+")
+_DOTTED = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+")
+
+
 def is_for_people(detail: str) -> bool:
-    """A detail in Chinese was written for the user; anything else is for support."""
-    return any("\u4e00" <= c <= "\u9fff" for c in detail)
+    """Whether a detail may be shown to a bidder: Chinese text, or one name-like word (a key's
+    label, a file name, a serial). English phrases, exception class names (``PinIncorrect``,
+    ``keyring.backends.fail.Keyring``), ``HTTP 401`` and ``62914560 bytes`` are for support:
+    logs and ``--verbose``."""
+    text = detail.strip()
+    if not text:
+        return False
+    if any("\u4e00" <= c <= "\u9fff" for c in text):
+        return True
+    if " " in text or "Error" in text or "Exception" in text:
+        return False
+    last = re.split(r"[.:]", text)[-1]
+    if _DOTTED.fullmatch(text) and last[:1].isupper():
+        return False  # a qualified class name
+    return not _CLASS_NAME.fullmatch(last)
 
 
 class HyError(Exception):

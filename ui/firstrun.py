@@ -499,7 +499,9 @@ class FirstRunWizard(QDialog):
         if not self.driver_id:
             self.driver_label.hide()
             self.install_button.hide()
-            self._run(core.skip_driver, self._show, translate("FirstRunWizard", "正在检查驱动…"))
+            catalogue = self.catalogue
+            self._run(lambda: core.skip_driver(catalogue), self._show,
+                      translate("FirstRunWizard", "正在检查驱动…"))
             return
         catalogue = self.catalogue
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -30,6 +30,7 @@ from hy_client.api import models
 from hy_client.records import RecordFlows
 from hy_client.renewal import RenewalAdvice
 from hy_client.signin import login_candidates
+from hy_client.token.models import TokenEvent
 
 from . import i18n, state
 from .context import AppContext
@@ -130,8 +131,16 @@ class MainWindow(QMainWindow):
         who = QLabel(i18n.translate("MainWindow", "当前账号：{name}（{username}）").format(
             name=account.display_name, username=account.username))
         who.setObjectName("accountLabel")
+        # The session's keys as they are now: a key pulled out is said here and in the tray.
+        self.key_notice = QLabel()
+        self.key_notice.setObjectName("keyNotice")
+        self.key_notice.setWordWrap(True)
+        self.key_notice.setProperty("role", "warning")
+        self.key_notice.hide()
+        self.removed_keys: dict[str, str] = {}  # serial → label
         right = QVBoxLayout()
         right.addWidget(self.banner)
+        right.addWidget(self.key_notice)
         right.addWidget(self.stack, 1)
         body = QWidget()
         row = QHBoxLayout(body)
@@ -146,6 +155,7 @@ class MainWindow(QMainWindow):
         if not state.restore_geometry(self, "main"):
             self.resize(1000, 700)
         self.nav.setCurrentRow(0)
+        ctx.start_watching().token_event.connect(self._on_token_event)
         self.check_renewal()
         self.reminders = BidReminders(ctx, self.tray, self)  # 开标提醒 in the tray
         self.reminders.start()
@@ -195,6 +205,33 @@ class MainWindow(QMainWindow):
     def open_page(self, key: str) -> QWidget:
         self.nav.setCurrentRow(self.page_keys().index(key))
         return self.pages[key]
+
+    # --- the keys, live -----------------------------------------------------------------------
+    @Slot(object)
+    def _on_token_event(self, event: TokenEvent) -> None:
+        if event.kind == "removed":
+            self.removed_keys[event.serial] = event.label
+        elif event.kind == "inserted":
+            back = self.removed_keys.pop(event.serial, None)
+            if back is not None or not self.removed_keys:
+                self.statusBar().showMessage(
+                    _tr("CA锁“{label}”已插入").format(label=event.label), 8000)
+            self.check_renewal()  # the advice follows the keys plugged in
+        self._show_key_notice(event if event.kind == "removed" else None)
+
+    def _show_key_notice(self, removed: TokenEvent | None) -> None:
+        if not self.removed_keys:
+            self.key_notice.hide()
+            return
+        labels = "、".join(f"“{label}”" for label in self.removed_keys.values())
+        still = (_tr("仍可查看和修改基本信息、职业人员") if self.account.kind == "person"
+                 else _tr("仍可查看和修改基本信息、企业资质、职业人员"))
+        text = _tr("CA锁{labels}已拔出。当前登录仍然有效，{still}；CA锁登录、证书激活、"
+                   "修改PIN码和投标解密自检需要重新插入CA锁。").format(labels=labels, still=still)
+        self.key_notice.setText(text)
+        self.key_notice.show()
+        if removed is not None and self.tray is not None and self.tray.isVisible():
+            self.tray.showMessage(_tr("CA锁已拔出"), text)
 
     # --- renewal ----------------------------------------------------------------------------
     def check_renewal(self) -> None:

@@ -14,13 +14,15 @@ and ``use.pad`` tells which (``without_pin`` lets a screen refuse that case inst
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QWidget
 
+from hy_client import errors
 from hy_client.errors import HyError, UserCancelled
 
 from .jobs import QueryOp, TokenOp, show_error
@@ -31,6 +33,19 @@ if TYPE_CHECKING:
     from hy_client.token.service import TokenService
 
 T = TypeVar("T")
+
+# Operations whose PIN dialog is open: a key pulled out closes its dialogs wherever they are.
+_asking: weakref.WeakSet[PinOp[Any]] = weakref.WeakSet()
+
+
+def key_removed(serial: str, label: str) -> int:
+    """Close every open PIN dialog for the key ``serial`` with "CA锁已拔出"; how many closed."""
+    closed = 0
+    for op in list(_asking):
+        if op.serial == serial and op.dialog is not None:
+            op.cancel(HyError(errors.TOKEN_REMOVED, label))
+            closed += 1
+    return closed
 
 
 class PinUse:
@@ -128,11 +143,13 @@ class PinOp(Generic[T]):
         dialog = PinDialog(self.label or self.serial, flags, self.parent, self._purpose)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.dialog = dialog
+        _asking.add(self)
         dialog.finished.connect(lambda result: self._given(dialog, result))
         dialog.open()
 
     def _given(self, dialog: PinDialog, result: int) -> None:
         self.dialog = None
+        _asking.discard(self)
         entry = dialog.take() if result == QDialog.DialogCode.Accepted else None
         if entry is None or not entry.pin:
             self._end_cancelled()

@@ -1038,6 +1038,10 @@ Restore them?</translation>
     <context>
         <name>LoginWindow</name>
         <message>
+            <source>下载驱动</source>
+            <translation>Download the driver</translation>
+        </message>
+        <message>
             <source>账号密码</source>
             <translation>Username and password</translation>
         </message>
@@ -1176,6 +1180,26 @@ Restore them?</translation>
     </context>
     <context>
         <name>MainWindow</name>
+        <message>
+            <source>CA锁“{label}”已插入</source>
+            <translation>USB key “{label}” plugged in</translation>
+        </message>
+        <message>
+            <source>仍可查看和修改基本信息、职业人员</source>
+            <translation>you can still view and edit the profile and professional personnel</translation>
+        </message>
+        <message>
+            <source>仍可查看和修改基本信息、企业资质、职业人员</source>
+            <translation>you can still view and edit the profile, qualifications and professional personnel</translation>
+        </message>
+        <message>
+            <source>CA锁{labels}已拔出。当前登录仍然有效，{still}；CA锁登录、证书激活、修改PIN码和投标解密自检需要重新插入CA锁。</source>
+            <translation>USB key {labels} removed. You are still signed in and {still}; key login, certificate activation, PIN change and the bid decryption self-test need the key plugged back in.</translation>
+        </message>
+        <message>
+            <source>CA锁已拔出</source>
+            <translation>USB key removed</translation>
+        </message>
         <message>
             <source>基本信息</source>
             <translation>Basic information</translation>
