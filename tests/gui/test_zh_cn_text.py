@@ -121,7 +121,8 @@ SCREENSHOTS = {"profile": "zh-基本信息", "qualification": "zh-企业资质",
                "certificates": "zh-证书", "drivers": "zh-驱动", "help": "zh-帮助"}
 # Labels that show data (a certificate's subject, a credit code, the core's findings).
 DATA = {"renewalAdviceText", "diagnosticsStatus", "cert_holder", "cert_organization",
-        "cert_issuer", "cert_uscc", "cert_serial", "cert_id"}
+        "cert_issuer", "cert_uscc", "cert_serial", "cert_id",
+        "driverStatus"}  # names the keys it recognised
 
 
 def test_every_main_page_in_chinese(qtbot, main_window):
