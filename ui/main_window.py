@@ -8,6 +8,7 @@ so the main window opens quickly after a login.
 from __future__ import annotations
 
 import importlib
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -101,6 +102,9 @@ PAGES: tuple[Page, ...] = (
 )
 
 
+STARTUP_SCAN_SECONDS = 5.0  # key events this soon after opening are the first scan's
+
+
 def pages_for(account: models.Account) -> list[Page]:
     """The pages an account may use: a natural person has no enterprise qualifications."""
     return [p for p in PAGES if p.for_person or account.kind != "person"]
@@ -155,6 +159,7 @@ class MainWindow(QMainWindow):
         if not state.restore_geometry(self, "main"):
             self.resize(1000, 700)
         self.nav.setCurrentRow(0)
+        self._opened = time.monotonic()
         ctx.start_watching().token_event.connect(self._on_token_event)
         self.check_renewal()
         self.reminders = BidReminders(ctx, self.tray, self)  # 开标提醒 in the tray
@@ -213,10 +218,11 @@ class MainWindow(QMainWindow):
             self.removed_keys[event.serial] = event.label
         elif event.kind == "inserted":
             back = self.removed_keys.pop(event.serial, None)
-            if back is not None or not self.removed_keys:
+            # The watcher's first scan reports every key as inserted: that is no news.
+            if back is not None or time.monotonic() - self._opened > STARTUP_SCAN_SECONDS:
                 self.statusBar().showMessage(
                     _tr("CA锁“{label}”已插入").format(label=event.label), 8000)
-            self.check_renewal()  # the advice follows the keys plugged in
+                self.check_renewal()  # the advice follows the keys plugged in
         self._show_key_notice(event if event.kind == "removed" else None)
 
     def _show_key_notice(self, removed: TokenEvent | None) -> None:

@@ -18,7 +18,7 @@ from ui.main_window import MainWindow
 from ui.pages.drivers import DriversPage
 
 from .conftest import register_account
-from .helpers import close_boxes, open_boxes
+from .helpers import check_screen, close_boxes, open_boxes
 
 
 def _free_the_module(tokens, provisioned) -> None:
@@ -89,6 +89,8 @@ def test_every_surface_shows_the_one_driver_status(qtbot, ctx, tokens, provision
     qtbot.waitUntil(lambda: tab.driver_status.property("state") is not None, timeout=30000)
     assert tab.driver_status.property("state") == core.state
     assert tab.download_button.isVisible() and tab.download_button.text() == "下载驱动"
+    login.resize(560, 620)
+    check_screen(login, "zh-login-ca")
     tab.download_button.click()
     qtbot.waitUntil(lambda: getattr(tab, "drivers_dialog", None) is not None, timeout=5000)
     tab.drivers_dialog.close()
