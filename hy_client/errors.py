@@ -209,6 +209,10 @@ NETWORK_UNREACHABLE = _e(
 NETWORK_TIMEOUT = _e(
     "P102", "连接交易平台超时", "The platform did not answer in time",
     "请稍后重试。", "Try again later.", 504)
+NOT_FOR_PERSON = _e(
+    "F222", "自然人账号没有企业资质", "A natural person's account has no enterprise qualifications",
+    "企业资质只适用于单位账号；个人的执业证书请在“职业人员”中填写。",
+    "Qualifications are for organisations; a person's certificates go under personnel.", 403)
 UPLOAD_STALLED = _e(
     "P221", "上传中断：交易平台长时间没有响应", "Upload stopped: the platform stopped responding",
     "电子件未上传成功，已填写的内容保存在本地草稿中；请检查网络后重新上传。" + _CALL,

@@ -121,7 +121,17 @@ def _edit_options(p: argparse.ArgumentParser) -> None:
 
 
 def _flows(args: argparse.Namespace) -> RecordFlows:
-    return RecordFlows(logged_in(args).client, DraftStore())
+    client = logged_in(args).client
+    if getattr(args, "kind", None) == "qualification" and _is_person(client):
+        raise errors.HyError(errors.NOT_FOR_PERSON)  # what applies to a person only
+    return RecordFlows(client, DraftStore())
+
+
+def _is_person(client: PlatformClient) -> bool:
+    try:
+        return client.me().kind == "person"
+    except errors.HyError:
+        return False  # unreachable now: the draft is still kept, the platform decides later
 
 
 # --- profile ----------------------------------------------------------------------------------

@@ -165,3 +165,20 @@ def test_cli_help_is_chinese_and_hides_developer_commands(run):
     fields = run("qualifications", "add", "--help").stdout
     assert "* 证书编号（cert_no）" in fields and "有效期至" in fields
     assert "可选：企业法人" in run("profile", "edit", "--help").stdout
+
+
+def test_cli_help_gives_the_manuals_other_matters(run, platform):
+    text = run("help", "--no-advice").stdout
+    for fact in ("2939322251@qq.com", "变更说明", "营业执照复印件", "4007777016", "4006682666",
+                 "从未登录过", "曾经登录过", "0734-8846540 ", "建设工程交易科", "0734-8846512",
+                 "政府采购科", "0734-8846545", "技术支持", "延期"):
+        assert fact in text, fact
+
+
+def test_cli_a_natural_person_has_no_qualifications(run, platform):
+    username, password = register_account(make_client(platform.url), "person")
+    run("login", "--password", "--username", username, "--password-stdin",
+        stdin=password + "\n")
+    done = run("qualifications", "list", ok=False, verbose=False)
+    assert done.returncode == 1 and "F222" in done.stderr and "自然人" in done.stderr
+    run("personnel", "list")
