@@ -14,26 +14,16 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-import platformdirs
 import tomli_w
 
 from . import errors
+from .dirs import APP_NAME as APP_NAME
+from .dirs import config_dir as config_dir
+from .dirs import data_dir as data_dir
+from .dirs import log_dir as log_dir
 
-APP_NAME = "hy-client"
 CONFIG_FILE = "config.toml"
 SANDBOX_PORT = 8765
-
-
-def config_dir() -> Path:
-    return Path(os.environ.get("HY_CONFIG_DIR") or platformdirs.user_config_dir(APP_NAME, False))
-
-
-def data_dir() -> Path:
-    return Path(os.environ.get("HY_DATA_DIR") or platformdirs.user_data_dir(APP_NAME, False))
-
-
-def log_dir() -> Path:
-    return Path(os.environ.get("HY_LOG_DIR") or platformdirs.user_log_dir(APP_NAME, False))
 
 
 def origin_of(url: str) -> str:

@@ -23,6 +23,15 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip)
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """tests/device/ runs only against a real key named on the command line."""
+    group = parser.getgroup("device", "tests against a real key (tests/device)")
+    group.addoption("--module", metavar="PATH",
+                    help="the vendor's PKCS#11 module (absolute path)")
+    group.addoption("--token", metavar="SERIAL",
+                    help="the serial number of the one key the tests may use")
+
+
 @pytest.fixture(autouse=True)
 def isolated_dirs(tmp_path_factory, monkeypatch):
     base = tmp_path_factory.mktemp("hy")

@@ -25,7 +25,6 @@ from . import i18n, state, theme
 from .controller import Controller
 
 __all__ = ["Controller", "main", "make_application", "parse_args"]
-from .jobs import shutdown_pool
 from .single import SingleInstance
 
 log = logging.getLogger(__name__)
@@ -62,31 +61,41 @@ def main(argv: Sequence[str] | None = None) -> int:
     from hy_client.winsupport import set_app_user_model_id
 
     set_app_user_model_id()  # before the first window: taskbar button and toasts are ours
-    app = make_application([])
     instance = SingleInstance()
-    if not instance.acquire():
-        log.info("another instance is running: raised it")
+    if instance.knock():  # before any window: a second copy only raises the first
         return 0
+    app = make_application([])
     i18n.install(app, args.lang or state.language() or i18n.DEFAULT_LANGUAGE)
     theme.apply(app)
     controller = Controller()
     if args.tray:  # started with the session: reminders in the tray, a window on request
         from .tray import start_tray
 
-        instance.activated.connect(start_tray(app, controller, args.platform,
-                                              args.module or None).open)
+        tray = start_tray(app, controller, args.platform, args.module or None)
+        instance.activated.connect(tray.open)
     else:
         controller.first_run = True
         instance.activated.connect(controller.raise_window)
         controller.show_login()
         # After the first paint (posted events go before timers): then the core, on a worker.
         QTimer.singleShot(0, lambda: controller.load(args.platform, args.module or None))
+    # What the first frame does not need: answering later copies, the window icon.
+    QTimer.singleShot(0, lambda: _after_first_frame(app, instance))
     try:
         return app.exec()
     finally:
+        from .jobs import shutdown_pool
+
         instance.release()
         controller.close()
         shutdown_pool()
+
+
+def _after_first_frame(app: QApplication, instance: SingleInstance) -> None:
+    theme.apply_icon(app)
+    if not instance.listen():  # another copy started at the same moment and answers
+        log.info("another instance is running: raised it")
+        app.quit()
 
 
 if __name__ == "__main__":

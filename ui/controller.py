@@ -8,20 +8,18 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from concurrent.futures import Future
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from hy_client import errors
-from hy_client.errors import HyError
-
 from . import i18n
-from .jobs import QueryOp, error_text
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future
+
     from hy_client.api.models import Account
+    from hy_client.errors import HyError
     from hy_client.signin import LoginResult
 
     from .context import AppContext
@@ -31,7 +29,8 @@ log = logging.getLogger(__name__)
 
 def create_context(platform: str | None, modules: list[str] | None) -> AppContext:
     """Logging, settings and the core, on a worker: the login window is already shown."""
-    from hy_client import logs
+    from hy_client import errors, logs
+    from hy_client.errors import HyError
 
     from .context import AppContext
 
@@ -66,6 +65,8 @@ class Controller:
         return login
 
     def load(self, platform: str | None, modules: list[str] | None) -> Future[AppContext]:
+        from .jobs import QueryOp
+
         self._loading = QueryOp(None, lambda: create_context(platform, modules),
                                 self._ready).failure(self._failed).run_in_background()
         return self._loading
@@ -126,6 +127,8 @@ class Controller:
 
 
 def _fatal_box(error: HyError) -> QMessageBox:
+    from .jobs import error_text
+
     main, extra = error_text(error)
     box = QMessageBox(QMessageBox.Icon.Critical, i18n.translate("App", "无法启动"), main)
     box.setObjectName("fatalBox")

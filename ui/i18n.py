@@ -24,11 +24,10 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QGuiApplication
 
-from hy_client import config
-from hy_client.errors import ErrorInfo, FieldError
-
 if TYPE_CHECKING:
+    from hy_client.errors import ErrorInfo, FieldError
     from hy_client.forms import Field, FormSpec
+from hy_client import dirs
 from hy_client.paths import resources_dir
 
 log = logging.getLogger(__name__)
@@ -106,7 +105,7 @@ def qm_path(language: str) -> Path | None:
         return shipped
     if not source.exists():
         return None
-    built = config.data_dir() / "i18n" / shipped.name
+    built = dirs.data_dir() / "i18n" / shipped.name
     if built.exists() and built.stat().st_mtime >= source.stat().st_mtime:
         return built
     tool = _lrelease()

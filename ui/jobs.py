@@ -27,14 +27,12 @@ from PySide6.QtCore import (
 )
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
-from hy_client import errors
-from hy_client.errors import HyError, UserCancelled
-
 from .dispatch import dispatcher
 from .i18n import advice, error_label, message, reason, translate
 
 if TYPE_CHECKING:
     from hy_client.api.upload import CancelToken
+    from hy_client.errors import HyError
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -71,6 +69,9 @@ def assert_gui_thread() -> None:
 
 def as_hy_error(exc: BaseException) -> HyError:
     """What the user sees for any failure: catalogue errors as they are, the rest as G199."""
+    from hy_client import errors
+    from hy_client.errors import HyError, UserCancelled
+
     if isinstance(exc, HyError):
         return exc
     if isinstance(exc, CancelledError):
@@ -81,6 +82,8 @@ def as_hy_error(exc: BaseException) -> HyError:
 
 def error_text(error: HyError) -> tuple[str, str]:
     """(main text, informative text) for a message box: message and code; advice."""
+    from hy_client import errors
+
     code = translate("Jobs", "错误代码：{code}").format(code=error.code)
     main = f"{message(error.info)}\n\n{code}"
     extra = advice(error.info)
@@ -96,6 +99,8 @@ def error_text(error: HyError) -> tuple[str, str]:
 
 def show_error(parent: QWidget | None, error: BaseException) -> None:
     """The one way a failure is shown; silent for UserCancelled."""
+    from hy_client.errors import UserCancelled
+
     hy = as_hy_error(error)
     if isinstance(hy, UserCancelled):
         return

@@ -29,31 +29,33 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from hy_client import errors
-from hy_client.errors import HyError
-from hy_client.token.models import ModuleInfo, TokenEvent
-
 from . import state
 from .dispatch import on_main
-from .help import forgot_password_html
 from .i18n import advice, message, translate
-from .jobs import QueryOp, TokenOp, show_error
-from .operations import PinOp, PinUse
 from .widgets import keys
 from .widgets.cert import CertificatePanel
-from .widgets.pin import PinDialog
 from .widgets.qr import QrPanel
 
 if TYPE_CHECKING:  # the core: imported on a worker while the window is already shown
     from hy_client.api.models import QrCode, QrStatus
     from hy_client.api.upload import CancelToken
     from hy_client.driver_status import DriverStatus
+    from hy_client.errors import HyError
     from hy_client.signin import KeyChoice, LoginResult
+    from hy_client.token.models import ModuleInfo, TokenEvent
 
     from .context import AppContext
+    from .operations import PinOp, PinUse
+    from .widgets.pin import PinDialog
 
 PREPARING = str(QT_TRANSLATE_NOOP("LoginWindow", "正在准备…"))
-_PIN_ERRORS = (errors.PIN_INCORRECT, errors.PIN_FINAL_TRY, errors.PIN_LOCKED, errors.PIN_INVALID)
+
+
+def _pin_error(error: HyError) -> bool:
+    from hy_client import errors
+
+    return error.info in (errors.PIN_INCORRECT, errors.PIN_FINAL_TRY, errors.PIN_LOCKED,
+                          errors.PIN_INVALID)
 
 
 class PasswordTab(QWidget):
@@ -109,6 +111,8 @@ class PasswordTab(QWidget):
             self.set_context(ctx)
 
     def set_context(self, ctx: AppContext) -> None:
+        from .jobs import QueryOp
+
         self.ctx = ctx
         self.login_button.setEnabled(True)
         self.register_button.setEnabled(True)
@@ -122,6 +126,11 @@ class PasswordTab(QWidget):
 
     @Slot()
     def login(self) -> None:
+        from hy_client import errors
+        from hy_client.errors import HyError
+
+        from .jobs import QueryOp, show_error
+
         if self.ctx is None:
             return
         username, password = self.username.text().strip(), self.password.text()
@@ -148,6 +157,8 @@ class PasswordTab(QWidget):
         self.logged_in.emit(result)
 
     def _failed(self, error: HyError) -> None:
+        from .jobs import show_error
+
         self.login_button.setEnabled(True)
         show_error(self, error)
 
@@ -167,6 +178,8 @@ class PasswordTab(QWidget):
 
     @Slot()
     def show_forgot_help(self) -> None:
+        from .help import forgot_password_html
+
         box = QMessageBox(QMessageBox.Icon.Information, translate("LoginWindow", "忘记密码"),
                           forgot_password_html(), QMessageBox.StandardButton.Ok, self)
         box.setObjectName("forgotHelp")
@@ -181,6 +194,7 @@ class CaTab(QWidget):
     logged_in = Signal(object)
 
     def __init__(self, ctx: AppContext | None, parent: QWidget | None = None) -> None:
+
         super().__init__(parent)
         self.ctx = ctx
         self.choices: list[KeyChoice] = []
@@ -240,6 +254,9 @@ class CaTab(QWidget):
 
     @Slot(object)
     def _on_token_event(self, event: TokenEvent) -> None:
+        from hy_client import errors
+        from hy_client.errors import HyError
+
         op = self.pin_op
         if event.kind == "removed" and op is not None and op.dialog is not None \
                 and op.serial == event.serial:
@@ -247,6 +264,8 @@ class CaTab(QWidget):
         self.rescan()
 
     def rescan(self, refresh: bool = False) -> None:
+        from .jobs import TokenOp
+
         if self.ctx is None:
             return
         tokens = self.ctx.tokens
@@ -254,6 +273,7 @@ class CaTab(QWidget):
             self._scan_failed).run_in_background()
 
     def _scanned(self, modules: list[ModuleInfo]) -> None:
+        from hy_client import errors
         from hy_client.signin import login_candidates
 
         self.scans += 1
@@ -279,6 +299,7 @@ class CaTab(QWidget):
     def check_driver(self) -> None:
         if self.ctx is None:
             return
+        from .jobs import QueryOp
         from .pages.drivers import read_status
 
         ctx = self.ctx
@@ -328,6 +349,8 @@ class CaTab(QWidget):
 
     @Slot()
     def login(self) -> None:
+        from .operations import PinOp
+
         key = self.current()
         if key is None or self.ctx is None:
             return
@@ -354,9 +377,11 @@ class CaTab(QWidget):
         self.logged_in.emit(result)
 
     def _failed(self, error: HyError) -> None:
+        from .jobs import show_error
+
         self._update_enabled()
         show_error(self, error)
-        if error.code.startswith("T") and error.info not in _PIN_ERRORS:
+        if error.code.startswith("T") and not _pin_error(error):
             self.rescan(refresh=True)  # the key may be gone or changed: list afresh
 
 
@@ -405,6 +430,8 @@ class QrTab(QWidget):
     def start(self) -> None:
         from hy_client.api.upload import CancelToken  # loaded with the core by now
 
+        from .jobs import QueryOp
+
         if self._cancel is not None:
             return
         if self.ctx is None:
@@ -448,6 +475,8 @@ class QrTab(QWidget):
         self.logged_in.emit(result)
 
     def _failed(self, error: HyError) -> None:
+        from hy_client import errors
+
         self._cancel = None
         self.panel.stop()
         self.refresh_button.show()
@@ -555,6 +584,8 @@ class LoginWindow(QWidget):
             self.qr_tab.stop()
 
     def _on_logged_in(self, result: LoginResult) -> None:
+        from .jobs import show_error
+
         self.qr_tab.stop()
         assert self.ctx is not None  # a login needs the core
         self.ctx.account = result.account

@@ -22,13 +22,11 @@ import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QWidget
 
-from hy_client import errors
-from hy_client.errors import HyError, UserCancelled
-
 from .jobs import QueryOp, TokenOp, show_error
 from .widgets.pin import PinDialog
 
 if TYPE_CHECKING:
+    from hy_client.errors import HyError
     from hy_client.token.models import TokenFlags, TokenInfo
     from hy_client.token.service import TokenService
 
@@ -40,10 +38,12 @@ _asking: weakref.WeakSet[PinOp[Any]] = weakref.WeakSet()
 
 def key_removed(serial: str, label: str) -> int:
     """Close every open PIN dialog for the key ``serial`` with "CA锁已拔出"; how many closed."""
+    from hy_client import errors
+
     closed = 0
     for op in list(_asking):
         if op.serial == serial and op.dialog is not None:
-            op.cancel(HyError(errors.TOKEN_REMOVED, label))
+            op.cancel(errors.HyError(errors.TOKEN_REMOVED, label))
             closed += 1
     return closed
 
@@ -177,6 +177,8 @@ class PinOp(Generic[T]):
         self._success(result)
 
     def _fail(self, error: HyError) -> None:
+        from hy_client.errors import UserCancelled
+
         self.finished = True
         if isinstance(error, UserCancelled):
             self._end_cancelled()

@@ -1,22 +1,41 @@
-"""Only one running instance: a second start asks the first to raise its window and exits."""
+"""Only one running instance: a second start asks the first to raise its window and exits.
+
+Two halves, so the first window need not wait for QtNetwork: ``knock()`` (before any window,
+plain Python: a Unix socket, or the named pipe on Windows) asks a running copy to show itself;
+``listen()`` (after the first frame) makes this copy the one that answers, with QLocalServer. A
+copy that loses the race to listen knocks again and steps aside.
+"""
 
 from __future__ import annotations
 
 import getpass
-import hashlib
+import os
+import sys
+import zlib
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtNetwork import QLocalServer, QLocalSocket
 
-from hy_client import config
+from hy_client import dirs
+
+if TYPE_CHECKING:
+    from PySide6.QtNetwork import QLocalServer, QLocalSocket
 
 _MESSAGE = b"raise\n"
 
 
 def server_name() -> str:
     """Per user and per config dir (a test's or a second profile's instance is separate)."""
-    key = f"{getpass.getuser()}|{config.config_dir()}".encode()
-    return "hy-client-" + hashlib.sha256(key).hexdigest()[:16]
+    key = f"{getpass.getuser()}|{dirs.config_dir()}".encode()
+    return f"hy-client-{zlib.crc32(key):08x}"
+
+
+def server_address(name: str) -> str:
+    """What QLocalServer listens on and ``knock`` connects to: the pipe name on Windows, a
+    socket file in the temp dir elsewhere (given to Qt as a full path, so both agree)."""
+    if sys.platform == "win32":
+        return name
+    return os.path.join(os.environ.get("TMPDIR") or "/tmp", name)  # noqa: S108
 
 
 class SingleInstance(QObject):
@@ -27,41 +46,64 @@ class SingleInstance(QObject):
     def __init__(self, name: str | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.name = name or server_name()
+        self.address = server_address(self.name)
         self._server: QLocalServer | None = None
 
-    def knock(self, timeout_ms: int = 500) -> bool:
+    def knock(self, timeout: float = 0.5) -> bool:
         """Tell a running instance to show itself; False when none answers."""
-        socket = QLocalSocket()
-        socket.connectToServer(self.name)
-        if not socket.waitForConnected(timeout_ms):
-            return False
-        socket.write(_MESSAGE)
-        socket.waitForBytesWritten(timeout_ms)
-        socket.disconnectFromServer()
+        if sys.platform == "win32":
+            try:
+                with open(rf"\\.\pipe\{self.address}", "wb", buffering=0) as pipe:
+                    pipe.write(_MESSAGE)
+            except OSError:
+                return False
+            return True
+        import socket
+
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+            sock.settimeout(timeout)
+            try:
+                sock.connect(self.address)
+                sock.sendall(_MESSAGE)
+            except OSError:  # no socket file, or a stale one left by a crash
+                return False
         return True
 
-    def acquire(self) -> bool:
+    def listen(self) -> bool:
+        """Answer later knocks; False when another copy got there first (it was knocked)."""
+        from PySide6.QtNetwork import QLocalServer
+
         if self.knock():
             return False
-        QLocalServer.removeServer(self.name)  # a stale socket left by a crash
+        QLocalServer.removeServer(self.address)  # a stale socket left by a crash
         server = QLocalServer(self)  # owned by this object (C++), removed with deleteLater
         server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
-        if not server.listen(self.name):
+        if not server.listen(self.address):
             return False
         server.newConnection.connect(self._on_connection)
         self._server = server
         return True
+
+    def acquire(self) -> bool:
+        return not self.knock() and self.listen()
 
     def _on_connection(self) -> None:
         assert self._server is not None
         while (socket := self._server.nextPendingConnection()) is not None:
             socket.readyRead.connect(self._on_read)
             socket.disconnected.connect(socket.deleteLater)
+            if socket.bytesAvailable():  # arrived with the connection
+                self._read(socket)
 
     def _on_read(self) -> None:
+        from PySide6.QtNetwork import QLocalSocket
+
         socket = self.sender()
-        if isinstance(socket, QLocalSocket) and bytes(socket.readAll().data()).startswith(
-                _MESSAGE.strip()):
+        if isinstance(socket, QLocalSocket):
+            self._read(socket)
+
+    def _read(self, socket: QLocalSocket) -> None:
+        if bytes(socket.readAll().data()).startswith(_MESSAGE.strip()):
             self.activated.emit()
 
     def release(self) -> None:

@@ -8,13 +8,13 @@ from __future__ import annotations
 from PySide6.QtCore import QByteArray, QSettings
 from PySide6.QtWidgets import QWidget
 
-from hy_client import config
+from hy_client import dirs
 
 GUI_FILE = "gui.ini"
 
 
 def settings() -> QSettings:
-    return QSettings(str(config.config_dir() / GUI_FILE), QSettings.Format.IniFormat)
+    return QSettings(str(dirs.config_dir() / GUI_FILE), QSettings.Format.IniFormat)
 
 
 def save_geometry(widget: QWidget, key: str) -> None:

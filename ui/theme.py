@@ -17,18 +17,23 @@ def cjk_family() -> str | None:
     return next((f for f in CJK_FAMILIES if f in available), None)
 
 
+def apply_icon(app: QApplication) -> None:
+    """The window icon (SVG: loads an image plugin), set after the first frame; Qt passes it
+    on to the windows already shown."""
+    app.setWindowIcon(app_icon())
+
+
 def app_icon() -> QIcon:
     return QIcon(str(resources_dir() / "icons" / "app.svg"))
 
 
 def apply(app: QApplication) -> None:
-    family = cjk_family()
+    """Fonts and the style sheet: what the first frame needs. The icon: ``apply_icon``."""
     font = QFont(app.font())
-    if family:
-        font.setFamilies([family, *font.families()])
+    # Qt takes the first family installed: no need to list the system's fonts first.
+    font.setFamilies([*CJK_FAMILIES, *font.families()])
     font.setPointSizeF(max(font.pointSizeF(), 10.0))
     app.setFont(font)
-    app.setWindowIcon(app_icon())
     qss = resources_dir() / "theme.qss"
     if qss.exists():
         app.setStyleSheet(qss.read_text(encoding="utf-8"))

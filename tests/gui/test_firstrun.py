@@ -117,11 +117,12 @@ def test_scripted_first_run_reaches_the_main_window(qtbot, workstation, bare_ctx
     check_screen(wizard, "firstrun-2-key")
     click(wizard.next_button)
 
-    qtbot.waitUntil(lambda: wizard.step == "driver" and wizard.install_button.isEnabled(),
+    driver = wizard.driver_step
+    qtbot.waitUntil(lambda: wizard.step == "driver" and driver.install_button.isEnabled(),
                     timeout=60000)
-    assert wizard.driver_id == TEST_DRIVER_ID and "SoftHSM2" in wizard.driver_label.text()
+    assert driver.driver_id == TEST_DRIVER_ID and "SoftHSM2" in driver.driver_label.text()
     check_screen(wizard, "firstrun-3-driver")
-    click(wizard.install_button)
+    click(wizard.driver_step.install_button)
 
     settle(qtbot, wizard, "certificate")  # an installed driver goes on to the certificate
     assert wizard.core.state.results["driver"].status == "ok"
@@ -138,7 +139,7 @@ def test_scripted_first_run_reaches_the_main_window(qtbot, workstation, bare_ctx
 
     assert wizard.step == "login"
     check_screen(wizard, "firstrun-5-login")
-    click(wizard.login_button)
+    click(wizard.login_step.login_button)
     qtbot.waitUntil(lambda: wizard.pin_dialog is not None, timeout=30000)
     qtbot.keyClicks(wizard.pin_dialog.field, pin)
     actions += 1
@@ -185,24 +186,25 @@ def test_left_and_resumed_then_activation_when_the_certificate_is_not_bound(
     settle(qtbot, again, "certificate")
     assert again.step_sentences["environment"].text() == \
         again.core.state.results["environment"].sentence_zh
-    again.picker.setCurrentIndex(next(i for i, c in enumerate(again.choices)
+    certs = again.certificate_step
+    certs.picker.setCurrentIndex(next(i for i, c in enumerate(certs.choices)
                                       if c.serial == spec.serial))
     qtbot.waitUntil(lambda: not again.busy and "hy-unbound" in again.pages["certificate"]
                     .sentence.text(), timeout=30000)
     again.next_button.click()
-    again.login_button.click()
+    again.login_step.login_button.click()
     qtbot.waitUntil(lambda: again.pin_dialog is not None, timeout=30000)
     qtbot.keyClicks(again.pin_dialog.field, spec.pin)
     again.pin_dialog.buttons.accepted.emit()
-    qtbot.waitUntil(lambda: again.activation.isVisible(), timeout=60000)
+    qtbot.waitUntil(lambda: again.login_step.activation.isVisible(), timeout=60000)
     assert again.core.state.results["login"].actions == ("activate",)
     check_screen(again, "firstrun-5-login-activation")
 
     username, password = register_account(ctx.client)
-    qtbot.keyClicks(again.username, username)
-    qtbot.keyClicks(again.password, password)
+    qtbot.keyClicks(again.login_step.username, username)
+    qtbot.keyClicks(again.login_step.password, password)
     with qtbot.waitSignal(again.logged_in, timeout=60000) as signal:
-        again.activate_button.click()
+        again.login_step.activate_button.click()
     assert signal.args[0].account.username == username
     assert firstrun.FirstRunState.load(state).finished
     ctx.tokens.logout(spec.serial).result(30)
@@ -229,18 +231,19 @@ def test_weak_pin_is_offered_a_change_after_login(qtbot, workstation, ctx, provi
     qtbot.addWidget(wizard)
     wizard.show()
     settle(qtbot, wizard, "certificate")
-    wizard.picker.setCurrentIndex(next(i for i, c in enumerate(wizard.choices)
-                                       if c.serial == spec.serial))
+    certs = wizard.certificate_step
+    certs.picker.setCurrentIndex(next(i for i, c in enumerate(certs.choices)
+                                      if c.serial == spec.serial))
     qtbot.waitUntil(lambda: not wizard.busy and "hy-weak" in wizard.pages["certificate"]
                     .sentence.text(), timeout=30000)
     wizard.next_button.click()
-    wizard.login_button.click()
+    wizard.login_step.login_button.click()
     qtbot.waitUntil(lambda: wizard.pin_dialog is not None, timeout=30000)
     qtbot.keyClicks(wizard.pin_dialog.field, spec.pin)
     wizard.pin_dialog.buttons.accepted.emit()
-    qtbot.waitUntil(lambda: wizard.weak_pin.isVisible(), timeout=60000)
+    qtbot.waitUntil(lambda: wizard.login_step.weak_pin.isVisible(), timeout=60000)
     check_screen(wizard, "firstrun-5-login-weak-pin")
-    wizard.weak_change.click()
+    wizard.login_step.weak_change.click()
     dialog = wizard.pin_change_dialog
     qtbot.keyClicks(dialog.old, "123456")
     qtbot.keyClicks(dialog.new, "739251")
@@ -268,3 +271,15 @@ def test_no_usable_key_offers_the_assistant(qtbot, workstation, bare_ctx):
     wizard = login.findChildren(FirstRunWizard)[0]
     settle(qtbot, wizard, "key")
     wizard.close()
+
+
+def test_one_class_per_step_behind_the_step_interface():
+    from hy_client.firstrun import STEPS
+    from ui.firstrun import WizardStep
+    from ui.firstrun.wizard import STEP_CLASSES
+
+    assert tuple(cls.step for cls in STEP_CLASSES) == STEPS
+    assert all(issubclass(cls, WizardStep) for cls in STEP_CLASSES)
+    assert len(set(STEP_CLASSES)) == len(STEPS)
+    # each step's own behaviour lives in its class, not in the wizard
+    assert all("enter" in vars(cls) for cls in STEP_CLASSES)

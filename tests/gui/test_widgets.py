@@ -3,6 +3,7 @@ background jobs, single instance and translations."""
 
 from __future__ import annotations
 
+import os
 from concurrent.futures import Future
 from datetime import UTC, datetime, timedelta
 
@@ -226,6 +227,30 @@ def test_second_instance_raises_the_first(qtbot):
             assert not SingleInstance().acquire()
     finally:
         first.release()
+
+
+def test_a_second_copy_of_the_program_hands_off_and_exits(qtbot):
+    """The real start path in another process: it knocks before making any window, the
+    running copy is raised, and the second copy ends at once."""
+    import subprocess
+    import sys
+
+    first = SingleInstance()
+    assert first.acquire()
+    try:
+        with qtbot.waitSignal(first.activated, timeout=30000):
+            second = subprocess.Popen(
+                [sys.executable, "-c", "import sys; from ui import app; "
+                 "sys.exit(app.main(['--platform', 'http://127.0.0.1:9']))"],
+                env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+                stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        assert second.wait(30) == 0
+        assert b"Traceback" not in (second.stdout.read() if second.stdout else b"")
+    finally:
+        first.release()
+    again = SingleInstance()
+    assert again.acquire()  # released: the next start is the first again
+    again.release()
 
 
 def test_english_translation_is_built_and_loaded(qapp):

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QT_TRANSLATE_NOOP
 from PySide6.QtWidgets import QFormLayout, QLabel, QWidget
 
-from hy_client.token.models import CertificateInfo
-
 from ..i18n import message, translate
+
+if TYPE_CHECKING:
+    from hy_client.token.models import CertificateInfo
 
 STATUS_ZH = {
     "valid": str(QT_TRANSLATE_NOOP("CertificatePanel", "有效")),

@@ -7,6 +7,7 @@ this dialog keeps no copy. A locked PIN gets no input at all, only the way to un
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
 from PySide6.QtGui import QShowEvent
@@ -20,10 +21,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from hy_client.errors import PIN_LOCKED
-from hy_client.token.models import TokenFlags
-
 from ..i18n import advice, translate
+
+if TYPE_CHECKING:
+    from hy_client.token.models import TokenFlags
 
 # Chinese source texts; shown through translate("PinDialog", …).
 COUNT_LOW = str(QT_TRANSLATE_NOOP("PinDialog", "PIN码已至少输错一次，请仔细核对后再输入。"))
@@ -102,6 +103,8 @@ class PinDialog(QDialog):
         f = self.flags
         ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         if f.user_pin_locked:
+            from hy_client.errors import PIN_LOCKED
+
             self._warn(translate("PinDialog", LOCKED).format(advice=advice(PIN_LOCKED)),
                        "critical")
             self.field.hide()
