@@ -310,9 +310,10 @@ INSTALL_NO_MODULE = _e(
     + _CALL_EN)
 DRIVER_IN_USE = _e(
     "D263", "驱动文件正在被使用，无法更新", "The driver's files are in use and cannot be replaced",
-    "请关闭本程序和其他正在使用CA锁的程序（如浏览器、签章软件）后重新打开，再更新驱动；"
-    "原驱动未被改动。", "Close this program and any other program using the key, reopen it and "
-    "update again; the installed driver was left unchanged.")
+    "原驱动未被改动。请退出本程序（包括通知区域图标）和其他正在使用CA锁的程序（如浏览器、签章软件），"
+    "再在命令提示符中运行 hy-client.exe drivers install 加驱动名称完成更新。" + _CALL,
+    "The installed driver was left unchanged. Quit this program (tray icon included) and any "
+    "other program using the key, then run hy-client.exe drivers install <driver>. " + _CALL_EN)
 INSTALL_FAILED = _e(
     "D110", "驱动安装失败", "The driver installation failed", _CALL, _CALL_EN)
 DRIVER_UNKNOWN = _e(

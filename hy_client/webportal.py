@@ -124,9 +124,14 @@ def required(host: str) -> list[Setting]:
 
 
 def check(host: str, reg: Registry) -> list[SettingState]:
+    """Each required value as it is now. An Edge policy the IT department set for the machine
+    (HKLM) wins over the user's, so it is read first and counts when present."""
     out = []
     for setting in required(host):
-        value = reg.get("HKCU", setting.path, setting.name)
+        value = reg.get("HKLM", setting.path, setting.name) if setting.path == EDGE_POLICY \
+            else None
+        if value is None:
+            value = reg.get("HKCU", setting.path, setting.name)
         out.append(SettingState(setting, value[0] if value is not None else None))
     return out
 

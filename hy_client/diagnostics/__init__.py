@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from .. import __version__, config, errors
 from ..credentials import CredentialStore
 from ..errors import HyError
-from ..logs import log_path
+from ..logs import LOG_FILES, log_path
 from . import local, modules, platform, system, tokens
 from .model import (
     SECTIONS,
@@ -140,8 +140,21 @@ def _new_token_service(settings: config.Settings) -> TokenService:
 
 
 def read_log_tail(path: str | None = None, limit: int = LOG_TAIL_BYTES) -> str:
-    """The last ``limit`` bytes of the log, from a line start (empty when there is no log)."""
-    file = Path(path or log_path())
+    """The last ``limit`` bytes of a log, from a line start (empty when there is none). Without
+    ``path``: both programs' logs (the app's and the console program's), half each, each under
+    its name — the problem support hears of usually happened in the app, the report is often
+    made with the console program."""
+    if path is not None:
+        return _tail(Path(path), limit)
+    parts = []
+    for program in ("gui", "cli"):
+        text = _tail(Path(log_path(program)), limit // 2)
+        if text:
+            parts.append(f"===== {LOG_FILES[program]} =====\n{text}")
+    return "\n".join(parts)
+
+
+def _tail(file: Path, limit: int) -> str:
     try:
         with file.open("rb") as fh:
             size = fh.seek(0, 2)

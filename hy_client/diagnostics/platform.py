@@ -24,7 +24,7 @@ from cryptography import x509
 
 from .. import config, errors
 from ..errors import HyError
-from ..net import tls_context
+from ..net import system_proxy_settings, tls_context
 from .model import Context, Finding, Probe, Severity
 
 SECTION = "platform"
@@ -64,6 +64,16 @@ def probe_proxy(ctx: Context) -> list[Finding]:
     system = {k: v for k, v in urllib.request.getproxies().items() if v}
     ctx.extra["proxies"] = {k: v for k, v in proxies.items() if k in (target.scheme, "all")}
     data = {"platform": target.url, "in_effect": ctx.extra["proxies"], "system": system}
+    windows = system_proxy_settings(ctx.registry) if ctx.registry is not None \
+        else system_proxy_settings()
+    pac = windows.get("pac_url", "")
+    if windows:
+        data["windows"] = windows
+    if pac:
+        return [Finding("platform.proxy", SECTION, "warning",
+                        "系统使用代理自动配置脚本（PAC），本程序不执行该脚本", f"脚本地址：{pac}",
+                        "如无法连接交易平台，请向单位 IT 索取代理服务器地址，在“Internet 选项→"
+                        "连接→局域网设置”中填写固定代理，或设置环境变量 HTTPS_PROXY。", data)]
     if ctx.extra["proxies"]:
         used = next(iter(ctx.extra["proxies"].values()))
         return [Finding("platform.proxy", SECTION, "info", "通过代理访问交易平台",

@@ -16,7 +16,8 @@ from .model import Context, Finding, Probe
 
 SECTION = "system"
 _PACKAGES = {"qt": "PySide6-Essentials", "python_pkcs11": "python-pkcs11",
-             "cryptography": "cryptography", "requests": "requests", "keyring": "keyring"}
+             "cryptography": "cryptography", "requests": "requests", "keyring": "keyring",
+             "truststore": "truststore"}
 
 
 def _package_version(name: str) -> str:

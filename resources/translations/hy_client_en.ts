@@ -445,6 +445,18 @@
             <source>报告已保存：{path}。请把这个文件发给技术支持（{phone}）。</source>
             <translation>Report saved: {path}. Send this file to support ({phone}).</translation>
         </message>
+        <message>
+            <source>撤销网页版浏览器设置</source>
+            <translation>Undo web portal settings</translation>
+        </message>
+        <message>
+            <source>恢复一键修复之前的受信任站点、ActiveX 和 Edge IE 模式设置</source>
+            <translation>Restore the trusted-site, ActiveX and Edge IE mode settings as they were before Repair</translation>
+        </message>
+        <message>
+            <source>已撤销网页版浏览器设置（{count} 项）</source>
+            <translation>Web portal settings restored ({count} values)</translation>
+        </message>
     </context>
     <context>
         <name>DriversPage</name>

@@ -154,3 +154,25 @@ def test_reachable_from_the_login_window(qtbot, diag_ctx):
     check_screen(window, "diagnostics-window")
     window.close()
     login.close()
+
+
+def test_undo_of_the_web_portal_settings(qtbot, page, tmp_path):
+    """撤销 appears once 一键修复 changed the browser settings, and puts them back."""
+    from pathlib import Path
+
+    from hy_client import webportal
+    from hy_client.registry import MemoryRegistry
+
+    recorded = Path(__file__).parents[1] / "windows" / "data" / "registry-win10-zh.json"
+    registry = MemoryRegistry.load(recorded)
+    before = {k: dict(v) for k, v in registry.keys.items() if v}
+    page.registry = registry
+    page._enable()
+    assert page.undo_web_button.isHidden()  # nothing to undo yet
+    webportal.apply("ggzy.hengyang.gov.cn", registry)
+    page._enable()
+    assert not page.undo_web_button.isHidden()
+    with qtbot.waitSignal(page.finished, timeout=180000):  # the checks run again afterwards
+        page.undo_web_button.click()
+    assert {k: v for k, v in registry.keys.items() if v} == before
+    assert page.undo_web_button.isHidden()

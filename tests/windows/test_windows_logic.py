@@ -228,7 +228,7 @@ def test_updating_a_loaded_driver_is_refused_cleanly(tmp_path, monkeypatch):
     with pytest.raises(errors.HyError) as caught:
         install.install_archive(entry, _zip(tmp_path / "b.zip", _pe() + b"new"), root=root,
                                 register=False, os_name="windows")
-    assert caught.value.info is errors.DRIVER_IN_USE and "关闭" in caught.value.info.advice_zh
+    assert caught.value.info is errors.DRIVER_IN_USE and "退出本程序" in caught.value.info.advice_zh
     assert installed.read_bytes() == before  # the old driver is untouched
     assert sorted(p.name for p in root.iterdir()) == ["vendor-w"]  # no .unpack-*/.replaced-*
 
@@ -454,3 +454,34 @@ def test_real_taskbar_identity_and_locale():
     buffer = ctypes.create_unicode_buffer(85)
     ctypes.windll.kernel32.GetUserDefaultLocaleName(buffer, 85)  # type: ignore[attr-defined]
     assert is_chinese_locale(lang, encoding) is buffer.value.lower().startswith("zh")
+
+
+def test_a_pac_script_is_named_in_diagnostics(reg):
+    from hy_client import config
+    from hy_client.diagnostics.platform import probe_proxy
+
+    settings = config.Settings(platform="hengyang")
+    (finding,) = probe_proxy(Context(settings, registry=reg, plat="win32"))
+    assert finding.severity == "warning" and "PAC" in finding.title_zh
+    assert "wpad.example.local/proxy.pac" in finding.detail_zh
+    assert finding.data["windows"]["proxy_server"] == "10.1.2.3:8080"
+
+
+def test_an_edge_policy_set_for_the_machine_counts(reg):
+    reg._key("HKLM", None, webportal.EDGE_POLICY, create=True)[
+        "InternetExplorerIntegrationLevel"] = (1, 4)
+    states = {s.setting.id: s for s in webportal.check(HOST, reg)}
+    assert states["edge.ie_mode"].ok and not states["edge.site_list"].ok
+    assert "edge.ie_mode" not in webportal.apply(HOST, reg).changed
+
+
+def test_the_report_carries_both_programs_logs():
+    from hy_client import config
+    from hy_client.diagnostics import read_log_tail
+
+    config.log_dir().mkdir(parents=True, exist_ok=True)
+    Path(logs.log_path("gui")).write_text("gui: 驱动加载失败\n", "utf-8")
+    Path(logs.log_path("cli")).write_text("cli: doctor\n", "utf-8")
+    tail = read_log_tail()
+    assert "===== hy-client-gui.log =====\ngui: 驱动加载失败" in tail
+    assert "===== hy-client.log =====\ncli: doctor" in tail

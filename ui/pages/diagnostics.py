@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from hy_client import webportal
 from hy_client.diagnostics import (
     SECTIONS,
     SEVERITIES,
@@ -46,6 +47,7 @@ from hy_client.diagnostics import (
 )
 from hy_client.diagnostics.report import render_text, summary_line, write_zip
 from hy_client.errors import SUPPORT_PHONE, HyError
+from hy_client.registry import system_registry
 from hy_client.token.models import ModuleInfo, TokenFlags, TokenInfo, all_tokens
 
 from ..context import AppContext
@@ -105,9 +107,16 @@ class DiagnosticsPage(QWidget):
         self.repair_button = QPushButton(translate("DiagnosticsPage", "一键修复"))
         self.repair_button.setObjectName("openRepair")
         self.repair_button.clicked.connect(self.open_repair)
+        # 撤销: put back the web portal's browser settings 一键修复 changed (Windows only).
+        self.registry = system_registry()
+        self.undo_web_button = QPushButton(translate("DiagnosticsPage", "撤销网页版浏览器设置"))
+        self.undo_web_button.setObjectName("undoWebPortal")
+        self.undo_web_button.setToolTip(translate(
+            "DiagnosticsPage", "恢复一键修复之前的受信任站点、ActiveX 和 Edge IE 模式设置"))
+        self.undo_web_button.clicked.connect(self.undo_web_portal)
         buttons = QHBoxLayout()
         for b in (self.run_button, self.cancel_button, self.copy_button, self.save_button,
-                  self.repair_button):
+                  self.repair_button, self.undo_web_button):
             buttons.addWidget(b)
         buttons.addStretch(1)
 
@@ -173,6 +182,8 @@ class DiagnosticsPage(QWidget):
         self.copy_button.setEnabled(self.report is not None and not busy)
         self.save_button.setEnabled(self.report is not None and not busy)
         self.repair_button.setEnabled(not busy)
+        self.undo_web_button.setVisible(self.registry is not None and webportal.can_undo())
+        self.undo_web_button.setEnabled(not busy)
         self.self_test_button.setEnabled(not busy and bool(self.tokens))
         self.token_picker.setEnabled(not busy and bool(self.tokens))
 
@@ -411,6 +422,22 @@ class DiagnosticsPage(QWidget):
             path=path, phone=SUPPORT_PHONE))
         self._set_role(self.status, "ok")
         self.saved.emit(path)
+
+    @Slot()
+    def undo_web_portal(self) -> None:
+        """撤销 on a worker (registry writes), then check again."""
+        registry = self.registry
+        if registry is None:
+            return
+
+        def done(restored: list[str]) -> None:
+            self.status.setText(translate(
+                "DiagnosticsPage", "已撤销网页版浏览器设置（{count} 项）").format(
+                count=len(restored)))
+            self._set_role(self.status, "ok")
+            self.run()
+
+        QueryOp(self, lambda: webportal.undo(registry), done).run_in_background()
 
     @Slot()
     def open_repair(self) -> QDialog:
