@@ -96,7 +96,7 @@ class Settings:
     http_timeout: float = 20.0
     # An upload whose bytes stop moving for this long fails (the draft is kept).
     upload_stall_seconds: float = 20.0
-    token_poll_seconds: float = 1.0  # hot-plug: a key pulled or plugged shows within 2 s
+    token_poll_seconds: float = 0.75  # hot-plug: a key pulled or plugged shows within 2 s
     autostart: bool = False
     # No usable OS keyring: keep the session in a file only the user can read (with a warning).
     session_file_fallback: bool = True
