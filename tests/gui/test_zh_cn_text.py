@@ -38,11 +38,12 @@ ALLOWED = {
 }
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
 _CODE = re.compile(r"(?<![A-Za-z0-9])[A-Z]\d{3}(?!\d)")  # catalogue codes: T101, P221
+_COMMAND = re.compile(r"hy-client(?:\.exe)?(?: [a-z][a-z-]*)*")  # a command to type, verbatim
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9]+")
 
 
 def latin_words(text: str) -> list[str]:
-    text = _CODE.sub("", _EMAIL.sub("", text.replace("&", "")))
+    text = _COMMAND.sub("", _CODE.sub("", _EMAIL.sub("", text.replace("&", ""))))
     return [w for w in _WORD.findall(text) if w not in ALLOWED]
 
 
