@@ -85,20 +85,16 @@ def main() -> None:
             username = make_account(url)
             big = base / "scan.pdf"
             big.write_bytes(b"%PDF-1.4\n" + os.urandom(19 * 1024 * 1024))
-            client = client_for(url, username, stall=60.0, read=60.0)
-            times, codes = [], set()
-            for _ in range(args.rounds):
-                took, code = upload_once(client, proc.pid, big, cancel_after=0.3)
-                times.append(took)
-                codes.add(code)
-            summary("cancel → upload returns", times, codes)
-            client = client_for(url, username, stall=2.0, read=60.0)
-            times, codes = [], set()
-            for _ in range(args.rounds):
-                took, code = upload_once(client, proc.pid, big, cancel_after=None)
-                times.append(took)
-                codes.add(code)
-            summary("freeze → stalled upload fails (bound 2 s)", times, codes)
+            for name, stall, cancel_after in (("cancel → upload returns", 60.0, 0.3),
+                                              ("freeze → stalled upload fails (bound 2 s)",
+                                               2.0, None)):
+                client = client_for(url, username, stall=stall, read=60.0)
+                times, codes = [], set()
+                for _ in range(args.rounds):
+                    took, code = upload_once(client, proc.pid, big, cancel_after=cancel_after)
+                    times.append(took)
+                    codes.add(code)
+                summary(name, times, codes)
             client = client_for(url, username, stall=2.0, read=3.0)
             times, codes = [], set()
             for _ in range(args.rounds):

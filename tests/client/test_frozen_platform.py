@@ -26,7 +26,7 @@ from hy_client.api.upload import CancelToken
 from hy_client.drafts import DraftStore
 from hy_client.records import RecordFlows, form_key
 from tests.platform_fixtures import logged_in_signin, make_client, register_account
-from tests.sandbox_fixtures import SandboxProcess
+from tests.sandbox_fixtures import SandboxProcess, sandbox_server  # noqa: F401
 
 from .test_records_sandbox import QUALIFICATION
 
@@ -36,16 +36,11 @@ FROZEN_WAIT = 60.0  # what the client would wait on the frozen platform without 
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory) -> Iterator[SandboxProcess]:
-    base = tmp_path_factory.mktemp("frozen")
-    env = {f"HY_{n}_DIR": str(base / n.lower()) for n in ("CONFIG", "DATA", "LOG")}
-    proc = SandboxProcess(base / "data", env=env).start()
-    try:
-        yield proc
-    finally:
-        if proc.proc is not None:
-            os.kill(proc.proc.pid, signal.SIGCONT)
-        proc.stop()
+def server(sandbox_server: SandboxProcess) -> Iterator[SandboxProcess]:  # noqa: F811
+    """The sandbox process of this module (its own: other modules never meet it frozen)."""
+    yield sandbox_server
+    if sandbox_server.proc is not None:
+        os.kill(sandbox_server.proc.pid, signal.SIGCONT)  # never leave it stopped
 
 
 @contextmanager
