@@ -170,8 +170,9 @@ class WinRegistry:
 
     def delete(self, hive: Hive, path: str, name: str) -> None:
         winreg = _winreg()
-        try:
-            with self._open(hive, path, None, write=True) as key:
+        root = winreg.HKEY_CURRENT_USER if hive == "HKCU" else winreg.HKEY_LOCAL_MACHINE
+        try:  # opened, not created: deleting from a key that is not there changes nothing
+            with winreg.OpenKey(root, path, 0, winreg.KEY_SET_VALUE) as key:
                 winreg.DeleteValue(key, name)
         except FileNotFoundError:
             pass

@@ -39,7 +39,10 @@ def is_admin() -> bool | None:
     """Administrator (Windows) or root (POSIX); None when it cannot be told."""
     if sys.platform.startswith("win"):
         try:
-            return bool(ctypes.windll.shell32.IsUserAnAdmin())  # type: ignore[attr-defined]
+            shell32 = ctypes.WinDLL("shell32")  # type: ignore[attr-defined]  # private
+            shell32.IsUserAnAdmin.argtypes = []
+            shell32.IsUserAnAdmin.restype = ctypes.c_int  # BOOL
+            return bool(shell32.IsUserAnAdmin())
         except (AttributeError, OSError):
             return None
     geteuid = getattr(os, "geteuid", None)

@@ -214,7 +214,7 @@ def run_elevated(installer: Path, api: ShellApi | None = None) -> int | None:
         if api.WaitForSingleObject(info.hProcess, INFINITE) != WAIT_OBJECT_0:
             raise errors.HyError(errors.INSTALL_FAILED,
                                  f"WaitForSingleObject WinError {api.last_error()}")
-        exit_code = ctypes.c_uint32()
+        exit_code = ctypes.c_ulong()  # wintypes.DWORD, the argtype GetExitCodeProcess takes
         if not api.GetExitCodeProcess(info.hProcess, ctypes.byref(exit_code)):
             raise errors.HyError(errors.INSTALL_FAILED,
                                  f"GetExitCodeProcess WinError {api.last_error()}")

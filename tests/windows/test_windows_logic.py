@@ -127,7 +127,7 @@ class RecordedShell:
 
     def GetExitCodeProcess(self, handle: object, code: object) -> int:
         self.calls.append("GetExitCodeProcess")
-        ctypes.cast(code, ctypes.POINTER(ctypes.c_uint32)).contents.value = self.exit_code
+        ctypes.cast(code, ctypes.POINTER(ctypes.c_ulong)).contents.value = self.exit_code
         return 1
 
     def CloseHandle(self, handle: object) -> int:
