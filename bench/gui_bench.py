@@ -37,40 +37,52 @@ from login_bench import (
     start_sandbox,
 )
 
-BARE = """
+# Both sides stop the clock at the first paint of their window (what a user first sees), seen
+# by the same application-wide event filter.
+PAINTED = """
+from PySide6.QtCore import QEvent, QObject
+class Painted(QObject):
+    def __init__(self, wanted, done):
+        super().__init__()
+        self.wanted, self.done = wanted, done
+    def eventFilter(self, obj, event):
+        if event.type() == QEvent.Type.Paint and self.wanted(obj):
+            self.done()
+        return False
+"""
+
+BARE = PAINTED + """
 import sys, time
 t0 = float(sys.argv[1])
 from PySide6.QtWidgets import QApplication, QLabel
-from PySide6.QtCore import QTimer
 app = QApplication([])
-w = QLabel("衡阳市公共资源交易系统"); w.setWindowTitle("bare"); w.resize(480, 560); w.show()
 def done():
     print(time.time() - t0, flush=True); app.quit()
-QTimer.singleShot(0, done)
+watch = Painted(lambda obj: obj is w, done)
+app.installEventFilter(watch)
+w = QLabel("衡阳市公共资源交易系统"); w.setWindowTitle("bare"); w.resize(480, 560); w.show()
 app.exec()
 """
 
-OURS = """
-import sys, time
+OURS = PAINTED + """
+import os, sys, time
 t0 = float(sys.argv[1])
-from PySide6.QtCore import QTimer
 from ui import app as gui
 qapp = gui.make_application([])
-def check():
-    from PySide6.QtWidgets import QApplication
-    if any(w.objectName() == "loginWindow" and w.isVisible()
-           for w in QApplication.topLevelWidgets()):
-        print(time.time() - t0, flush=True); qapp.quit()
-    else:
-        QTimer.singleShot(1, check)
-QTimer.singleShot(0, check)
+def done():
+    print(time.time() - t0, flush=True)
+    os._exit(0)
+def login_window(obj):
+    return obj.objectName() == "loginWindow" and obj.isVisible()
+watch = Painted(login_window, done)
+qapp.installEventFilter(watch)
 sys.exit(gui.main(["--platform", sys.argv[2]]))
 """
 
 
-def start_once(code: str, env: dict[str, str], *extra: str) -> float:
+def start_once(code: str, env: dict[str, str], *extra: str, cwd: str | None = None) -> float:
     out = subprocess.run([sys.executable, "-c", code, repr(time.time()), *extra], env=env,
-                         capture_output=True, text=True, timeout=60, check=True)
+                         capture_output=True, text=True, timeout=60, check=True, cwd=cwd)
     return float(out.stdout.strip().splitlines()[-1])
 
 
@@ -94,34 +106,49 @@ def start_xvfb() -> tuple[subprocess.Popen[bytes], str]:
     return proc, f":{display}"
 
 
-def cold_start(rounds: int, tmp: Path, qpa: str) -> None:
+def cold_start(rounds: int, tmp: Path, qpa: str, compare: Path | None = None) -> None:
+    """``compare``: another checkout of hy-client (e.g. the commit before a change), started
+    the same way in the same rounds, so before and after share one run's conditions."""
     env = {**os.environ, "QT_QPA_PLATFORM": qpa,
            **{f"HY_{n}_DIR": str(tmp / "cold" / n.lower()) for n in ("CONFIG", "DATA", "LOG")},
            "PYTHON_KEYRING_BACKEND": "keyring.backends.null.Keyring"}
+    other_env = {**env, "PYTHONPATH": str(compare)} if compare is not None else env
     xvfb = None
     if qpa == "xcb":
         xvfb, env["DISPLAY"] = start_xvfb()
+        other_env["DISPLAY"] = env["DISPLAY"]
+    url = "http://127.0.0.1:9"
+    sides: list[tuple[str, str, dict[str, str], tuple[str, ...], str | None]] = [
+        ("bare PySide6 label window", BARE, env, (), None),
+        ("hy-client login window", OURS, env, (url,), None)]
+    if compare is not None:
+        sides.append((f"hy-client at {compare.name}", OURS, other_env, (url,), str(compare)))
+    times: list[list[float]] = [[] for _ in sides]
     try:
-        start_once(BARE, env)  # warm the OS file cache for both
-        start_once(OURS, env, "http://127.0.0.1:9")
-        bare, ours = [], []
-        for i in range(rounds):  # alternate which goes first, so neither always runs warmer
-            pair = [(BARE, bare, ()), (OURS, ours, ("http://127.0.0.1:9",))]
-            for code, into, extra in (pair if i % 2 == 0 else pair[::-1]):
-                into.append(start_once(code, env, *extra))
+        for _name, code, side_env, extra, cwd in sides:  # warm the OS file cache for each
+            start_once(code, side_env, *extra, cwd=cwd)
+        for i in range(rounds):  # rotate which goes first, so none always runs warmer
+            for k in range(len(sides)):
+                j = (i + k) % len(sides)
+                _name, code, side_env, extra, cwd = sides[j]
+                times[j].append(start_once(code, side_env, *extra, cwd=cwd))
     finally:
         if xvfb is not None:
             xvfb.terminate()
             xvfb.wait(10)
-    ratios = [o / b for b, o in zip(bare, ours, strict=True)]
-    bq, oq, rq = quartiles(bare), quartiles(ours), quartiles(ratios)
 
     def ms(q: tuple[float, float, float]) -> str:
         return f"{q[1] * 1000:6.1f} ms [{q[0] * 1000:.1f}–{q[2] * 1000:.1f}]"
 
-    print(f"cold start ({qpa}, {rounds} interleaved rounds; median [Q1–Q3]): bare PySide6 "
-          f"label window {ms(bq)} | hy-client login window {ms(oq)} | ratio {rq[1]:.2f} "
-          f"[{rq[0]:.2f}–{rq[2]:.2f}] (target ≤ 1.2)", flush=True)
+    print(f"cold start ({qpa}, {rounds} interleaved rounds; median [Q1–Q3], to the first paint)",
+          flush=True)
+    bare = times[0]
+    for (name, *_rest), values in zip(sides, times, strict=True):
+        line = f"  {name:<40} {ms(quartiles(values))}"
+        if values is not bare:
+            r = quartiles([o / b for b, o in zip(bare, values, strict=True)])
+            line += f" | ratio to bare {r[1]:.2f} [{r[0]:.2f}–{r[2]:.2f}] (target ≤ 1.2)"
+        print(line, flush=True)
 
 
 def stalls(tmp: Path) -> None:
@@ -226,12 +253,14 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=11)
     parser.add_argument("--qpa", default="offscreen,xcb",
                         help="Qt platforms for the cold start, comma-separated")
+    parser.add_argument("--compare", type=Path,
+                        help="another checkout to start side by side (e.g. before a change)")
     parser.add_argument("--only", choices=("cold", "stalls"), help="run one part")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         if args.only != "stalls":
             for qpa in args.qpa.split(","):
-                cold_start(args.rounds, Path(tmp), qpa)
+                cold_start(args.rounds, Path(tmp), qpa, args.compare)
         if args.only != "cold":
             stalls(Path(tmp))
     # Skip interpreter teardown: PySide6 objects freed in arbitrary order by the final garbage

@@ -26,6 +26,7 @@ from .controller import Controller
 
 __all__ = ["Controller", "main", "make_application", "parse_args"]
 from .single import SingleInstance
+from .startup import after_first_paint
 
 log = logging.getLogger(__name__)
 APP_NAME = "hy-client"
@@ -73,14 +74,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         tray = start_tray(app, controller, args.platform, args.module or None)
         instance.activated.connect(tray.open)
+        QTimer.singleShot(0, lambda: _after_first_frame(app, instance))
     else:
         controller.first_run = True
         instance.activated.connect(controller.raise_window)
-        controller.show_login()
-        # After the first paint (posted events go before timers): then the core, on a worker.
-        QTimer.singleShot(0, lambda: controller.load(args.platform, args.module or None))
-    # What the first frame does not need: answering later copies, the window icon.
-    QTimer.singleShot(0, lambda: _after_first_frame(app, instance))
+        login = controller.show_login()
+        # After the first paint: the core (on a worker), then what the first frame did not need
+        after_first_paint(login, lambda: controller.load(args.platform, args.module or None))
+        after_first_paint(login, lambda: _after_first_frame(app, instance))
     try:
         return app.exec()
     finally:

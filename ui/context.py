@@ -80,10 +80,10 @@ class TokenWatcher(QObject):
         except RuntimeError:  # the service was closed
             self._inflight = False
             return
-        future.add_done_callback(self._done)
+        future.add_done_callback(on_main(self, self._done))
 
     def _done(self, _future: object) -> None:
-        self._inflight = False  # a plain flag; the next tick reads it on the GUI thread
+        self._inflight = False
 
 
 @dataclass

@@ -10,7 +10,7 @@ shows until ``set_context`` hands it over. So this module imports nothing heavy 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal, Slot
 from PySide6.QtGui import QCloseEvent, QShowEvent
@@ -32,9 +32,8 @@ from PySide6.QtWidgets import (
 from . import state
 from .dispatch import on_main
 from .i18n import advice, message, translate
+from .startup import after_first_paint
 from .widgets import keys
-from .widgets.cert import CertificatePanel
-from .widgets.qr import QrPanel
 
 if TYPE_CHECKING:  # the core: imported on a worker while the window is already shown
     from hy_client.api.models import QrCode, QrStatus
@@ -49,6 +48,7 @@ if TYPE_CHECKING:  # the core: imported on a worker while the window is already 
     from .widgets.pin import PinDialog
 
 PREPARING = str(QT_TRANSLATE_NOOP("LoginWindow", "正在准备…"))
+TabT = TypeVar("TabT", "CaTab", "QrTab")
 
 
 def _pin_error(error: HyError) -> bool:
@@ -214,6 +214,8 @@ class CaTab(QWidget):
                              else translate("LoginWindow", PREPARING))
         self.status.setObjectName("caStatus")
         self.status.setWordWrap(True)
+        from .widgets.cert import CertificatePanel  # with the tab, after the first frame
+
         self.details = CertificatePanel()
         # The manual's CA登录 step 1: the driver for your CA. One driver status, as everywhere.
         self.driver_status = QLabel()
@@ -400,6 +402,8 @@ class QrTab(QWidget):
     def __init__(self, ctx: AppContext | None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
+        from .widgets.qr import QrPanel  # with the tab, after the first frame
+
         self.panel = QrPanel()
         self.refresh_button = QPushButton(translate("LoginWindow", "刷新二维码"))
         self.refresh_button.setObjectName("qrRefresh")
@@ -514,11 +518,13 @@ class LoginWindow(QWidget):
         self.tabs = QTabWidget()
         self.tabs.setObjectName("loginTabs")
         self.password_tab = PasswordTab(ctx)
-        self.ca_tab = CaTab(ctx)
-        self.qr_tab = QrTab(ctx)
+        # The first frame shows the password tab: the key and QR tabs are built right after
+        # it (or when first asked for), in place of these placeholders.
+        self._ca_tab: CaTab | None = None
+        self._qr_tab: QrTab | None = None
         self.tabs.addTab(self.password_tab, translate("LoginWindow", "账号密码"))
-        self.tabs.addTab(self.ca_tab, translate("LoginWindow", "CA锁登录"))
-        self.tabs.addTab(self.qr_tab, translate("LoginWindow", "扫码登录"))
+        self.tabs.addTab(QWidget(), translate("LoginWindow", "CA锁登录"))
+        self.tabs.addTab(QWidget(), translate("LoginWindow", "扫码登录"))
         self.tabs.currentChanged.connect(self._on_tab)
         layout = QVBoxLayout(self)
         layout.addWidget(header)
@@ -541,14 +547,45 @@ class LoginWindow(QWidget):
         links.addWidget(self.diagnostics_button)
         layout.addLayout(links)
         self.diagnostics: QWidget | None = None
-        for tab in (self.password_tab, self.ca_tab, self.qr_tab):
-            tab.logged_in.connect(self._on_logged_in)
+        self.password_tab.logged_in.connect(self._on_logged_in)
         self._watching = False
         self.diagnostics_button.setEnabled(False)
         if not state.restore_geometry(self, "login"):
             self.resize(480, 560)
         if ctx is not None:
             self.set_context(ctx)
+        after_first_paint(self, self._build_tabs)
+
+    def _build_tabs(self) -> None:
+        """The key and QR tabs, right after the first frame."""
+        _ = self.ca_tab
+        _ = self.qr_tab
+
+    @property
+    def ca_tab(self) -> CaTab:
+        if self._ca_tab is None:
+            self._ca_tab = self._install(1, CaTab(self.ctx), translate("LoginWindow", "CA锁登录"))
+        return self._ca_tab
+
+    @property
+    def qr_tab(self) -> QrTab:
+        if self._qr_tab is None:
+            self._qr_tab = self._install(2, QrTab(self.ctx), translate("LoginWindow", "扫码登录"))
+        return self._qr_tab
+
+    def _install(self, index: int, tab: TabT, label: str) -> TabT:
+        """Put the real tab in place of its placeholder, keeping the tab the user is on."""
+        current = self.tabs.currentIndex()
+        self.tabs.blockSignals(True)
+        placeholder = self.tabs.widget(index)
+        self.tabs.removeTab(index)
+        self.tabs.insertTab(index, tab, label)
+        self.tabs.setCurrentIndex(current)
+        self.tabs.blockSignals(False)
+        if placeholder is not None:
+            placeholder.deleteLater()
+        tab.logged_in.connect(self._on_logged_in)
+        return tab
 
     @property
     def ready(self) -> bool:
@@ -612,6 +649,7 @@ class LoginWindow(QWidget):
         return open_settings(self, self.ctx)
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        self.qr_tab.stop()
+        if self._qr_tab is not None:
+            self._qr_tab.stop()
         state.save_geometry(self, "login")
         super().closeEvent(event)
