@@ -146,7 +146,8 @@ class PlatformClient:
               idempotency_key: str | None = None,
               body_factory: Callable[[], tuple[Any, dict[str, str]]] | None = None,
               headers: Mapping[str, str] | None = None,
-              aborted: Callable[[], errors.HyError | None] | None = None) -> requests.Response:
+              aborted: Callable[[], errors.HyError | None] | None = None,
+              timeout: Timeout | None = None) -> requests.Response:
         """One logical request with retries where repeating is safe; network errors mapped.
 
         ``aborted`` says why the connection was cut from another thread (cancel, stall): that
@@ -171,7 +172,8 @@ class PlatformClient:
             started = time.monotonic()
             try:
                 resp = self.http.request(method, url, json=json, data=data, headers=hdrs,
-                                         timeout=self.timeout, allow_redirects=False)
+                                         timeout=timeout or self.timeout,
+                                         allow_redirects=False)
             except requests.exceptions.SSLError:
                 raise ApiError(errors.TLS_ERROR, self.origin) from None
             except (requests.exceptions.ConnectionError, requests.exceptions.Timeout,
@@ -392,7 +394,7 @@ class PlatformClient:
             with watchdog:
                 resp = self._send("POST", "/attachments", auth=True, body_factory=body,
                                   idempotency_key=idempotency_key or new_idempotency_key(),
-                                  aborted=watchdog.reason)
+                                  aborted=watchdog.reason, timeout=self._upload_timeout())
             try:
                 if resp.status_code not in (200, 201):
                     raise self._error(resp, had_token=True)
@@ -405,6 +407,13 @@ class PlatformClient:
         if attachment.sha256.lower() != bodies[-1].sha256 or attachment.size != checked.size:
             raise ApiError(errors.ATTACHMENT_HASH_MISMATCH, attachment.id[:64])
         return attachment
+
+    def _upload_timeout(self) -> tuple[float, float]:
+        """urllib3 sends a request body under the *connect* timeout: for an upload that must be
+        the stall bound (and a little more, so the watchdog, which says why, acts first)."""
+        connect, read = self.timeout if isinstance(self.timeout, tuple) else (
+            self.timeout, self.timeout)
+        return (max(connect, self.upload_stall + 1.0), read)
 
     def attachment(self, attachment_id: str) -> models.Attachment:
         return self._call("GET", f"/attachments/{quote(attachment_id, safe='')}",

@@ -178,6 +178,13 @@ class UploadWatchdog:
         return note
 
     def reason(self) -> errors.HyError | None:
+        """Why the connection failed, when it was ours: cancelled, or no bytes moved for the
+        stall bound (also when the socket's own timeout fired a moment before the watchdog)."""
+        if self._why is None:
+            if self.cancel is not None and self.cancel.cancelled:
+                return errors.UserCancelled()
+            if time.monotonic() - self._last >= self.stall:
+                return errors.HyError(errors.UPLOAD_STALLED, f"{self.stall:.0f} s")
         return self._why
 
     def __enter__(self) -> UploadWatchdog:

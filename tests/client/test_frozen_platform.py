@@ -33,6 +33,7 @@ from .test_records_sandbox import QUALIFICATION
 pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGSTOP"), reason="POSIX signals")
 
 FROZEN_WAIT = 60.0  # what the client would wait on the frozen platform without the abort
+CONNECT = 2.0  # urllib3 sends a body under the connect timeout: shorter than a stall bound
 
 
 @pytest.fixture(scope="module")
@@ -61,7 +62,7 @@ def big_pdf(tmp_path: Path) -> Path:
 
 
 def flows_for(server: SandboxProcess, tmp_path: Path, **client_kwargs: float) -> RecordFlows:
-    client = make_client(server.url, timeout=(5.0, FROZEN_WAIT), **client_kwargs)
+    client = make_client(server.url, timeout=(CONNECT, FROZEN_WAIT), **client_kwargs)
     logged_in_signin(client)
     return RecordFlows(client, DraftStore(tmp_path / "drafts.sqlite3"))
 
@@ -75,8 +76,11 @@ def freeze_on_first_block(server: SandboxProcess, started: list[float]):
     return progress
 
 
-def test_stalled_upload_fails_in_chinese_and_keeps_the_draft(server, tmp_path):
-    flows = flows_for(server, tmp_path, upload_stall=1.5)
+@pytest.mark.parametrize("stall", [1.5, 3 * CONNECT])
+def test_stalled_upload_fails_in_chinese_and_keeps_the_draft(server, tmp_path, stall):
+    """Also with a stall bound longer than the connect timeout: still P221, never a retried
+    "cannot connect" after each blocked send."""
+    flows = flows_for(server, tmp_path, upload_stall=stall)
     key = form_key("qualification")
     flows.edit(key, "qualification", QUALIFICATION)
     flows.save_remote(key)
@@ -91,7 +95,7 @@ def test_stalled_upload_fails_in_chinese_and_keeps_the_draft(server, tmp_path):
         os.kill(server.proc.pid, signal.SIGCONT)
     assert info.value.info is errors.UPLOAD_STALLED
     assert "平台" in str(info.value) and "bytes" not in str(info.value)
-    assert waited < FROZEN_WAIT / 4
+    assert stall <= waited < stall + FROZEN_WAIT / 10
     assert flows.drafts.load(key) is not None  # the form is kept
     # Resumed: the same upload goes through once, no duplicate record.
     record = flows.attach(key, str(big_pdf(tmp_path)))
