@@ -196,11 +196,10 @@ def load() -> Settings:
 
 def save(settings: Settings) -> Path:
     """Write atomically, so a crash never leaves half a config."""
+    from .private import write_private
+
     path = config_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_bytes(tomli_w.dumps(settings.to_toml()).encode("utf-8"))
-    os.replace(tmp, path)
+    write_private(path, tomli_w.dumps(settings.to_toml()))
     return path
 
 

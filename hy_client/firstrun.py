@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
@@ -29,6 +28,7 @@ from .drivers.catalogue import Catalogue
 from .drivers.detect import entries_for_usb, suitable
 from .drivers.system import SYSFS_USB, current_arch, current_os, usb_devices
 from .errors import HyError
+from .private import write_private
 
 if TYPE_CHECKING:
     from .driver_status import DriverStatus
@@ -112,14 +112,11 @@ class FirstRunState:
 
     def save(self, path: Path | None = None) -> None:
         target = path or state_path()
-        target.parent.mkdir(parents=True, exist_ok=True)
         self.updated_at = datetime.now(UTC).isoformat()
         body = {"current": self.current, "finished": self.finished,
                 "updated_at": self.updated_at,
                 "results": {k: v.to_json() for k, v in self.results.items()}}
-        tmp = target.with_name(target.name + ".tmp")
-        tmp.write_text(json.dumps(body, ensure_ascii=False, indent=1), "utf-8")
-        os.replace(tmp, target)
+        write_private(target, json.dumps(body, ensure_ascii=False, indent=1))
 
 
 def state_path() -> Path:

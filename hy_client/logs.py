@@ -1,4 +1,5 @@
-"""Logging to a rotating file under the user's log dir. Secrets are never passed to a logger.
+"""Logging to a rotating file under the user's log dir, readable by the user only (it names
+certificates and accounts). Secrets are never passed to a logger.
 
 The GUI and the CLI write separate files (``hy-client-gui.log``, ``hy-client.log``): on Windows a
 file another process holds open cannot be renamed, so a shared file could never roll over while
@@ -9,12 +10,12 @@ skipped for a while and the current file kept, instead of an error on every reco
 from __future__ import annotations
 
 import logging
-import logging.handlers
 import sys
 import time
 from typing import Literal
 
 from . import config
+from .private import PrivateRotatingFileHandler, private_dir
 
 Program = Literal["cli", "gui"]
 LOG_FILES: dict[Program, str] = {"cli": "hy-client.log", "gui": "hy-client-gui.log"}
@@ -29,7 +30,7 @@ def log_path(program: Program | None = None) -> str:
     return str(config.log_dir() / LOG_FILES[program or _program])
 
 
-class RotatingLog(logging.handlers.RotatingFileHandler):
+class RotatingLog(PrivateRotatingFileHandler):
     """Rolls over like its base; when the rename is refused, keeps writing to the current file
     and tries again after ``ROLLOVER_RETRY_SECONDS``."""
 
@@ -58,7 +59,7 @@ def setup_logging(verbose: bool = False, program: Program = "cli") -> None:
     root.setLevel(logging.DEBUG)
     fmt = logging.Formatter("%(asctime)s %(levelname)s %(name)s [%(threadName)s] %(message)s")
     try:
-        config.log_dir().mkdir(parents=True, exist_ok=True)
+        private_dir(config.log_dir())
         handler: logging.Handler = RotatingLog(
             log_path(), maxBytes=2_000_000, backupCount=3, encoding="utf-8")
         handler.setLevel(logging.INFO)

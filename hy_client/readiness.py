@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from . import config, errors, renewal
 from .errors import SUPPORT_PHONE, HyError
+from .private import write_private
 from .renewal import CHINA_TZ
 
 if TYPE_CHECKING:
@@ -185,10 +186,8 @@ class ReadinessStore:
         return data if isinstance(data, dict) else {}
 
     def _write(self, data: dict[str, Any]) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_name(self.path.name + ".tmp")
-        tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1), "utf-8")
-        os.replace(tmp, self.path)
+        # certificate subjects and USCCs: readable by the user only
+        write_private(self.path, json.dumps(data, ensure_ascii=False, indent=1))
 
     # reminders
     def shown(self) -> set[str]:

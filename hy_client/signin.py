@@ -240,32 +240,41 @@ class SignIn:
         return activation
 
     # --- 标证通 QR ---------------------------------------------------------------------------
-    def qr_login(self, show: Callable[[models.QrCode], None], *,
+    def qr_login(self, show: Callable[[models.QrCode], None], *, username: str,
                  cancel: CancelToken | None = None, max_codes: int = QR_MAX_CODES,
                  on_state: Callable[[models.QrStatus], None] | None = None) -> LoginResult:
-        """Show a login code, poll with backoff until confirmed; a new code on expiry.
+        """Show a login code for ``username``, poll with backoff until confirmed; a new code on
+        expiry. Only a phone bound to that account can approve it; ``on_state`` gets the
+        scanned state with the account named, for the screen to show.
 
         QR_DENIED when refused on the phone; QR_EXPIRED after ``max_codes`` unused codes.
         """
-        status = self._qr_flow("login", show, cancel, max_codes, on_state)
+        status = self._qr_flow("login", show, cancel, max_codes, on_state, username=username)
         if status.session is None:
             raise ApiError(errors.API_BAD_RESPONSE, "confirmed without a session")
         self.client.token = status.session.token
         return self._remember(status.session, "scan")
 
     def qr_bind(self, show: Callable[[models.QrCode], None], *,
+                confirm: Callable[[models.QrStatus], bool],
                 cancel: CancelToken | None = None, max_codes: int = QR_MAX_CODES,
                 on_state: Callable[[models.QrStatus], None] | None = None) -> models.QrStatus:
-        """Bind the 标证通 app to the logged-in account (the phone scans and confirms)."""
-        return self._qr_flow("bind", show, cancel, max_codes, on_state)
+        """Bind the 标证通 app to the logged-in account: the phone scans and proves its key,
+        then ``confirm`` (the user, shown the phone's name and key fingerprint) accepts it."""
+        return self._qr_flow("bind", show, cancel, max_codes, on_state, confirm=confirm)
 
     def _qr_flow(self, kind: models.QrKind, show: Callable[[models.QrCode], None],
                  cancel: CancelToken | None, max_codes: int,
-                 on_state: Callable[[models.QrStatus], None] | None) -> models.QrStatus:
+                 on_state: Callable[[models.QrStatus], None] | None, *, username: str = "",
+                 confirm: Callable[[models.QrStatus], bool] | None = None) -> models.QrStatus:
         for _ in range(max_codes):
-            code = self.client.create_qr(kind)
+            code = self.client.create_qr(kind, username)
             show(code)
             status = self._poll_qr(code, cancel, on_state)
+            if status.state == "scanned" and confirm is not None:  # a bind awaiting the user
+                status = self.client.confirm_qr(code.id, confirm(status))
+                if on_state is not None:
+                    on_state(status)
             if status.state == "confirmed":
                 return status
             if status.state == "denied":
@@ -288,7 +297,8 @@ class SignIn:
                 raise
             if status.state != last and on_state is not None:
                 on_state(status)
-            if status.state in ("confirmed", "denied", "expired"):
+            if status.state in ("confirmed", "denied", "expired") or (
+                    status.state == "scanned" and code.kind == "bind"):
                 return status
             if status.state != last:
                 delay = QR_POLL_FIRST  # the phone scanned: answer quickly once it confirms

@@ -389,7 +389,8 @@ class CaTab(QWidget):
 
 STATE_TEXT = {
     "pending": (str(QT_TRANSLATE_NOOP("LoginWindow", "请使用“标证通”手机APP扫描二维码")), "info"),
-    "scanned": (str(QT_TRANSLATE_NOOP("LoginWindow", "已扫描，请在手机上确认登录")), "ok"),
+    "scanned": (str(QT_TRANSLATE_NOOP("LoginWindow",
+                                      "已扫描：将登录账号「{account}」，请在手机上确认")), "ok"),
     "confirmed": (str(QT_TRANSLATE_NOOP("LoginWindow", "已确认，正在登录…")), "ok"),
     "denied": (str(QT_TRANSLATE_NOOP("LoginWindow", "已在手机上拒绝登录")), "critical"),
     "expired": (str(QT_TRANSLATE_NOOP("LoginWindow", "二维码已失效，正在刷新…")), "warning"),
@@ -405,6 +406,15 @@ class QrTab(QWidget):
         from .widgets.qr import QrPanel  # with the tab, after the first frame
 
         self.panel = QrPanel()
+        # The code is for one account: only a phone bound to it can approve (no login into
+        # an account someone else chose).
+        self.username = QLineEdit()
+        self.username.setObjectName("qrUsername")
+        self.username.setMaxLength(64)
+        self.username.setPlaceholderText(translate("LoginWindow", "要登录的用户名"))
+        self.username.returnPressed.connect(self.restart)
+        account_row = QFormLayout()
+        account_row.addRow(translate("LoginWindow", "用户名"), self.username)
         self.refresh_button = QPushButton(translate("LoginWindow", "刷新二维码"))
         self.refresh_button.setObjectName("qrRefresh")
         self.refresh_button.clicked.connect(self.start)
@@ -414,6 +424,7 @@ class QrTab(QWidget):
         hint.setWordWrap(True)
         hint.setProperty("role", "hint")
         layout = QVBoxLayout(self)
+        layout.addLayout(account_row)
         layout.addWidget(self.panel, 1)
         layout.addWidget(self.refresh_button, 0, Qt.AlignmentFlag.AlignHCenter)
         layout.addWidget(hint)
@@ -443,14 +454,28 @@ class QrTab(QWidget):
             self.panel.set_status(translate("LoginWindow", PREPARING))
             return
         self._wanted = False
+        username = self.username.text().strip()
+        if not username:
+            self.refresh_button.show()
+            self.panel.set_status(translate("LoginWindow",
+                                            "请填写要登录的用户名，然后点击“刷新二维码”"),
+                                  "warning")
+            self.username.setFocus()
+            return
         self.refresh_button.hide()
         self.panel.set_status(translate("LoginWindow", "正在获取二维码…"))
         cancel = self._cancel = CancelToken()
         signin = self.ctx.signin
         show_code, show_state = on_main(self, self._show_code), on_main(self, self._show_state)
-        QueryOp(self, lambda: signin.qr_login(show_code, cancel=cancel,
+        QueryOp(self, lambda: signin.qr_login(show_code, username=username, cancel=cancel,
                                               on_state=show_state),
                 self._done).failure(self._failed).run_in_background()
+
+    @Slot()
+    def restart(self) -> None:
+        """Another account typed: a new code for it."""
+        self.stop()
+        self.start()
 
     def stop(self) -> None:
         self._wanted = False
@@ -465,13 +490,13 @@ class QrTab(QWidget):
         self._show_state_text("pending")
 
     def _show_state(self, status: QrStatus) -> None:
-        self._show_state_text(status.state)
+        self._show_state_text(status.state, status.account)
         if status.state == "expired":
             self.panel.expire_now()
 
-    def _show_state_text(self, name: str) -> None:
+    def _show_state_text(self, name: str, account: str = "") -> None:
         text, role = STATE_TEXT[name]
-        self.panel.set_status(translate("LoginWindow", text), role)
+        self.panel.set_status(translate("LoginWindow", text).format(account=account), role)
 
     def _done(self, result: LoginResult) -> None:
         self._cancel = None
@@ -616,6 +641,8 @@ class LoginWindow(QWidget):
     @Slot(int)
     def _on_tab(self, index: int) -> None:
         if self.tabs.widget(index) is self.qr_tab:
+            if not self.qr_tab.username.text():
+                self.qr_tab.username.setText(self.password_tab.username.text().strip())
             self.qr_tab.start()
         else:
             self.qr_tab.stop()

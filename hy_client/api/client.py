@@ -325,9 +325,15 @@ class PlatformClient:
         self._call("DELETE", f"/activations/{int(activation_id)}", None, expect=(200, 204))
 
     # --- 标证通 app --------------------------------------------------------------------------
-    def create_qr(self, kind: models.QrKind) -> models.QrCode:
+    def create_qr(self, kind: models.QrKind, username: str = "") -> models.QrCode:
+        """A bind code (needs the session) or a login code for ``username``."""
         return self._call("POST", "/app/qr", models.QrCode, auth=kind == "bind",
-                          json={"kind": kind})
+                          json={"kind": kind, "username": username})
+
+    def confirm_qr(self, qr_id: str, approve: bool) -> models.QrStatus:
+        """Accept (or refuse) the phone a bind code shows as scanned."""
+        return self._call("POST", f"/app/qr/{quote(qr_id, safe='')}/confirm", models.QrStatus,
+                          json={"approve": approve})
 
     def qr_status(self, qr_id: str) -> models.QrStatus:
         return self._call("GET", f"/app/qr/{quote(qr_id, safe='')}", models.QrStatus,

@@ -126,9 +126,11 @@ class Activation(Model):
 
 # --- 标证通 app -------------------------------------------------------------------------
 class QrRequest(Model):
-    """Ask for a QR code: ``bind`` (needs a session) or ``login``."""
+    """Ask for a QR code: ``bind`` (needs a session) or ``login`` for ``username`` (only a
+    phone bound to that account can approve it: no login into someone else's account)."""
 
     kind: QrKind
+    username: str = Field(default="", max_length=64)
 
 
 class QrCode(Model):
@@ -145,19 +147,32 @@ class QrStatus(Model):
     expires_at: datetime
     session: Session | None = None  # set once a login QR is confirmed
     device_name: str = ""
+    device_fingerprint: str = ""  # bind: the phone key's SHA-256, as the app shows it
+    account: str = ""  # once scanned: the username the code logs into or binds to
+
+
+class QrConfirm(Model):
+    """The desktop's answer to a scanned bind code, after checking the phone shown."""
+
+    approve: bool
 
 
 class AppBindComplete(Model):
-    """The app's side of binding: its device public key (base64 DER SubjectPublicKeyInfo)."""
+    """The app's side of binding: its device public key (base64 DER SubjectPublicKeyInfo) and
+    its ES256 signature over ``payload|bind|key|name`` (proof that it holds the key)."""
 
     payload: str = Field(max_length=1024)
     device_public_key: str = Field(max_length=4096)
     device_name: str = Field(default="", max_length=64)
+    signature: str = Field(max_length=2048)
 
 
 class AppScan(Model):
+    """A scan, signed by the bound device over ``payload|scan|device_id``."""
+
     payload: str = Field(max_length=1024)
     device_id: str = Field(max_length=128)
+    signature: str = Field(max_length=2048)
 
 
 class AppDecision(Model):

@@ -105,18 +105,24 @@ def cmd_login(args: argparse.Namespace) -> int:
             key = _choose(signin, tokens, args)
             result = signin.ca_login(tokens, key, _pin(key, args.pin_stdin))
     else:
-        result = signin.qr_login(_show_qr, on_state=_qr_state)
+        result = signin.qr_login(_show_qr, username=_username(signin, args, ask=True),
+                                 on_state=_qr_state)
     return _report_login(result, args.json)
 
 
-def _password_login(signin: SignIn, args: argparse.Namespace) -> LoginResult:
-    username = args.username or signin.remembered_username()
+def _username(signin: SignIn, args: argparse.Namespace, *, ask: bool) -> str:
+    username: str = args.username or signin.remembered_username() or ""
     if not username:
-        if args.password_stdin:
+        if not ask:
             raise errors.HyError(errors.VALIDATION_FAILED, "--username")
         username = input("用户名：").strip()
         if not username:
             raise errors.UserCancelled()
+    return username
+
+
+def _password_login(signin: SignIn, args: argparse.Namespace) -> LoginResult:
+    username = _username(signin, args, ask=not args.password_stdin)
     password = read_secret(f"{username} 的密码：", args.password_stdin)
     return signin.password_login(username, password)
 
@@ -154,9 +160,9 @@ def _show_qr(code: models.QrCode) -> None:
 
 
 def _qr_state(status: models.QrStatus) -> None:
-    if status.state == "scanned":
+    if status.state == "scanned" and status.kind == "login":
         print(f"已扫码{'（' + status.device_name + '）' if status.device_name else ''}，"
-              "请在手机上确认……", flush=True)
+              f"将登录账号「{status.account}」，请在手机上确认……", flush=True)
     elif status.state == "expired":
         print("二维码已过期，正在刷新……", flush=True)
 
@@ -240,7 +246,13 @@ def cmd_app_bind(args: argparse.Namespace) -> int:
         print(qr_terminal(code.payload))
         print("请用标证通扫描二维码完成绑定（Ctrl+C 取消）", flush=True)
 
-    status = signin.qr_bind(show, on_state=_qr_state)
+    def confirm(status: models.QrStatus) -> bool:
+        print(f"手机「{status.device_name}」（指纹 {status.device_fingerprint}）请求绑定到账号"
+              f"「{status.account}」。", flush=True)
+        print("请核对手机上显示的名称和指纹是否一致。", flush=True)
+        return input("确认绑定这部手机？[y/N] ").strip().lower() in ("y", "yes", "是")
+
+    status = signin.qr_bind(show, confirm=confirm, on_state=_qr_state)
     print(f"标证通已绑定{'：' + status.device_name if status.device_name else ''}")
     return EXIT_OK
 

@@ -2,7 +2,8 @@
 
 serve, provision-token (a SoftHSM2 demo key with a certificate from the sandbox CA),
 app bind/scan (the 标证通 simulator), review list/approve/reject (the market-entity section),
-openapi (write the API contract). FastAPI is imported only inside these handlers.
+reset-password (the support desk's reset), openapi (write the API contract). FastAPI is
+imported only inside these handlers.
 """
 
 from __future__ import annotations
@@ -104,6 +105,13 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     approve.set_defaults(handler=lambda a: _review_decide(a, True))
     reject.set_defaults(handler=lambda a: _review_decide(a, False))
 
+    reset = sub.add_parser("reset-password",
+                           help="重置账号密码（客服找回密码；该账号所有登录随之失效）")
+    reset.add_argument("username")
+    reset.add_argument("--password-stdin", action="store_true", help="从标准输入读取新密码")
+    _add_data(reset)
+    reset.set_defaults(handler=_reset_password)
+
     spec = sub.add_parser("openapi", help="输出平台接口的 OpenAPI 文档")
     spec.add_argument("--out", default="-", help="输出文件（默认标准输出）")
     spec.set_defaults(handler=_openapi)
@@ -145,8 +153,9 @@ def _simulator(args: argparse.Namespace) -> AppSimulator:
 
 
 def _app_bind(args: argparse.Namespace) -> int:
-    device = _simulator(args).bind(args.payload)
-    print(f"已绑定：{device.name}（{device.id}）")
+    app = _simulator(args)
+    device = app.bind(args.payload)
+    print(f"已提交绑定：{device.name}（指纹 {app.fingerprint()}），请在电脑上核对后确认")
     return EXIT_OK
 
 
@@ -192,6 +201,18 @@ def _review_decide(args: argparse.Namespace, approve: bool) -> int:
         item = records.decide(conn, rt.ctx, args.id, approve=approve,
                               reason=getattr(args, "reason", "") or "")
     print(f"{item.id} {'已审核通过' if approve else '已退回'}")
+    return EXIT_OK
+
+
+def _reset_password(args: argparse.Namespace) -> int:
+    from ..sandbox import service
+    from .platform_opts import read_secret
+
+    rt = _runtime(args)
+    password = read_secret(f"{args.username} 的新密码：", args.password_stdin)
+    with rt.pool.connection() as conn:
+        account = service.reset_password(conn, args.username, password)
+    print(f"已重置 {account.username} 的密码，该账号的所有登录已失效")
     return EXIT_OK
 
 

@@ -2,12 +2,14 @@
 
 The signature is checked over the exact bytes before any JSON is parsed, so a tampered file
 never reaches the parser. ``version`` only goes up: the highest version ever accepted is kept
-in the data dir and anything older is refused (rollback). An expired catalogue is still usable
-but carries ``out_of_date`` so every surface can warn (freeze).
+(see ``store``) and anything older is refused (rollback); a different catalogue under the
+version already held is refused too (mix-and-match). An expired catalogue is refused with
+"目录已过期" and how to update (freeze): the attacks are TUF's.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -83,9 +85,12 @@ class Catalogue:
     expires: datetime
     drivers: tuple[DriverEntry, ...]
     source: str = ""  # "bundled", "cache", "network"
+    # the newer cached copy expired and was refused: this is the bundled fallback, and the
+    # catalogue needs an update just the same
+    cache_expired: bool = False
 
     def out_of_date(self, now: datetime | None = None) -> bool:
-        return (now or datetime.now(UTC)) >= self.expires
+        return self.cache_expired or (now or datetime.now(UTC)) >= self.expires
 
     def get(self, driver_id: str) -> DriverEntry:
         for entry in self.drivers:
@@ -139,13 +144,23 @@ def verify_signature(body: bytes, signature: bytes, keys_hex: Iterable[str]) -> 
 
 
 def load_catalogue(body: bytes, signature: bytes, keys_hex: Iterable[str], *,
-                   min_version: int = 0, source: str = "") -> Catalogue:
-    """Verify, parse and check the version floor; the only way bytes become a Catalogue."""
+                   min_version: int = 0, source: str = "", now: datetime | None = None,
+                   same_version_sha256: str = "") -> Catalogue:
+    """Verify, parse, then refuse a rollback, a replaced same-version copy and an expired one;
+    the only way bytes become a Catalogue.
+
+    ``same_version_sha256``: the SHA-256 of the copy accepted at ``min_version`` (if known)."""
     verify_signature(body, signature, keys_hex)
     catalogue = parse_catalogue(body, source=source)
     if catalogue.version < min_version:
         raise errors.HyError(errors.CATALOGUE_ROLLBACK,
                              f"{catalogue.version} < {min_version}")
+    if (catalogue.version == min_version and same_version_sha256
+            and hashlib.sha256(body).hexdigest() != same_version_sha256):
+        raise errors.HyError(errors.CATALOGUE_REPLAYED, f"version {catalogue.version}")
+    if catalogue.out_of_date(now):
+        raise errors.HyError(errors.CATALOGUE_EXPIRED,
+                             f"version {catalogue.version}, {catalogue.expires:%Y-%m-%d}")
     return catalogue
 
 

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 import threading
+import unicodedata
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 import requests
 
@@ -22,6 +25,29 @@ log = logging.getLogger(__name__)
 
 ProgressCallback = Callable[[int, int], None]  # (bytes received, bytes expected)
 CHUNK = 64 * 1024
+_WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$",
+                     *(f"COM{i}" for i in range(10)), *(f"LPT{i}" for i in range(10)),
+                     "COM¹", "COM²", "COM³", "LPT¹", "LPT²", "LPT³"}
+_WINDOWS_FORBIDDEN = set('<>:"/\\|?*')
+
+
+def safe_file_name(url: str, fallback: str = "driver") -> str:
+    """The last component of a download URL's path as a plain file name on Windows and POSIX.
+
+    Percent-escapes are decoded first; then both separators split (``a\\..\\Startup\\x.exe``
+    is ``x.exe``), a drive letter, control characters and the characters Windows forbids go,
+    trailing dots and spaces go (Windows drops them), and a reserved device name (``CON``,
+    ``NUL.txt``, ``COM1``…) or nothing usable becomes ``fallback``.
+    """
+    path = unquote(urlsplit(url).path)
+    name = re.split(r"[/\\]", path)[-1]
+    name = re.sub(r"^[A-Za-z]:", "", name)
+    name = "".join(c for c in name if c not in _WINDOWS_FORBIDDEN
+                   and unicodedata.category(c)[0] != "C").strip().rstrip(". ")
+    stem = name.split(".")[0].strip().upper()
+    if not name or name in (".", "..") or stem in _WINDOWS_RESERVED:
+        return fallback
+    return name[-120:]
 
 
 def _hash_file(path: Path, digest: hashlib._Hash) -> int:

@@ -15,9 +15,8 @@ import shutil
 import sys
 import threading
 from dataclasses import dataclass, replace
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any, Protocol
-from urllib.parse import urlsplit
 
 import requests
 
@@ -25,7 +24,7 @@ from .. import config, errors
 from .archive import unpack
 from .catalogue import DriverEntry
 from .detect import MANIFEST, LoadProbe, ModuleLoad, StaticCheck, entry_module_paths, suitable
-from .download import ProgressCallback, download
+from .download import ProgressCallback, download, safe_file_name
 from .system import current_arch, current_os
 
 log = logging.getLogger(__name__)
@@ -58,8 +57,7 @@ class InstallResult:
 
 
 def _file_name(entry: DriverEntry) -> str:
-    name = PurePosixPath(urlsplit(entry.url).path).name or "driver"
-    return f"{entry.id}-{entry.sha256[:12]}-{name}"
+    return f"{entry.id}-{entry.sha256[:12]}-{safe_file_name(entry.url)}"
 
 
 def fetch(entry: DriverEntry, session: requests.Session, *,

@@ -345,7 +345,14 @@ def create_app(settings: SandboxSettings, *, prepare: bool = True) -> FastAPI:
         with db.write(conn):
             account = (service.session_account(conn, rt.ctx, _bearer(authorization))
                        if body.kind == "bind" else None)
-            return appqr.create(conn, rt.ctx, body.kind, client, account)
+            return appqr.create(conn, rt.ctx, body.kind, client, account, body.username)
+
+    @app.post(f"{API}/app/qr/{{qr_id}}/confirm", response_model=models.QrStatus, tags=["app"],
+              responses=_ERRORS)
+    async def confirm_qr(qr_id: str, body: models.QrConfirm, request: Request, conn: Conn,
+                         account: Me) -> models.QrStatus:
+        with db.write(conn):
+            return appqr.confirm(conn, rt.ctx, qr_id, client_id(request), account, body.approve)
 
     @app.get(f"{API}/app/qr/{{qr_id}}", response_model=models.QrStatus, tags=["app"],
              responses=_ERRORS)

@@ -18,7 +18,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 
 from .. import auth, errors
 from ..api import models
-from .appqr import decision_message
+from .appqr import bind_message, decision_message, fingerprint, scan_message
 
 KEY_FILE = "app-device.pem"
 STATE_FILE = "app-device.json"
@@ -70,23 +70,34 @@ class AppSimulator:
             raise errors.HyError(errors.lookup(code), f"HTTP {response.status_code}")
         return dict(data)
 
+    def public_key_b64(self) -> str:
+        return auth.b64encode(self._key().public_key().public_bytes(
+            serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo))
+
+    def fingerprint(self) -> str:
+        """What the phone shows beside its name, for the desktop's confirmation."""
+        return fingerprint(auth.b64decode_strict(self.public_key_b64()))
+
+    def _sign(self, message: bytes) -> str:
+        return auth.b64encode(auth.sign_message(self._key(), "ES256", message))
+
     def bind(self, payload: str) -> models.Device:
-        public = self._key().public_key().public_bytes(
-            serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+        """Offer this phone's key, signed with it; bound once the desktop confirms."""
+        public = self.public_key_b64()
         device = models.Device.model_validate(self._post("/app/bind", {
-            "payload": payload, "device_public_key": auth.b64encode(public),
-            "device_name": self.device_name}))
+            "payload": payload, "device_public_key": public, "device_name": self.device_name,
+            "signature": self._sign(bind_message(payload, public, self.device_name))}))
         (self.data_dir / STATE_FILE).write_text(json.dumps({"device_id": device.id}), "utf-8")
         return device
 
     def scan(self, payload: str, approve: bool | None = True) -> models.QrStatus:
-        """Scan a login QR, then approve or deny it (None: only scan)."""
+        """Scan a login QR (signed), then approve or deny it (None: only scan)."""
         device_id = self.device_id()
-        status = models.QrStatus.model_validate(
-            self._post("/app/scan", {"payload": payload, "device_id": device_id}))
+        status = models.QrStatus.model_validate(self._post("/app/scan", {
+            "payload": payload, "device_id": device_id,
+            "signature": self._sign(scan_message(payload, device_id))}))
         if approve is None:
             return status
-        signature = auth.sign_message(self._key(), "ES256", decision_message(payload, approve))
         return models.QrStatus.model_validate(self._post("/app/decide", {
             "payload": payload, "device_id": device_id, "approve": approve,
-            "signature": auth.b64encode(signature)}))
+            "signature": self._sign(decision_message(payload, approve))}))

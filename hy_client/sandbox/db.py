@@ -48,7 +48,7 @@ CREATE TABLE IF NOT EXISTS devices (
 CREATE TABLE IF NOT EXISTS qr_codes (
     id TEXT PRIMARY KEY, payload TEXT NOT NULL UNIQUE, kind TEXT NOT NULL, client TEXT NOT NULL,
     account_id INTEGER, state TEXT NOT NULL, expires REAL NOT NULL, device_id TEXT,
-    session_token TEXT);
+    session_token TEXT, pending_key BLOB, pending_name TEXT);
 CREATE TABLE IF NOT EXISTS records (
     id INTEGER PRIMARY KEY, account_id INTEGER NOT NULL, kind TEXT NOT NULL, spec TEXT NOT NULL,
     status TEXT NOT NULL, data TEXT NOT NULL, attachments TEXT NOT NULL DEFAULT '[]',
@@ -82,7 +82,8 @@ def connect(path: Path) -> sqlite3.Connection:
 # Columns added after the first release: an older sandbox database gets them on start.
 _ADDED_COLUMNS = (("accounts", "username_key", "TEXT"),
                   ("sessions", "created_at", "REAL NOT NULL DEFAULT 0"),
-                  ("sessions", "via", "TEXT NOT NULL DEFAULT ''"))
+                  ("sessions", "via", "TEXT NOT NULL DEFAULT ''"),
+                  ("qr_codes", "pending_key", "BLOB"), ("qr_codes", "pending_name", "TEXT"))
 
 
 def init_db(path: Path) -> None:

@@ -149,8 +149,20 @@
             <translation>Scan the QR code with the Biaozhengtong app</translation>
         </message>
         <message>
-            <source>已扫描，请在手机上确认绑定</source>
-            <translation>Scanned: confirm the binding on your phone</translation>
+            <source>请在电脑上确认绑定这部手机</source>
+            <translation>Confirm this phone on the computer</translation>
+        </message>
+        <message>
+            <source>确认绑定</source>
+            <translation>Bind this phone</translation>
+        </message>
+        <message>
+            <source>不是我的手机</source>
+            <translation>Not my phone</translation>
+        </message>
+        <message>
+            <source>手机「{name}」（指纹 {fingerprint}）请求绑定到账号「{account}」。请核对手机上显示的名称和指纹一致后再确认；不是您正在操作的手机请点“不是我的手机”。</source>
+            <translation>The phone “{name}” (fingerprint {fingerprint}) asks to be bound to the account “{account}”. Check that your phone shows the same name and fingerprint before you confirm; if it is not the phone in your hand, click “Not my phone”.</translation>
         </message>
         <message>
             <source>绑定成功</source>
@@ -1142,8 +1154,16 @@ Restore them?</translation>
             <translation>Scan the QR code with the Biaozhengtong app</translation>
         </message>
         <message>
-            <source>已扫描，请在手机上确认登录</source>
-            <translation>Scanned: confirm the login on your phone</translation>
+            <source>已扫描：将登录账号「{account}」，请在手机上确认</source>
+            <translation>Scanned: this logs in as “{account}” — confirm on your phone</translation>
+        </message>
+        <message>
+            <source>要登录的用户名</source>
+            <translation>Username to log in as</translation>
+        </message>
+        <message>
+            <source>请填写要登录的用户名，然后点击“刷新二维码”</source>
+            <translation>Enter the username to log in as, then click “Refresh code”</translation>
         </message>
         <message>
             <source>已确认，正在登录…</source>

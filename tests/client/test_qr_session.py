@@ -26,8 +26,15 @@ def bound(clocked, tmp_path):
     client = make_client(clocked.url)
     signin = logged_in_signin(client)
     app = AppSimulator(tmp_path / "phone", clocked.url)
-    status = signin.qr_bind(lambda code: app.bind(code.payload))
+    shown = []
+
+    def confirm(status):
+        shown.append((status.device_name, status.device_fingerprint))
+        return True
+
+    status = signin.qr_bind(lambda code: app.bind(code.payload), confirm=confirm)
     assert status.state == "confirmed"
+    assert shown == [(app.device_name, app.fingerprint())]  # the user saw the phone
     assert [d.name for d in client.devices()] == [app.device_name]
     return signin.whoami(), app
 
@@ -41,6 +48,7 @@ def test_qr_login_confirmed(clocked, bound, memory_keyring):
     signin = fresh_signin(clocked.url)
     states = []
     result = signin.qr_login(lambda code: app.scan(code.payload, approve=True),
+                             username=account.username,
                              on_state=lambda s: states.append(s.state))
     assert result.account.username == account.username
     assert states[-1] == "confirmed"
@@ -49,9 +57,10 @@ def test_qr_login_confirmed(clocked, bound, memory_keyring):
 
 
 def test_qr_login_denied(clocked, bound):
-    _, app = bound
+    account, app = bound
     with pytest.raises(errors.HyError) as excinfo:
-        fresh_signin(clocked.url).qr_login(lambda code: app.scan(code.payload, approve=False))
+        fresh_signin(clocked.url).qr_login(lambda code: app.scan(code.payload, approve=False),
+                                           username=account.username)
     assert excinfo.value.info is errors.QR_DENIED
 
 
@@ -66,18 +75,19 @@ def test_qr_expiry_shows_a_new_code_then_gives_up(clocked, bound):
         else:
             app.scan(code.payload, approve=True)
 
-    result = fresh_signin(clocked.url).qr_login(show)
+    result = fresh_signin(clocked.url).qr_login(show, username=account.username)
     assert len(set(shown)) == 2 and result.account.username == account.username
     with pytest.raises(errors.HyError) as excinfo:
         fresh_signin(clocked.url).qr_login(
-            lambda code: clocked.clock.advance(seconds=600), max_codes=2)
+            lambda code: clocked.clock.advance(seconds=600), username=account.username,
+            max_codes=2)
     assert excinfo.value.info is errors.QR_EXPIRED
 
 
 def test_scan_login_code_pending_then_cancel(clocked, bound):
     from hy_client.api.upload import CancelToken
 
-    _, app = bound
+    account, app = bound
     cancel = CancelToken()
     signin = SignIn(make_client(clocked.url), sleep=lambda s: cancel.cancel())
 
@@ -86,7 +96,18 @@ def test_scan_login_code_pending_then_cancel(clocked, bound):
         cancel.cancel()
 
     with pytest.raises(errors.UserCancelled):
-        signin.qr_login(show, cancel=cancel)
+        signin.qr_login(show, username=account.username, cancel=cancel)
+
+
+def test_bind_refused_on_the_desktop_binds_nothing(clocked, tmp_path):
+    client = make_client(clocked.url)
+    signin = logged_in_signin(client)
+    app = AppSimulator(tmp_path / "stranger", clocked.url)
+    with pytest.raises(errors.HyError) as excinfo:
+        signin.qr_bind(lambda code: app.bind(code.payload), confirm=lambda status: False,
+                       max_codes=1)
+    assert excinfo.value.info is errors.QR_DENIED
+    assert client.devices() == []
 
 
 def test_session_expiry_asks_to_log_in_again(clocked, memory_keyring):

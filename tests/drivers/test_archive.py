@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import posixpath
 import tarfile
 import zipfile
 
@@ -74,3 +75,47 @@ def test_good_zip_and_non_archive(tmp_path):
     with pytest.raises(errors.HyError) as exc:
         unpack(junk, tmp_path / "o2" / "d")
     assert exc.value.code == "D110"
+
+
+def cve_2025_4517_tar(path, escape_levels: int = 2):
+    """The CVE-2025-4517 construction: symlink chains whose real path passes PATH_MAX, so a
+    realpath-based check (tarfile's "data" filter) stops resolving and sees a path inside,
+    while a textual check sees ``..`` that stays inside too."""
+    comp = "d" * 247
+    steps = "abcdefghijklmnop"
+    prefix = ""
+    with tarfile.open(path, "w") as tar:
+        for step in steps:
+            directory = tarfile.TarInfo(posixpath.join(prefix, comp))
+            directory.type = tarfile.DIRTYPE
+            tar.addfile(directory)
+            link = tarfile.TarInfo(posixpath.join(prefix, step))
+            link.type = tarfile.SYMTYPE
+            link.linkname = comp
+            tar.addfile(link)
+            prefix = posixpath.join(prefix, comp)
+        long_link = posixpath.join(*steps, "l" * 254)
+        up = tarfile.TarInfo(long_link)
+        up.type = tarfile.SYMTYPE
+        up.linkname = posixpath.join(*[".."] * len(steps))  # back to the archive root
+        tar.addfile(up)
+        escape = tarfile.TarInfo("escape")
+        escape.type = tarfile.SYMTYPE
+        escape.linkname = posixpath.join(long_link, *[".."] * escape_levels)
+        tar.addfile(escape)
+        payload = b"pwned"
+        evil = tarfile.TarInfo("escape/pwned.so")
+        evil.size = len(payload)
+        tar.addfile(evil, io.BytesIO(payload))
+    return path
+
+
+def test_cve_2025_4517_symlink_chain_cannot_escape(tmp_path):
+    archive = cve_2025_4517_tar(tmp_path / "cve.tar")
+    out = tmp_path / "out"
+    with pytest.raises(errors.HyError) as exc:
+        unpack(archive, out / "drv")
+    assert exc.value.code == "D108"
+    written = [p for p in tmp_path.rglob("pwned.so")]
+    assert written == []
+    assert list(out.iterdir()) == []

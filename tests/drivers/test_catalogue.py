@@ -109,11 +109,55 @@ def test_http_url_to_non_loopback_host_refuses_whole_catalogue(key):
         assert exc.value.code == "D112"
 
 
-def test_expired_catalogue_usable_but_out_of_date(key):
+def test_expired_catalogue_is_refused_freeze_attack(key, tmp_path):
+    """TUF's freeze attack: an attacker keeps serving an old, validly signed catalogue. Once
+    it expired it is refused, with "目录已过期" and how to update."""
     body, sig = sign_catalogue(doc(expires=datetime.now(UTC) - timedelta(days=1)), key)
-    cat = load_catalogue(body, sig, [public_key_hex(key)])
-    assert cat.out_of_date()
-    assert cat.get("acme").version == "1.0"
+    with pytest.raises(errors.HyError) as exc:
+        load_catalogue(body, sig, [public_key_hex(key)])
+    assert exc.value.code == "D103" and "目录已过期" in exc.value.info.zh
+    assert "hy-client drivers update" in exc.value.info.advice_zh
+    store = CatalogueStore(tmp_path / "cat", [public_key_hex(key)], bundled_dir=tmp_path / "no")
+    with pytest.raises(errors.HyError) as exc:
+        store.accept(body, sig)
+    assert exc.value.code == "D103"
+    # a cache that expired while the program was closed is refused as well
+    good = sign_catalogue(doc(version=2, expires=datetime.now(UTC) + timedelta(days=1)), key)
+    store.accept(*good)
+    later = datetime.now(UTC) + timedelta(days=2)
+    with pytest.raises(errors.HyError) as exc:
+        load_catalogue(*good, [public_key_hex(key)], now=later)
+    assert exc.value.code == "D103"
+
+
+def test_same_version_with_other_content_is_refused(key, tmp_path):
+    keys = [public_key_hex(key)]
+    store = CatalogueStore(tmp_path / "cat", keys, bundled_dir=tmp_path / "none")
+    first = sign_catalogue(doc(version=5), key)
+    store.accept(*first)
+    assert store.accept(*first).version == 5  # the very same copy again: fine
+    other = sign_catalogue(doc(version=5, url="https://evil.example.org/acme.tar.gz"), key)
+    with pytest.raises(errors.HyError) as exc:
+        store.accept(*other)
+    assert exc.value.code == "D248"
+    assert store.current().get("acme").url == "https://drivers.example.org/acme.tar.gz"
+
+
+@pytest.mark.parametrize("deleted", ["state", "copy"])
+def test_floor_survives_deleting_one_file(key, tmp_path, deleted):
+    keys = [public_key_hex(key)]
+    store = CatalogueStore(tmp_path / "cat", keys, bundled_dir=tmp_path / "none")
+    first = sign_catalogue(doc(version=6), key)
+    store.accept(*first)
+    (tmp_path / "cat" / "state.json" if deleted == "state" else store.floor_copy).unlink()
+    again = CatalogueStore(tmp_path / "cat", keys, bundled_dir=tmp_path / "none")
+    assert again.highest_seen == 6
+    with pytest.raises(errors.HyError) as exc:
+        again.accept(*sign_catalogue(doc(version=4), key))
+    assert exc.value.code == "D102"
+    with pytest.raises(errors.HyError) as exc:
+        again.accept(*sign_catalogue(doc(version=6, size=11), key))
+    assert exc.value.code == "D248"
 
 
 def test_rollback_refused_and_floor_persisted(key, tmp_path):
@@ -127,7 +171,7 @@ def test_rollback_refused_and_floor_persisted(key, tmp_path):
     again = CatalogueStore(tmp_path / "cat", keys, bundled_dir=tmp_path / "none")
     assert again.highest_seen == 5
     assert again.current().version == 5
-    assert again.accept(*sign_catalogue(doc(version=5), key)).version == 5  # same: fine
+    assert again.current().version == 5
 
 
 def test_cache_tampered_on_disk_falls_back_to_bundled(key, tmp_path):
@@ -164,3 +208,20 @@ def test_refresh_over_http(sandbox_repo, session, tmp_path):
         store.refresh(session, f"{server.base_url}/api/v1/drivers/catalogue")
     assert exc.value.code == "D101"
     assert store.current().get("hy-test-softhsm").version == "2.6.1"
+
+
+def test_cache_that_expired_since_is_refused_and_says_so(key, tmp_path):
+    keys = trusted_keys([public_key_hex(key)])
+    store = CatalogueStore(tmp_path / "cat", keys)
+    body, sig = sign_catalogue(doc(version=99, expires=datetime.now(UTC) - timedelta(days=1)),
+                               key)
+    store.root.mkdir(parents=True)
+    (store.root / CATALOGUE_NAME).write_bytes(body)
+    (store.root / SIGNATURE_NAME).write_bytes(sig)
+    current = store.current()
+    assert current.source == "bundled" and current.version != 99
+    assert current.cache_expired and current.out_of_date()  # every surface says "update"
+    alone = CatalogueStore(tmp_path / "cat", keys, bundled_dir=tmp_path / "none")
+    with pytest.raises(errors.HyError) as exc:
+        alone.current()
+    assert exc.value.code == "D103"

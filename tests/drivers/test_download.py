@@ -9,7 +9,7 @@ import threading
 import pytest
 
 from hy_client import errors
-from hy_client.drivers.download import download
+from hy_client.drivers.download import download, safe_file_name
 
 
 @pytest.fixture
@@ -106,3 +106,32 @@ def test_missing_file_is_download_failed(repo_server, payload, session, out):
         download(session, repo_server.file_url("nope.bin"), out / "x", size=1,
                  sha256="00" * 32)
     assert exc.value.code == "D107" and "404" in exc.value.detail
+
+
+@pytest.mark.parametrize(("url", "name"), [
+    ("https://d.example.cn/a%5C..%5C..%5CStartup%5Cevil.exe", "evil.exe"),
+    ("https://d.example.cn/a\\..\\..\\Startup\\evil.exe", "evil.exe"),
+    ("https://d.example.cn/C:evil.exe", "evil.exe"),
+    ("https://d.example.cn/files/CON", "driver"),
+    ("https://d.example.cn/nul.txt", "driver"),
+    ("https://d.example.cn/com1.msi", "driver"),
+    ("https://d.example.cn/..", "driver"),
+    ("https://d.example.cn/x%00y%0A.msi", "xy.msi"),
+    ("https://d.example.cn/setup.exe.%20.", "setup.exe"),
+    ("https://d.example.cn/a%3Cb%3E%7C.exe", "ab.exe"),
+    ("https://d.example.cn/%E9%A9%B1%E5%8A%A8-1.2.tar.gz", "驱动-1.2.tar.gz"),
+])
+def test_download_names_are_plain_on_windows_and_posix(url, name):
+    assert safe_file_name(url) == name
+
+
+def test_install_download_path_stays_in_the_download_dir():
+    from hy_client.drivers import install as inst
+    from hy_client.drivers.catalogue import DriverEntry, TokenHints, Vendor
+
+    entry = DriverEntry(id="acme", vendor=Vendor("某厂", "Acme"), token_hints=TokenHints(),
+                        os=("windows",), arch=("x86_64",), modules={}, version="1",
+                        url="https://d.example.cn/a%5C..%5C..%5CStartup%5Cevil.exe",
+                        size=1, sha256="ab" * 32, install="windows-installer")
+    name = inst._file_name(entry)
+    assert "\\" not in name and "/" not in name and name.endswith("-evil.exe")

@@ -18,7 +18,7 @@ from hy_client.sandbox.driver_repo import TEST_DRIVER_ID
 from hy_client.token.modules import diagnose_module_file
 
 from .conftest import pkcs11_tool_probe
-from .test_archive import make_tar
+from .test_archive import cve_2025_4517_tar, make_tar
 
 
 def refresh(server, pub, session):
@@ -95,17 +95,30 @@ def test_oversize_installs_nothing(sandbox_repo, session, tmp_path):
     _nothing_installed()
 
 
-def test_signed_archive_with_dotdot_unpacks_nothing(sandbox_repo, session, tmp_path):
+def _signed_package_is_refused_as_unsafe(sandbox_repo, session, tmp_path, package) -> None:
+    """A package the catalogue signs (right size and hash) that is unsafe inside: D108 and
+    nothing installed or registered."""
     server, pub = sandbox_repo
-    evil = make_tar(tmp_path / "evil.tar.gz", [("lib/libsofthsm2.so", b"x", None, "file"),
-                                               ("../../escaped.so", b"x", None, "file")])
-    _signed_repo_with(server, tmp_path, {}, package_bytes=evil.read_bytes())
+    _signed_repo_with(server, tmp_path, {}, package_bytes=package.read_bytes())
     entry = refresh(server, pub, session).get(TEST_DRIVER_ID)
     with pytest.raises(errors.HyError) as exc:
         inst.install(entry, session)
     assert exc.value.code == "D108"
     _nothing_installed()
+
+
+def test_signed_archive_with_dotdot_unpacks_nothing(sandbox_repo, session, tmp_path):
+    evil = make_tar(tmp_path / "evil.tar.gz", [("lib/libsofthsm2.so", b"x", None, "file"),
+                                               ("../../escaped.so", b"x", None, "file")])
+    _signed_package_is_refused_as_unsafe(sandbox_repo, session, tmp_path, evil)
     assert not list(config.data_dir().rglob("escaped.so"))
+
+
+def test_signed_cve_2025_4517_package_installs_nothing(sandbox_repo, session, tmp_path):
+    """The PATH_MAX symlink-chain package through the whole install: refused, not a success."""
+    evil = cve_2025_4517_tar(tmp_path / "cve.tar", escape_levels=4)
+    _signed_package_is_refused_as_unsafe(sandbox_repo, session, tmp_path, evil)
+    assert not list(tmp_path.rglob("pwned.so"))
 
 
 def test_module_that_does_not_load_is_not_registered(sandbox_repo, session, tmp_path):

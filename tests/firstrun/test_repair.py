@@ -139,7 +139,9 @@ def test_expired_driver_catalogue_is_refreshed(platform):
         "%Y-%m-%dT%H:%M:%SZ")}
     body, signature = sign_catalogue(frozen, key)  # type: ignore[arg-type]
     store = CatalogueStore(inst.catalogue_dir(), trusted_keys((platform.catalogue_key,)))
-    store.accept(body, signature, source="cache")
+    store.root.mkdir(parents=True, exist_ok=True)  # cached while current, expired since
+    (store.root / "catalogue.json").write_bytes(body)
+    (store.root / "catalogue.json.sig").write_bytes(signature)
     report = diagnostics.run_diagnostics(sections=["modules"])
     assert one(report, "modules.catalogue_expired").code == "D103"
 

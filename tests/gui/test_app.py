@@ -46,6 +46,7 @@ def test_login_window_first_then_the_core(qtbot, controller, platform, root_logg
     assert not window.ca_tab.refresh_button.isEnabled()
     assert not window.ca_tab.login_button.isEnabled()
     assert window.ca_tab.status.text() == PREPARING
+    window.qr_tab.username.setText("demo_bidder")  # a scan code is for one account
     window.tabs.setCurrentWidget(window.qr_tab)  # opened early: it starts once the core is ready
     check_screen(window, "login-preparing")
 

@@ -125,7 +125,9 @@ def test_administrator_advice(qtbot, page):
 
 
 def test_out_of_date_catalogue_and_a_windows_installer_entry(qtbot, drivers_ctx):
-    """A signed catalogue past its expiry, listing a vendor installer (needs an administrator)."""
+    """A signed catalogue cached earlier that has expired since (refused: the page runs on the
+    bundled copy and says the catalogue needs an update), then a current one listing a vendor
+    installer (needs an administrator)."""
     key = Ed25519PrivateKey.generate()
     past = datetime.now(UTC) - timedelta(days=3)
     driver = {"id": "acme-win", "vendor": {"zh": "某CA厂商", "en": "Acme CA"},
@@ -138,7 +140,12 @@ def test_out_of_date_catalogue_and_a_windows_installer_entry(qtbot, drivers_ctx)
          "drivers": [driver]}, key)
     ctx = replace(drivers_ctx, settings=replace(drivers_ctx.settings,
                                                 catalogue_keys=(public_key_hex(key),)))
-    catalogue_store(ctx).accept(body, signature)
+    store = catalogue_store(ctx)
+    with pytest.raises(HyError):
+        store.accept(body, signature)  # expired: refused (freeze attack)
+    store.root.mkdir(parents=True, exist_ok=True)
+    (store.root / "catalogue.json").write_bytes(body)  # as if cached while it was current
+    (store.root / "catalogue.json.sig").write_bytes(signature)
     page = DriversPage(ctx)
     qtbot.addWidget(page)
     page.resize(960, 760)
@@ -147,8 +154,19 @@ def test_out_of_date_catalogue_and_a_windows_installer_entry(qtbot, drivers_ctx)
     assert page.view is not None and page.view.report.out_of_date
     assert errors.CATALOGUE_EXPIRED.code in page.catalogue_label.text()
     assert page.catalogue_label.property("role") == "warning"
+    check_screen(page, "drivers-out-of-date")
+    page.close()
+
+    current = {"format": FORMAT, "version": 51, "drivers": [driver],
+               "expires": (datetime.now(UTC) + timedelta(days=30)).strftime("%Y-%m-%dT%H:%M:%SZ")}
+    store.accept(*sign_catalogue(current, key))
+    page = DriversPage(ctx)
+    qtbot.addWidget(page)
+    page.resize(960, 760)
+    page.show()
+    qtbot.waitUntil(lambda: page.refreshes >= 1, timeout=60000)
     page.select_driver("acme-win")
     assert page.entry_note.isVisible() and page.entry_note.text() == ADMIN_ADVICE
     assert not page.install_button.isEnabled()  # a Windows installer on this Linux machine
     assert column(page.catalogue_table, 3) == ["不适用于本机"]
-    check_screen(page, "drivers-out-of-date")
+    check_screen(page, "drivers-windows-installer")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from PySide6.QtCore import Qt
 
 from hy_client.sandbox.appsim import AppSimulator
 from hy_client.signin import SignIn, choose_key
@@ -160,16 +161,31 @@ def test_qr_login_with_the_app(qtbot, login, platform, tmp_path):
     signin = SignIn(client)
     signin.password_login(username, password)
     app = AppSimulator(tmp_path / "app", platform.url)
-    signin.qr_bind(lambda code: app.bind(code.payload), max_codes=1)
+    signin.qr_bind(lambda code: app.bind(code.payload), confirm=lambda status: True,
+                   max_codes=1)
+    login.password_tab.username.setText(username)
     login.tabs.setCurrentWidget(login.qr_tab)
     qtbot.waitUntil(lambda: login.qr_tab.current is not None, timeout=20000)
     check_screen(login, "login-qr")
     app.scan(login.qr_tab.current.payload, approve=None)
     qtbot.waitUntil(lambda: "确认" in login.qr_tab.panel.status.text(), timeout=20000)
+    assert username in login.qr_tab.panel.status.text()  # which account the scan logs into
     with qtbot.waitSignal(login.logged_in, timeout=20000) as signal:
         _decide(app, login)
     assert signal.args[0].account.username == username
     client.close()
+
+
+def test_qr_tab_asks_which_account_before_showing_a_code(qtbot, login):
+    login.password_tab.username.clear()
+    login.qr_tab.username.clear()
+    login.tabs.setCurrentWidget(login.qr_tab)
+    qtbot.waitUntil(lambda: "用户名" in login.qr_tab.panel.status.text(), timeout=20000)
+    assert login.qr_tab.current is None and login.qr_tab.refresh_button.isVisible()
+    login.qr_tab.username.setText("demo_bidder")
+    qtbot.keyClick(login.qr_tab.username, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: login.qr_tab.current is not None, timeout=20000)
+    assert login.qr_tab.current.kind == "login"
 
 
 def _decide(app: AppSimulator, login: LoginWindow) -> None:

@@ -136,8 +136,13 @@ def test_binding_page_binds_the_app_and_unbinds_it(qtbot, ctx, logged_in, platfo
     assert not page.bind_button.isEnabled()
     check_screen(page, "binding-qr")
     app = AppSimulator(tmp_path / "app", platform.url)
+    app.bind(page.panel.code.payload)
+    qtbot.waitUntil(page.confirm_box.isVisible, timeout=20000)
+    assert app.fingerprint() in page.confirm_text.text()  # the user sees which phone
+    assert app.device_name in page.confirm_text.text()
+    check_screen(page, "binding-confirm")
     with qtbot.waitSignal(page.bound, timeout=30000):
-        app.bind(page.panel.code.payload)
+        page.confirm_button.click()
     qtbot.waitUntil(lambda: page.devices.count() == 1, timeout=20000)
     assert page.bind_button.isEnabled() and page.unbind_button.isEnabled()
     assert "绑定成功" in page.panel.status.text()

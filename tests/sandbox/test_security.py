@@ -14,7 +14,7 @@ import uuid
 import pytest
 from cryptography.x509.oid import ExtendedKeyUsageOID
 
-from hy_client.sandbox import passwords, service
+from hy_client.sandbox import service
 from hy_client.sandbox.demo import BIDDER
 from tests.sandbox.helpers import (
     Api,
@@ -234,10 +234,6 @@ def test_activation_and_login_need_client_auth(shared_sandbox, usages, accepted)
         assert token_login(Api(sb.api), sb.origin, cred).status_code == 200
     else:
         assert (r.status_code, code_of(r)) == (401, "A240")
-
-
-def test_password_hashes_stay_scrypt():
-    assert passwords.hash_password("Passw0rd1").startswith("scrypt$")
 
 
 # --- request limits ----------------------------------------------------------------------------

@@ -52,8 +52,11 @@ def test_review_commands_and_app_simulator(sandbox_server):
     desktop = Api(sandbox_server.api).login_demo("agency")
     bind_qr = desktop.call("POST", "/app/qr", json={"kind": "bind"}).json()
     assert cli("app", "bind", bind_qr["payload"], *data).returncode == 0
+    confirmed = desktop.call("POST", f"/app/qr/{bind_qr['id']}/confirm", json={"approve": True})
+    assert confirmed.json()["state"] == "confirmed"
     login_qr = Api(sandbox_server.api)
-    qr = login_qr.call("POST", "/app/qr", json={"kind": "login"}).json()
+    qr = login_qr.call("POST", "/app/qr", json={"kind": "login",
+                                                "username": "demo_agency"}).json()
     scanned = cli("app", "scan", qr["payload"], *data)
     assert scanned.returncode == 0, scanned.stderr
     status = login_qr.call("GET", f"/app/qr/{qr['id']}").json()

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import threading
+import time
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QPushButton, QVBoxLayout, QWidget
 
@@ -15,6 +18,26 @@ from ..dispatch import on_main
 from ..i18n import message, translate
 from ..jobs import QueryOp, show_error
 from ..widgets.qr import QrPanel
+
+
+class _Answer:
+    """The user's yes/no for the worker that waits on it (stopping the page answers no)."""
+
+    def __init__(self) -> None:
+        self._event = threading.Event()
+        self.value = False
+
+    def give(self, value: bool) -> None:
+        self.value = value
+        self._event.set()
+
+    def wait(self, cancel: CancelToken, limit: float = 150.0) -> bool:
+        """The answer; no once cancelled or after ``limit`` s (the code has expired by then)."""
+        deadline = time.monotonic() + limit
+        while not self._event.wait(0.5):
+            if cancel.cancelled or time.monotonic() > deadline:
+                return False
+        return self.value
 
 
 class BindingPage(QWidget):
@@ -33,6 +56,27 @@ class BindingPage(QWidget):
         self.bind_button = QPushButton(translate("BindingPage", "开始绑定"))
         self.bind_button.setObjectName("startBinding")
         self.bind_button.clicked.connect(self.start)
+        # A phone that scanned the code is bound only when the user recognises it here.
+        self.confirm_box = QWidget()
+        self.confirm_box.setObjectName("confirmBox")
+        self.confirm_text = QLabel()
+        self.confirm_text.setObjectName("confirmText")
+        self.confirm_text.setWordWrap(True)
+        self.confirm_button = QPushButton(translate("BindingPage", "确认绑定"))
+        self.confirm_button.setObjectName("confirmBind")
+        self.reject_button = QPushButton(translate("BindingPage", "不是我的手机"))
+        self.reject_button.setObjectName("rejectBind")
+        self.confirm_button.clicked.connect(lambda: self._answer_with(True))
+        self.reject_button.clicked.connect(lambda: self._answer_with(False))
+        box = QVBoxLayout(self.confirm_box)
+        box.addWidget(self.confirm_text)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.confirm_button)
+        buttons.addWidget(self.reject_button)
+        buttons.addStretch(1)
+        box.addLayout(buttons)
+        self.confirm_box.hide()
+        self._answer: _Answer | None = None
         self.devices = QListWidget()
         self.devices.setObjectName("devices")
         self.unbind_button = QPushButton(translate("BindingPage", "解除绑定"))
@@ -48,6 +92,7 @@ class BindingPage(QWidget):
         layout.addWidget(intro)
         layout.addLayout(row)
         layout.addWidget(self.panel, 1)
+        layout.addWidget(self.confirm_box)
         layout.addWidget(QLabel(translate("BindingPage", "已绑定的手机")))
         layout.addWidget(self.devices)
         layout.addWidget(self.unbind_button, 0, Qt.AlignmentFlag.AlignLeft)
@@ -77,7 +122,14 @@ class BindingPage(QWidget):
         self.panel.show()
         self.panel.set_status(translate("BindingPage", "正在获取二维码…"))
         self.bind_button.setEnabled(False)
-        QueryOp(self, lambda: signin.qr_bind(show_code, cancel=cancel,
+        answer = self._answer = _Answer()
+        ask = on_main(self, self._ask)
+
+        def confirm(status: models.QrStatus) -> bool:  # on the worker: wait for the user
+            ask(status)
+            return answer.wait(cancel)
+
+        QueryOp(self, lambda: signin.qr_bind(show_code, confirm=confirm, cancel=cancel,
                                              on_state=show_state),
                 self._done).failure(self._failed).run_in_background()
 
@@ -85,14 +137,31 @@ class BindingPage(QWidget):
         if self._cancel is not None:
             self._cancel.cancel()
             self._cancel = None
+        self._answer_with(False)
         self.panel.stop()
+
+    def _ask(self, status: models.QrStatus) -> None:
+        self.confirm_text.setText(translate(
+            "BindingPage", "手机「{name}」（指纹 {fingerprint}）请求绑定到账号「{account}」。"
+            "请核对手机上显示的名称和指纹一致后再确认；不是您正在操作的手机请点“不是我的手机”。"
+        ).format(name=status.device_name, fingerprint=status.device_fingerprint,
+                 account=status.account))
+        self.panel.set_status(translate("BindingPage", "请在电脑上确认绑定这部手机"), "warning")
+        self.confirm_box.show()
+        self.confirm_button.setFocus()
+
+    def _answer_with(self, value: bool) -> None:
+        self.confirm_box.hide()
+        if self._answer is not None:
+            self._answer.give(value)
+            self._answer = None
 
     def _show_code(self, code: models.QrCode) -> None:
         self.panel.show_code(code.payload, code.expires_at)
         self.panel.set_status(translate("BindingPage", "请用“标证通”APP扫描二维码"))
 
     def _show_state(self, status: models.QrStatus) -> None:
-        texts = {"scanned": translate("BindingPage", "已扫描，请在手机上确认绑定"),
+        texts = {"scanned": translate("BindingPage", "请在电脑上确认绑定这部手机"),
                  "confirmed": translate("BindingPage", "绑定成功"),
                  "denied": translate("BindingPage", "已在手机上拒绝"),
                  "expired": translate("BindingPage", "二维码已失效，正在刷新…"),
