@@ -283,8 +283,8 @@ CATALOGUE_ROLLBACK = _e(
     "已拒绝回退到旧目录。", "Rollback refused.")
 CATALOGUE_EXPIRED = _e(
     "D103", "驱动目录已过期", "The driver catalogue is out of date",
-    "过期的目录已停止使用。请联网后在“驱动”页点击“更新驱动目录”；"
-    "无法联网时请安装最新版客户端。",
+    "过期的目录已停止使用。请联网后在“驱动”页点击“更新驱动目录”"
+    "（或运行 hy-client drivers update）；无法联网时请安装最新版客户端。",
     "An expired catalogue is not used. Go online and update it (hy-client drivers update), "
     "or install the latest client.")
 CATALOGUE_MALFORMED = _e(
