@@ -13,6 +13,15 @@ from tests.keyrings import MemoryKeyring
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """tests/device/ runs only against a real key named on the command line."""
+    group = parser.getgroup("device", "tests against a real key (tests/device)")
+    group.addoption("--module", metavar="PATH",
+                    help="the vendor's PKCS#11 module (absolute path)")
+    group.addoption("--token", metavar="SERIAL",
+                    help="the serial number of the one key the tests may use")
+
+
 def pytest_collection_modifyitems(config, items):
     """``windows``-marked tests call the real Windows API: skipped on any other system."""
     if sys.platform == "win32":
@@ -21,15 +30,6 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if item.get_closest_marker("windows") is not None:
             item.add_marker(skip)
-
-
-def pytest_addoption(parser: pytest.Parser) -> None:
-    """tests/device/ runs only against a real key named on the command line."""
-    group = parser.getgroup("device", "tests against a real key (tests/device)")
-    group.addoption("--module", metavar="PATH",
-                    help="the vendor's PKCS#11 module (absolute path)")
-    group.addoption("--token", metavar="SERIAL",
-                    help="the serial number of the one key the tests may use")
 
 
 @pytest.fixture(autouse=True)

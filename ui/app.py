@@ -59,9 +59,10 @@ def make_application(argv: Sequence[str]) -> QApplication:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
-    from hy_client.winsupport import set_app_user_model_id
+    if sys.platform == "win32":  # a no-op elsewhere: not worth its imports before the window
+        from hy_client.winsupport import set_app_user_model_id
 
-    set_app_user_model_id()  # before the first window: taskbar button and toasts are ours
+        set_app_user_model_id()  # before the first window: taskbar button and toasts are ours
     instance = SingleInstance()
     if instance.knock():  # before any window: a second copy only raises the first
         return 0

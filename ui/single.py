@@ -58,6 +58,8 @@ class SingleInstance(QObject):
             except OSError:
                 return False
             return True
+        if not os.path.exists(self.address):  # the usual first start: no socket module needed
+            return False
         import socket
 
         with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:

@@ -39,7 +39,7 @@ def test_config_show_names_each_source(monkeypatch, capsys):
     assert main(["config", "show", "--json"]) == 0
     shown = json.loads(capsys.readouterr().out)
     assert shown["http_timeout"] == {"value": 30.0, "source": "file"}
-    assert shown["autostart"]["source"] == "default"
+    assert shown["token_poll_seconds"]["source"] == "default"
     assert shown["platform_url"] == {"value": "https://proxy.example.cn",
                                      "source": "env:HY_PLATFORM_URL"}
     assert shown["config_dir"]["source"] == "env:HY_CONFIG_DIR"
