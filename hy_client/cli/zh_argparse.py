@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import re
+import unicodedata
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -62,12 +63,69 @@ def install() -> None:
 _HEADING = re.compile(r"^(\S[^\n]*[\u4e00-\u9fff）])\s*:$", re.MULTILINE)
 
 
+# a Chinese character, or a run of anything else, each with the spaces before it
+_WORDS = re.compile(r"\s*(?:[\u3000-\u9fff\uff00-\uffef]|[^\s\u3000-\u9fff\uff00-\uffef]+)")
+
+
+def display_width(text: str) -> int:
+    """Columns on a terminal: CJK characters take two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+class _Shown(str):
+    """An option's invocation whose len() is its width on screen (argparse aligns by len)."""
+
+    def __len__(self) -> int:
+        return display_width(self)
+
+
 class ChineseHelpFormatter(argparse.RawDescriptionHelpFormatter):
     """Section headings end with a full-width colon, as Chinese text does; descriptions and
-    epilogs (field tables) keep their lines."""
+    epilogs (field tables) keep their lines; help columns align by screen width."""
 
     def format_help(self) -> str:
         return _HEADING.sub(r"\1：", super().format_help())
+
+    def _format_action_invocation(self, action: argparse.Action) -> str:
+        return _Shown(super()._format_action_invocation(action))
+
+    def _split_lines(self, text: str, width: int) -> list[str]:
+        """Wrap by screen columns: Chinese breaks between any two characters."""
+        lines: list[str] = []
+        line = ""
+        for word in _WORDS.findall(" ".join(text.split())):
+            if line and display_width(line + word) > width:
+                lines.append(line)
+                line = ""
+            line += word.lstrip() if not line else word
+        return [*lines, line.rstrip()] if line.strip() else lines or [""]
+
+    def _format_action(self, action: argparse.Action) -> str:
+        # argparse's own layout, with the padding counted in screen columns
+        help_position = min(self._action_max_length + 2, self._max_help_position)
+        help_width = max(self._width - help_position, 11)
+        action_width = help_position - self._current_indent - 2
+        header = str(self._format_action_invocation(action))
+        indent = " " * self._current_indent
+        indent_first = 0
+        if not action.help:
+            parts = [f"{indent}{header}\n"]
+        elif display_width(header) <= action_width:
+            parts = [f"{indent}{header}{' ' * (action_width - display_width(header))}  "]
+        else:
+            parts = [f"{indent}{header}\n"]
+            indent_first = help_position
+        if action.help and action.help.strip():
+            help_text = self._expand_help(action)
+            if help_text:
+                lines = self._split_lines(help_text, help_width)
+                parts.append(f"{' ' * indent_first}{lines[0]}\n")
+                parts += [f"{' ' * help_position}{line}\n" for line in lines[1:]]
+        elif not parts[0].endswith("\n"):
+            parts.append("\n")
+        for sub in self._iter_indented_subactions(action):
+            parts.append(self._format_action(sub))
+        return self._join_parts(parts)
 
 
 class ChineseParser(argparse.ArgumentParser):
