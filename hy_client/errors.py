@@ -273,6 +273,34 @@ ATTACHMENT_EMPTY = _e(
 DRAFT_STORE_ERROR = _e(
     "F106", "草稿保存失败", "The draft could not be saved",
     "请检查磁盘空间。", "Check free disk space.")
+CERT_IDENTITY_MISMATCH = _e(
+    "A200", "证书持有人与当前账号不符：证书中的统一社会信用代码（或身份证号）与账号登记的不一致",
+    "The certificate belongs to someone else: its USCC or ID number differs from the account's",
+    "请插入本单位（本人）的CA锁再激活；如证书信息有误，请联系CA机构。",
+    "Plug in your own unit's (or your own) key; if the certificate is wrong, contact the CA.",
+    403)
+IDENTITY_ALREADY_REGISTERED = _e(
+    "A201", "该统一社会信用代码（或身份证号）已经注册过账号",
+    "An account with this USCC or ID number already exists",
+    "一个单位（或个人）只能注册一个账号，请用已注册的账号登录；忘记用户名或密码请致电 "
+    "4007777016 或 4006682666。",
+    "One account per unit or person: log in with it; for a lost username or password call "
+    "4007777016 or 4006682666.", 409)
+RECORD_ACTION_REFUSED = _e(
+    "P202", "记录当前的状态不允许该操作", "The record's status does not allow this",
+    "请查看记录状态：审核中的记录需等待审核结果。", "Check the record's status.", 409)
+RECORD_RESUBMIT_CONFIRM = _e(
+    "P203", "修改已审核通过的记录后需重新提交审核", "Changing an approved record sends it back to review",
+    "确认要修改时请加 --resubmit 重试。", "Pass --resubmit to confirm the change.", 409)
+DRAFT_EXISTS = _e(
+    "F200", "当前账号已有该表单的草稿", "This account already has a draft of that form",
+    "请先恢复并提交或放弃现有草稿，再认领旧草稿。",
+    "Restore and submit, or discard, the current draft before assigning the old one.", 409)
+DRAFT_IDENTITY_MISMATCH = _e(
+    "F201", "草稿中的单位名称或统一社会信用代码（身份证号）与当前账号不一致",
+    "The draft names another company or person than this account",
+    "请核对后再恢复；确认无误可加 --accept-identity 后重试，或用 drafts discard 放弃该草稿。",
+    "Check it first; pass --accept-identity to use it anyway, or discard the draft.", 409)
 
 # --- drivers -------------------------------------------------------------------------------
 CATALOGUE_SIGNATURE = _e(

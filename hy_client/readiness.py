@@ -22,6 +22,7 @@ Nothing here touches PKCS#11 or HTTP except ``run_self_test`` (through the Token
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import logging
 import os
@@ -168,10 +169,18 @@ class SeenCertificate:
 
 
 class ReadinessStore:
-    """``readiness.json`` in the data dir; a damaged file is set aside and started afresh."""
+    """One account's ``readiness-….json`` in the data dir (:meth:`for_account`): reminders
+    shown, self-tests and certificates seen are a bidder's, never another account's. A damaged
+    file is set aside and started afresh."""
 
     def __init__(self, path: Path | None = None) -> None:
         self.path = path or config.data_dir() / STORE_FILE
+
+    @classmethod
+    def for_account(cls, origin: str, account_id: int) -> ReadinessStore:
+        """(platform origin, account id) → its own file; the origin hashed for a file name."""
+        tag = hashlib.sha256(origin.rstrip("/").lower().encode()).hexdigest()[:16]
+        return cls(config.data_dir() / f"readiness-{tag}-{int(account_id)}.json")
 
     def _read(self) -> dict[str, Any]:
         try:
@@ -426,7 +435,7 @@ def locate(tokens: Sequence[TokenInfo], cert_sha256: str) -> tuple[str, str] | N
 
 
 def run_self_test(service: TokenService, tokens: Sequence[TokenInfo], cert_sha256: str,
-                  pin: str | None, *, store: ReadinessStore | None = None,
+                  pin: str | None, *, store: ReadinessStore,
                   now: datetime | None = None, timeout: float = 60.0) -> SelfTestOutcome:
     """Sign (and for RSA decrypt) with the key of the certificate a bid was encrypted to.
 
@@ -454,7 +463,7 @@ def run_self_test(service: TokenService, tokens: Sequence[TokenInfo], cert_sha25
     record = SelfTestRecord(cert_sha256.lower(), serial, result.ok, now or datetime.now(UTC),
                             result.signature_ok, result.decrypt_ok,
                             result.error.code if result.error else "")
-    (store or ReadinessStore()).record_self_test(record)
+    store.record_self_test(record)
     return SelfTestOutcome(record)
 
 
@@ -481,13 +490,17 @@ class ReadinessReport:
 
 def check(client: PlatformClient, service: TokenService | None, *,
           settings: config.Settings | None = None, store: ReadinessStore | None = None,
-          now: datetime | None = None, timeout: float = 60.0) -> ReadinessReport:
+          now: datetime | None = None, timeout: float = 60.0,
+          account_id: int | None = None) -> ReadinessReport:
     """Bids from the platform, certificates from the plugged keys, the rows and due reminders.
 
-    Platform errors raise (the caller shows them: not logged in, offline); a key that cannot be
-    read is a finding (``tokens_read`` False, rows ``key_missing``)."""
+    The store is the account's (``account_id``, else asked of the platform). Platform errors
+    raise (the caller shows them: not logged in, offline); a key that cannot be read is a
+    finding (``tokens_read`` False, rows ``key_missing``)."""
     settings = settings or config.load()
-    store = store or ReadinessStore()
+    if store is None:
+        store = ReadinessStore.for_account(
+            client.origin, account_id if account_id is not None else client.me().id)
     now = now or datetime.now(UTC)
     bids = client.bids()
     tokens: list[TokenInfo] = []
@@ -501,7 +514,8 @@ def check(client: PlatformClient, service: TokenService | None, *,
             log.info("readiness: keys not readable: %s", exc.code)
     store.remember(tokens)
     advice = renewal.advise_tokens(tokens, bids, now=now,
-                                   thresholds=settings.renewal_thresholds)
+                                   thresholds=settings.renewal_thresholds,
+                                   holder=renewal.holder_of(client, bids))
     rows = assess(bids, tokens, now, self_tests=store.self_tests(), seen=store.seen(),
                   reminder_hours=settings.bid_reminder_hours, advice=advice)
     reminders = due_reminders(bids, now, store.shown(), settings.bid_reminder_hours)

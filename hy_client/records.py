@@ -10,21 +10,70 @@ platform fingerprints method + path + body per key, so one key per kind of write
 from __future__ import annotations
 
 import logging
+import os
+import tempfile
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Literal
 
 from . import errors, forms
 from .api import models
 from .api.client import PlatformClient, RecordKind
 from .api.upload import CancelToken, Progress
-from .drafts import Draft, DraftStore
+from .drafts import AccountDrafts, Draft, DraftStore, identity_differs
 
 Kind = Literal["profile", "qualification", "personnel"]
 KINDS: tuple[Kind, ...] = ("profile", "qualification", "personnel")
 log = logging.getLogger(__name__)
 _PATHS: dict[str, RecordKind] = {"qualification": "qualifications", "personnel": "personnel"}
+
+
+# --- what a record's state allows (the platform's rule: draft/rejected editable and
+# submittable, approved editable only as a change that goes back to review, submitted frozen)
+Action = Literal["edit", "attach", "detach", "submit"]
+RESUBMIT_NOTE_ZH = "修改后需重新提交审核"
+RESUBMIT_NOTE_EN = "After a change the record must be submitted for review again"
+
+
+def refusal(status: str | None, action: Action) -> tuple[str, str] | None:
+    """Why ``action`` is not allowed on a record in ``status`` (zh, en), or None. The GUI
+    disables the action showing this; the CLI refuses with it before any request."""
+    if status == "submitted":
+        return ("审核中：请等待审核结果，期间不能修改、添加电子件或重复提交",
+                "Under review: wait for the result; it cannot be changed or resubmitted")
+    if status == "approved" and action == "submit":
+        return ("已审核通过，无需再次提交；如需修改，请先点“修改”",
+                "Approved: nothing to submit; choose Change to modify it")
+    return None
+
+
+def needs_resubmit(status: str | None, action: Action) -> bool:
+    """Changing an approved record turns it back into a draft on the platform: the user
+    confirms that explicitly ("修改后需重新提交审核") before the first change is sent."""
+    return status == "approved" and action in ("edit", "attach", "detach")
+
+
+def human_size(size: int) -> str:
+    """``1.2 MB``, ``35 KB``, ``512 B`` (1 KB = 1024 B), as file sizes read elsewhere."""
+    if size < 1024:
+        return f"{size} B"
+    if size < 1024 * 1024:
+        return f"{round(size / 1024)} KB"
+    return f"{size / 1024 / 1024:.1f} MB"
+
+
+def save_to_temp(attachment: models.Attachment, content: bytes) -> Path:
+    """The downloaded 电子件 in a fresh private temp folder under its own (sanitised) name, for
+    the system viewer; the folder is the OS's to clean."""
+    folder = Path(tempfile.mkdtemp(prefix="hy-attachment-"))
+    name = Path(attachment.filename.replace("\\", "/")).name.strip(" .") or attachment.id
+    path = folder / name
+    fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(content)
+    return path
 
 
 def form_key(kind: Kind, record_id: int | None = None) -> str:
@@ -60,14 +109,45 @@ class FormState:
     def has_draft(self) -> bool:
         return self.draft is not None
 
+    @property
+    def foreign_identity(self) -> list[str]:
+        """Identity fields where the local profile draft names another unit or person than the
+        account's own profile: restoring or submitting it must be confirmed first."""
+        if self.draft is None or self.record is None or kind_of(self.form_key) != "profile":
+            return []
+        return identity_differs(self.draft.data, self.record.data)
+
 
 class RecordFlows:
     """Drafts plus platform calls for the three kinds of reviewed records."""
 
-    def __init__(self, client: PlatformClient, drafts: DraftStore) -> None:
+    def __init__(self, client: PlatformClient, drafts: AccountDrafts) -> None:
         self.client = client
         self.drafts = drafts
         self._references: models.ReferenceLists | None = None
+
+    @classmethod
+    def for_account(cls, client: PlatformClient, store: DraftStore,
+                    account: models.Account) -> RecordFlows:
+        """The flows of the logged-in account: its drafts only, on this platform only."""
+        return cls(client, store.for_account(client.origin, account.id))
+
+    def adopt(self, quarantined_id: int) -> Draft:
+        """Assign a quarantined draft to this account; the record it named is kept only when
+        the platform shows it to this account (else the draft becomes a new record)."""
+        found = next((q for q in self.drafts.store.quarantined() if q.id == quarantined_id),
+                     None)
+        if found is None:
+            raise errors.HyError(errors.NOT_FOUND, f"quarantined draft {quarantined_id}")
+        keep = False
+        if found.record_id is not None and found.form_key != "profile":
+            try:
+                self.fetch(kind_of(found.form_key), found.record_id)
+                keep = True
+            except errors.HyError as exc:
+                if exc.info.http_status not in (403, 404):
+                    raise
+        return self.drafts.store.assign_quarantined(quarantined_id, self.drafts, keep_record=keep)
 
     # --- reading ----------------------------------------------------------------------------
     def references(self) -> models.ReferenceLists:
@@ -124,6 +204,9 @@ class RecordFlows:
         draft = self._draft(key)
         forms.ensure_valid(draft.spec_name, draft.data, references=self.references())
         record, draft = self._push(draft)
+        missing = forms.get_spec(draft.spec_name).attachments_error(len(record.attachments))
+        if missing is not None:  # refused here, before the submit request
+            raise errors.ValidationError([missing])
         kind = kind_of(key)
         submit_key = f"{draft.idempotency_key}:submit"
         if kind == "profile":
@@ -144,6 +227,10 @@ class RecordFlows:
         draft = self._draft(key)
         record, draft = self._push(draft, add=[attachment.id])
         return record
+
+    def open_attachment(self, attachment: models.Attachment) -> Path:
+        """Download a 电子件 (checked against its SHA-256) to a temp file to show it."""
+        return save_to_temp(attachment, self.client.attachment_content(attachment))
 
     def detach(self, key: str, attachment_id: str) -> models.Record:
         draft = self._draft(key)

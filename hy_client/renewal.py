@@ -7,7 +7,7 @@ renders the :class:`RenewalAdvice` that :func:`advise` returns; none decides on 
 
 Per certificate, the bids that count are those not yet opened that were encrypted to it, or
 whose certificate is unknown (``cert_sha256`` empty: they count for every certificate). A bid
-still "opening" for :data:`OPENING_ALLOWANCE` after its opening time (the decryption stage).
+is still "opening" for :data:`OPENING_ALLOWANCE` after its opening time (the decryption stage).
 
 - **early** bids finish opening by the expiry (``opening + allowance <= expiry``): renewal must
   wait until the last of them has opened;
@@ -29,14 +29,16 @@ to process the renewal). Decisions, first that applies:
 5. window open now (only late bids)         -> ``renew_in_window``: warning, critical when the
    window closes within the shortest threshold (7 days)
 
-Only rule 2 ever says "renew now". An empty window without late bids (the last opening ends
-inside the margin) is widened to the expiry itself. Dates are shown in China time (UTC+8).
+Only rule 2 says "renew now" (请立即办理延期); rule 5 says renewing is possible now and until
+when, since no bid to the key opens before the expiry. An empty window without late bids (the
+last opening ends inside the margin) is widened to the expiry itself. Dates are shown in China
+time (UTC+8).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
@@ -44,6 +46,7 @@ from .errors import SUPPORT_PHONE
 from .forms.validators import parse_date
 
 if TYPE_CHECKING:
+    from .api.client import PlatformClient
     from .api.models import Bid, Record
     from .token.models import TokenInfo
 
@@ -118,7 +121,7 @@ class RenewalAdvice:
     window: RenewWindow | None = None
     wait_for: tuple[BidNote, ...] = ()  # open before expiry: do not renew before they open
     reencrypt: tuple[BidNote, ...] = ()  # open after expiry: re-encrypt + re-upload after renewing
-    stranded: tuple[BidNote, ...] = field(default=())  # late, deadline before any safe renewal
+    stranded: tuple[BidNote, ...] = ()  # late, deadline before any safe renewal
 
     def to_json(self) -> dict[str, Any]:
         return {"cert_sha256": self.cert_sha256, "subject_cn": self.subject_cn,
@@ -218,9 +221,10 @@ def _reupload_en(bids: Sequence[BidNote]) -> str:
     return f" After renewing, re-encrypt and re-upload with the new certificate: {listed}."
 
 
-def counts_for(bid: Bid, cert_sha256: str) -> bool:
-    """A bid counts for a certificate when encrypted to it or to an unknown certificate."""
-    return not bid.cert_sha256 or bid.cert_sha256.lower() == cert_sha256.lower()
+def _notes(bids: Iterable[Bid]) -> list[tuple[str, BidNote]]:
+    """(certificate fingerprint or "", bid) soonest opening first: made once per advice run."""
+    return sorted(((b.cert_sha256.lower(), _note(b)) for b in bids),
+                  key=lambda x: (x[1].opening, x[1].id))
 
 
 def advise_certificate(cert: CertificateLike, bids: Iterable[Bid], *, now: datetime,
@@ -229,16 +233,21 @@ def advise_certificate(cert: CertificateLike, bids: Iterable[Bid], *, now: datet
                        bids_known: bool = True) -> RenewalAdvice:
     """The advice for one certificate given all the bidder's bids (others are filtered here).
 
-    ``bids_known`` False (not logged in, platform unreachable): without bids the advice never
-    says "renew now" but "renew soon, after any bid you have opens" (``bids_unknown`` codes)."""
+    ``bids_known`` False (not logged in, platform unreachable): with no bid to go by, the
+    threshold advice never says "renew now" but "renew soon, after any open bid has opened"."""
+    return _advise(cert, _notes(bids), now=now, thresholds=thresholds, margin=margin,
+                   bids_known=bids_known)
+
+
+def _advise(cert: CertificateLike, notes: Sequence[tuple[str, BidNote]], *, now: datetime,
+            thresholds: Sequence[int], margin: timedelta, bids_known: bool) -> RenewalAdvice:
     if cert.not_after is None:
         raise ValueError("certificate without a validity period")
     now = _china(now)
     expiry = _china(cert.not_after)
     days_left = (expiry - now).days
-    mine = sorted((_note(b) for b in bids if counts_for(b, cert.sha256)
-                   and _china(b.bid_opening) + OPENING_ALLOWANCE > now),
-                  key=lambda b: (b.opening, b.id))
+    sha, cutoff = cert.sha256.lower(), now - OPENING_ALLOWANCE
+    mine = [n for s, n in notes if (not s or s == sha) and n.opening > cutoff]
     early = tuple(b for b in mine if b.opening + OPENING_ALLOWANCE <= expiry)
     late = tuple(b for b in mine if b.opening + OPENING_ALLOWANCE > expiry)
     ids = tuple(b.id for b in mine)
@@ -314,8 +323,8 @@ def advise_certificate(cert: CertificateLike, bids: Iterable[Bid], *, now: datet
         return advice(max(level, urgent, key=LEVELS.index), "renew_in_window",
                       f"证书将于{until_day}到期（剩余{days_left}天）。现在可以办理延期，"
                       f"请于{by_zh}办理。{reupload_zh}",
-                      f"The certificate expires on {until_day} ({days_left} days). Renew now, "
-                      f"before {by_en}.{reupload_en}", window)
+                      f"The certificate expires on {until_day} ({days_left} days). It can be "
+                      f"renewed now; do so before {by_en}.{reupload_en}", window)
     last = early[-1]
     when_zh = f"请于 {month_day(last.opening, now)}开标结束后、{by_zh}办理延期"
     when_en = (f"renew after the bid opening on {_minute(last.opening)} and before {by_en}")
@@ -339,24 +348,53 @@ def advise(certificates: Iterable[CertificateLike], bids: Iterable[Bid], *, now:
            margin: timedelta = SAFETY_MARGIN, bids_known: bool = True) -> list[RenewalAdvice]:
     """One advice per certificate with a validity period (unreadable ones are skipped), in order;
     the same certificate on two keys is advised once."""
-    bid_list = list(bids)
+    notes = _notes(bids)
     seen: set[str] = set()
     out = []
     for c in certificates:
         if c.not_after is None or c.sha256.lower() in seen:
             continue
         seen.add(c.sha256.lower())
-        out.append(advise_certificate(c, bid_list, now=now, thresholds=thresholds,
-                                      margin=margin, bids_known=bids_known))
+        out.append(_advise(c, notes, now=now, thresholds=thresholds, margin=margin,
+                           bids_known=bids_known))
     return out
 
 
+@dataclass(frozen=True)
+class Holder:
+    """Whose certificates an account's advice covers. One PC often holds several companies'
+    keys; the banner of one must not speak of another's. A certificate is the account's when
+    activated to it or when its subject names the account's 统一社会信用代码/身份证号; one that
+    names no one cannot be told apart and is kept."""
+
+    activated: frozenset[str] = frozenset()  # certificate fingerprints, lower case
+    codes: frozenset[str] = frozenset()  # the account's USCC / ID number, upper case
+
+    def owns(self, cert: CertificateLike) -> bool:
+        if cert.sha256.lower() in self.activated:
+            return True
+        code = (getattr(cert, "uscc", None) or "").upper()
+        return not code or code in self.codes
+
+
+def holder_of(client: PlatformClient, bids: Iterable[Bid] = ()) -> Holder:
+    """The logged-in account's :class:`Holder`, from its activations and profile; the
+    certificates its ``bids`` were encrypted to are its own too."""
+    profile = client.profile().data
+    codes = {(profile.get(k) or "").strip().upper() for k in ("uscc", "id_number")}
+    mine = {a.cert_sha256.lower() for a in client.activations()}
+    mine |= {b.cert_sha256.lower() for b in bids if b.cert_sha256}
+    return Holder(frozenset(mine), frozenset(c for c in codes if c))
+
+
 def advise_tokens(tokens: Iterable[TokenInfo], bids: Iterable[Bid], *, now: datetime,
-                  thresholds: Sequence[int] = DEFAULT_THRESHOLDS,
-                  bids_known: bool = True) -> list[RenewalAdvice]:
+                  thresholds: Sequence[int] = DEFAULT_THRESHOLDS, bids_known: bool = True,
+                  holder: Holder | None = None) -> list[RenewalAdvice]:
     """Advice for every readable certificate on these keys (signing and encryption ones alike:
-    a bid may be encrypted to either) — what every surface shows for "the keys plugged in"."""
-    return advise([c for t in tokens for c in t.certificates if c.error is None], bids,
+    a bid may be encrypted to either) — what every surface shows for "the keys plugged in";
+    with ``holder``, only the logged-in account's certificates."""
+    return advise([c for t in tokens for c in t.certificates if c.error is None
+                   and (holder is None or holder.owns(c))], bids,
                   now=now, thresholds=thresholds, bids_known=bids_known)
 
 

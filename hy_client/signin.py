@@ -11,14 +11,16 @@ with the real service in the GUI, the CLI, tests and the benchmark.
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
+import os
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
-from . import __version__, auth, errors
+from . import __version__, auth, config, errors
 from .api import models
 from .api.client import ApiError, PlatformClient, new_idempotency_key
 from .api.upload import CancelToken
@@ -148,6 +150,17 @@ class SignIn:
             self.client.token = token
         return bool(token)
 
+    def known_account(self) -> models.Account:
+        """The account the stored session belongs to, without a request when it was noted at
+        login (drafts are keyed by it and must be saved while the platform is down)."""
+        if self.client.token is None and not self.restore():
+            raise errors.HyError(errors.NOT_LOGGED_IN)
+        noted = _session_accounts().get(self.client.origin)
+        if isinstance(noted, dict):
+            with contextlib.suppress(ValueError, TypeError):
+                return models.Account.model_validate(noted)
+        return self.whoami()
+
     def whoami(self) -> models.Account:
         """The logged-in account; NOT_LOGGED_IN without a stored session, SESSION_EXPIRED after."""
         if self.client.token is None and not self.restore():
@@ -162,6 +175,7 @@ class SignIn:
         except errors.HyError as exc:
             log.warning("session not remembered: %s (%s)", exc.code, exc.detail)
             return LoginResult(session, False, exc)
+        _note_session_account(self.client.origin, session.account)
         if self.credentials.uses_file:
             log.warning("no OS keyring: session kept in %s", self.credentials.file_path)
             return LoginResult(session, True, errors.HyError(errors.SESSION_IN_FILE))
@@ -170,6 +184,7 @@ class SignIn:
     def _forget_session(self) -> None:
         with contextlib.suppress(errors.HyError):
             self.credentials.clear_session_token()
+        _note_session_account(self.client.origin, None)
 
     def logout(self) -> None:
         """End the session on the platform (when reachable) and always forget it locally."""
@@ -308,3 +323,32 @@ class SignIn:
             else:
                 self._sleep(delay)
             delay = min(delay * 1.5, QR_POLL_MAX)
+
+
+# --- whose session: (origin → account) beside the keyring, no secret in it -------------------
+SESSION_ACCOUNTS_FILE = "session-accounts.json"
+
+
+def _session_accounts() -> dict[str, Any]:
+    try:
+        data = json.loads((config.data_dir() / SESSION_ACCOUNTS_FILE).read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _note_session_account(origin: str, account: models.Account | None) -> None:
+    data = _session_accounts()
+    if account is None:
+        if data.pop(origin, None) is None:
+            return
+    else:
+        data[origin] = account.model_dump(mode="json")
+    path = config.data_dir() / SESSION_ACCOUNTS_FILE
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(path.name + ".tmp")
+        tmp.write_text(json.dumps(data, ensure_ascii=False), "utf-8")
+        os.replace(tmp, path)
+    except OSError as exc:  # only a hint: without it the account is asked of the platform
+        log.info("session account not noted: %s", type(exc).__name__)

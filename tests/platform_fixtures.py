@@ -52,24 +52,28 @@ def make_client(url: str, **kwargs: Any) -> PlatformClient:
 
 
 def register_account(client: PlatformClient, kind: str = "unit",
-                     password: str = "Secret2024x") -> tuple[str, str]:
-    """A fresh account of its own, so tests sharing one sandbox do not disturb each other."""
+                     password: str = "Secret2024x", *,
+                     code: str | None = None) -> tuple[str, str]:
+    """A fresh account of its own, so tests sharing one sandbox do not disturb each other:
+    its own 统一社会信用代码 / 身份证号 too (one account per unit or person), unless ``code``
+    names the one its certificates carry (they activate only into that account)."""
     n = next(_counter)
     username = f"t{n}_{kind}_{id(client) % 100000}"
     if kind == "unit":
-        data = {"name": f"衡阳测试单位{n}有限公司", "uscc": uscc(f"91430400MA4L{n:04d}K"),
+        data = {"name": f"衡阳测试单位{n}有限公司",
+                "uscc": code or uscc(f"91430400MA4L{n:04d}K"),
                 "legal_rep": "李四", "contact": "王五", "contact_phone": "0734-8123456",
                 "email": "t@example.cn"}
     else:
-        data = {"name": "张三", "id_number": id_number("43040219850612123"),
+        data = {"name": "张三", "id_number": code or id_number(f"43040219850612{n % 1000:03d}"),
                 "mobile": "13907340002", "email": "p@example.cn"}
     client.register(models.Registration(kind=kind, username=username,  # type: ignore[arg-type]
                                         password=password, data=data))
     return username, password
 
 
-def logged_in_signin(client: PlatformClient) -> SignIn:
-    username, password = register_account(client)
+def logged_in_signin(client: PlatformClient, *, code: str | None = None) -> SignIn:
+    username, password = register_account(client, code=code)
     signin = SignIn(client)
     signin.password_login(username, password)
     return signin

@@ -19,7 +19,6 @@ from hy_client.api.models import Account
 from hy_client.drafts import DraftStore
 from hy_client.errors import HyError
 from hy_client.signin import SignIn
-from hy_client.token.models import TokenEvent
 from hy_client.token.modules import module_paths
 from hy_client.token.service import TokenService
 
@@ -46,19 +45,12 @@ class TokenWatcher(QObject):
         super().__init__(parent or QCoreApplication.instance())
         self.tokens = tokens
         self._unsubscribe = tokens.subscribe(on_main(self, self.token_event.emit))
-        self.token_event.connect(self._close_pin_dialogs)
         self._timer = QTimer(self)
         self._timer.setInterval(max(200, int(interval_s * 1000)))
         self._timer.timeout.connect(self.poll_now)
         self._inflight = False
         self._refresh_every = max(1, refresh_every)
         self._ticks = 0
-
-    def _close_pin_dialogs(self, event: TokenEvent) -> None:
-        if event.kind == "removed":
-            from .operations import key_removed
-
-            key_removed(event.serial, event.label)
 
     def start(self) -> None:
         self._timer.start()

@@ -200,6 +200,8 @@ class CaTab(QWidget):
         self.choices: list[KeyChoice] = []
         self.pin_op: PinOp[LoginResult] | None = None
         self._last_key: KeyChoice | None = None
+        # the account's key is preselected: the one typed in the password tab (or remembered)
+        self.username_hint = ""
         self.picker = QComboBox()
         self.picker.setObjectName("certPicker")
         self.picker.setAccessibleName(translate("LoginWindow", "选择证书"))
@@ -281,8 +283,9 @@ class CaTab(QWidget):
         self.scans += 1
         current = self.current()
         self.choices = login_candidates(modules)
+        origin = self.ctx.client.origin if self.ctx is not None else ""
         keys.fill(self.picker, self.choices, (current.serial, current.cert_id)
-                  if current is not None else state.last_certificate())
+                  if current is not None else state.last_certificate(origin, self.username_hint))
         if not self.choices:
             problems = [m.error for m in modules if m.error is not None]
             if problems:
@@ -373,8 +376,9 @@ class CaTab(QWidget):
 
     def _done(self, result: LoginResult) -> None:
         key = self._last_key
-        if key is not None:
-            state.remember_certificate(key.serial, key.cert_id)
+        if key is not None and self.ctx is not None:
+            state.remember_certificate(self.ctx.client.origin, result.account, key.serial,
+                                       key.cert_id)
         self._update_enabled()
         self.logged_in.emit(result)
 
@@ -547,6 +551,7 @@ class LoginWindow(QWidget):
         # it (or when first asked for), in place of these placeholders.
         self._ca_tab: CaTab | None = None
         self._qr_tab: QrTab | None = None
+        self.password_tab.username.textChanged.connect(self._username_typed)
         self.tabs.addTab(self.password_tab, translate("LoginWindow", "账号密码"))
         self.tabs.addTab(QWidget(), translate("LoginWindow", "CA锁登录"))
         self.tabs.addTab(QWidget(), translate("LoginWindow", "扫码登录"))
@@ -590,7 +595,13 @@ class LoginWindow(QWidget):
     def ca_tab(self) -> CaTab:
         if self._ca_tab is None:
             self._ca_tab = self._install(1, CaTab(self.ctx), translate("LoginWindow", "CA锁登录"))
+            self._ca_tab.username_hint = self.password_tab.username.text()
         return self._ca_tab
+
+    def _username_typed(self, text: str) -> None:
+        """The CA tab preselects only the key last used by the account typed."""
+        if self._ca_tab is not None:
+            self._ca_tab.username_hint = text
 
     @property
     def qr_tab(self) -> QrTab:

@@ -11,7 +11,6 @@ import importlib
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, Signal, Slot
@@ -26,20 +25,27 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from hy_client import renewal
 from hy_client.api import models
+from hy_client.drafts import QuarantinedDraft
+from hy_client.readiness import ReadinessStore
 from hy_client.records import RecordFlows
-from hy_client.renewal import RenewalAdvice
-from hy_client.signin import login_candidates
+from hy_client.renewal import RecordAdvice, RenewalAdvice
 from hy_client.token.models import TokenEvent
 
 from . import i18n, state
 from .context import AppContext
 from .help import HelpPage, show_about
 from .jobs import QueryOp
+from .quarantine import QuarantineDialog
 from .reminders import BidReminders
 from .settings import open_settings
-from .widgets.renewal import RenewalBanner, make_tray, notify_tray
+from .widgets.renewal import (
+    RenewalBanner,
+    current_advice,
+    current_record_advice,
+    make_tray,
+    notify_tray,
+)
 
 
 def _lazy(module: str, name: str) -> Callable[..., QWidget]:
@@ -84,9 +90,12 @@ PAGES: tuple[Page, ...] = (
     Page("profile", str(QT_TRANSLATE_NOOP("MainWindow", "基本信息")),
          lambda e: ProfilePage(e.flows, e.account)),
     Page("qualification", str(QT_TRANSLATE_NOOP("MainWindow", "企业资质")),
-         lambda e: RecordsPage(e.flows, "qualification", e.account), for_person=False),
+         lambda e: RecordsPage(e.flows, "qualification", e.account,
+                               thresholds=e.ctx.settings.renewal_thresholds),
+         for_person=False),
     Page("personnel", str(QT_TRANSLATE_NOOP("MainWindow", "职业人员")),
-         lambda e: RecordsPage(e.flows, "personnel", e.account)),
+         lambda e: RecordsPage(e.flows, "personnel", e.account,
+                               thresholds=e.ctx.settings.renewal_thresholds)),
     Page("certificates", str(QT_TRANSLATE_NOOP("MainWindow", "证书")),
          lambda e: CertificatesPage(e.ctx)),
     Page("binding", str(QT_TRANSLATE_NOOP("MainWindow", "标证通绑定")),
@@ -118,7 +127,7 @@ class MainWindow(QMainWindow):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx, self.account = ctx, account
-        self.env = PageEnv(ctx, RecordFlows(ctx.client, ctx.drafts), account)
+        self.env = PageEnv(ctx, RecordFlows.for_account(ctx.client, ctx.drafts, account), account)
         self.setObjectName("mainWindow")
         self.setWindowTitle(account.display_name)  # Qt appends the application's name
         self.nav = QListWidget()
@@ -156,14 +165,21 @@ class MainWindow(QMainWindow):
         self._menus()
         self.tray = make_tray(self)
         self.advice: list[RenewalAdvice] = []
+        self.record_advice: list[RecordAdvice] = []
         if not state.restore_geometry(self, "main"):
             self.resize(1000, 700)
         self.nav.setCurrentRow(0)
         self._opened = time.monotonic()
         ctx.start_watching().token_event.connect(self._on_token_event)
         self.check_renewal()
-        self.reminders = BidReminders(ctx, self.tray, self)  # 开标提醒 in the tray
+        self.reminders = BidReminders(  # 开标提醒 in the tray, remembered per account
+            ctx, self.tray, self,
+            store=ReadinessStore.for_account(ctx.client.origin, account.id))
         self.reminders.start()
+        self.quarantine: QuarantineDialog | None = None
+        drafts = ctx.drafts
+        QueryOp(self, drafts.quarantined, self._quarantine_found).failure(
+            lambda _e: None).run_in_background()
 
     def _menus(self) -> None:
         account = self.menuBar().addMenu(i18n.translate("MainWindow", "账号"))
@@ -171,6 +187,10 @@ class MainWindow(QMainWindow):
         preferences.setObjectName("settingsAction")
         preferences.triggered.connect(lambda: open_settings(self, self.ctx))
         account.addAction(preferences)
+        old_drafts = QAction(i18n.translate("MainWindow", "旧版本留下的草稿…"), self)
+        old_drafts.setObjectName("quarantineAction")
+        old_drafts.triggered.connect(self.show_quarantine)
+        account.addAction(old_drafts)
         logout = QAction(i18n.translate("MainWindow", "退出登录"), self)
         logout.setObjectName("logoutAction")
         logout.triggered.connect(self.logout)
@@ -239,26 +259,34 @@ class MainWindow(QMainWindow):
         if removed is not None and self.tray is not None and self.tray.isVisible():
             self.tray.showMessage(_tr("CA锁已拔出"), text)
 
+    def _quarantine_found(self, found: list[QuarantinedDraft]) -> None:
+        if found:
+            self.show_quarantine()
+
+    def show_quarantine(self) -> QuarantineDialog:
+        """Drafts of unknown owner: listed for the user to assign or discard (non-modal)."""
+        if self.quarantine is None:
+            self.quarantine = QuarantineDialog(self.ctx.drafts, self.env.flows,
+                                               self.account.display_name, self)
+        self.quarantine.refresh()
+        self.quarantine.open()
+        return self.quarantine
+
     # --- renewal ----------------------------------------------------------------------------
     def check_renewal(self) -> None:
-        tokens, client, signin = self.ctx.tokens, self.ctx.client, self.ctx.signin
-        thresholds = self.ctx.settings.renewal_thresholds
+        ctx = self.ctx
 
-        def job() -> list[RenewalAdvice]:
-            modules = tokens.scan().result(signin.token_timeout)
-            certs = [c.certificate for c in login_candidates(modules)
-                     if c.certificate.not_after is not None]
-            bids = client.bids()
-            return renewal.advise(certs, bids, now=datetime.now(UTC),
-                                  thresholds=thresholds)
+        def job() -> tuple[list[RenewalAdvice], list[RecordAdvice]]:
+            return current_advice(ctx, True), current_record_advice(ctx)
 
         QueryOp(self, job, self._advice).failure(lambda _e: None).run_in_background()
 
-    def _advice(self, advice: list[RenewalAdvice]) -> None:
-        self.advice = advice
-        self.banner.set_advice(advice)
-        notify_tray(self.tray, advice)
-        self.advice_ready.emit(advice)
+    def _advice(self, found: tuple[list[RenewalAdvice], list[RecordAdvice]]) -> None:
+        self.advice, self.record_advice = found
+        both: list[RenewalAdvice | RecordAdvice] = [*self.advice, *self.record_advice]
+        self.banner.set_advice(both)
+        notify_tray(self.tray, both)
+        self.advice_ready.emit(self.advice)
 
     # --- session ----------------------------------------------------------------------------
     def logout(self) -> None:

@@ -14,39 +14,23 @@ and ``use.pad`` tells which (``without_pin`` lets a screen refuse that case inst
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QWidget
 
+from .dispatch import on_main
 from .jobs import QueryOp, TokenOp, show_error
 from .widgets.pin import PinDialog
 
 if TYPE_CHECKING:
     from hy_client.errors import HyError
-    from hy_client.token.models import TokenFlags, TokenInfo
+    from hy_client.token.models import TokenEvent, TokenFlags, TokenInfo
     from hy_client.token.service import TokenService
 
 T = TypeVar("T")
-
-# Operations whose PIN dialog is open: a key pulled out closes its dialogs wherever they are.
-_asking: weakref.WeakSet[PinOp[Any]] = weakref.WeakSet()
-
-
-def key_removed(serial: str, label: str) -> int:
-    """Close every open PIN dialog for the key ``serial`` with "CA锁已拔出"; how many closed."""
-    from hy_client import errors
-
-    closed = 0
-    for op in list(_asking):
-        if op.serial == serial and op.dialog is not None:
-            op.cancel(errors.HyError(errors.TOKEN_REMOVED, label))
-            closed += 1
-    return closed
-
 
 class PinUse:
     """What the job gets: the PIN, handed over once (``take``), and how the key takes it."""
@@ -143,13 +127,20 @@ class PinOp(Generic[T]):
         dialog = PinDialog(self.label or self.serial, flags, self.parent, self._purpose)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.dialog = dialog
-        _asking.add(self)
+        # A key pulled out closes its own PIN dialog with "CA锁已拔出", on any screen.
+        stop_listening = self.tokens.subscribe(on_main(dialog, self._token_event))
+        dialog.finished.connect(lambda _result: stop_listening())
         dialog.finished.connect(lambda result: self._given(dialog, result))
         dialog.open()
 
+    def _token_event(self, event: TokenEvent) -> None:
+        if event.kind == "removed" and event.serial == self.serial and self.dialog is not None:
+            from hy_client import errors
+
+            self.cancel(errors.HyError(errors.TOKEN_REMOVED, event.label))
+
     def _given(self, dialog: PinDialog, result: int) -> None:
         self.dialog = None
-        _asking.discard(self)
         entry = dialog.take() if result == QDialog.DialogCode.Accepted else None
         if entry is None or not entry.pin:
             self._end_cancelled()

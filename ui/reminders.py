@@ -44,7 +44,8 @@ class BidReminders(QObject):
         # be freed by a worker dropping the last reference
         super().__init__(parent or QCoreApplication.instance())
         self.ctx, self.tray = ctx, tray
-        self.store = store or ReadinessStore()
+        self.store = store or ReadinessStore.for_account(
+            ctx.client.origin, ctx.account.id if ctx.account is not None else 0)
         self.clock = clock
         self.next_at: datetime | None = None
         self.timer = QTimer(self)

@@ -1,14 +1,21 @@
 """What the GUI remembers between runs (QSettings in an INI file beside the config).
 
-Window geometry, the last token/certificate and the language — never a PIN or password.
+Window geometry, the last token/certificate (per platform origin and account) and the
+language — never a PIN or password.
 """
 
 from __future__ import annotations
+
+import hashlib
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QSettings
 from PySide6.QtWidgets import QWidget
 
 from hy_client import dirs
+
+if TYPE_CHECKING:
+    from hy_client.api import models
 
 GUI_FILE = "gui.ini"
 
@@ -26,16 +33,31 @@ def restore_geometry(widget: QWidget, key: str) -> bool:
     return isinstance(value, QByteArray) and widget.restoreGeometry(value)
 
 
-def last_certificate() -> tuple[str, str]:
-    """(token serial, certificate id) chosen at the last CA login, or empty strings."""
-    s = settings()
-    return str(s.value("token/serial", "") or ""), str(s.value("token/cert_id", "") or "")
+def _tag(origin: str) -> str:
+    return hashlib.sha256(origin.rstrip("/").lower().encode()).hexdigest()[:16]
 
 
-def remember_certificate(serial: str, cert_id: str) -> None:
+def last_certificate(origin: str, username: str) -> tuple[str, str]:
+    """(token serial, certificate id) of the last CA login of this account on this platform
+    (the account found by the username typed), or empty strings: one company's key is never
+    preselected for another."""
     s = settings()
-    s.setValue("token/serial", serial)
-    s.setValue("token/cert_id", cert_id)
+    s.remove("token")  # the unscoped choice of earlier releases: whose it was is unknown
+    account_id = s.value(f"usernames/{_tag(origin)}/{username.strip().casefold()}", "")
+    if not username.strip() or not account_id:
+        return "", ""
+    group = f"accounts/{_tag(origin)}-{account_id}"
+    return (str(s.value(f"{group}/token_serial", "") or ""),
+            str(s.value(f"{group}/token_cert_id", "") or ""))
+
+
+def remember_certificate(origin: str, account: models.Account, serial: str,
+                         cert_id: str) -> None:
+    s = settings()
+    s.setValue(f"usernames/{_tag(origin)}/{account.username.casefold()}", str(account.id))
+    group = f"accounts/{_tag(origin)}-{account.id}"
+    s.setValue(f"{group}/token_serial", serial)
+    s.setValue(f"{group}/token_cert_id", cert_id)
 
 
 def language() -> str:

@@ -12,7 +12,7 @@ the login window opens instead, as at a normal start.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 import shiboken6
@@ -24,34 +24,15 @@ from hy_client.errors import HyError
 
 from .i18n import translate
 from .jobs import QueryOp
-from .widgets.renewal import make_tray, notify_tray
+from .widgets.renewal import current_advice, current_record_advice, make_tray, notify_tray
 
 if TYPE_CHECKING:
     from hy_client.api.models import Account
-    from hy_client.renewal import RenewalAdvice
+    from hy_client.renewal import RecordAdvice, RenewalAdvice
 
     from .context import AppContext
     from .controller import Controller
     from .reminders import BidReminders
-
-
-def renewal_advice(ctx: AppContext, with_bids: bool) -> list[RenewalAdvice]:
-    """Advice for the keys plugged in now; against the open bids when there is a session (the
-    certificates' own dates still count when the platform cannot be reached)."""
-    from hy_client import renewal
-    from hy_client.signin import login_candidates
-
-    modules = ctx.tokens.scan().result(ctx.signin.token_timeout)
-    certs = [c.certificate for c in login_candidates(modules)
-             if c.certificate.not_after is not None]
-    bids: list[Any] = []
-    if with_bids:
-        try:
-            bids = ctx.client.bids()
-        except HyError:
-            bids = []
-    return renewal.advise(certs, bids, now=datetime.now(UTC),
-                          thresholds=ctx.settings.renewal_thresholds)
 
 
 class TrayApp(QObject):
@@ -70,6 +51,7 @@ class TrayApp(QObject):
         self.controller, self.tray, self.clock = controller, tray, clock
         self.account: Account | None = None
         self.advice: list[RenewalAdvice] | None = None
+        self.record_advice: list[RecordAdvice] = []
         self.reminders: BidReminders | None = None
         self.active = False
         self.menu = QMenu()
@@ -126,30 +108,47 @@ class TrayApp(QObject):
         ctx = self.controller.ctx
         if not shiboken6.isValid(self) or ctx is None:
             return
+        switched = (self.account.id if self.account else None) != (
+            account.id if account else None)
         self.account = account
         if account is not None:
             ctx.account = account
+        if switched:  # another company logged in meanwhile: nothing of the last one stays
+            self.advice, self.record_advice = None, []
+            if self.reminders is not None:
+                self.reminders.stop()
+                self.reminders.deleteLater()
+                self.reminders = None
         self.session_checked.emit(account)
         if self.advice is None:
             with_bids = account is not None
-            QueryOp(None, lambda: renewal_advice(ctx, with_bids), self._advised).failure(
-                lambda _e: self._advised([])).run_in_background()
+
+            def job() -> tuple[list[RenewalAdvice], list[RecordAdvice]]:
+                return (current_advice(ctx, with_bids),
+                        current_record_advice(ctx) if with_bids else [])
+
+            QueryOp(None, job, self._advised).failure(
+                lambda _e: self._advised(([], []))).run_in_background()
         if account is not None and self.active:
             self._start_reminders(ctx)
 
-    def _advised(self, advice: list[RenewalAdvice]) -> None:
+    def _advised(self, found: tuple[list[RenewalAdvice], list[RecordAdvice]]) -> None:
         if not shiboken6.isValid(self):
             return
-        self.advice = advice
-        if self.active:
-            notify_tray(self.tray, advice)
-        self.advice_ready.emit(advice)
+        self.advice, self.record_advice = found
+        if self.active:  # expiring qualifications and personnel reach the tray too
+            notify_tray(self.tray, [*self.advice, *self.record_advice])
+        self.advice_ready.emit(self.advice)
 
     def _start_reminders(self, ctx: AppContext) -> None:
+        from hy_client.readiness import ReadinessStore
+
         from .reminders import BidReminders
 
         if self.reminders is None:
             extra: dict[str, Any] = {"clock": self.clock} if self.clock is not None else {}
+            extra["store"] = ReadinessStore.for_account(  # this account's reminders shown
+                ctx.client.origin, ctx.account.id if ctx.account is not None else 0)
             self.reminders = BidReminders(ctx, self.tray, self, **extra)
             self.reminders.reminded.connect(self.reminded)
         self.reminders.start()

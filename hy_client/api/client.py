@@ -9,6 +9,7 @@ session token kept out of logs and error text.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import time
 import uuid
@@ -424,6 +425,21 @@ class PlatformClient:
     def attachment(self, attachment_id: str) -> models.Attachment:
         return self._call("GET", f"/attachments/{quote(attachment_id, safe='')}",
                           models.Attachment)
+
+    def attachment_content(self, attachment: models.Attachment) -> bytes:
+        """The file's bytes, checked against the size and SHA-256 the platform listed."""
+        resp = self._send("GET", f"/attachments/{quote(attachment.id, safe='')}/content",
+                          auth=True)
+        try:
+            if resp.status_code != 200:
+                raise self._error(resp, had_token=True)
+            content = resp.content
+        finally:
+            resp.close()
+        if (len(content) != attachment.size
+                or hashlib.sha256(content).hexdigest() != attachment.sha256.lower()):
+            raise ApiError(errors.ATTACHMENT_HASH_MISMATCH, attachment.id[:64])
+        return content
 
     def bids(self) -> list[models.Bid]:
         return self._call("GET", "/bids", list[models.Bid])

@@ -29,11 +29,11 @@ GROUPS: dict[str, str] = {
     "doctor": "hy_client.cli.doctor_cmd",
     **{name: "hy_client.cli.account_cmd" for name in (
         "login", "whoami", "logout", "activate", "register", "app")},
-    **{name: "hy_client.cli.records_cmd" for name in (
-        "profile", "qualifications", "personnel", "drafts")},
+    **{name: "hy_client.cli.records_cmd" for name in ("profile", "qualifications", "personnel")},
     **{name: "hy_client.cli.renewal_cmd" for name in ("renewal", "bids")},
     "repair": "hy_client.cli.repair_cmd",
     "readiness": "hy_client.cli.readiness_cmd",
+    "drafts": "hy_client.cli.drafts_cmd",
     "webportal": "hy_client.cli.webportal_cmd",
     "config": "hy_client.cli.config_cmd",
     "help": "hy_client.cli.help_cmd",

@@ -43,7 +43,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _self_tests(service: TokenService, report: readiness.ReadinessReport,
-                pin_stdin: bool) -> None:
+                pin_stdin: bool, store: readiness.ReadinessStore) -> None:
     """One PIN per key, one login, every bid certificate on that key tested, one logout."""
     tokens = all_tokens(service.scan().result(60))
     wanted: dict[str, list[str]] = {}
@@ -65,7 +65,7 @@ def _self_tests(service: TokenService, report: readiness.ReadinessReport,
             del pin
         try:
             for sha in shas:
-                outcome = readiness.run_self_test(service, tokens, sha, None)
+                outcome = readiness.run_self_test(service, tokens, sha, None, store=store)
                 if outcome.error is not None:
                     warn(outcome.error)
                     continue
@@ -77,23 +77,25 @@ def _self_tests(service: TokenService, report: readiness.ReadinessReport,
 
 def run(args: argparse.Namespace) -> int:
     settings = config.load()
-    client = logged_in(args).client
+    signin = logged_in(args)
+    client = signin.client
+    store = readiness.ReadinessStore.for_account(client.origin, signin.known_account().id)
     try:
         service = token_service(args.module)
     except HyError as exc:
         warn(exc)
         service = None
     try:
-        report = readiness.check(client, service, settings=settings)
+        report = readiness.check(client, service, settings=settings, store=store)
         if args.self_test and service is not None:
-            _self_tests(service, report, args.pin_stdin)
-            report = readiness.check(client, service, settings=settings)
+            _self_tests(service, report, args.pin_stdin, store)
+            report = readiness.check(client, service, settings=settings, store=store)
     finally:
         if service is not None:
             service.close()
         client.close()
     if args.remind:
-        readiness.ReadinessStore().mark_shown(report.reminders)
+        store.mark_shown(report.reminders)
     if args.json:
         print_json(report.to_json())
     else:

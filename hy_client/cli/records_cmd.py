@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .. import config, errors
+from .. import config, errors, forms, records
 from ..api import models
 from ..api.client import PlatformClient
 from ..drafts import DraftStore
@@ -43,8 +43,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     edit = ps.add_parser("edit", help="修改并保存到平台草稿（--set 字段=值，--attach 文件）",
                          epilog=f"{fields_help('profile_unit')}\n\n{fields_help('profile_person')}")
     _edit_options(edit)
+    edit.add_argument("--resubmit", action="store_true",
+                      help="修改已审核通过的基本信息（修改后需重新提交审核）")
+    edit.add_argument("--accept-identity", action="store_true",
+                      help="本地草稿的单位名称/统一社会信用代码与账号不一致时，仍然使用该草稿")
     edit.set_defaults(handler=cmd_profile_edit)
     submit = ps.add_parser("submit", help="提交审核")
+    submit.add_argument("--accept-identity", action="store_true",
+                        help="本地草稿的单位名称/统一社会信用代码与账号不一致时，仍然提交")
     _common(submit, json=True)
     submit.set_defaults(handler=lambda a: _submit(a, "profile"))
     p.set_defaults(handler=lambda a: (p.print_help(), 2)[1])
@@ -68,24 +74,14 @@ def register(sub: argparse._SubParsersAction) -> None:
         ep.add_argument("target", metavar="记录ID或草稿")
         _edit_options(ep)
         ep.add_argument("--submit", action="store_true", help="保存后立即提交审核")
+        ep.add_argument("--resubmit", action="store_true",
+                        help="修改已审核通过的记录（修改后需重新提交审核）")
         ep.set_defaults(handler=cmd_edit, kind=kind)
         sp = gs.add_parser("submit", help="提交审核：记录ID，或失败时显示的草稿标识")
         sp.add_argument("target", metavar="记录ID或草稿")
         _common(sp, json=True)
-        sp.set_defaults(handler=lambda a: _submit(a, _draft_key(a.kind, a.target)), kind=kind)
+        sp.set_defaults(handler=lambda a: _submit(a, a.target), kind=kind)
         g.set_defaults(handler=lambda a, g=g: (g.print_help(), 2)[1])
-
-    d = sub.add_parser("drafts", help="本地草稿：列出、丢弃")
-    ds = d.add_subparsers(dest="action", metavar="操作")
-    dl = ds.add_parser("list", help="列出尚未提交的本地草稿")
-    dl.add_argument("--json", action="store_true", help="输出JSON")
-    dl.set_defaults(handler=cmd_drafts_list)
-    dd = ds.add_parser("discard", help="丢弃本地草稿（不影响平台上已保存的内容）")
-    dd.add_argument("keys", nargs="*", metavar="草稿", help="草稿标识（见 drafts list）")
-    dd.add_argument("--unsent", action="store_true",
-                    help="丢弃所有从未保存到平台的新增草稿")
-    dd.set_defaults(handler=cmd_drafts_discard)
-    d.set_defaults(handler=lambda a: (d.print_help(), 2)[1])
 
 
 def fields_help(spec_name: str, *, group: str = "") -> str:
@@ -121,17 +117,12 @@ def _edit_options(p: argparse.ArgumentParser) -> None:
 
 
 def _flows(args: argparse.Namespace) -> RecordFlows:
-    client = logged_in(args).client
-    if getattr(args, "kind", None) == "qualification" and _is_person(client):
+    """The logged-in account's flows: its own drafts only (asked of the platform: who am I)."""
+    signin = logged_in(args)
+    account = signin.known_account()
+    if getattr(args, "kind", None) == "qualification" and account.kind == "person":
         raise errors.HyError(errors.NOT_FOR_PERSON)  # what applies to a person only
-    return RecordFlows(client, DraftStore())
-
-
-def _is_person(client: PlatformClient) -> bool:
-    try:
-        return client.me().kind == "person"
-    except errors.HyError:
-        return False  # unreachable now: the draft is still kept, the platform decides later
+    return RecordFlows.for_account(signin.client, DraftStore(), account)
 
 
 # --- profile ----------------------------------------------------------------------------------
@@ -142,9 +133,25 @@ def cmd_profile_show(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _check_identity(state: FormState, args: argparse.Namespace) -> None:
+    """A profile draft naming another company is used only when the user says so."""
+    if state.foreign_identity and not getattr(args, "accept_identity", False):
+        labels = {f.key: f.label_zh for name in ("profile_unit", "profile_person")
+                  for f in get_spec(name).fields}
+        raise errors.HyError(errors.DRAFT_IDENTITY_MISMATCH,
+                             "、".join(labels.get(k, k) for k in state.foreign_identity))
+
+
 def cmd_profile_edit(args: argparse.Namespace) -> int:
     flows = _flows(args)
     state = flows.open("profile")
+    _check_identity(state, args)
+    status = state.record.status if state.record is not None else None
+    refused = records.refusal(status, "edit")
+    if refused is not None:
+        raise errors.HyError(errors.RECORD_ACTION_REFUSED, refused[0])
+    if records.needs_resubmit(status, "edit") and not args.resubmit:
+        raise errors.HyError(errors.RECORD_RESUBMIT_CONFIRM, records.RESUBMIT_NOTE_ZH)
     record = _save(flows, state.form_key, state.spec_name, state.data, args,
                    record_id=None)
     _print_record(record, args.json, references=flows.references())
@@ -175,19 +182,20 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 def cmd_edit(args: argparse.Namespace) -> int:
     flows = _flows(args)
-    key = _draft_key(args.kind, args.target)
-    state = flows.open(args.kind, _record_id_of(key), key=key)
+    key = _draft_key(flows, args.kind, args.target)
+    state = flows.open(args.kind, _record_id_of(flows, key), key=key)
+    status = state.record.status if state.record is not None else None
+    refused = records.refusal(status, "edit")
+    if refused is not None:  # refused before any write (the platform would answer 409)
+        raise errors.HyError(errors.RECORD_ACTION_REFUSED, refused[0])
+    if records.needs_resubmit(status, "edit") and not args.resubmit:
+        raise errors.HyError(errors.RECORD_RESUBMIT_CONFIRM, records.RESUBMIT_NOTE_ZH)
     record = _save(flows, key, state.spec_name, state.data, args,
                    record_id=state.record.id if state.record is not None else None)
     if args.submit:
         record = _submit_with(flows, key)
     _print_record(record, args.json, references=flows.references())
     return EXIT_OK
-
-
-def _record_id_of(key: str) -> int | None:
-    rest = key.split(":", 1)[1]
-    return int(rest) if rest.isdigit() else None
 
 
 def cmd_fields(args: argparse.Namespace) -> int:
@@ -202,42 +210,6 @@ def cmd_fields(args: argparse.Namespace) -> int:
         options = f.options(references)
         if options:
             print("      可选：" + "、".join(name for _, name in options))
-    return EXIT_OK
-
-
-def cmd_drafts_list(args: argparse.Namespace) -> int:
-    with DraftStore() as drafts:
-        found = drafts.list()
-    if args.json:
-        print_json([{"draft": d.form_key, "spec": d.spec_name, "record_id": d.record_id,
-                     "updated_at": d.updated_at.isoformat()} for d in found])
-        return EXIT_OK
-    if not found:
-        print("没有未提交的本地草稿")
-    for d in found:
-        title = get_spec(d.spec_name).title_zh
-        what = d.data.get("cert_no") or d.data.get("name") or ""
-        record = ("" if d.form_key == "profile" else
-                  f"记录 {d.record_id}" if d.record_id else "尚未保存到平台")
-        print(f"  {d.form_key}  {title}  {what}  {record}  {d.updated_at:%Y-%m-%d %H:%M} 保存")
-    return EXIT_OK
-
-
-def cmd_drafts_discard(args: argparse.Namespace) -> int:
-    if not args.keys and not args.unsent:
-        raise errors.ValidationError([errors.FieldError("草稿", "请给出草稿标识或 --unsent")])
-    with DraftStore() as drafts:
-        known = {d.form_key: d for d in drafts.list()}
-        targets = list(args.keys)
-        missing = [k for k in targets if k not in known]
-        if missing:
-            raise errors.HyError(errors.NOT_FOUND, "、".join(missing)[:80])
-        if args.unsent:
-            targets += [k for k, d in known.items() if d.record_id is None and k != "profile"
-                        and k not in targets]
-        for key in targets:
-            drafts.discard(key)
-    print(f"已丢弃 {len(targets)} 份本地草稿" if targets else "没有可丢弃的草稿")
     return EXIT_OK
 
 
@@ -288,8 +260,25 @@ def _progress(sent: int, total: int) -> None:
           file=sys.stderr, flush=True)
 
 
-def _submit(args: argparse.Namespace, key: str) -> int:
+def _submit(args: argparse.Namespace, target: str) -> int:
     flows = _flows(args)
+    key = "profile" if target == "profile" else _draft_key(flows, args.kind, target)
+    kind = kind_of(key)
+    record_id = None if key == "profile" else _record_id_of(flows, key)
+    state = flows.open(kind, record_id, key=key) if key == "profile" or record_id else None
+    if state is not None:
+        if key == "profile":  # a draft naming another company: asked first, never sent
+            _check_identity(state, args)
+        record = state.record
+        refused = records.refusal(record.status if record else None, "submit")
+        if refused is not None and record is not None:
+            if (state.draft is not None and record.status == "submitted"
+                    and forms.payload(state.spec_name, state.draft.data) == record.data):
+                flows.drafts.mark_submitted(key)  # an earlier submit went through, unanswered
+                _print_record(record, args.json, references=flows.references())
+                return EXIT_OK
+            # refused before any write (the platform would answer 409)
+            raise errors.HyError(errors.RECORD_ACTION_REFUSED, refused[0])
     record = _submit_with(flows, key)
     _print_record(record, args.json, references=flows.references())
     return EXIT_OK
@@ -312,16 +301,24 @@ def _tell_draft_kept(key: str) -> None:
           file=sys.stderr)
 
 
-def _draft_key(kind: Kind, target: str) -> str:
-    """A record id → the draft holding it (if any) or ``kind:id``; a draft key as is."""
+def _record_id_of(flows: RecordFlows, key: str) -> int | None:
+    draft = flows.drafts.load(key)
+    if draft is not None and draft.record_id is not None:
+        return draft.record_id
+    rest = key.split(":", 1)[1]
+    return int(rest) if rest.isdigit() else None
+
+
+def _draft_key(flows: RecordFlows, kind: Kind, target: str) -> str:
+    """A record id → this account's draft holding it (if any) or ``kind:id``; a draft key as
+    is."""
     if target.startswith(kind + ":"):
         return target
     if not target.isdigit():
         raise errors.HyError(errors.NOT_FOUND, target[:40])
-    with DraftStore() as drafts:
-        for d in drafts.list():
-            if d.form_key.startswith(kind + ":") and d.record_id == int(target):
-                return d.form_key
+    for d in flows.drafts.list():
+        if d.form_key.startswith(kind + ":") and d.record_id == int(target):
+            return d.form_key
     return form_key(kind, int(target))
 
 
@@ -329,13 +326,16 @@ def _print_state(state: FormState, as_json: bool,
                  references: models.ReferenceLists | None = None) -> None:
     if as_json:
         print_json({"form": state.form_key, "spec": state.spec_name, "data": state.data,
-                    "local_draft": state.has_draft, "record": state.record})
+                    "local_draft": state.has_draft, "foreign_identity": state.foreign_identity,
+                    "record": state.record})
         return
     if state.record is not None:
         _print_record(state.record, False, data=state.data, spec=state.spec_name,
                       references=references)
     if state.has_draft:
         print("（显示的是尚未提交的本地草稿）")
+    if state.foreign_identity:
+        print(f"注意：{errors.DRAFT_IDENTITY_MISMATCH.zh}。{errors.DRAFT_IDENTITY_MISMATCH.advice_zh}")
 
 
 def _print_record(record: models.Record, as_json: bool, *, data: dict[str, str] | None = None,
@@ -351,4 +351,4 @@ def _print_record(record: models.Record, as_json: bool, *, data: dict[str, str] 
     for f in form.fields:
         print(f"  {f.label_zh}：{f.name_for(shown.get(f.key, ''), references)}")
     for a in record.attachments:
-        print(f"  电子件：{a.filename}（{a.size // 1024} KB）")
+        print(f"  电子件：{a.filename}（{records.human_size(a.size)}）")

@@ -58,7 +58,8 @@ def cmd_renewal(args: argparse.Namespace) -> int:
     records = client.records("qualifications") + client.records("personnel")
     now = datetime.now(UTC)
     advice = renewal.advise_tokens(_tokens(args.module), bids, now=now,
-                                   thresholds=settings.renewal_thresholds)
+                                   thresholds=settings.renewal_thresholds,
+                                   holder=renewal.holder_of(client, bids))
     record_advice = renewal.advise_records(records, now=now,
                                            thresholds=settings.renewal_thresholds)
     if args.json:

@@ -10,6 +10,7 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Literal, Protocol
 
 from .. import usernames
@@ -154,6 +155,23 @@ class DateAfter:
 
 
 @dataclass(frozen=True)
+class NotPast:
+    """``key`` must not be a date already past in China time: an expired certificate is renewed
+    before it is filed, never filed expired (client and sandbox run this same rule)."""
+
+    key: str
+    reason_zh: str
+    reason_en: str = ""
+
+    def check(self, values: Mapping[str, str], spec: FormSpec) -> FieldError | None:
+        when = v.parse_date(values.get(self.key, ""))
+        today = datetime.now(timezone(timedelta(hours=8))).date()
+        if when is None or when >= today:
+            return None
+        return spec.field(self.key).refused(v.Reason(self.reason_zh, self.reason_en))
+
+
+@dataclass(frozen=True)
 class SameAs:
     """``key`` must repeat ``other`` (password confirmation)."""
 
@@ -175,6 +193,8 @@ class FormSpec:
     title_en: str
     fields: tuple[Field, ...]
     rules: tuple[Rule, ...] = ()
+    # non-empty: at least one 电子件 is required to submit, and this says which (zh, en)
+    attachments_required: tuple[str, str] = ("", "")
 
     def __post_init__(self) -> None:
         keys = [f.key for f in self.fields]
@@ -228,6 +248,13 @@ class FormSpec:
             if error is not None:
                 found.append(error)
         return found
+
+    def attachments_error(self, count: int) -> FieldError | None:
+        """The refusal to submit without the 电子件 this form needs (None: enough)."""
+        zh, en = self.attachments_required
+        if not zh or count > 0:
+            return None
+        return FieldError("attachments", zh, "电子件", en, "Electronic documents")
 
     def payload(self, data: Mapping[str, str]) -> dict[str, str]:
         """Known, non-empty fields only, normalised, in form order."""

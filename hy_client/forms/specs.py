@@ -6,7 +6,7 @@ Keys are shared where the meaning is shared (``name``, ``uscc``, ``id_number``, 
 
 from __future__ import annotations
 
-from .spec import DateAfter, Field, FormSpec, SameAs
+from .spec import DateAfter, Field, FormSpec, NotPast, SameAs
 
 _UNIT_NAME = Field("name", "单位名称", "Organisation name", max_length=100,
                    help_zh="与营业执照上的名称一致")
@@ -97,7 +97,11 @@ QUALIFICATION = FormSpec(
         Field("expires_on", "有效期至", "Valid until", "date", placeholder="YYYY-MM-DD"),
     ),
     (DateAfter("expires_on", "issued_on", "有效期至应晚于发证日期",
-               "Must be later than the date of issue"),),
+               "Must be later than the date of issue"),
+     NotPast("expires_on", "资质证书已过期，请先办理延续后再录入",
+             "The qualification has expired: renew it before filing it")),
+    attachments_required=("请上传资质证书扫描件（电子件）后再提交审核",
+                          "Upload a scan of the qualification certificate before submitting"),
 )
 
 PERSONNEL = FormSpec(
@@ -112,6 +116,10 @@ PERSONNEL = FormSpec(
               placeholder="YYYY-MM-DD"),
         _MOBILE,
     ),
+    (NotPast("expires_on", "人员证书已过期，请先办理延续后再录入",
+             "The certificate has expired: renew it before filing it"),),
+    attachments_required=("请上传人员证书扫描件（电子件）后再提交审核",
+                          "Upload a scan of the person's certificate before submitting"),
 )
 
 SPECS: dict[str, FormSpec] = {s.name: s for s in (

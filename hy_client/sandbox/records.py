@@ -13,7 +13,7 @@ from typing import Literal
 
 from .. import errors
 from ..api import models
-from ..forms import validate
+from ..forms import get_spec, validate
 from . import db
 from .files import attachment_model
 from .service import AccountRow, Context
@@ -121,6 +121,9 @@ def submit(conn: sqlite3.Connection, ctx: Context, account: AccountRow, kind: Ki
     if row["status"] not in SUBMITTABLE:
         raise errors.HyError(errors.CONFLICT, row["status"])
     _check(ctx, row["spec"], json.loads(row["data"]), partial=False)
+    missing = get_spec(row["spec"]).attachments_error(len(json.loads(row["attachments"])))
+    if missing is not None:
+        raise errors.ValidationError([missing])
     status = "approved" if kind == "profile" and account.user_type == "bidder" else "submitted"
     now = db.ts(ctx.now())
     conn.execute("UPDATE records SET status = ?, submitted_at = ?, updated_at = ? WHERE id = ?",

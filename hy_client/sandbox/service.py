@@ -16,7 +16,7 @@ from .. import auth, errors, usernames
 from ..api import models
 from ..forms import validate
 from ..forms.validators import password_error
-from . import db
+from . import db, identity
 from .passwords import hash_password, new_nonce, new_token, token_hash, verify_password
 
 SESSION_IDLE = timedelta(minutes=30)
@@ -92,6 +92,7 @@ def register(conn: sqlite3.Connection, ctx: Context, body: models.Registration,
         raise errors.HyError(errors.PASSWORD_WEAK)
     if account_by_username(conn, body.username) is not None:
         raise errors.HyError(errors.USERNAME_TAKEN)
+    identity.check_unregistered(conn, body.kind, body.data)
     return create_account(conn, ctx, username=body.username, password_hash=password_hash,
                           kind=body.kind, user_type=body.user_type, data=body.data)
 
@@ -329,6 +330,7 @@ def bind_certificate(conn: sqlite3.Connection, ctx: Context, account: AccountRow
     owner = _bound_account(conn, verified.sha256)
     if owner is not None and owner != account.id:
         raise errors.HyError(errors.CERT_ALREADY_BOUND)
+    identity.check_certificate_holder(conn, account.id, verified.serial_number)
     if owner is None:
         conn.execute(
             "INSERT INTO activations (account_id, cert_sha256, subject_cn, organization,"

@@ -22,6 +22,10 @@
     <context>
         <name>BidsPage</name>
         <message>
+            <source>证书延期（{name}）：{advice}</source>
+            <translation>Renewal ({name}): {advice}</translation>
+        </message>
+        <message>
             <source>项目</source>
             <translation>Project</translation>
         </message>
@@ -907,6 +911,12 @@
     <context>
         <name>FormWidget</name>
         <message>
+            <source>注意：该草稿中的{fields}与当前账号的不一致（草稿：{theirs}；账号：{mine}），可能是其他单位的草稿。
+{question}</source>
+            <translation>Note: this draft's {fields} differ from this account's (draft: {theirs}; account: {mine}); it may be another company's draft.
+{question}</translation>
+        </message>
+        <message>
             <source>带 * 的为必填项</source>
             <translation>Fields marked * are required</translation>
         </message>
@@ -1233,6 +1243,10 @@ Restore them?</translation>
             <translation>USB key removed</translation>
         </message>
         <message>
+            <source>旧版本留下的草稿…</source>
+            <translation>Drafts from an earlier version…</translation>
+        </message>
+        <message>
             <source>基本信息</source>
             <translation>Basic information</translation>
         </message>
@@ -1402,6 +1416,62 @@ Are you sure the PIN is right, and continue?</translation>
     </context>
     <context>
         <name>Records</name>
+        <message>
+            <source>打开</source>
+            <translation>Open</translation>
+        </message>
+        <message>
+            <source>删除</source>
+            <translation>Remove</translation>
+        </message>
+        <message>
+            <source>修改</source>
+            <translation>Change</translation>
+        </message>
+        <message>
+            <source>修改后需重新提交审核</source>
+            <translation>After a change the record must be submitted for review again</translation>
+        </message>
+        <message>
+            <source>已审核通过：如需修改，请先点“修改”（{note}）</source>
+            <translation>Approved: choose Change to modify it ({note})</translation>
+        </message>
+        <message>
+            <source>修改已审核通过的记录</source>
+            <translation>Change an approved record</translation>
+        </message>
+        <message>
+            <source>修改后需重新提交审核：保存修改或增删电子件后，平台上的这条记录将变为草稿，重新审核通过前以审核结果为准。是否修改？</source>
+            <translation>After a change the record must be submitted for review again: once a change or a document is saved, the platform's record becomes a draft until it is approved again. Change it?</translation>
+        </message>
+        <message>
+            <source>正在下载电子件…</source>
+            <translation>Downloading the document…</translation>
+        </message>
+        <message>
+            <source>删除电子件</source>
+            <translation>Remove document</translation>
+        </message>
+        <message>
+            <source>删除电子件“{name}”？</source>
+            <translation>Remove the document “{name}”?</translation>
+        </message>
+        <message>
+            <source>正在删除电子件…</source>
+            <translation>Removing the document…</translation>
+        </message>
+        <message>
+            <source>{name}（{size}）</source>
+            <translation>{name} ({size})</translation>
+        </message>
+        <message>
+            <source>已过期</source>
+            <translation>expired</translation>
+        </message>
+        <message>
+            <source>{days}天后到期</source>
+            <translation>expires in {days} days</translation>
+        </message>
         <message>
             <source>草稿（未提交）</source>
             <translation>Draft (not submitted)</translation>
@@ -1673,6 +1743,41 @@ Are you sure the PIN is right, and continue?</translation>
         <message>
             <source>退出</source>
             <translation>Quit</translation>
+        </message>
+    </context>
+    <context>
+        <name>QuarantineDialog</name>
+        <message>
+            <source>（未注明单位）</source>
+            <translation>(company not stated)</translation>
+        </message>
+        <message>
+            <source>{form} · {company} · {when} 保存</source>
+            <translation>{form} · {company} · saved {when}</translation>
+        </message>
+        <message>
+            <source>旧版本留下的草稿</source>
+            <translation>Drafts from an earlier version</translation>
+        </message>
+        <message>
+            <source>以下草稿由旧版本保存，未记录属于哪个账号，因此不会自动恢复。请确认属于当前账号（{name}）后再认领，否则请放弃。</source>
+            <translation>These drafts were saved by an earlier version without noting their account, so they are never restored by themselves. Assign one only if it belongs to this account ({name}); otherwise discard it.</translation>
+        </message>
+        <message>
+            <source>认领到当前账号</source>
+            <translation>Assign to this account</translation>
+        </message>
+        <message>
+            <source>放弃</source>
+            <translation>Discard</translation>
+        </message>
+        <message>
+            <source>放弃草稿</source>
+            <translation>Discard draft</translation>
+        </message>
+        <message>
+            <source>放弃“{what}”？放弃后无法恢复。</source>
+            <translation>Discard “{what}”? It cannot be recovered.</translation>
         </message>
     </context>
 </TS>

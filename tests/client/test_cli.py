@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.softhsm_fixtures import VALID_USCC
+
 from .conftest import make_client, register_account
 from .test_records_sandbox import QUALIFICATION
 
@@ -47,7 +49,8 @@ def run(tmp_path, platform, provisioned):
 
 
 def test_cli_session_flows_and_no_secret_leaks(run, platform, provisioned, tmp_path):
-    username, password = register_account(make_client(platform.url))
+    # the unit hy-tool's certificates name: they activate only into its account
+    username, password = register_account(make_client(platform.url), code=VALID_USCC)
     tool = provisioned.tokens["hy-tool"]
     module = ["--module", provisioned.module]
 
@@ -79,6 +82,8 @@ def test_cli_session_flows_and_no_secret_leaks(run, platform, provisioned, tmp_p
     assert added["status"] == "submitted" and len(added["attachments"]) == 1
     listed = json.loads(run("qualifications", "list", "--json").stdout)
     assert [r["id"] for r in listed["records"]] == [added["id"]] and listed["drafts"] == []
+    again = run("qualifications", "submit", str(added["id"]), ok=False)  # under review
+    assert again.returncode == 1 and "P202" in again.stderr and "审核中" in again.stderr
     profile = json.loads(run("profile", "show", "--json").stdout)
     assert profile["spec"] == "profile_unit"
     advice = json.loads(run("renewal", "--json", *module, ok=False).stdout)
@@ -114,10 +119,12 @@ def test_cli_submit_retry_after_platform_outage(run, platform):
     assert failed.returncode == 1 and "P101" in failed.stderr
     draft = json.loads(run("qualifications", "list", "--json").stdout)["drafts"]
     assert len(draft) == 1 and draft[0]["data"]["cert_no"] == QUALIFICATION["cert_no"]
-    done = json.loads(run("qualifications", "submit", draft[0]["draft"], "--json").stdout)
-    assert done["status"] == "submitted"
+    # back online, the draft goes up in one piece, but a qualification needs its 电子件
+    refused = run("qualifications", "submit", draft[0]["draft"], ok=False)
+    assert refused.returncode == 1 and "电子件" in refused.stderr
     listed = json.loads(run("qualifications", "list", "--json").stdout)
-    assert [r["id"] for r in listed["records"]] == [done["id"]] and listed["drafts"] == []
+    assert [r["status"] for r in listed["records"]] == ["draft"]  # one record, not submitted
+    assert len(listed["drafts"]) == 1
 
 
 def test_cli_without_an_os_keyring_and_records_in_chinese(run, platform):
@@ -135,7 +142,8 @@ def test_cli_without_an_os_keyring_and_records_in_chinese(run, platform):
 
     bad = run("profile", "edit", "--set", "联系电话=abc", env=env_fail, ok=False, verbose=False)
     assert bad.returncode == 1 and "联系电话" in bad.stderr and "标红" not in bad.stderr
-    assert "abc" not in run("drafts", "list", "--json", env=env_fail).stdout  # nothing saved
+    assert "abc" not in run("drafts", "list", "--mine", "--json",
+                            env=env_fail).stdout  # nothing saved
     unknown = run("profile", "edit", "--set", "不存在的字段=1", env=env_fail, ok=False)
     assert "没有这个字段" in unknown.stderr
 
@@ -145,10 +153,10 @@ def test_cli_without_an_os_keyring_and_records_in_chinese(run, platform):
     edited = run("qualifications", "edit", str(added["id"]), "--set", "证书编号=Z-2",
                  env=env_fail).stdout
     assert "证书编号：Z-2" in edited and "资质类别：工程监理" in edited
-    drafts = json.loads(run("drafts", "list", "--json", env=env_fail).stdout)
+    drafts = json.loads(run("drafts", "list", "--mine", "--json", env=env_fail).stdout)
     assert any(d["record_id"] == added["id"] for d in drafts)
     run("drafts", "discard", *[d["draft"] for d in drafts], env=env_fail)
-    assert json.loads(run("drafts", "list", "--json", env=env_fail).stdout) == []
+    assert json.loads(run("drafts", "list", "--mine", "--json", env=env_fail).stdout) == []
 
     run("logout", env=env_fail)
     assert run("whoami", env=env_fail, ok=False).returncode == 1

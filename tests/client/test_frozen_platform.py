@@ -162,5 +162,5 @@ def test_cli_upload_to_a_frozen_platform_exits_with_a_clear_error(server, tmp_pa
     assert "P102" in done.stderr and "超时" in done.stderr and "草稿" in done.stderr
     assert "Timeout" not in done.stderr and "Traceback" not in done.stderr
     assert took < FROZEN_WAIT / 2
-    drafts = json.loads(run("drafts", "list", "--json").stdout)
+    drafts = json.loads(run("drafts", "list", "--mine", "--json").stdout)
     assert [d["spec"] for d in drafts] == ["qualification"]  # nothing typed was lost

@@ -27,9 +27,9 @@ PERSON = {"name": "王建军", "id_number": id_number("43040219800101123"),
 
 @pytest.fixture
 def flows(client, tmp_path):
-    logged_in_signin(client)
+    signin = logged_in_signin(client)
     drafts = DraftStore(tmp_path / "drafts.sqlite3")
-    yield RecordFlows(client, drafts)
+    yield RecordFlows.for_account(client, drafts, signin.whoami())
     drafts.close()
 
 
@@ -78,11 +78,18 @@ def test_qualification_with_attachment(flows, tmp_path):
     assert [r.id for r in flows.list_records("qualification")] == [done.id]
 
 
-def test_personnel_flow(flows):
+def test_personnel_flow(flows, tmp_path):
     key = form_key("personnel")
     flows.edit(key, "personnel", PERSON)
     created = flows.save_remote(key)
     assert created.status == "draft"
+    with pytest.raises(errors.ValidationError) as missing:  # no 电子件: refused here
+        flows.submit(key)
+    assert [e.field for e in missing.value.errors] == ["attachments"]
+    with pytest.raises(ApiError) as refused:  # and by the platform, asked directly
+        flows.client.submit_record("personnel", created.id, "direct-submit")
+    assert refused.value.info is errors.VALIDATION_FAILED
+    flows.attach(key, str(pdf(tmp_path, name="证书.pdf")))
     assert flows.submit(key).status == "submitted"
     with pytest.raises(ApiError) as excinfo:  # submitted: frozen until reviewed
         flows.client.update_record("personnel", created.id, models.RecordWrite(data=PERSON))
@@ -124,10 +131,11 @@ def test_upload_cancel(flows, tmp_path):
 
 
 # --- the platform goes away mid-submit -----------------------------------------------------------
-def test_server_stopped_before_submit_then_retry_makes_one_record(flows, platform):
+def test_server_stopped_before_submit_then_retry_makes_one_record(flows, platform, tmp_path):
     key = form_key("qualification")
     flows.edit(key, "qualification", QUALIFICATION)
     flows.save_remote(key)
+    flows.attach(key, str(pdf(tmp_path)))
     platform.stop()
     try:
         with pytest.raises(ApiError) as excinfo:
@@ -160,27 +168,32 @@ class AnswerLost(PlatformClient):
 @pytest.mark.parametrize("lost", [("POST", "/qualifications"), ("POST", "submit")])
 def test_answer_lost_then_retry_after_restart_makes_one_record(platform, tmp_path, lost):
     client = make_client(platform.url)
-    logged_in_signin(client)
+    account = logged_in_signin(client).whoami()
     faulty = AnswerLost(client.platform, timeout=10)
     faulty.token = client.token
     faulty.lose = {lost}
     with DraftStore(tmp_path / "d.sqlite3") as drafts:
-        flows = RecordFlows(faulty, drafts)
+        flows = RecordFlows.for_account(faulty, drafts, account)
         key = form_key("qualification")
         flows.edit(key, "qualification", QUALIFICATION)
+        if lost[1] == "submit":
+            flows.attach(key, str(pdf(tmp_path)))
         with pytest.raises(ApiError):
-            flows.submit(key)
+            flows.submit(key) if lost[1] == "submit" else flows.save_remote(key)
     # A new process: new client, drafts reopened from disk; the same key finishes the job.
     with DraftStore(tmp_path / "d.sqlite3") as drafts:
-        flows = RecordFlows(client, drafts)
+        flows = RecordFlows.for_account(client, drafts, account)
+        if lost[1] != "submit":
+            flows.save_remote(key)  # the create answered again, not made twice
+            flows.attach(key, str(pdf(tmp_path)))
         done = flows.submit(key)
         assert done.status == "submitted"
         assert [r.id for r in flows.list_records("qualification")] == [done.id]
-        assert drafts.load(key) is None
+        assert flows.drafts.load(key) is None
 
 
-@pytest.mark.parametrize("then", ["save", "submit"])
-def test_typing_while_a_new_record_is_created_is_kept(flows, monkeypatch, then):
+@pytest.mark.parametrize("then", ["save", "attach"])
+def test_typing_while_a_new_record_is_created_is_kept(flows, monkeypatch, then, tmp_path):
     """The GUI autosaves from a worker while the first save or submit is on the wire."""
     key = form_key("personnel")
     flows.edit(key, "personnel", PERSON)
@@ -193,7 +206,8 @@ def test_typing_while_a_new_record_is_created_is_kept(flows, monkeypatch, then):
         return record
 
     monkeypatch.setattr(flows.client, "create_record", create_while_typing)
-    sent = flows.save_remote(key) if then == "save" else flows.submit(key)
+    sent = (flows.save_remote(key) if then == "save"
+            else flows.attach(key, str(pdf(tmp_path))))  # the first write that creates it
     draft = flows.drafts.load(key)
     assert sent.data["cert_no"] == PERSON["cert_no"]
     assert draft is not None and draft.record_id == sent.id

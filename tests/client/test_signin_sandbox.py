@@ -8,6 +8,7 @@ from hy_client import errors
 from hy_client.api.client import ApiError
 from hy_client.credentials import SESSION_TOKEN, USERNAME, service_name
 from hy_client.signin import SignIn, choose_key
+from tests.softhsm_fixtures import VALID_USCC
 
 from .conftest import logged_in_signin, make_client, register_account
 
@@ -91,7 +92,7 @@ def ca_owner(platform, tokens, provisioned):
     previous = keyring.get_keyring()
     keyring.set_keyring(MemoryKeyring())
     client = make_client(platform.url)
-    signin = logged_in_signin(client)
+    signin = logged_in_signin(client, code=VALID_USCC)  # the unit hy-py's 01 names
     py = provisioned.tokens["hy-py"]
     candidates = signin.candidates(tokens)
     signin.unlock(tokens, choose_key(candidates, token="hy-py", cert_id="02"), py.pin)

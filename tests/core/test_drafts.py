@@ -14,30 +14,33 @@ from pathlib import Path
 import pytest
 
 from hy_client import config
-from hy_client.drafts import DB_FILE, DraftStore
+from hy_client.drafts import DB_FILE, AccountDrafts, DraftStore
 from hy_client.errors import HyError
 
 ACCOUNT = {"username": "hy_bidder1", "password": "secret123", "password_confirm": "secret123"}
 
 
+ORIGIN = "https://ggzy.hengyang.gov.cn"
+
+
 @pytest.fixture
 def store():
     with DraftStore() as s:
-        yield s
+        yield s.for_account(ORIGIN, 1)
 
 
-def test_default_location_is_the_data_dir(store: DraftStore) -> None:
+def test_default_location_is_the_data_dir(store: AccountDrafts) -> None:
     assert store.path == config.data_dir() / DB_FILE
     if os.name == "posix":
         assert store.path.stat().st_mode & 0o077 == 0
 
 
-def test_journal_mode_and_sync(store: DraftStore) -> None:
-    assert store._db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    assert store._db.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
+def test_journal_mode_and_sync(store: AccountDrafts) -> None:
+    assert store.store._db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert store.store._db.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
 
 
-def test_save_load_roundtrip_keeps_typed_text(store: DraftStore) -> None:
+def test_save_load_roundtrip_keeps_typed_text(store: AccountDrafts) -> None:
     typed = {"name": " 衡阳市某公司 ", "uscc": "91350100m000100y43", "business_scope": "甲\n乙",
              "unknown": "dropped"}
     saved = store.save("profile", "profile_unit", typed)
@@ -50,20 +53,21 @@ def test_save_load_roundtrip_keeps_typed_text(store: DraftStore) -> None:
     assert store.load("other") is None
 
 
-def test_idempotency_key_is_stable_until_submitted(store: DraftStore) -> None:
+def test_idempotency_key_is_stable_until_submitted(store: AccountDrafts) -> None:
     first = store.save("qualification:new", "qualification", {"cert_no": "A"})
     again = store.save("qualification:new", "qualification", {"cert_no": "AB"})
     assert again.idempotency_key == first.idempotency_key
     assert again.revision == 2
     with DraftStore(store.path) as reopened:  # survives a restart
-        assert reopened.load("qualification:new").idempotency_key == first.idempotency_key
+        mine = reopened.for_account(ORIGIN, 1)
+        assert mine.load("qualification:new").idempotency_key == first.idempotency_key
     store.mark_submitted("qualification:new")
     assert store.load("qualification:new") is None
     fresh = store.save("qualification:new", "qualification", {"cert_no": "C"})
     assert fresh.idempotency_key != first.idempotency_key
 
 
-def test_edits_during_a_submit_survive_with_a_new_key(store: DraftStore) -> None:
+def test_edits_during_a_submit_survive_with_a_new_key(store: AccountDrafts) -> None:
     submitted = store.save("profile", "profile_person", {"name": "王五"})
     edited = store.save("profile", "profile_person", {"name": "王五六"})
     store.mark_submitted("profile", revision=submitted.revision)
@@ -74,20 +78,20 @@ def test_edits_during_a_submit_survive_with_a_new_key(store: DraftStore) -> None
     assert store.load("profile") is None
 
 
-def test_record_id_is_kept_once_known(store: DraftStore) -> None:
+def test_record_id_is_kept_once_known(store: AccountDrafts) -> None:
     store.save("qualification:7", "qualification", {"cert_no": "A"}, record_id=7)
     assert store.save("qualification:7", "qualification", {"cert_no": "B"}).record_id == 7
 
 
-def test_passwords_are_never_stored(store: DraftStore) -> None:
+def test_passwords_are_never_stored(store: AccountDrafts) -> None:
     store.save("register", "account", ACCOUNT)
     assert store.load("register").data == {"username": "hy_bidder1"}
-    store.close()
+    store.store.close()
     raw = b"".join(p.read_bytes() for p in store.path.parent.glob(DB_FILE + "*"))
     assert b"secret123" not in raw
 
 
-def test_list_and_discard(store: DraftStore) -> None:
+def test_list_and_discard(store: AccountDrafts) -> None:
     store.save("a", "personnel", {"name": "甲"})
     store.save("b", "personnel", {"name": "乙"})
     assert [d.form_key for d in store.list()] == ["b", "a"]
@@ -95,7 +99,7 @@ def test_list_and_discard(store: DraftStore) -> None:
     assert [d.form_key for d in store.list()] == ["a"]
 
 
-def test_unknown_spec_is_refused(store: DraftStore) -> None:
+def test_unknown_spec_is_refused(store: AccountDrafts) -> None:
     with pytest.raises(KeyError):
         store.save("x", "nope", {})
 
@@ -108,7 +112,7 @@ def test_unusable_file_is_a_catalogue_error(tmp_path: Path) -> None:
     assert info.value.code == "F106"
 
 
-def test_concurrent_saves_from_threads(store: DraftStore) -> None:
+def test_concurrent_saves_from_threads(store: AccountDrafts) -> None:
     def work(n: int) -> None:
         for i in range(30):
             store.save(f"form{n}", "personnel", {"name": f"{n}-{i}"})
@@ -126,7 +130,7 @@ def test_concurrent_saves_from_threads(store: DraftStore) -> None:
 WRITER = """
 import sys
 from hy_client.drafts import DraftStore
-store = DraftStore(sys.argv[1])
+store = DraftStore(sys.argv[1]).for_account("https://ggzy.hengyang.gov.cn", 1)
 i = store.load("profile").revision if store.load("profile") else 0
 while True:
     i += 1
@@ -154,7 +158,8 @@ def test_kill_9_during_autosave_never_loses_the_last_committed_draft(tmp_path: P
             last_seen = int(line)
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait()
-        with DraftStore(path) as store:
+        with DraftStore(path) as opened:
+            store = opened.for_account(ORIGIN, 1)
             draft = store.load("profile")
             assert draft is not None
             # every acknowledged save is there; a save caught by the kill may or may not be

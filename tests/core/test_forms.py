@@ -27,7 +27,7 @@ VALID: dict[str, dict[str, str]] = {
                        "email": "wang@example.com", "address": "", "employer": ""},
     "qualification": {"qual_type": "jz", "grade": "g1", "cert_no": "D243000001",
                       "issuer": "湖南省住房和城乡建设厅", "issued_on": "2021-03-01",
-                      "expires_on": "2026-03-01"},
+                      "expires_on": "2099-03-01"},
     "personnel": {"name": "赵六", "id_number": ID, "title": "senior", "cert_kind": "jzs1",
                   "cert_no": "湘143000001", "expires_on": "2027-01-01", "mobile": "13912345678"},
 }
@@ -109,15 +109,42 @@ def test_reference_lists_checked_only_when_given() -> None:
     assert [(e.field, e.message) for e in found] == [("grade", "请从列表中选择")]
 
 
-@pytest.mark.parametrize("expires_on", ["2021-03-01", "2020-01-01"])
+@pytest.mark.parametrize("expires_on", ["2098-03-01", "2097-01-01"])
 def test_expiry_must_follow_issue(expires_on: str) -> None:
-    found = validate("qualification", {**VALID["qualification"], "expires_on": expires_on})
+    data = {**VALID["qualification"], "issued_on": "2098-03-01", "expires_on": expires_on}
+    found = validate("qualification", data)
     assert [(e.field, e.message, e.label) for e in found] == [
         ("expires_on", "有效期至应晚于发证日期", "有效期至")]
 
 
+@pytest.mark.parametrize(("spec", "days", "refused"), [
+    ("qualification", -1, True), ("qualification", 0, False), ("qualification", 1, False),
+    ("personnel", -1, True), ("personnel", 0, False),
+])
+def test_an_expiry_already_past_is_refused_even_in_a_draft(spec: str, days: int,
+                                                           refused: bool) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    today = (datetime.now(UTC) + timedelta(hours=8)).date()  # China time
+    when = f"{today + timedelta(days=days)}"
+    for partial in (True, False):
+        found = [e for e in validate(spec, {**VALID[spec], "expires_on": when}, partial=partial)
+                 if e.field == "expires_on"]
+        assert bool(found) is refused
+        if refused:
+            assert "已过期" in found[0].message and found[0].message_en
+
+
+def test_required_electronic_documents() -> None:
+    for name in ("qualification", "personnel"):
+        error = get_spec(name).attachments_error(0)
+        assert error is not None and error.field == "attachments" and "电子件" in error.message
+        assert get_spec(name).attachments_error(1) is None
+    assert get_spec("profile_unit").attachments_error(0) is None
+
+
 def test_date_rule_waits_for_both_dates() -> None:
-    assert validate("qualification", {"expires_on": "2020-01-01"}, partial=True) == []
+    assert validate("qualification", {"expires_on": "2099-01-01"}, partial=True) == []
     found = validate("qualification", {"issued_on": "2021-01-01", "expires_on": "bad"},
                      partial=True)
     assert [e.field for e in found] == ["expires_on"]
@@ -177,7 +204,8 @@ def test_every_refusal_carries_its_english_and_the_field_label() -> None:
                          "reg_capital": "-1", "email": "x", "contact_phone": "12",
                          "unit_type": "nope", "name": "a\nb"},
         "qualification": {**VALID["qualification"], "issued_on": "2024-01-01",
-                          "expires_on": "2023-01-01"},
+                          "expires_on": "2023-01-01"},  # before the issue, and past
+
         "registration_person": {"id_number": "110105194912310021", "mobile": "1"},
     }
     for name, data in cases.items():

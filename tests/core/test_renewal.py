@@ -14,10 +14,12 @@ from hy_client.renewal import (
     CHINA_TZ,
     OPENING_ALLOWANCE,
     SAFETY_MARGIN,
+    Holder,
     RenewalAdvice,
     advise,
     advise_certificate,
     advise_records,
+    advise_tokens,
     most_urgent,
 )
 
@@ -292,3 +294,30 @@ def test_personnel_records_use_the_person_when_no_number() -> None:
     (item,) = advise_records([record(4, "personnel", "2025-03-10", name="赵六")], now=NOW)
     assert item.title == "赵六" and "人员证书赵六" in item.message_zh
     assert most_urgent([item]) is item
+
+
+@dataclass(frozen=True)
+class CodedCert:
+    sha256: str
+    subject_cn: str
+    not_after: datetime
+    uscc: str | None
+    error: None = None
+
+
+@dataclass(frozen=True)
+class Key:
+    certificates: list[CodedCert]
+
+
+def test_holder_keeps_only_the_accounts_certificates() -> None:
+    mine, theirs, nameless = (CodedCert(SHA, "本单位", NOW + timedelta(days=20), "91A"),
+                              CodedCert(OTHER, "他单位", NOW + timedelta(days=5), "91B"),
+                              CodedCert("ef" * 32, "无代码", NOW + timedelta(days=9), None))
+    holder = Holder(frozenset(), frozenset({"91A"}))
+    assert [holder.owns(c) for c in (mine, theirs, nameless)] == [True, False, True]
+    # activated to the account (or encrypted to by its bids) counts whatever the subject says
+    assert Holder(frozenset({OTHER}), frozenset({"91A"})).owns(theirs)
+    keys = [Key([mine, theirs]), Key([nameless])]
+    found = advise_tokens(keys, [], now=NOW, holder=holder)  # type: ignore[arg-type]
+    assert [a.subject_cn for a in found] == ["本单位", "无代码"]  # the banner never names 他单位

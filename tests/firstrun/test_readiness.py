@@ -82,7 +82,7 @@ def test_self_test_passes_and_the_bid_is_ready(keys, provisioned):
     assert "张三" in row.certificate_zh
 
     outcome = readiness.run_self_test(service, tokens, sha(cert), provisioned.tokens["hy-py"].pin,
-                                      now=NOW)
+                                      now=NOW, store=ReadinessStore())
     assert outcome.ok and outcome.record is not None and outcome.record.decrypt_ok is True
     store = ReadinessStore()
     (row,) = readiness.assess(bids, tokens, NOW, self_tests=store.self_tests())
@@ -95,7 +95,8 @@ def test_self_test_passes_and_the_bid_is_ready(keys, provisioned):
 def test_key_that_cannot_decrypt_fails_the_self_test(keys, provisioned):
     service, tokens = keys
     cert = provisioned.tokens["hy-py"].certs["07"]  # RSA key without CKA_DECRYPT
-    outcome = readiness.run_self_test(service, tokens, sha(cert), provisioned.tokens["hy-py"].pin)
+    outcome = readiness.run_self_test(service, tokens, sha(cert), provisioned.tokens["hy-py"].pin,
+                                      store=ReadinessStore())
     assert outcome.record is not None and not outcome.ok
     assert outcome.record.decrypt_ok is False and outcome.record.code == "T116"
     (row,) = readiness.assess([bid(1, timedelta(days=2), sha(cert))], tokens, NOW,
@@ -107,7 +108,8 @@ def test_key_that_cannot_decrypt_fails_the_self_test(keys, provisioned):
 def test_wrong_pin_is_an_error_not_a_failed_key(keys, provisioned):
     service, tokens = keys
     cert = provisioned.tokens["hy-tool"].certs["0a"]
-    outcome = readiness.run_self_test(service, tokens, sha(cert), "000000")
+    outcome = readiness.run_self_test(service, tokens, sha(cert), "000000",
+                                      store=ReadinessStore())
     assert outcome.record is None and outcome.error is not None
     assert outcome.error.code == "T103"
     assert ReadinessStore().self_tests() == {}
@@ -173,3 +175,18 @@ def test_check_against_the_sandbox_bids_and_the_cli(platform, keys, capsys):
     out = capsys.readouterr().out
     assert '"format": "hy-client-readiness/1"' in out and session.token not in out
     assert code == 1  # the demo bids still need a self-test
+
+
+def test_each_account_has_its_own_reminders_and_self_tests():
+    origin = "https://ggzy.hengyang.gov.cn"
+    first, second = ReadinessStore.for_account(origin, 1), ReadinessStore.for_account(origin, 2)
+    other_platform = ReadinessStore.for_account("http://127.0.0.1:8421", 1)
+    assert len({first.path, second.path, other_platform.path}) == 3
+    assert ReadinessStore.for_account(origin + "/", 1).path == first.path
+    due = readiness.due_reminders([bid(1, timedelta(hours=30))], NOW, set())
+    first.mark_shown(due, NOW)
+    first.record_self_test(readiness.SelfTestRecord("ab" * 32, "s1", True, NOW))
+    assert first.shown() == {due[0].key} and set(first.self_tests()) == {"ab" * 32}
+    for other in (second, other_platform):
+        assert other.shown() == set() and other.self_tests() == {}
+        assert readiness.due_reminders([bid(1, timedelta(hours=30))], NOW, other.shown())

@@ -67,7 +67,7 @@ def bound_account(platform, tokens, provisioned):
     previous = keyring.get_keyring()
     keyring.set_keyring(MemoryKeyring())
     client = make_client(platform.url)
-    username, password = register_account(client)
+    username, password = register_account(client, code=VALID_USCC)  # the keys' unit
     signin = SignIn(client)
     signin.password_login(username, password)
     bound = {}

@@ -12,7 +12,7 @@ from tests.softhsm_fixtures import ORG, SO_PIN
 from ui.main_window import PAGES, MainWindow
 
 from .conftest import register_account
-from .helpers import check_screen, close_boxes, open_boxes
+from .helpers import check_screen, close_boxes, complete_profile, open_boxes
 
 
 @pytest.fixture
@@ -48,11 +48,7 @@ def test_profile_edit_submit_status(qtbot, main):
     page = main.open_page("profile")
     editor = page.editor
     wait_loaded(qtbot, editor)
-    form = editor.form
-    form.inputs["unit_type"].setCurrentIndex(1)
-    form.inputs["founded_on"].setText("2010-05-01")
-    form.inputs["address"].setText("湖南省衡阳市蒸湘区某路1号")
-    form.inputs["business_scope"].setPlainText("房屋建筑工程施工")
+    complete_profile(editor.form)
     with qtbot.waitSignal(editor.submitted, timeout=30000) as signal:
         editor.submit_button.click()
     assert signal.args[0].status == "approved"  # a bidder is approved at once
@@ -69,7 +65,7 @@ def test_invalid_profile_is_marked_inline_and_not_sent(qtbot, main):
     assert editor.status.text() == "草稿（未提交）"
 
 
-def test_add_a_qualification_and_a_person(qtbot, main):
+def test_add_a_qualification_and_a_person(qtbot, main, tmp_path):
     for kind, values in (
         ("qualification", {"cert_no": "D243000001", "issuer": "湖南省住房和城乡建设厅",
                            "issued_on": "2023-01-10", "expires_on": "2028-01-09"}),
@@ -86,6 +82,10 @@ def test_add_a_qualification_and_a_person(qtbot, main):
             if key not in values and hasattr(widget, "setCurrentIndex"):
                 widget.setCurrentIndex(1)
         check_screen(dialog, f"dialog-{kind}")
+        scan = tmp_path / f"{kind}.pdf"
+        scan.write_bytes(b"%PDF-1.4\n" + b"0" * 2000)
+        editor.attach(str(scan))  # a qualification or person needs its 电子件
+        qtbot.waitUntil(lambda e=editor: e.attachments.count() == 1, timeout=30000)
         with qtbot.waitSignal(editor.submitted, timeout=30000) as signal:
             editor.submit_button.click()
         assert signal.args[0].status in ("approved", "submitted")
@@ -114,9 +114,10 @@ def test_crash_restore_of_a_profile_draft(qtbot, ctx, main):
     editor = main.open_page("profile").editor
     wait_loaded(qtbot, editor)
     editor.form.inputs["address"].setText("未提交的新地址")
+    mine = main.env.flows.drafts
     qtbot.waitUntil(lambda: editor.form.autosave_idle and (
-        ctx.drafts.load("profile") is not None
-        and ctx.drafts.load("profile").data.get("address") == "未提交的新地址"), timeout=10000)
+        mine.load("profile") is not None
+        and mine.load("profile").data.get("address") == "未提交的新地址"), timeout=10000)
     main.close()  # as if the program died: nothing was sent
     again = MainWindow(ctx, main.account)
     qtbot.addWidget(again)

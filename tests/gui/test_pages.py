@@ -170,7 +170,7 @@ def test_binding_can_be_stopped_before_a_scan(qtbot, ctx, logged_in):
 
 
 def test_upload_cancel_sends_nothing_and_the_editor_recovers(qtbot, ctx, logged_in, tmp_path):
-    page = ProfilePage(RecordFlows(ctx.client, ctx.drafts), logged_in)
+    page = ProfilePage(RecordFlows.for_account(ctx.client, ctx.drafts, logged_in), logged_in)
     qtbot.addWidget(page)
     page.show()
     editor = page.editor

@@ -31,7 +31,7 @@ from .helpers import check_screen, close_boxes, open_boxes
 @pytest.fixture
 def store():
     s = DraftStore()
-    yield s
+    yield s.for_account("http://127.0.0.1:1", 1)
     s.close()
 
 
@@ -67,7 +67,8 @@ def test_form_autosaves_every_change_and_restores_after_a_crash(qtbot, store, an
     qtbot.waitUntil(lambda: store.load("personnel:new-1").data["name"] == "张三")
     draft = store.load("personnel:new-1")
     form.deleteLater()  # the window is gone (a crash); the draft is on disk
-    again = FormWidget("personnel", store=DraftStore(store.path), form_key="personnel:new-1")
+    again = FormWidget("personnel", store=DraftStore(store.path).for_account(
+        store.origin, store.account_id), form_key="personnel:new-1")
     qtbot.addWidget(again)
     assert again.ask_restore(draft, {}) is True
     again.set_values(draft.data)

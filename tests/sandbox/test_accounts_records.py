@@ -15,8 +15,14 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 
 
+def unit_code(username: str) -> str:
+    """A 统一社会信用代码 of the user's own: one account per unit."""
+    digits = f"{int(hashlib.sha256(username.encode()).hexdigest(), 16) % 10**6:06d}"
+    return uscc(f"91430400MA{digits}C")
+
+
 def unit_registration(username: str, **data: str) -> dict:
-    body = {"name": "衡阳市测试科技有限公司", "uscc": uscc("91430400MA4M0B1C2"),
+    body = {"name": "衡阳市测试科技有限公司", "uscc": unit_code(username),
             "legal_rep": "周杰", "contact": "吴敏", "contact_phone": "13807341234",
             "email": "test@example.cn", **data}
     return {"kind": "unit", "username": username, "password": "Passw0rd1", "data": body}
@@ -34,7 +40,7 @@ def test_register_login_logout(shared_sandbox):
     assert r.json()["display_name"] == "衡阳市测试科技有限公司"
     assert api.login(name, "Passw0rd1").status_code == 200
     assert api.call("GET", "/me").json()["username"] == name
-    assert api.call("GET", "/profile").json()["data"]["uscc"] == uscc("91430400MA4M0B1C2")
+    assert api.call("GET", "/profile").json()["data"]["uscc"] == unit_code(name)
     assert api.call("POST", "/auth/logout").status_code == 204
     r = api.call("GET", "/me")
     assert (r.status_code, code_of(r)) == (401, "A103")
@@ -172,7 +178,9 @@ def test_record_lifecycle_and_other_accounts(shared_sandbox, path):
     rid = created.json()["id"]
     assert rid in [r["id"] for r in owner.call("GET", path).json()]
     assert code_of(owner.call("POST", f"{path}/{rid}/submit")) == "F101"
-    assert owner.call("PUT", f"{path}/{rid}", json={"data": data}).status_code == 200
+    scan = owner.call("POST", "/attachments", files={"file": ("证书.pdf", PDF)}).json()["id"]
+    assert owner.call("PUT", f"{path}/{rid}",
+                      json={"data": data, "attachments": [scan]}).status_code == 200
     for method, suffix in (("GET", ""), ("PUT", ""), ("DELETE", ""), ("POST", "/submit")):
         r = other.call(method, f"{path}/{rid}{suffix}",
                        json={"data": data} if method == "PUT" else None)
@@ -207,7 +215,9 @@ def test_idempotency_key(shared_sandbox):
 
 def test_idempotent_submit_answers_the_same(shared_sandbox):
     api = Api(shared_sandbox.api).login_demo("bidder")
-    rid = api.call("POST", "/qualifications", json={"data": QUAL}).json()["id"]
+    scan = api.call("POST", "/attachments", files={"file": ("证书.pdf", PDF)}).json()["id"]
+    rid = api.call("POST", "/qualifications",
+                   json={"data": QUAL, "attachments": [scan]}).json()["id"]
     key = {"Idempotency-Key": uuid.uuid4().hex}
     first = api.call("POST", f"/qualifications/{rid}/submit", headers=dict(key))
     again = api.call("POST", f"/qualifications/{rid}/submit", headers=dict(key))

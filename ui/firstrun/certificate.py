@@ -8,6 +8,7 @@ from PySide6.QtCore import Slot
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QPushButton
 
 from hy_client import errors
+from hy_client.errors import HyError
 from hy_client.firstrun import StepResult
 
 from ..i18n import advice, message, translate
@@ -58,12 +59,10 @@ class CertificateStep(WizardStep):
     def _scanned(self, modules: list[ModuleInfo]) -> None:
         from hy_client.signin import login_candidates
 
-        from .. import state
-
         self.modules = modules
         self.choices = login_candidates(modules)
-        # the last one used, else the first that is valid now
-        keys.fill(self.picker, self.choices, state.last_certificate(), next(
+        # no account yet, so no remembered key (it is per account): the first valid one
+        keys.fill(self.picker, self.choices, ("", ""), next(
             (i for i, c in enumerate(self.choices)
              if c.certificate.status in ("valid", "expiring")), 0))
         if not self.choices:
@@ -97,9 +96,19 @@ class CertificateStep(WizardStep):
             return
         self.details.set_certificate(key.certificate)
         token = next(t for m in self.modules for t in m.tokens if t.serial == key.serial)
-        core = self.core
-        self.run(lambda: core.check_certificate(token, key.cert_id), self._checked,
-                 translate("FirstRunWizard", "正在检查证书…"))
+        core, client = self.core, self.ctx.client
+        thresholds = self.ctx.settings.renewal_thresholds
+
+        def job() -> StepResult:
+            bids = None  # no session yet: the advice knows it cannot see the open bids
+            if client.token:
+                try:
+                    bids = client.bids()
+                except HyError:
+                    bids = None
+            return core.check_certificate(token, key.cert_id, bids=bids, thresholds=thresholds)
+
+        self.run(job, self._checked, translate("FirstRunWizard", "正在检查证书…"))
 
     def _checked(self, result: StepResult) -> None:
         self.wizard.show_result(result)

@@ -189,7 +189,8 @@ class LoginStep(WizardStep):
             return
         key = self.wizard.current_key()
         if key is not None:
-            state.remember_certificate(key.serial, key.cert_id)
+            state.remember_certificate(self.ctx.client.origin, outcome.result.account,
+                                       key.serial, key.cert_id)
         self.wizard.login_result = outcome.result
         self.ctx.account = outcome.result.account
         self.activation.hide()

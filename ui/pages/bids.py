@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from hy_client import readiness
 from hy_client.errors import HyError
 from hy_client.readiness import BidReadiness, ReadinessReport, SelfTestOutcome
+from hy_client.renewal import LEVELS
 from hy_client.token.models import all_tokens
 
 from ..context import AppContext
@@ -32,6 +33,7 @@ from ..i18n import advice, message, translate
 from ..jobs import QueryOp, show_error
 from ..operations import PinOp, PinUse
 from ..widgets.pin import PinDialog
+from ..widgets.renewal import text as renewal_text
 
 COLUMNS = (str(QT_TRANSLATE_NOOP("BidsPage", "项目")),
            str(QT_TRANSLATE_NOOP("BidsPage", "投标截止")),
@@ -44,6 +46,12 @@ SUMMARY = {"ok": str(QT_TRANSLATE_NOOP("BidsPage", "所有投标都已就绪。"
            "warning": str(QT_TRANSLATE_NOOP("BidsPage", "有投标需要处理：请插入CA锁并运行自检。")),
            "critical": str(QT_TRANSLATE_NOOP(
                "BidsPage", "有投标在开标时可能无法解密：请立即按建议处理。"))}
+
+
+def store_of(ctx: AppContext) -> readiness.ReadinessStore:
+    """The logged-in account's readiness store (on a worker: may ask the platform who)."""
+    account_id = ctx.account.id if ctx.account is not None else ctx.client.me().id
+    return readiness.ReadinessStore.for_account(ctx.client.origin, account_id)
 
 
 def _set_role(label: QLabel, role: str) -> None:
@@ -76,6 +84,10 @@ class BidsPage(QWidget):
         head = QHBoxLayout()
         head.addWidget(intro, 1)
         head.addWidget(self.refresh_button)
+        self.renewal = QLabel()
+        self.renewal.setObjectName("bidsRenewal")
+        self.renewal.setWordWrap(True)
+        self.renewal.hide()
         self.status = QLabel(translate("BidsPage", "正在读取投标和CA锁…"))
         self.status.setObjectName("bidsStatus")
         self.status.setWordWrap(True)
@@ -99,6 +111,7 @@ class BidsPage(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(title)
         layout.addLayout(head)
+        layout.addWidget(self.renewal)
         layout.addWidget(self.status)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.advice)
@@ -124,7 +137,8 @@ class BidsPage(QWidget):
             return
         ctx = self.ctx
         self._set_busy(True)
-        QueryOp(self, lambda: readiness.check(ctx.client, ctx.tokens, settings=ctx.settings),
+        QueryOp(self, lambda: readiness.check(ctx.client, ctx.tokens, settings=ctx.settings,
+                                              store=store_of(ctx)),
                 self._checked).failure(self._failed).run_in_background()
 
     def _failed(self, error: HyError) -> None:
@@ -135,6 +149,14 @@ class BidsPage(QWidget):
 
     def _checked(self, report: ReadinessReport) -> None:
         self.report = report
+        # the keys' renewal advice, the same the banner and the 证书 page show
+        needing = [a for a in report.renewal if a.bid_ids]  # the keys these bids depend on
+        self.renewal.setText("<br>".join(
+            translate("BidsPage", "证书延期（{name}）：{advice}").format(
+                name=a.subject_cn, advice=renewal_text(a)) for a in needing))
+        self.renewal.setVisible(bool(needing))
+        if needing:
+            _set_role(self.renewal, max((a.level for a in needing), key=LEVELS.index))
         self.table.setRowCount(len(report.rows))
         for i, row in enumerate(report.rows):
             cells = (f"{row.project_name}（{row.project_code}）", row.deadline_zh,
@@ -193,7 +215,8 @@ class BidsPage(QWidget):
             sha = row.cert_sha256 or next(
                 (c.sha256 for t in tokens if t.serial == row.token_serial
                  for c in t.certificates if c.id == row.cert_id), "")
-            return readiness.run_self_test(service, tokens, sha, use.take())
+            return readiness.run_self_test(service, tokens, sha, use.take(),
+                                           store=store_of(self.ctx))
 
         def started(_use: PinUse) -> None:
             self.status.setText(translate("BidsPage", "正在自检（签名并解密）…"))

@@ -135,8 +135,11 @@ class CertificatesPage(QWidget):
         self.ctx = ctx
         self.setObjectName("certificatesPage")
         self.choices: list[KeyChoice] = []
+        self.modules: list[ModuleInfo] = []
         self.bids: list[models.Bid] = []
         self.pin_op: PinOp[Any] | None = None
+        self.bids_known = False  # until the platform answered: advice never says "renew now"
+        self.shown_advice: renewal.RenewalAdvice | None = None
         self.picker = QComboBox()
         self.picker.setObjectName("certPicker")
         self.picker.currentIndexChanged.connect(self._on_pick)
@@ -215,6 +218,7 @@ class CertificatesPage(QWidget):
 
     def _scanned(self, modules: list[ModuleInfo]) -> None:
         current = self.current()
+        self.modules = modules
         self.choices = login_candidates(modules)
         # The key and certificate shown stay selected (an activation or a rescan never
         # jumps to another key).
@@ -230,6 +234,7 @@ class CertificatesPage(QWidget):
 
     def _platform(self, result: tuple[list[models.Bid], list[models.Activation]]) -> None:
         self.bids, activations = result
+        self.bids_known = True
         self.activations.clear()
         for a in activations:
             kind = translate("CertificatesPage", dict(USER_TYPES).get(a.user_type, a.user_type))
@@ -245,10 +250,16 @@ class CertificatesPage(QWidget):
         choice = self.current()
         self.details.set_certificate(choice.certificate if choice else None)
         self.advice.clear()
+        self.shown_advice = None
         if choice is not None and choice.certificate.not_after is not None:
-            advice = renewal.advise_certificate(
-                choice.certificate, self.bids, now=datetime.now(UTC),
-                thresholds=self.ctx.settings.renewal_thresholds)
+            every = renewal.advise_tokens(
+                [t for m in self.modules for t in m.tokens], self.bids, now=datetime.now(UTC),
+                thresholds=self.ctx.settings.renewal_thresholds, bids_known=self.bids_known)
+            advice = renewal.find(every, choice.certificate.sha256)
+            if advice is None:
+                self._enable()
+                return
+            self.shown_advice = advice
             self.advice.setText(advice_text(advice))
             self.advice.setProperty("role", {"ok": "ok", "info": "info", "warning": "warning",
                                              "critical": "critical"}[advice.level])

@@ -5,7 +5,12 @@ The flows (draft first, idempotent submit) are the core's; the editor shows thei
 
 from __future__ import annotations
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, QUrl, Signal
+from PySide6.QtGui import QColor, QDesktopServices
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -14,6 +19,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QListWidget,
+    QMessageBox,
     QPushButton,
     QScrollArea,
     QTableWidget,
@@ -22,15 +28,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from hy_client import forms
+from hy_client import forms, records, renewal
 from hy_client.api import models
 from hy_client.api.upload import CancelToken
 from hy_client.errors import HyError, ValidationError
 from hy_client.records import FormState, Kind, RecordFlows, form_key, spec_name_for
 
-from ..i18n import field_label, translate
+from ..i18n import english, field_label, translate
 from ..jobs import QueryOp, show_error
 from ..widgets.form import FormWidget
+from ..widgets.renewal import text as renewal_text
 
 # Shown through translate("Records", …); QT_TRANSLATE_NOOP lists them for the .ts.
 STATUS_ZH = {
@@ -60,6 +67,7 @@ class RecordEditor(QWidget):
     submitted = Signal(object)  # models.Record
     saved = Signal(object)  # models.Record
     loaded = Signal()
+    opened = Signal(object)  # Path: a 电子件 handed to the system viewer
 
     def __init__(self, flows: RecordFlows, kind: Kind, account_kind: models.AccountKind,
                  record_id: int | None = None, parent: QWidget | None = None) -> None:
@@ -80,9 +88,29 @@ class RecordEditor(QWidget):
         self.attachments = QListWidget()
         self.attachments.setObjectName("attachments")
         self.attachments.setMaximumHeight(90)
+        self.attachments.currentRowChanged.connect(lambda _r: self._update_actions())
+        self.attachments.itemDoubleClicked.connect(lambda _i: self.open_attachment())
         self.attach_button = QPushButton(translate("Records", "添加电子件…"))
         self.attach_button.setObjectName("attach")
         self.attach_button.clicked.connect(self.choose_attachment)
+        self.open_button = QPushButton(translate("Records", "打开"))
+        self.open_button.setObjectName("openAttachment")
+        self.open_button.clicked.connect(self.open_attachment)
+        self.remove_button = QPushButton(translate("Records", "删除"))
+        self.remove_button.setObjectName("removeAttachment")
+        self.remove_button.clicked.connect(self.remove_attachment)
+        self.modify_button = QPushButton(translate("Records", "修改"))
+        self.modify_button.setObjectName("modify")
+        self.modify_button.setToolTip(translate("Records", records.RESUBMIT_NOTE_ZH))
+        self.modify_button.clicked.connect(self.modify)
+        self.modify_button.hide()
+        self.hint = QLabel()
+        self.hint.setObjectName("actionHint")
+        self.hint.setProperty("role", "hint")
+        self.hint.setWordWrap(True)
+        self.hint.hide()
+        self._unlocked = False  # an approved record the user chose to change
+        self._busy = True
         self.save_button = QPushButton(translate("Records", "保存草稿"))
         self.save_button.setObjectName("saveDraft")
         self.save_button.clicked.connect(self.save)
@@ -96,9 +124,12 @@ class RecordEditor(QWidget):
         files = QHBoxLayout()
         files.addWidget(QLabel(translate("Records", "电子件（PDF、JPG、PNG，单个不超过20MB）")))
         files.addStretch(1)
+        files.addWidget(self.open_button)
+        files.addWidget(self.remove_button)
         files.addWidget(self.attach_button)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
+        buttons.addWidget(self.modify_button)
         buttons.addWidget(self.save_button)
         buttons.addWidget(self.submit_button)
         body = QWidget()
@@ -114,6 +145,7 @@ class RecordEditor(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.reason)
         layout.addWidget(scroll, 1)
+        layout.addWidget(self.hint)
         layout.addLayout(buttons)
         self._set_busy(True)
 
@@ -136,7 +168,7 @@ class RecordEditor(QWidget):
             self.record = state.record
             shown = state.record.data if state.record is not None else {}
             if state.draft is not None and state.record is not None and not self.form.ask_restore(
-                    state.draft, shown):
+                    state.draft, shown, state.foreign_identity):
                 key, flows = self.key, self.flows
                 QueryOp(self, lambda: flows.discard(key)).run_in_background()
                 self.form.set_values(shown)
@@ -167,13 +199,97 @@ class RecordEditor(QWidget):
         self.reason.setVisible(bool(reason))
         self.attachments.clear()
         for a in record.attachments if record is not None else []:
-            self.attachments.addItem(translate("Records", "{name}（{size} MB）").format(
-                name=a.filename, size=f"{a.size / 1024 / 1024:.1f}"))
-        self.form.set_read_only(status in ("submitted", "approved") and self.kind != "profile")
+            self.attachments.addItem(translate("Records", "{name}（{size}）").format(
+                name=a.filename, size=records.human_size(a.size)))
+        if status != "approved":
+            self._unlocked = False
+        self._update_actions()
+
+    def refusals(self) -> dict[str, str]:
+        """Why each action is off now (shown as its tooltip and under the form); the core's
+        rule for the record's state, plus the explicit 修改 step for an approved record."""
+        status = self.record.status if self.record is not None else None
+        out: dict[str, str] = {}
+        for action in ("edit", "submit"):
+            refused = records.refusal(status, action)
+            if refused is not None:
+                out[action] = refused[1] if english() else refused[0]
+        if records.needs_resubmit(status, "edit") and not self._unlocked:
+            out["edit"] = translate(
+                "Records", "已审核通过：如需修改，请先点“修改”（{note}）").format(
+                note=translate("Records", records.RESUBMIT_NOTE_ZH))
+        if status == "approved" and self._unlocked:
+            out.pop("submit", None)  # the change goes back to review
+        return out
+
+    def _update_actions(self) -> None:
+        off = self.refusals()
+        edit, submit = off.get("edit"), off.get("submit")
+        busy = self._busy
+        for button, reason in ((self.save_button, edit), (self.attach_button, edit),
+                               (self.submit_button, submit)):
+            button.setEnabled(not busy and reason is None)
+            button.setToolTip(reason or "")
+        picked = self.attachments.currentRow() >= 0
+        self.open_button.setEnabled(not busy and picked)
+        self.remove_button.setEnabled(not busy and picked and edit is None)
+        self.remove_button.setToolTip(edit or "")
+        status = self.record.status if self.record is not None else None
+        self.modify_button.setVisible(status == "approved" and not self._unlocked)
+        self.modify_button.setEnabled(not busy)
+        self.form.set_read_only(edit is not None)
+        reason = edit or submit
+        self.hint.setText(reason or "")
+        self.hint.setVisible(bool(reason))
 
     def _set_busy(self, busy: bool) -> None:
-        for button in (self.save_button, self.submit_button, self.attach_button):
-            button.setEnabled(not busy)
+        self._busy = busy
+        self._update_actions()
+
+    def modify(self) -> None:
+        """Changing an approved record: an explicit step, confirmed ("修改后需重新提交审核")."""
+        answer = QMessageBox.question(
+            self, translate("Records", "修改已审核通过的记录"),
+            translate("Records", "修改后需重新提交审核：保存修改或增删电子件后，平台上的这条记录"
+                      "将变为草稿，重新审核通过前以审核结果为准。是否修改？"),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No)
+        if answer == QMessageBox.StandardButton.Yes:
+            self._unlocked = True
+            self._update_actions()
+
+    def current_attachment(self) -> models.Attachment | None:
+        row = self.attachments.currentRow()
+        listed = self.record.attachments if self.record is not None else []
+        return listed[row] if 0 <= row < len(listed) else None
+
+    def open_attachment(self) -> None:
+        """Download to a temp file (on a worker), then the system viewer shows it."""
+        attachment = self.current_attachment()
+        if attachment is None:
+            return
+        flows = self.flows
+        QueryOp(self, lambda: flows.open_attachment(attachment), self._downloaded).failure(
+            lambda e: show_error(self, e)).with_progress(
+            translate("Records", "正在下载电子件…")).run_in_background()
+
+    def _downloaded(self, path: Path) -> None:
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+        self.opened.emit(path)
+
+    def remove_attachment(self) -> None:
+        attachment = self.current_attachment()
+        if attachment is None or "edit" in self.refusals():
+            return
+        answer = QMessageBox.question(
+            self, translate("Records", "删除电子件"),
+            translate("Records", "删除电子件“{name}”？").format(name=attachment.filename),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No)
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        self._run(lambda flows, key: flows.detach(key, attachment.id),
+                  translate("Records", "正在删除电子件…"), self._saved)
 
     # --- actions ----------------------------------------------------------------------------
     def save(self) -> None:
@@ -292,17 +408,30 @@ class RecordDialog(QDialog):
         self.editor.load()
 
 
+EXPIRY_COLOR = {"info": QColor("#1565c0"), "warning": QColor("#b26a00"),
+                "critical": QColor("#c62828"), "ok": QColor("#2e7d32")}
+
+
+def _expiry_text(advice: renewal.RecordAdvice) -> str:
+    if advice.reason_code == "expired":
+        return translate("Records", "已过期")
+    return translate("Records", "{days}天后到期").format(days=advice.days_left)
+
+
 class RecordsPage(QWidget):
     """A table of qualifications or personnel with status; 新增 / 编辑 open the editor."""
 
     refreshed = Signal()
 
     def __init__(self, flows: RecordFlows, kind: Kind, account: models.Account,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *,
+                 thresholds: Sequence[int] = renewal.DEFAULT_THRESHOLDS) -> None:
         super().__init__(parent)
         self.flows, self.kind, self.account = flows, kind, account
+        self.thresholds = tuple(thresholds)
         self.setObjectName(f"{kind}Page")
         self.records: list[models.Record] = []
+        self.expiry: dict[int, renewal.RecordAdvice] = {}  # the advisor's word per record
         self.columns = COLUMNS[kind]
         self.table = QTableWidget(0, len(self.columns) + 1)
         self.table.setObjectName("recordTable")
@@ -348,12 +477,25 @@ class RecordsPage(QWidget):
         names = {o.code: o.name for lst in (refs.qualification_types, refs.qualification_grades,
                                             refs.personnel_titles, refs.personnel_cert_kinds)
                  for o in lst}
+        self.expiry = {a.record_id: a for a in renewal.advise_records(
+            self.records, now=datetime.now(UTC), thresholds=self.thresholds)}
         self.table.setRowCount(len(self.records))
         for row, record in enumerate(self.records):
+            flag = self.expiry.get(record.id)
             for col, key in enumerate(self.columns):
                 value = record.data.get(key, "")
-                self.table.setItem(row, col, QTableWidgetItem(names.get(value, value)))
-            self.table.setItem(row, len(self.columns), QTableWidgetItem(_status(record.status)))
+                item = QTableWidgetItem(names.get(value, value))
+                if key == "expires_on" and flag is not None:  # colour and words, never colour alone
+                    item.setText(f"{value}（{_expiry_text(flag)}）")
+                    item.setForeground(EXPIRY_COLOR[flag.level])
+                    item.setToolTip(renewal_text(flag))
+                self.table.setItem(row, col, item)
+            status = QTableWidgetItem(_status(record.status) + (
+                f" · {_expiry_text(flag)}" if flag is not None else ""))
+            if flag is not None:
+                status.setForeground(EXPIRY_COLOR[flag.level])
+                status.setToolTip(renewal_text(flag))
+            self.table.setItem(row, len(self.columns), status)
         self.refreshed.emit()
 
     def edit_selected(self) -> None:

@@ -1,14 +1,14 @@
 """A form built from a core field spec: inputs, inline error marks, and autosave to drafts.
 
 Validation is the core's (``hy_client.forms.validate``); this widget only shows its answers.
-Every change is saved to the DraftStore on a worker, in order, newest text winning, so a crash
+Every change is saved to the account's drafts on a worker, in order, newest text winning, so a crash
 loses nothing; password fields are never saved (the store drops them too).
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 
 from PySide6.QtCore import Qt, Signal, Slot
@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from hy_client import forms
 from hy_client.api.models import ReferenceLists
-from hy_client.drafts import Draft, DraftStore
+from hy_client.drafts import AccountDrafts, Draft
 from hy_client.errors import FieldError, HyError
 from hy_client.forms import Field, FormSpec
 
@@ -51,7 +51,7 @@ class _Autosaver:
     """Coalesces saves: while one is on disk the newest text waits; older text is never written
     after newer. ``saved``/``failed`` are called on the drafts worker (made with ``on_main``)."""
 
-    def __init__(self, store: DraftStore, form_key: str, spec_name: str,
+    def __init__(self, store: AccountDrafts, form_key: str, spec_name: str,
                  saved: Callable[[Draft], None], failed: Callable[[HyError], None]) -> None:
         self._store, self._key, self._spec = store, form_key, spec_name
         self._saved, self._failed = saved, failed
@@ -95,7 +95,7 @@ class FormWidget(QWidget):
     changed = Signal()
     draft_saved = Signal(object)  # Draft
 
-    def __init__(self, spec_name: str, *, store: DraftStore | None = None, form_key: str = "",
+    def __init__(self, spec_name: str, *, store: AccountDrafts | None = None, form_key: str = "",
                  references: ReferenceLists | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.spec: FormSpec = forms.get_spec(spec_name)
@@ -299,19 +299,30 @@ class FormWidget(QWidget):
     def _on_save_failed(self, error: HyError) -> None:
         show_error(self, error)
 
-    def ask_restore(self, draft: Draft, shown: Mapping[str, str]) -> bool:
+    def ask_restore(self, draft: Draft, shown: Mapping[str, str],
+                    foreign: Sequence[str] = ()) -> bool:
         """Whether to bring back an autosaved draft that differs from what the platform has.
 
-        False without asking when the two are the same (nothing was lost).
+        False without asking when the two are the same (nothing was lost). ``foreign``: the
+        identity fields where the draft names another unit or person than the account's own —
+        said plainly, and "No" is then the default.
         """
         if forms.payload(self.spec.name, draft.data) == forms.payload(self.spec.name,
                                                                       dict(shown)):
             return False
         when = draft.updated_at.astimezone().strftime("%Y-%m-%d %H:%M")
+        text = translate("FormWidget", "发现 {when} 自动保存、尚未提交的“{form}”修改。\n是否恢复？"
+                         ).format(when=when, form=i18n.form_title(self.spec))
+        if foreign:
+            labels = {f.key: i18n.field_label(f) for f in self.spec.fields}
+            text = translate(
+                "FormWidget", "注意：该草稿中的{fields}与当前账号的不一致（草稿：{theirs}；"
+                "账号：{mine}），可能是其他单位的草稿。\n{question}").format(
+                fields="、".join(labels.get(k, k) for k in foreign),
+                theirs="，".join(draft.data.get(k, "") for k in foreign),
+                mine="，".join(str(shown.get(k, "")) for k in foreign), question=text)
         answer = QMessageBox.question(
-            self, translate("FormWidget", "恢复未保存的修改"),
-            translate("FormWidget", "发现 {when} 自动保存、尚未提交的“{form}”修改。\n是否恢复？"
-                      ).format(when=when, form=i18n.form_title(self.spec)),
+            self, translate("FormWidget", "恢复未保存的修改"), text,
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.Yes)
+            QMessageBox.StandardButton.No if foreign else QMessageBox.StandardButton.Yes)
         return answer == QMessageBox.StandardButton.Yes

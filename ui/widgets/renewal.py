@@ -3,33 +3,74 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QObject, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QSystemTrayIcon, QWidget
 
-from hy_client.renewal import LEVELS, RenewalAdvice
+from hy_client import renewal
+from hy_client.errors import HyError
+from hy_client.renewal import RecordAdvice, RenewalAdvice
 
 from ..i18n import app_title, english, translate
 from ..theme import app_icon
+
+if TYPE_CHECKING:
+    from ..context import AppContext
+
+
+def current_advice(ctx: AppContext, with_bids: bool) -> list[RenewalAdvice]:
+    """The core's advice for the keys plugged in now (run on a worker): with a session, for the
+    account's own certificates against its open bids; without one (offline, not logged in) for
+    every key, never saying "renew now". Banner and tray render this."""
+    from hy_client.token.models import all_tokens
+
+    modules = ctx.tokens.scan().result(ctx.signin.token_timeout)
+    bids: list[Any] = []
+    known = False
+    holder = None
+    if with_bids:
+        try:
+            bids, known = ctx.client.bids(), True
+            holder = renewal.holder_of(ctx.client, bids)  # only this account's certificates
+        except HyError:
+            bids = []
+    return renewal.advise_tokens(all_tokens(modules), bids, now=datetime.now(UTC),
+                                 thresholds=ctx.settings.renewal_thresholds, bids_known=known,
+                                 holder=holder)
 
 TITLES = {"info": str(QT_TRANSLATE_NOOP("RenewalBanner", "证书延期提醒")),
           "warning": str(QT_TRANSLATE_NOOP("RenewalBanner", "证书即将到期")),
           "critical": str(QT_TRANSLATE_NOOP("RenewalBanner", "证书需要立即处理"))}
 
 
-def title(advice: RenewalAdvice) -> str:
+Advice = RenewalAdvice | RecordAdvice
+
+
+def current_record_advice(ctx: AppContext) -> list[RecordAdvice]:
+    """Qualifications and personnel certificates expiring or expired (on a worker; none when
+    the platform cannot be read): they reach the banner and the tray with the keys' advice."""
+    try:
+        records = ctx.client.records("qualifications") + ctx.client.records("personnel")
+    except HyError:
+        return []
+    return renewal.advise_records(records, now=datetime.now(UTC),
+                                  thresholds=ctx.settings.renewal_thresholds)
+
+
+def title(advice: Advice) -> str:
     return translate("RenewalBanner", TITLES[advice.level])
 
 
-def text(advice: RenewalAdvice) -> str:
+def text(advice: Advice) -> str:
     """The core's bid-aware advice in the interface language."""
     return advice.message_en if english() and advice.message_en else advice.message_zh
 
 
-def worst(advice: Sequence[RenewalAdvice]) -> RenewalAdvice | None:
-    """The most urgent advice that needs action, or None when every certificate is fine."""
-    needing = [a for a in advice if a.level != "ok"]
-    return max(needing, key=lambda a: (LEVELS.index(a.level), -a.days_left), default=None)
+def worst(advice: Sequence[Advice]) -> Advice | None:
+    """The most urgent advice that needs action, or None when everything is fine."""
+    return renewal.most_urgent(advice)
 
 
 class RenewalBanner(QFrame):
@@ -40,7 +81,7 @@ class RenewalBanner(QFrame):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("renewalBanner")
-        self.advice: RenewalAdvice | None = None
+        self.advice: Advice | None = None
         layout = QHBoxLayout(self)
         self.text = QLabel()
         self.text.setObjectName("renewalText")
@@ -52,14 +93,14 @@ class RenewalBanner(QFrame):
         layout.addWidget(self.details)
         self.hide()
 
-    def set_advice(self, advice: Sequence[RenewalAdvice]) -> None:
+    def set_advice(self, advice: Sequence[Advice]) -> None:
         top = worst(advice)
         self.advice = top
         if top is None:
             self.hide()
             return
-        who = (translate("RenewalBanner", "（{name}）").format(name=top.subject_cn)
-               if top.subject_cn else "")
+        name = top.subject_cn if isinstance(top, RenewalAdvice) else ""
+        who = translate("RenewalBanner", "（{name}）").format(name=name) if name else ""
         self.text.setText(f"<b>{title(top)}{who}</b><br>{text(top)}")
         self.setProperty("level", top.level)
         self.style().unpolish(self)
@@ -67,7 +108,7 @@ class RenewalBanner(QFrame):
         self.show()
 
 
-def notify_tray(tray: QSystemTrayIcon | None, advice: Sequence[RenewalAdvice]) -> bool:
+def notify_tray(tray: QSystemTrayIcon | None, advice: Sequence[Advice]) -> bool:
     """One tray message at start for the most urgent advice; False when there is none to show."""
     top = worst(advice)
     if top is None or tray is None or not QSystemTrayIcon.isSystemTrayAvailable():

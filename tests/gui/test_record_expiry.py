@@ -1,0 +1,69 @@
+"""Expired and expiring qualifications and personnel are flagged in the lists (words and colour)
+and reach the banner; creating one already expired is refused in the form."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from datetime import UTC, datetime, timedelta
+
+from ui.main_window import MainWindow
+from ui.pages.records import EXPIRY_COLOR
+
+from .conftest import register_account
+
+
+def _china_today():
+    return (datetime.now(UTC) + timedelta(hours=8)).date()
+
+
+def test_expired_and_expiring_records_are_flagged(qtbot, ctx, platform):
+    account = ctx.signin.password_login(*register_account(ctx.client)).account
+    today = _china_today()
+    rows = [("D2430001", f"{today - timedelta(days=3)}"),  # approved years ago, expired now
+            ("D2430002", f"{today + timedelta(days=20)}"),  # expiring
+            ("D2430003", f"{today + timedelta(days=400)}")]  # fine
+    with sqlite3.connect(platform.data_dir / "sandbox.sqlite3", timeout=10) as db:
+        for cert_no, expires in rows:
+            data = {"qual_type": "building_general", "grade": "grade2", "cert_no": cert_no,
+                    "issuer": "湖南省住房和城乡建设厅", "issued_on": "2020-01-01",
+                    "expires_on": expires}
+            db.execute("INSERT INTO records (account_id, kind, spec, status, data, updated_at)"
+                       " VALUES (?, 'qualification', 'qualification', 'approved', ?, ?)",
+                       (account.id, json.dumps(data, ensure_ascii=False), time.time()))
+    window = MainWindow(ctx, account)
+    qtbot.addWidget(window)
+    window.show()
+    page = window.open_page("qualification")
+    qtbot.waitUntil(lambda: page.table.rowCount() == 3, timeout=20000)
+    status_col, expiry_col = len(page.columns), page.columns.index("expires_on")
+    by_no = {page.records[r].data["cert_no"]: r for r in range(3)}
+    expired, soon, fine = (by_no[n] for n, _ in rows)
+    assert page.table.item(expired, status_col).text() == "审核通过 · 已过期"
+    assert "已过期" in page.table.item(expired, expiry_col).text()
+    assert page.table.item(expired, status_col).foreground().color() == EXPIRY_COLOR["critical"]
+    assert page.table.item(soon, status_col).text() == "审核通过 · 20天后到期"
+    assert page.table.item(soon, expiry_col).foreground().color() == EXPIRY_COLOR["warning"]
+    assert page.table.item(fine, status_col).text() == "审核通过"
+    # the banner and the tray hear of them too
+    qtbot.waitUntil(lambda: len(window.record_advice) == 2, timeout=30000)
+    assert {a.reason_code for a in window.record_advice} == {"expired", "expiring"}
+    window.close()
+
+
+def test_a_new_qualification_already_expired_is_refused_in_the_form(qtbot, ctx):
+    account = ctx.signin.password_login(*register_account(ctx.client)).account
+    window = MainWindow(ctx, account)
+    qtbot.addWidget(window)
+    window.show()
+    page = window.open_page("qualification")
+    dialog = page.open_editor(None)
+    editor = dialog.editor
+    qtbot.waitUntil(editor.submit_button.isEnabled, timeout=20000)
+    editor.form.inputs["issued_on"].setText("2020-01-01")
+    editor.form.inputs["expires_on"].setText(f"{_china_today() - timedelta(days=1)}")
+    editor.submit_button.click()
+    assert "已过期" in editor.form.error_for("expires_on")
+    dialog.accept()
+    window.close()
