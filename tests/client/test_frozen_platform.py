@@ -63,8 +63,8 @@ def big_pdf(tmp_path: Path) -> Path:
 
 def flows_for(server: SandboxProcess, tmp_path: Path, **client_kwargs: float) -> RecordFlows:
     client = make_client(server.url, timeout=(CONNECT, FROZEN_WAIT), **client_kwargs)
-    logged_in_signin(client)
-    return RecordFlows(client, DraftStore(tmp_path / "drafts.sqlite3"))
+    account = logged_in_signin(client).whoami()
+    return RecordFlows.for_account(client, DraftStore(tmp_path / "drafts.sqlite3"), account)
 
 
 def freeze_on_first_block(server: SandboxProcess, started: list[float]):

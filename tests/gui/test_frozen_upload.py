@@ -35,7 +35,7 @@ def server(sandbox_server: SandboxProcess) -> Iterator[SandboxProcess]:  # noqa:
 def editor_for(qtbot, server, tmp_path, stall: float) -> tuple[ProfilePage, RecordEditor]:
     client = make_client(server.url, timeout=(5.0, FROZEN_WAIT), upload_stall=stall)
     account = logged_in_signin(client).whoami()
-    flows = RecordFlows(client, DraftStore(tmp_path / "drafts.sqlite3"))
+    flows = RecordFlows.for_account(client, DraftStore(tmp_path / "drafts.sqlite3"), account)
     page = ProfilePage(flows, account)
     qtbot.addWidget(page)
     page.show()
