@@ -299,7 +299,7 @@ DRAFT_EXISTS = _e(
 DRAFT_IDENTITY_MISMATCH = _e(
     "F201", "草稿中的单位名称或统一社会信用代码（身份证号）与当前账号不一致",
     "The draft names another company or person than this account",
-    "请核对后再恢复；确认无误可加 --accept-identity 后重试，或用 drafts discard 放弃该草稿。",
+    "请核对后再恢复；确认无误可加 --accept-identity 后重试，或用 hy-client drafts discard 放弃该草稿。",
     "Check it first; pass --accept-identity to use it anyway, or discard the draft.", 409)
 
 # --- drivers -------------------------------------------------------------------------------

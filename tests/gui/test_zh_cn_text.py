@@ -38,7 +38,8 @@ ALLOWED = {
 }
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
 _CODE = re.compile(r"(?<![A-Za-z0-9])[A-Z]\d{3}(?!\d)")  # catalogue codes: T101, P221
-_COMMAND = re.compile(r"hy-client(?:\.exe)?(?: [a-z][a-z-]*)*")  # a command to type, verbatim
+# a command or option to type, verbatim
+_COMMAND = re.compile(r"hy-client(?:\.exe)?(?: [a-z][a-z-]*)*|--[a-z][a-z-]*")
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9]+")
 
 
