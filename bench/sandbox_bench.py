@@ -7,6 +7,11 @@ GET /health: the server's floor for one request, so the ratios say what the plat
 
 The client runs on the same machine (it shares the cores with the server); signatures go
 through one TokenService thread, as in the real client.
+
+First, in-process: what the server's hy-auth:1 validation costs per login (size checks,
+algorithm/key match, certificate validity, chain to the test CA, key usage, signature) for
+RS256, ES256 and SM2-SM3, each with a two-level test CA of its own kind (the SM2 chain is
+verified with SM2-with-SM3, through libcrypto).
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import requests
@@ -27,8 +33,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from hy_client import auth  # noqa: E402
+from hy_client.sandbox import sm2token  # noqa: E402
 from hy_client.sandbox.demo import BIDDER  # noqa: E402
 from hy_client.sandbox.provision import provision_token  # noqa: E402
+from hy_client.sm2_conventions import parse_convention  # noqa: E402
+from hy_client.token.models import Algorithm, CertificateInfo  # noqa: E402
 from hy_client.token.service import TokenService  # noqa: E402
 from tests.sandbox_fixtures import SandboxProcess  # noqa: E402
 
@@ -78,12 +87,51 @@ def report(name: str, rate: float, lat: list[float], baseline: float | None = No
           f"{ratio}")
 
 
+def validation_costs(rounds: int = 300) -> None:
+    from datetime import UTC, datetime
+
+    from hy_client import sm2
+    from hy_client.sandbox.ca import TestCA
+    from hy_client.sandbox.sm2ca import Sm2TestCA
+    from tests.sandbox.helpers import make_credential
+
+    origin, nonce = "http://127.0.0.1:8765", "bm9uY2Vub25jZW5vbmNl"
+    now = datetime.now(UTC)
+    rsa_ca, ec_ca, gm_ca = TestCA.create(key="rsa"), TestCA.create(key="ec"), Sm2TestCA.create()
+    cases = {"RS256": (rsa_ca, make_credential(rsa_ca, "RS256")),
+             "ES256": (ec_ca, make_credential(ec_ca, "ES256")),
+             "SM2-SM3": (gm_ca, make_credential(gm_ca, "SM2-SM3"))}
+    print(f"hy-auth:1 validation per login, in-process (best of 5 × {rounds})")
+    times: dict[str, float] = {}
+    for name, (ca, cred) in cases.items():
+        trust = auth.TrustStore([ca.root], [ca.issuing])
+        token = cred.auth_token(origin, nonce)
+
+        def once(trust: auth.TrustStore = trust, token: dict[str, str] = token) -> None:
+            auth.validate_auth_token(nonce, token, origin=origin, trust=trust, now=now,
+                                     consume_nonce=lambda n: True, is_bound=lambda v: True)
+        best = min(_timed(once, rounds) for _ in range(5))
+        times[name] = best
+        print(f"  {name:8s} {best * 1e6:8.1f} µs/login   ratio to ES256 "
+              f"{best / times.get('ES256', best):.2f}" if name != "RS256" else
+              f"  {name:8s} {best * 1e6:8.1f} µs/login")
+    assert sm2.available()
+
+
+def _timed(fn: Callable[[], None], rounds: int) -> float:
+    t = time.perf_counter()
+    for _ in range(rounds):
+        fn()
+    return (time.perf_counter() - t) / rounds
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=float, default=5.0)
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--workers", type=int, default=1)
     args = parser.parse_args()
+    validation_costs()
 
     with tempfile.TemporaryDirectory() as tmp:
         base = Path(tmp)
@@ -91,25 +139,34 @@ def main() -> int:
         for name in ("CONFIG", "DATA", "LOG"):
             os.environ[f"HY_{name}_DIR"] = str(base / name.lower())
         token = provision_token(base / "data", label="HY-BENCH", pin=PIN)
+        gm = None
+        if sm2token.module_path():  # the SM2 test token (make sm2token), bound as well
+            os.environ[sm2token.ENV_DIR] = str(base / "sm2tokens")
+            gm = provision_token(base / "data", label="HY-BENCH-SM2", pin=PIN, key_type="sm2")
         server = SandboxProcess(base / "data", extra_args=("--workers", str(args.workers)))
         server.start()
-        service = TokenService([token.module])
+        described = parse_convention(sm2token.catalogue_sm2())
+        service = TokenService([token.module] + ([gm.module] if gm else []),
+                               sm2=lambda *_: described)
         try:
-            info = next(t for m in service.scan(refresh=True).result() for s in m.slots
-                        if (t := s.token) and t.serial == token.serial)
-            cert = info.certificates[0]
+            listed = {t.serial: t for m in service.scan(refresh=True).result() for t in m.tokens}
+            cert = listed[token.serial].certificates[0]
             service.login(token.serial, PIN).result()
+            if gm is not None:
+                gm_cert = listed[gm.serial].certificates[0]
+                service.login(gm.serial, PIN).result()
             api, origin = server.api, server.origin
 
             def health(http: requests.Session) -> None:
                 http.get(f"{api}/health", timeout=10).raise_for_status()
 
-            def ca_login(http: requests.Session) -> None:
+            def ca_login(http: requests.Session, serial: str = token.serial,
+                         key: CertificateInfo = cert, algorithm: Algorithm = "ES256") -> None:
                 nonce = http.post(f"{api}/auth/challenge", timeout=10).json()["nonce"]
-                signature = service.sign(token.serial, cert.id,
-                                         auth.challenge_message(origin, nonce), "ES256").result()
+                signature = service.sign(serial, key.id, auth.challenge_message(origin, nonce),
+                                         algorithm).result()
                 body = {"nonce": nonce,
-                        "auth_token": auth.build_auth_token(cert.der, "ES256", signature)}
+                        "auth_token": auth.build_auth_token(key.der, algorithm, signature)}
                 http.post(f"{api}/auth/token-login", json=body, timeout=10).raise_for_status()
 
             def login(http: requests.Session) -> None:
@@ -138,6 +195,10 @@ def main() -> int:
             report("health", base_rate, base_lat)
             rate, lat = run(args.clients, args.seconds, ca_login)
             report("CA login", rate, lat, base_rate)
+            if gm is not None:
+                rate, lat = run(args.clients, args.seconds, partial(
+                    ca_login, serial=gm.serial, key=gm_cert, algorithm="SM2-SM3"))
+                report("CA login SM2", rate, lat, base_rate)
             rate, lat = run(args.clients, args.seconds, password_login)
             report("password login", rate, lat, base_rate)
             rate, lat = run(args.clients, args.seconds, profile, setup=login)

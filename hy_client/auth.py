@@ -4,6 +4,10 @@ The client signs ``SHA-256(origin) ‖ SHA-256(nonce)`` (64 bytes) with the algo
 the server rebuilds those bytes from its configured origin, so a signature made for another site
 is useless here. ECDSA signatures travel as raw r‖s (as in JWS), whatever the token returned.
 The server-side checks run in the order of DESIGN.md and each failure raises its catalogue code.
+
+``SM2-SM3`` (国密): the same 64 bytes signed with SM2 over SM3(Z_A ‖ M), Z_A over the default ID
+"1234567812345678", the signature raw r‖s (64 bytes, as ES256). An SM2 key is never accepted
+under an ECDSA name nor a P-256 key under SM2-SM3, and a DER signature is refused, not read.
 """
 
 from __future__ import annotations
@@ -24,19 +28,21 @@ from cryptography.hazmat.primitives.asymmetric.utils import (
     decode_dss_signature,
     encode_dss_signature,
 )
+from cryptography.hazmat.primitives.serialization import Encoding
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
-from . import errors
+from . import errors, sm2
 
 AUTH_FORMAT = "hy-auth:1"
-ALGORITHMS: tuple[str, ...] = ("RS256", "PS256", "ES256", "ES384")
+SM2_ALGORITHM = "SM2-SM3"
+ALGORITHMS: tuple[str, ...] = ("RS256", "PS256", "ES256", "ES384", SM2_ALGORITHM)
 NONCE_MAX = 128
 CERT_B64_MAX = 16384
 SIGNATURE_B64_MAX = 2048
 APP_VERSION_MAX = 64
 
-PublicKey = rsa.RSAPublicKey | ec.EllipticCurvePublicKey
-PrivateKey = rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey
+PublicKey = rsa.RSAPublicKey | ec.EllipticCurvePublicKey | sm2.PublicKey
+PrivateKey = rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey | sm2.PrivateKey
 
 _HASHES: dict[str, type[hashes.HashAlgorithm]] = {
     "RS256": hashes.SHA256, "PS256": hashes.SHA256, "ES256": hashes.SHA256, "ES384": hashes.SHA384,
@@ -58,8 +64,24 @@ def hash_for(algorithm: str) -> hashes.HashAlgorithm:
         raise errors.HyError(errors.AUTH_ALGORITHM_REJECTED, algorithm[:16]) from None
 
 
+def certificate_key(cert: x509.Certificate, der: bytes) -> PublicKey:
+    """The certificate's public key; an SM2 key (which cryptography cannot load) as sm2.PublicKey.
+
+    Raises UnsupportedAlgorithm/ValueError for any other key cryptography cannot load."""
+    try:
+        return cert.public_key()  # type: ignore[return-value]
+    except UnsupportedAlgorithm:
+        key = sm2.certificate_public_key(der)
+        if key is None:
+            raise
+        return key
+
+
 def algorithms_for_key(public_key: Any) -> tuple[str, ...]:
-    """The algorithms a key may sign with: RSA → RS256/PS256, P-256 → ES256, P-384 → ES384."""
+    """The algorithms a key may sign with: RSA → RS256/PS256, P-256 → ES256, P-384 → ES384,
+    SM2 → SM2-SM3 (and nothing else: the curves differ, an ECDSA name never fits an SM2 key)."""
+    if isinstance(public_key, sm2.PublicKey):
+        return (SM2_ALGORITHM,)
     if isinstance(public_key, rsa.RSAPublicKey):
         return ("RS256", "PS256")
     if isinstance(public_key, ec.EllipticCurvePublicKey):
@@ -95,7 +117,9 @@ def ecdsa_der_to_raw(der: bytes, coordinate_size: int) -> bytes:
 
 
 def sign_message(private_key: Any, algorithm: str, message: bytes) -> bytes:
-    """Sign with a software key (the 标证通 simulator, tests); ECDSA comes back raw r‖s."""
+    """Sign with a software key (the 标证通 simulator, tests); ECDSA and SM2 come back raw r‖s."""
+    if isinstance(private_key, sm2.PrivateKey) and algorithm == SM2_ALGORITHM:
+        return private_key.sign(message)
     digest = hash_for(algorithm)
     if isinstance(private_key, rsa.RSAPrivateKey) and algorithm == "RS256":
         return private_key.sign(message, padding.PKCS1v15(), digest)
@@ -116,6 +140,10 @@ def _pss() -> padding.PSS:
 def verify_signature(public_key: Any, algorithm: str, signature: bytes, message: bytes) -> None:
     """Raise SIGNATURE_INVALID unless ``signature`` is ``algorithm``'s signature of ``message``."""
     check_algorithm(algorithm, public_key)
+    if isinstance(public_key, sm2.PublicKey):
+        if len(signature) != 64 or not sm2.verify(public_key, message, signature):
+            raise errors.HyError(errors.SIGNATURE_INVALID)
+        return
     digest = hash_for(algorithm)
     try:
         if isinstance(public_key, rsa.RSAPublicKey):
@@ -181,6 +209,11 @@ def _issued_by(cert: x509.Certificate, issuer: x509.Certificate, now: datetime) 
         return False
     if not bc.ca:
         return False
+    if cert.signature_algorithm_oid.dotted_string == sm2.SM2_SM3_OID:
+        # SM2-with-SM3 (GM/T 0015): only an SM2 issuer key, Z_A over the default ID
+        issuer_key = sm2.certificate_public_key(issuer.public_bytes(Encoding.DER))
+        return issuer_key is not None and sm2.verify_der(
+            issuer_key, cert.tbs_certificate_bytes, cert.signature)
     try:
         cert.verify_directly_issued_by(issuer)
     except (ValueError, TypeError, InvalidSignature, UnsupportedAlgorithm):
@@ -267,7 +300,7 @@ def validate_auth_token(
     der, signature = b64decode_strict(cert_b64), b64decode_strict(sig_b64)
     try:
         cert = x509.load_der_x509_certificate(der)
-        public_key = cert.public_key()
+        public_key = certificate_key(cert, der)
     except (ValueError, TypeError, UnsupportedAlgorithm):
         raise errors.HyError(errors.AUTH_TOKEN_MALFORMED, "certificate") from None
     # 3. algorithm allow-list and match with the key

@@ -120,7 +120,7 @@ KEY_NOT_FOUND = _e(
     "请联系CA机构重新写入证书。", "Ask the CA to re-issue the certificate.")
 ALGORITHM_UNSUPPORTED = _e(
     "T113", "不支持该证书的密钥算法", "The certificate's key algorithm is not supported",
-    "国密SM2证书暂不支持本系统登录，请使用RSA或ECC证书。", "SM2 keys cannot be used here.")
+    "请使用RSA、ECC或国密SM2证书。", "Use an RSA, ECC or SM2 certificate.")
 MECHANISM_UNSUPPORTED = _e(
     "T114", "CA锁不支持所需的签名方式", "The key does not support the required mechanism",
     "请更新CA驱动。", "Update the driver.")
@@ -133,6 +133,23 @@ SELF_TEST_FAILED = _e(
     "Sign or decrypt check failed: bids may not decrypt at opening. Contact the CA.")
 TOKEN_BUSY = _e(
     "T117", "CA锁正忙，请稍候", "The key is busy", "请等待当前操作完成。", "Wait for the current job.")
+SM2_MECHANISM_UNKNOWN = _e(
+    "T280", "已发现SM2密钥，但该驱动的SM2算法未知", "SM2 key found, this driver's SM2 mechanism is not known",
+    "国密SM2没有各厂商通用的PKCS#11算法编号。请在“驱动”页检查驱动目录更新，或联系CA机构确认驱动版本。"
+    + _CALL,
+    "PKCS#11 has no SM2 mechanism all vendors share. Update the driver catalogue on the Drivers "
+    "page, or ask the CA which driver version supports SM2. " + _CALL_EN)
+SM2_UNAVAILABLE = _e(
+    "T281", "本机缺少国密SM2算法库（OpenSSL 3）", "No SM2 implementation on this machine (OpenSSL 3)",
+    "请重新安装本程序。" + _CALL, "Reinstall the program. " + _CALL_EN)
+SM2_NO_DECRYPTION = _e(
+    "T283", "该驱动未提供SM2解密（GM/T 0003.4）机制，未做解密自检",
+    "This driver offers no SM2 decryption (GM/T 0003.4): decryption was not checked",
+    "开标时需用该CA锁解密投标文件：请向CA机构确认驱动是否支持国密SM2解密。",
+    "Bids are decrypted with this key at opening: ask the CA whether the driver decrypts SM2.")
+SM2_KEY_INVALID = _e(
+    "T282", "国密SM2密钥或密文无效", "Invalid SM2 key or ciphertext",
+    "请联系CA机构检查证书。", "Ask the CA to check the certificate.")
 PIN_PAD_CANCELLED = _e(
     "T118", "已在密码键盘上取消", "Cancelled on the PIN pad", "", "")
 TOKEN_READ_ONLY = _e(
@@ -391,6 +408,10 @@ SANDBOX_TOKEN_EXISTS = _e(
 SANDBOX_SOFTHSM_MISSING = _e(
     "S106", "未安装SoftHSM2，无法创建演示CA锁", "SoftHSM2 is not installed",
     "Debian/Ubuntu：apt-get install softhsm2", "Install the softhsm2 package.")
+SANDBOX_SM2_TOKEN_MISSING = _e(
+    "S284", "未找到国密SM2测试CA锁模块", "The SM2 test token module is not built",
+    "请先在源码目录运行 make sm2token，或用 --module 指定 libsm2token.so。",
+    "Run `make sm2token` in the source tree, or give its path with --module.")
 SANDBOX_NOT_INCLUDED = _e(
     "S104", "本安装包不包含本机测试平台", "This build does not include the sandbox",
     "测试平台仅用于开发和培训，请在开发环境中运行 hy-client sandbox。",

@@ -246,10 +246,11 @@ class FirstRun:
             data=data))
 
     def _check_modules(self, paths: list[str]) -> list[ModuleInfo]:
+        from .drivers.sm2 import catalogue_resolver
         from .token.service import TokenService
 
         if self.tokens is None:
-            with TokenService(paths) as service:
+            with TokenService(paths, sm2=catalogue_resolver()) as service:
                 return service.scan(refresh=True).result(60)
         modules = self.tokens.probe(paths).result(60)
         loaded = [m.path for m in modules if m.error is None]
@@ -292,6 +293,11 @@ class FirstRun:
                                       c.not_after or datetime.min.replace(tzinfo=UTC)),
                        reverse=True)
         if not certs:
+            warned = [c.warning for c in token.certificates if c.warning is not None]
+            if warned:  # e.g. an SM2 key whose driver's mechanism is not known (T280)
+                info = warned[0][0]
+                return self._record(StepResult("certificate", "failed", f"{info.zh}。",
+                                               info.advice_zh, data={"code": info.code}))
             return self._record(StepResult("certificate", "failed", "CA锁中没有可用于登录的证书。",
                                            errors.CERT_NOT_FOUND.advice_zh))
         cert = certs[0]

@@ -78,8 +78,11 @@ class LoginResult:
 
 
 def algorithm_for(cert: CertificateInfo) -> Algorithm | None:
-    """The login algorithm for a certificate's key: RSA → RS256, P-256 → ES256, P-384 → ES384."""
+    """The login algorithm for a certificate's key: RSA → RS256, P-256 → ES256, P-384 → ES384,
+    SM2 → SM2-SM3."""
     kind = cert.key_algorithm.upper()
+    if kind == "SM2":
+        return "SM2-SM3"
     if kind.startswith("RSA"):
         return "RS256"
     if kind in ("EC-P256", "EC-SECP256R1"):
@@ -96,6 +99,17 @@ def login_candidates(modules: Iterable[ModuleInfo]) -> list[KeyChoice]:
         for token in module.tokens:
             out.extend(_token_candidates(token))
     return out
+
+
+def no_candidate_reason(modules: Iterable[ModuleInfo]) -> errors.HyError | None:
+    """Why no key can log in although a token holds one, e.g. an SM2 key whose driver's
+    mechanism is not known (T280): every surface shows this instead of "no key"."""
+    for module in modules:
+        for token in module.tokens:
+            for cert in token.certificates:
+                if cert.warning is not None:
+                    return errors.HyError(cert.warning[0], token.label)
+    return None
 
 
 def _token_candidates(token: TokenInfo) -> list[KeyChoice]:

@@ -9,6 +9,7 @@ import keyring
 import pytest
 
 from tests.keyrings import MemoryKeyring
+from tests.sm2_fixtures import sm2_ca, sm2_module, sm2_root, sm2_token  # noqa: F401 (fixtures)
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 

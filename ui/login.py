@@ -278,7 +278,7 @@ class CaTab(QWidget):
 
     def _scanned(self, modules: list[ModuleInfo]) -> None:
         from hy_client import errors
-        from hy_client.signin import login_candidates
+        from hy_client.signin import login_candidates, no_candidate_reason
 
         self.scans += 1
         current = self.current()
@@ -288,7 +288,11 @@ class CaTab(QWidget):
                   if current is not None else state.last_certificate(origin, self.username_hint))
         if not self.choices:
             problems = [m.error for m in modules if m.error is not None]
-            if problems:
+            reason = no_candidate_reason(modules)
+            if reason is not None:  # e.g. an SM2 key whose driver's mechanism is unknown
+                self.status.setText(f"{message(reason.info)}（{reason.code}）。"
+                                    f"{advice(reason.info)}")
+            elif problems:
                 self.status.setText(f"{message(problems[0])}：{advice(problems[0])}")
             else:
                 self.status.setText(f"{message(errors.NO_TOKEN)}。{advice(errors.NO_TOKEN)}")
@@ -551,7 +555,6 @@ class LoginWindow(QWidget):
         # it (or when first asked for), in place of these placeholders.
         self._ca_tab: CaTab | None = None
         self._qr_tab: QrTab | None = None
-        self.password_tab.username.textChanged.connect(self._username_typed)
         self.tabs.addTab(self.password_tab, translate("LoginWindow", "账号密码"))
         self.tabs.addTab(QWidget(), translate("LoginWindow", "CA锁登录"))
         self.tabs.addTab(QWidget(), translate("LoginWindow", "扫码登录"))
@@ -594,14 +597,13 @@ class LoginWindow(QWidget):
     @property
     def ca_tab(self) -> CaTab:
         if self._ca_tab is None:
-            self._ca_tab = self._install(1, CaTab(self.ctx), translate("LoginWindow", "CA锁登录"))
-            self._ca_tab.username_hint = self.password_tab.username.text()
+            tab = self._ca_tab = self._install(1, CaTab(self.ctx),
+                                               translate("LoginWindow", "CA锁登录"))
+            # the account's key is preselected: the one typed in the password tab
+            tab.username_hint = self.password_tab.username.text()
+            self.password_tab.username.textChanged.connect(
+                lambda text: setattr(tab, "username_hint", text))
         return self._ca_tab
-
-    def _username_typed(self, text: str) -> None:
-        """The CA tab preselects only the key last used by the account typed."""
-        if self._ca_tab is not None:
-            self._ca_tab.username_hint = text
 
     @property
     def qr_tab(self) -> QrTab:

@@ -6,7 +6,6 @@ language — never a PIN or password.
 
 from __future__ import annotations
 
-import hashlib
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QSettings
@@ -14,7 +13,7 @@ from PySide6.QtWidgets import QWidget
 
 from hy_client import dirs
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # read before the first window: nothing of the core at run time
     from hy_client.api import models
 
 GUI_FILE = "gui.ini"
@@ -34,6 +33,8 @@ def restore_geometry(widget: QWidget, key: str) -> bool:
 
 
 def _tag(origin: str) -> str:
+    import hashlib
+
     return hashlib.sha256(origin.rstrip("/").lower().encode()).hexdigest()[:16]
 
 

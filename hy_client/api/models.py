@@ -17,7 +17,7 @@ API_VERSION = "hy-platform:1"
 AccountKind = Literal["unit", "person"]
 UserType = Literal["bidder", "agency"]
 ReviewStatus = Literal["draft", "submitted", "approved", "rejected"]
-Algorithm = Literal["RS256", "PS256", "ES256", "ES384"]
+Algorithm = Literal["RS256", "PS256", "ES256", "ES384", "SM2-SM3"]
 QrKind = Literal["bind", "login"]
 QrState = Literal["pending", "scanned", "confirmed", "denied", "expired"]
 

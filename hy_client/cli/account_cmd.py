@@ -12,9 +12,10 @@ from datetime import UTC, datetime
 
 from .. import errors, usernames
 from ..api import models
+from ..drivers.sm2 import catalogue_resolver
 from ..forms import ensure_valid
 from ..qr import qr_terminal
-from ..signin import KeyChoice, LoginResult, SignIn, choose_key
+from ..signin import KeyChoice, LoginResult, SignIn, choose_key, no_candidate_reason
 from ..token.service import TokenService, token_service
 from . import EXIT_OK
 from .assignments import resolve_assignments
@@ -101,7 +102,7 @@ def cmd_login(args: argparse.Namespace) -> int:
     if args.password:
         result = _password_login(signin, args)
     elif args.ca:
-        with token_service(args.module) as tokens:
+        with token_service(args.module, sm2=catalogue_resolver()) as tokens:
             key = _choose(signin, tokens, args)
             result = signin.ca_login(tokens, key, _pin(key, args.pin_stdin))
     else:
@@ -129,6 +130,10 @@ def _password_login(signin: SignIn, args: argparse.Namespace) -> LoginResult:
 
 def _choose(signin: SignIn, tokens: TokenService, args: argparse.Namespace) -> KeyChoice:
     candidates = signin.candidates(tokens)
+    if not candidates:
+        reason = no_candidate_reason(tokens.scan().result(signin.token_timeout))
+        if reason is not None:
+            raise reason
     try:
         return choose_key(candidates, token=args.token, cert_id=args.cert)
     except errors.HyError as exc:
@@ -203,7 +208,7 @@ def cmd_logout(args: argparse.Namespace) -> int:
 
 def cmd_activate(args: argparse.Namespace) -> int:
     signin = logged_in(args)
-    with token_service(args.module) as tokens:
+    with token_service(args.module, sm2=catalogue_resolver()) as tokens:
         key = _choose(signin, tokens, args)
         activation = signin.activate(tokens, key, args.user_type, _pin(key, args.pin_stdin))
     if args.json:

@@ -12,6 +12,7 @@ import argparse
 import sys
 
 from .. import config, readiness
+from ..drivers.sm2 import catalogue_resolver
 from ..errors import HyError
 from ..token.models import all_tokens
 from ..token.service import TokenService, token_service
@@ -81,7 +82,7 @@ def run(args: argparse.Namespace) -> int:
     client = signin.client
     store = readiness.ReadinessStore.for_account(client.origin, signin.known_account().id)
     try:
-        service = token_service(args.module)
+        service = token_service(args.module, sm2=catalogue_resolver())
     except HyError as exc:
         warn(exc)
         service = None

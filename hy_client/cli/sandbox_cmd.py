@@ -60,12 +60,13 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     serve.set_defaults(handler=_serve)
 
     prov = sub.add_parser("provision-token", help="创建SoftHSM2演示CA锁并签发证书")
-    prov.add_argument("--label", default="HY-DEMO")
+    prov.add_argument("--label", default=None, help="CA锁名称（默认 HY-DEMO，sm2 为 HY-DEMO-SM2）")
     prov.add_argument("--pin", default="123456", help="演示CA锁的PIN码（默认 123456）")
     prov.add_argument("--so-pin", default="12345678")
     prov.add_argument("--days", type=int, default=None,
                       help="证书有效天数（默认20天，便于演示延期提醒）")
-    prov.add_argument("--key", choices=("ec", "rsa"), default="ec")
+    prov.add_argument("--key", choices=("ec", "rsa", "sm2"), default="ec",
+                      help="密钥类型：ec、rsa，或 sm2（国密测试CA锁，需先 make sm2token）")
     prov.add_argument("--unbound", action="store_true", help="不绑定到演示投标人账号")
     prov.add_argument("--account", default="demo_bidder")
     _add_data(prov)
@@ -134,11 +135,17 @@ def _serve(args: argparse.Namespace) -> int:
 def _provision(args: argparse.Namespace) -> int:
     from ..sandbox.provision import provision_token
 
-    result = provision_token(_data_dir(args), label=args.label, pin=args.pin,
+    label = args.label or ("HY-DEMO-SM2" if args.key == "sm2" else "HY-DEMO")
+    result = provision_token(_data_dir(args), label=label, pin=args.pin,
                              so_pin=args.so_pin, days=args.days, key_type=args.key,
                              bind_to=None if args.unbound else args.account)
     print(f"CA锁：{result.label}  证书：{result.subject_cn}  有效期至：{result.not_after:%Y-%m-%d}")
-    print(f"SOFTHSM2_CONF={result.softhsm_conf}")
+    for name, value in result.environment.items():
+        print(f"{name}={value}")
+    if args.key == "sm2":
+        print(f"HY_PKCS11_MODULE={result.module}")
+    for note in result.notes:
+        print(note)
     if result.bound_to:
         print(f"已绑定账号：{result.bound_to}")
     return EXIT_OK

@@ -11,6 +11,7 @@ import json
 import sys
 
 from .. import errors
+from ..drivers.sm2 import catalogue_resolver
 from ..token.models import CertificateInfo, ModuleInfo, TokenInfo, all_tokens, modules_json
 from ..token.service import token_service
 from . import EXIT_FINDING, EXIT_OK, EXIT_USAGE, print_error
@@ -51,7 +52,7 @@ def _hex_id(value: str) -> str:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    with token_service(args.module) as service:
+    with token_service(args.module, sm2=catalogue_resolver()) as service:
         modules = service.scan().result()
     if args.json:
         print(json.dumps(modules_json(modules), ensure_ascii=False, indent=2))
@@ -107,6 +108,8 @@ def render_table(modules: list[ModuleInfo]) -> str:
                 lines.append(f"    证书 ID {c.id} 「{c.subject_cn}」 {STATUS_ZH[c.status]}  "
                              f"有效期至 {expiry}（剩余 {c.days_left} 天）  {c.key_algorithm}  "
                              f"私钥 {_key_state(c)}")
+                if c.warning is not None:
+                    lines.append(f"      [{c.warning[0].code}] {c.warning[0].zh}")
                 if c.organization:
                     lines.append(f"      单位 {c.organization}"
                                  + (f"  统一社会信用代码 {c.uscc}" if c.uscc else ""))
@@ -123,7 +126,7 @@ def read_pin(from_stdin: bool) -> str:
 
 
 def cmd_test(args: argparse.Namespace) -> int:
-    with token_service(args.module) as service:
+    with token_service(args.module, sm2=catalogue_resolver()) as service:
         tokens = all_tokens(service.scan().result())
         if args.token is not None:
             tokens = [t for t in tokens if t.label == args.token]
@@ -135,6 +138,9 @@ def cmd_test(args: argparse.Namespace) -> int:
         certs = ([c for c in token.certificates if c.id == args.cert] if args.cert
                  else [c for c in token.certificates if c.usable_for_login])
         if not certs:
+            warned = [c.warning for c in token.certificates if c.warning is not None]
+            if warned and not args.cert:  # e.g. only an SM2 key whose mechanism is unknown
+                raise errors.HyError(warned[0][0], token.label)
             raise errors.HyError(errors.CERT_NOT_FOUND, args.cert or token.label)
         print(f"CA锁「{token.label}」 序列号 {token.serial}")
         if token.flags.user_pin_final_try:
@@ -152,6 +158,8 @@ def cmd_test(args: argparse.Namespace) -> int:
             decrypt = {True: "通过", False: "失败", None: "不适用"}[result.decrypt_ok]
             print(f"证书 ID {cert.id} 「{cert.subject_cn}」 {result.algorithm}  "
                   f"签名验签 {'通过' if result.signature_ok else '失败'}  解密 {decrypt}")
+            if result.note is not None:
+                print(f"  说明：[{result.note.code}] {result.note.zh}。{result.note.advice_zh}")
             if not result.ok:
                 failed += 1
                 print_error(errors.HyError(result.error or errors.SELF_TEST_FAILED,

@@ -133,10 +133,11 @@ def _stored_session_tokens(settings: config.Settings) -> list[str]:
 
 
 def _new_token_service(settings: config.Settings) -> TokenService:
+    from ..drivers.sm2 import catalogue_resolver
     from ..token.modules import module_paths
     from ..token.service import TokenService
 
-    return TokenService(module_paths(settings))
+    return TokenService(module_paths(settings), sm2=catalogue_resolver(settings))
 
 
 def read_log_tail(path: str | None = None, limit: int = LOG_TAIL_BYTES) -> str:

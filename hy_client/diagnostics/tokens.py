@@ -120,6 +120,18 @@ def _mechanism_finding(token: TokenInfo, fid: str) -> Finding:
               + (f"；厂商自定义算法（可能为国密SM2）：{'、'.join(vendor)}" if vendor else "")
               + (f"（{'、'.join(standard)}）" if standard else "")
               if mechs else "CA锁未报告任何签名方式")
+    sm2_certs = [c for c in token.certificates if c.error is None and c.key_kind == "SM2"]
+    if sm2_certs:
+        known = all(c.sm2_mechanism_known for c in sm2_certs)
+        data["sm2_mechanism_known"] = known
+        if not known:
+            return Finding.from_error(
+                fid, SECTION, errors.SM2_MECHANISM_UNKNOWN,
+                f"{detail}；证书为国密SM2密钥，驱动目录未描述该驱动的SM2算法", data=data)
+        detail += "；国密SM2：驱动目录已描述该驱动的SM2算法"
+        kinds = kinds - {"SM2"}
+        if not kinds:
+            return Finding(fid, SECTION, "ok", "签名方式可用于登录", detail, "", data)
     missing = sorted(k for k in kinds & set(_LOGIN_MECHANISMS) if k not in have)
     if missing:
         why = f"{detail}；证书为 {'、'.join(missing)} 密钥，但CA锁未提供对应签名方式"

@@ -23,6 +23,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 
 from .. import errors
 from ..config import is_loopback_host
+from ..sm2_conventions import Sm2Convention, parse_convention
 
 FORMAT = "hy-driver-catalogue:1"
 MAX_CATALOGUE_BYTES = 1 << 20
@@ -70,6 +71,7 @@ class DriverEntry:
     size: int = 0
     sha256: str = ""
     install: InstallKind | None = None
+    sm2: Sm2Convention | None = None  # the module's vendor SM2 mechanisms (docs/sm2.md)
 
     @property
     def downloadable(self) -> bool:
@@ -247,6 +249,12 @@ def _entry(raw: Any, index: int) -> DriverEntry:
         check_download_url(url)
         if size <= 0 or not _SHA256.match(sha256) or install is None:
             raise _bad(f"{where}: a download needs size, sha256 and install")
+    sm2 = None
+    if raw.get("sm2") is not None:
+        try:
+            sm2 = parse_convention(raw["sm2"], f"{where}.sm2")
+        except ValueError as exc:
+            raise _bad(str(exc)) from None
     return DriverEntry(
         id=driver_id,
         vendor=Vendor(_str(vendor, "zh", f"{where}.vendor"), _str(vendor, "en", f"{where}.vendor")),
@@ -258,7 +266,7 @@ def _entry(raw: Any, index: int) -> DriverEntry:
         arch=_strs(raw.get("arch"), f"{where}.arch"),
         modules=_module_paths(raw.get("modules", {}), f"{where}.modules"),
         version=_str(raw, "version", where, ""),
-        url=url, size=size, sha256=sha256, install=install,
+        url=url, size=size, sha256=sha256, install=install, sm2=sm2,
     )
 
 

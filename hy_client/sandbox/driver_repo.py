@@ -21,9 +21,11 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from ..drivers.catalogue import FORMAT, public_key_hex, sign_catalogue
 from ..drivers.system import current_arch
+from .sm2token import catalogue_sm2
 
 SOFTHSM_MODULE = Path("/usr/lib/softhsm/libsofthsm2.so")
 TEST_DRIVER_ID = "hy-test-softhsm"
+SM2_DRIVER_ID = "hy-test-sm2token"
 TEST_DRIVER_VERSION = "2.6.1"
 TEST_USB_ID = "1209:0001"
 PACKAGE_NAME = "hy-test-softhsm-2.6.1-linux-x86_64.tar.gz"
@@ -33,6 +35,7 @@ CATALOGUE = "catalogue.json"
 SIGNATURE = "catalogue.json.sig"
 PUBLIC_KEY = "catalogue.pub"
 BUILT_FOR = ".built-for"
+SM2_MARKER = "sm2-token-module"
 
 
 def _signing_key(data_dir: Path) -> Ed25519PrivateKey:
@@ -79,6 +82,31 @@ def test_driver_entry(base_url: str, package: Path) -> dict[str, object]:
     }
 
 
+def sm2_driver_entry(module: str) -> dict[str, object]:
+    """The SM2 test token's entry: no download (built from tests/sm2token), its module path and
+    the description of its vendor SM2 mechanisms — the part the bundled catalogue cannot carry,
+    because only a catalogue signed with the sandbox's own (test) key can be re-signed here."""
+    return {
+        "id": SM2_DRIVER_ID,
+        "vendor": {"zh": "国密SM2测试CA锁（仅供测试）", "en": "SM2 test token (tests only)"},
+        "token_hints": {"manufacturer": ["hy-client test"], "model": ["SM2 test token"]},
+        "os": ["linux"], "arch": [current_arch()],
+        "modules": {"linux": [module]}, "version": "1",
+        "sm2": catalogue_sm2(),
+    }
+
+
+def sm2_module_in_use(data_dir: Path) -> str | None:
+    """The SM2 test module, once ``provision-token --key sm2`` used it for this sandbox (its
+    marker file): only then does the catalogue list it, so a sandbox without an SM2 key
+    offers no test module to register."""
+    try:
+        path = (data_dir / SM2_MARKER).read_text("utf-8").strip()
+    except OSError:
+        return None
+    return path if path and Path(path).is_file() else None
+
+
 def _previous_version(repo: Path) -> int:
     try:
         version = json.loads((repo / CATALOGUE).read_bytes()).get("version", 0)
@@ -91,8 +119,10 @@ def ensure_driver_repo(data_dir: Path, base_url: str) -> Path:
     """The served repo dir, built once per base URL (a new URL re-signs with version + 1)."""
     repo = data_dir / REPO_DIR
     base_url = base_url.rstrip("/")
+    sm2_module = sm2_module_in_use(data_dir)
+    built_for = base_url + (f"\n{sm2_module}" if sm2_module else "")
     try:
-        if (repo / BUILT_FOR).read_text("utf-8") == base_url and (repo / SIGNATURE).exists():
+        if (repo / BUILT_FOR).read_text("utf-8") == built_for and (repo / SIGNATURE).exists():
             return repo
     except OSError:
         pass
@@ -105,11 +135,12 @@ def ensure_driver_repo(data_dir: Path, base_url: str) -> Path:
         "format": FORMAT,
         "version": _previous_version(repo) + 1,
         "expires": (datetime.now(UTC) + timedelta(days=365)).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "drivers": [test_driver_entry(base_url, package)],
+        "drivers": [test_driver_entry(base_url, package)]
+        + ([sm2_driver_entry(sm2_module)] if sm2_module else []),
     }
     body, signature = sign_catalogue(catalogue, key)
     (repo / SIGNATURE).write_bytes(signature)
     (repo / CATALOGUE).write_bytes(body)
     (repo / PUBLIC_KEY).write_text(public_key_hex(key) + "\n", "utf-8")
-    (repo / BUILT_FOR).write_text(base_url, "utf-8")
+    (repo / BUILT_FOR).write_text(built_for, "utf-8")
     return repo

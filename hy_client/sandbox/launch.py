@@ -57,8 +57,26 @@ def start_sandbox(data: Path, timeout: float = 60.0) -> subprocess.Popen[bytes] 
     raise SystemExit("测试平台启动超时")
 
 
+def ensure_sm2_demo_token(data: Path) -> str:
+    """The 国密 variant (``HY_DEMO_KEY=sm2``): an SM2 key on the SM2 test token."""
+    from . import sm2token
+
+    os.environ.setdefault(sm2token.ENV_DIR, str(provision.sm2_token_root(data)))
+    root = Path(os.environ[sm2token.ENV_DIR])
+    if not any(root.glob("*/token.conf")):
+        result = provision.provision_sm2_token(data, label=DEMO_LABEL + "-SM2", pin=DEMO_PIN)
+        print(f"已创建国密演示CA锁「{result.label}」：{result.subject_cn}，证书有效期至 "
+              f"{result.not_after:%Y-%m-%d}")
+    module = sm2token.module_path()
+    if module is None:
+        raise SystemExit("未找到国密测试CA锁模块：请运行 make sm2token。")
+    return module
+
+
 def ensure_demo_token(data: Path) -> str:
     """Provision the bound demo key once; returns the PKCS#11 module path."""
+    if os.environ.get("HY_DEMO_KEY", "rsa").lower() == "sm2":
+        return ensure_sm2_demo_token(data)
     env = provision.softhsm_env(data)
     env.activate()  # SOFTHSM2_CONF for this process and the app
     try:
@@ -99,8 +117,10 @@ def main() -> int:
     try:
         module = ensure_demo_token(data)
         configure(data, module)
+        label = DEMO_LABEL + ("-SM2" if os.environ.get("HY_DEMO_KEY", "").lower() == "sm2"
+                              else "")
         print(f"测试平台：{SANDBOX_URL}　演示账号 demo_bidder / Bidder2024　"
-              f"演示CA锁 {DEMO_LABEL}，PIN码 {DEMO_PIN}（仅用于本机演示）")
+              f"演示CA锁 {label}，PIN码 {DEMO_PIN}（仅用于本机演示）")
         if has_display():
             return subprocess.call([sys.executable, "-m", "ui.app", "--platform", "sandbox"])
         print("\n没有图形显示环境，以下为CA锁信息；可尝试：.venv/bin/hy-client login --ca\n",

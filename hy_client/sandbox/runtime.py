@@ -93,10 +93,19 @@ def load_secret(path: Path) -> bytes:
 
 
 def load_trust(ca_dir: Path) -> auth.TrustStore:
+    """The RSA test CA and the 国密 SM2 test CA (in ``sm2/``), each created on first use."""
     from .ca import TestCA
+    from .sm2ca import Sm2TestCA
 
     ca = TestCA.create(ca_dir)  # loads the one kept there, if any
-    return auth.TrustStore(roots=[ca.root], intermediates=[ca.issuing])
+    roots, intermediates = [ca.root], [ca.issuing]
+    from .. import sm2
+
+    if sm2.available():
+        gm = Sm2TestCA.create(ca_dir / "sm2")
+        roots.append(gm.root)
+        intermediates.append(gm.issuing)
+    return auth.TrustStore(roots=roots, intermediates=intermediates)
 
 
 def prepare_drivers(settings: SandboxSettings) -> Path | None:

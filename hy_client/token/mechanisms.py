@@ -15,9 +15,11 @@ from cryptography.hazmat.primitives.asymmetric import ec, padding
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 from pkcs11 import MGF, KeyType, Mechanism
 
-from .. import errors
+from .. import errors, sm2
 from ..errors import HyError
+from ..sm2_conventions import Sm2Convention
 from .models import Algorithm
+from .vendor import vendor_mechanism
 
 # Signing mechanisms worth reporting (the full list of a software token is ~70 entries).
 _SIGNING = (
@@ -44,8 +46,10 @@ def mechanism_names(mechanisms: Iterable[Any]) -> list[str]:
     return names + [f"VENDOR_0x{v:08X}" for v in vendor]
 
 
-# (bound sign method, mechanism, mechanism parameter, host-side hashing or None)
-SignPlan = tuple[Callable[..., bytes], Any, Any, Callable[[bytes], bytes] | None]
+# (bound sign method, mechanism, mechanism parameter, host-side hashing or None,
+#  turning the token's answer into the protocol's signature, checked, or None)
+SignPlan = tuple[Callable[..., bytes], Any, Any, Callable[[bytes], bytes] | None,
+                 Callable[[bytes, bytes], bytes] | None]
 
 
 def _digest_info_sha256(data: bytes) -> bytes:
@@ -63,6 +67,8 @@ def _sha384(data: bytes) -> bytes:
 def choose_mechanism(algorithm: Algorithm, key_type: Any, mechanisms: set[Any]
                ) -> tuple[Mechanism, Any, Callable[[bytes], bytes] | None]:
     """(mechanism, parameter, host-side hashing or None): the token hashes when it can."""
+    if algorithm == "SM2-SM3":
+        raise HyError(errors.SM2_MECHANISM_UNKNOWN, "SM2 needs the driver's description")
     rsa_alg = algorithm in ("RS256", "PS256")
     if (key_type == KeyType.RSA) != rsa_alg or key_type not in (KeyType.RSA, KeyType.EC):
         raise HyError(errors.ALGORITHM_UNSUPPORTED, f"{algorithm} with {key_type!r}")
@@ -86,8 +92,64 @@ def choose_mechanism(algorithm: Algorithm, key_type: Any, mechanisms: set[Any]
     raise HyError(errors.MECHANISM_UNSUPPORTED, algorithm)
 
 
+# --- SM2 through a vendor mechanism the driver catalogue describes --------------------------
+
+def effective_sm2(convention: Sm2Convention | None, mechanisms: Iterable[Any]
+                  ) -> Sm2Convention | None:
+    """What of a module's described SM2 convention this token really offers (its mechanism
+    list); None when no described sign mechanism is offered: the SM2 key cannot be used."""
+    if convention is None:
+        return None
+    offered = {int(m) for m in mechanisms}
+    sign = tuple(s for s in convention.sign if s.mechanism in offered)
+    if not sign:
+        return None
+    decrypt = convention.decrypt
+    if decrypt is not None and decrypt.mechanism not in offered:
+        decrypt = None
+    return Sm2Convention(sign, decrypt)
+
+
+def sm2_mechanism(convention: Sm2Convention, public: sm2.PublicKey
+                  ) -> tuple[Mechanism, Any, Callable[[bytes], bytes] | None,
+                             Callable[[bytes, bytes], bytes]]:
+    """(mechanism, parameter, host-side hashing, finish) for SM2-SM3 with the first described
+    sign mechanism. ``finish(message, answer)`` gives raw r‖s. The first answer of a plan (one
+    per key and login) is verified against the certificate's key, so a description that does
+    not match the driver fails loudly (T280) instead of sending a wrong signature; later answers
+    of the proven plan get the shape checks only (the mechanism's semantics do not change)."""
+    chosen = convention.sign[0]
+    mechanism = vendor_mechanism(chosen.mechanism)
+    param = sm2.DEFAULT_ID if chosen.input == "message" and chosen.id == "parameter" else None
+    point = public.point
+    prepare = (lambda data: sm2.digest(point, data)) if chosen.input == "digest" else None
+    proven = False
+
+    def finish(message: bytes, answer: bytes) -> bytes:
+        nonlocal proven
+        answer = bytes(answer)
+        try:
+            raw = sm2.der_to_raw(answer) if chosen.output == "der" else answer
+        except HyError:
+            raw = b""
+        if len(raw) != 64 or not (proven or sm2.verify(public, message, raw)):
+            raise HyError(errors.SM2_MECHANISM_UNKNOWN,
+                          f"0x{chosen.mechanism:08X}: the signature does not verify")
+        proven = True
+        return raw
+    return mechanism, param, prepare, finish
+
+
+def sm2_ciphertext(der: bytes, fmt: str) -> bytes:
+    """A GM/T 0009 ciphertext (what ``sm2.encrypt`` gives) in the form a driver decrypts."""
+    return der if fmt == "gmt0009-der" else sm2.ciphertext_c1c3c2(der)
+
+
 def verify(public: Any, algorithm: str, data: bytes, signature: bytes) -> bool:
-    """Check a signature as the platform will (ECDSA given raw r‖s, as in JWS)."""
+    """Check a signature as the platform will (ECDSA and SM2 given raw r‖s, as in JWS)."""
+    if algorithm == "SM2-SM3" or isinstance(public, sm2.PublicKey):
+        return (algorithm == "SM2-SM3" and isinstance(public, sm2.PublicKey)
+                and len(signature) == 64 and sm2.verify(public, data, signature))
     try:
         if algorithm == "RS256":
             public.verify(signature, data, padding.PKCS1v15(), hashes.SHA256())

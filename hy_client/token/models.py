@@ -10,11 +10,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 
-from ..errors import ErrorInfo
+from ..errors import SM2_MECHANISM_UNKNOWN, ErrorInfo
 
 CertStatus = Literal["valid", "expiring", "expired", "not_yet_valid", "invalid"]
-Algorithm = Literal["RS256", "PS256", "ES256", "ES384"]
-ALGORITHMS: tuple[Algorithm, ...] = ("RS256", "PS256", "ES256", "ES384")
+Algorithm = Literal["RS256", "PS256", "ES256", "ES384", "SM2-SM3"]
+ALGORITHMS: tuple[Algorithm, ...] = ("RS256", "PS256", "ES256", "ES384", "SM2-SM3")
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -55,6 +55,9 @@ class CertificateInfo:
     error_detail: str = ""
     uscc_invalid: str | None = None  # a code-shaped string whose check character is wrong
     der: bytes = field(default=b"", repr=False)
+    # SM2 keys only: does the driver catalogue describe this module's SM2 sign mechanism (and
+    # does the token offer it)? None for other keys, or before a token was read.
+    sm2_mechanism_known: bool | None = None
 
     @property
     def key_kind(self) -> str:
@@ -63,9 +66,18 @@ class CertificateInfo:
 
     @property
     def usable_for_login(self) -> bool:
-        """A key we can sign with here: a private key (or not yet known) and RSA or EC."""
+        """A key we can sign with here: a private key (or not yet known) and RSA, EC, or SM2
+        through a vendor mechanism the driver catalogue describes."""
         return (self.error is None and self.has_private_key is not False
-                and self.key_kind in ("RSA", "EC"))
+                and (self.key_kind in ("RSA", "EC")
+                     or (self.key_kind == "SM2" and self.sm2_mechanism_known is True)))
+
+    @property
+    def warning(self) -> tuple[ErrorInfo, str] | None:
+        """What a surface shows beside a key it cannot use although the key itself is fine."""
+        if self.error is None and self.key_kind == "SM2" and self.sm2_mechanism_known is False:
+            return SM2_MECHANISM_UNKNOWN, ""
+        return None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -77,6 +89,8 @@ class CertificateInfo:
             "sha256": self.sha256, "has_private_key": self.has_private_key,
             "error": _error_json(self.error, self.error_detail),
             "uscc_invalid": self.uscc_invalid, "usable_for_login": self.usable_for_login,
+            "sm2_mechanism_known": self.sm2_mechanism_known,
+            "warning": _error_json(*self.warning) if self.warning else None,
         }
 
 
@@ -187,9 +201,10 @@ class SelfTestResult:
     cert_id: str
     algorithm: str
     signature_ok: bool
-    decrypt_ok: bool | None  # None: not applicable (EC keys)
+    decrypt_ok: bool | None  # None: not applicable (EC keys, SM2 without a decrypt mechanism)
     error: ErrorInfo | None = None
     detail: str = ""
+    note: ErrorInfo | None = None  # what was not checked, e.g. a driver without SM2 decryption
 
     @property
     def ok(self) -> bool:
@@ -198,4 +213,5 @@ class SelfTestResult:
     def to_json(self) -> dict[str, Any]:
         return {"serial": self.serial, "cert_id": self.cert_id, "algorithm": self.algorithm,
                 "signature_ok": self.signature_ok, "decrypt_ok": self.decrypt_ok, "ok": self.ok,
-                "error": _error_json(self.error, self.detail)}
+                "error": _error_json(self.error, self.detail),
+                "note": _error_json(self.note)}

@@ -33,14 +33,18 @@ from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from pkcs11 import Attribute, Mechanism, ObjectClass, SlotFlag, TokenFlag
 
-from .. import config, errors
+from .. import config, errors, sm2
 from ..errors import HyError
+from ..sm2_conventions import Sm2Convention, Sm2Resolver
 from .certificate import EXPIRING_DAYS, parse_certificate
 from .mechanisms import (
     CKM_VENDOR_DEFINED,
     SignPlan,
     choose_mechanism,
+    effective_sm2,
     mechanism_names,
+    sm2_ciphertext,
+    sm2_mechanism,
     verify,
 )
 from .models import (
@@ -64,6 +68,7 @@ from .thread import (
     load_name,
     raw_module,
 )
+from .vendor import vendor_mechanism
 
 __all__ = ["CKM_VENDOR_DEFINED", "THREAD_NAME", "TokenService", "flags_of", "load_name",
            "mechanism_names", "token_service", "verify"]
@@ -107,6 +112,7 @@ class _Token:
     session: Any = None  # the one logged-in session
     keys: dict[str, Any] = field(default_factory=dict)  # cert id hex → (key, key type)
     plans: dict[tuple[str, str], SignPlan] = field(default_factory=dict)
+    sm2: Sm2Convention | None = None  # the module's SM2 mechanisms this token offers
 
 
 class TokenService:
@@ -114,11 +120,14 @@ class TokenService:
 
     ``loader`` loads a module (``pkcs11.lib``); tests wrap its result to inject faults a real
     token cannot produce. One TokenService per process: modules are process-wide.
+    ``sm2`` says how each module does SM2 (from the signed driver catalogue); without it an SM2
+    key is listed with T280 and never signs.
     """
 
     def __init__(self, module_paths: Sequence[str], *, loader: Callable[[str], Any] = pkcs11.lib,
-                 expiring_days: int = EXPIRING_DAYS) -> None:
+                 expiring_days: int = EXPIRING_DAYS, sm2: Sm2Resolver | None = None) -> None:
         self._paths = unique_paths(module_paths)
+        self._sm2 = sm2
         self._loader = loader
         self._expiring_days = expiring_days
         self._started = False  # a job was ever submitted (close() then has sessions to end)
@@ -437,14 +446,19 @@ class TokenService:
             for key in session.get_objects({Attribute.CLASS: ObjectClass.PRIVATE_KEY}):
                 key_ids.add(bytes(key[Attribute.ID]))
         known = not flags.login_required
+        manufacturer, model = token.manufacturer_id.strip(), token.model.strip()
+        described = self._sm2(m.path, manufacturer, model) if self._sm2 else None
+        convention = effective_sm2(described, mechanisms)
+        certificates = [replace(c, sm2_mechanism_known=convention is not None)
+                        if c.key_kind == "SM2" else c
+                        for c in self._certificates(certs, key_ids, known)]
         info = TokenInfo(
-            label=token.label.strip(), manufacturer=token.manufacturer_id.strip(),
-            model=token.model.strip(), serial=_serial(token), flags=flags,
-            certificates=self._certificates(certs, key_ids, known),
+            label=token.label.strip(), manufacturer=manufacturer, model=model,
+            serial=_serial(token), flags=flags, certificates=certificates,
             mechanisms=mechanism_names(mechanisms),
             keys_without_certificate=sorted(k.hex() for k in key_ids - {c[0] for c in certs}),
         )
-        return _Token(info.serial, m, slot, token, info, mechanisms)
+        return _Token(info.serial, m, slot, token, info, mechanisms, sm2=convention)
 
     @staticmethod
     def _cert_attrs(obj: Any) -> tuple[bytes, str, bytes]:
@@ -632,18 +646,39 @@ class TokenService:
                 raise HyError(errors.KEY_NOT_FOUND, cert_id) from None
             except pkcs11.PKCS11Error as exc:
                 raise self._fail(entry, exc) from None
+            except ValueError:  # a vendor key type python-pkcs11 has no class for
+                raise HyError(errors.MECHANISM_UNSUPPORTED, "unknown key type") from None
         return cached
 
     def _plan(self, entry: _Token, cert_id: str, algorithm: Algorithm) -> SignPlan:
         """Key, mechanism and host-side hashing for one (certificate, algorithm), cached."""
         plan = entry.plans.get((cert_id, algorithm))
         if plan is None:
-            key, key_type = self._key(entry, cert_id)
+            finish = None
+            if algorithm == "SM2-SM3":
+                public, convention = self._sm2_key(entry, cert_id)
+                key, _ = self._key(entry, cert_id)
+                mechanism, param, prepare, finish = sm2_mechanism(convention, public)
+            else:
+                key, key_type = self._key(entry, cert_id)
+                mechanism, param, prepare = choose_mechanism(algorithm, key_type,
+                                                             entry.mechanisms)
             if not hasattr(key, "sign"):
                 raise HyError(errors.MECHANISM_UNSUPPORTED, "key has no CKA_SIGN")
-            mechanism, param, prepare = choose_mechanism(algorithm, key_type, entry.mechanisms)
-            plan = entry.plans[(cert_id, algorithm)] = (key.sign, mechanism, param, prepare)
+            plan = entry.plans[(cert_id, algorithm)] = (key.sign, mechanism, param, prepare,
+                                                        finish)
         return plan
+
+    @staticmethod
+    def _sm2_key(entry: _Token, cert_id: str) -> tuple[sm2.PublicKey, Sm2Convention]:
+        """The certificate's SM2 key and the module's convention; T280 when none is known."""
+        cert = next((c for c in entry.info.certificates if c.id == cert_id), None)
+        public = sm2.certificate_public_key(cert.der) if cert is not None else None
+        if public is None:
+            raise HyError(errors.ALGORITHM_UNSUPPORTED, "SM2-SM3 needs an SM2 certificate")
+        if entry.sm2 is None:
+            raise HyError(errors.SM2_MECHANISM_UNKNOWN, entry.module.path)
+        return public, entry.sm2
 
     def sign_now(self, serial: str, cert_id: str, data: bytes, algorithm: Algorithm) -> bytes:
         """Sign on the calling thread, which must be the token thread (inside ``call``)."""
@@ -652,16 +687,22 @@ class TokenService:
     def _sign_batch(self, serial: str, cert_id: str, items: Iterable[bytes],
                     algorithm: Algorithm) -> list[bytes]:
         entry = self._entry(serial)
-        sign, mechanism, param, prepare = self._plan(entry, cert_id, algorithm)
+        items = list(items)
+        sign, mechanism, param, prepare, finish = self._plan(entry, cert_id, algorithm)
         try:
             if param is None:  # as a plain python-pkcs11 caller would call it
                 if prepare is None:
-                    return [sign(d, mechanism=mechanism) for d in items]
-                return [sign(prepare(d), mechanism=mechanism) for d in items]
-            return [sign(prepare(d) if prepare else d, mechanism=mechanism,
-                         mechanism_param=param) for d in items]
+                    out = [sign(d, mechanism=mechanism) for d in items]
+                else:
+                    out = [sign(prepare(d), mechanism=mechanism) for d in items]
+            else:
+                out = [sign(prepare(d) if prepare else d, mechanism=mechanism,
+                            mechanism_param=param) for d in items]
         except pkcs11.PKCS11Error as exc:
             raise self._fail(entry, exc) from None
+        if finish is None:
+            return out
+        return [finish(d, s) for d, s in zip(items, out, strict=True)]
 
     def _change_pin(self, serial: str, old: str, new: str) -> None:
         check_new_pin(new)
@@ -681,6 +722,8 @@ class TokenService:
         if cert is None or cert.error is not None:
             raise HyError(errors.CERT_NOT_FOUND if cert is None else errors.CERT_UNPARSEABLE,
                           cert_id)
+        if cert.key_kind == "SM2":
+            return self._sm2_self_test(entry, cert)
         public = x509.load_der_x509_certificate(cert.der).public_key() \
             if cert.key_kind in ("RSA", "EC") else None
         algorithm: Algorithm
@@ -708,6 +751,47 @@ class TokenService:
         return SelfTestResult(serial, cert_id, algorithm, signature_ok, decrypt_ok,
                               errors.SELF_TEST_FAILED if failed else None, detail)
 
+    def _sm2_self_test(self, entry: _Token, cert: CertificateInfo) -> SelfTestResult:
+        """Sign and verify with SM2-SM3; decrypt an SM2 ciphertext (GM/T 0003.4) when the
+        module describes an SM2 decrypt mechanism, else say plainly that it was not checked."""
+        serial, cert_id = entry.serial, cert.id
+        if entry.sm2 is None:
+            return SelfTestResult(serial, cert_id, "SM2-SM3", False, None,
+                                  errors.SM2_MECHANISM_UNKNOWN, entry.module.path)
+        challenge = os.urandom(64)
+        try:
+            signature = self.sign_now(serial, cert_id, challenge, "SM2-SM3")
+        except HyError as exc:
+            if exc.info in (errors.TOKEN_NOT_LOGGED_IN, errors.TOKEN_REMOVED):
+                raise
+            return SelfTestResult(serial, cert_id, "SM2-SM3", False, None, exc.info, exc.detail)
+        public, _ = self._sm2_key(entry, cert_id)
+        if not sm2.verify(public, challenge, signature):  # checked here whatever the plan did
+            return SelfTestResult(serial, cert_id, "SM2-SM3", False, None,
+                                  errors.SELF_TEST_FAILED,
+                                  "signature does not verify with the certificate")
+        decrypt = entry.sm2.decrypt
+        if decrypt is None:
+            return SelfTestResult(serial, cert_id, "SM2-SM3", True, None,
+                                  note=errors.SM2_NO_DECRYPTION)
+        key, _ = self._key(entry, cert_id)
+        if not hasattr(key, "decrypt"):
+            return SelfTestResult(serial, cert_id, "SM2-SM3", True, False,
+                                  errors.SELF_TEST_FAILED, "key has no CKA_DECRYPT")
+        secret = os.urandom(32)
+        try:
+            clear = key.decrypt(sm2_ciphertext(sm2.encrypt(public, secret), decrypt.ciphertext),
+                                mechanism=vendor_mechanism(decrypt.mechanism))
+        except pkcs11.PKCS11Error as exc:
+            if is_removal(exc):
+                raise self._fail(entry, exc) from None
+            return SelfTestResult(serial, cert_id, "SM2-SM3", True, False,
+                                  errors.SELF_TEST_FAILED, type(exc).__name__)
+        ok = bytes(clear) == secret
+        return SelfTestResult(serial, cert_id, "SM2-SM3", True, ok,
+                              None if ok else errors.SELF_TEST_FAILED,
+                              "" if ok else "decrypted text differs")
+
     def _decrypt_check(self, entry: _Token, cert_id: str, public: rsa.RSAPublicKey
                        ) -> tuple[bool, str]:
         """Encrypt to the certificate, decrypt on the token: what bid opening will do."""
@@ -726,10 +810,12 @@ class TokenService:
 
 
 def token_service(explicit: Sequence[str] | None = None,
-                  settings: config.Settings | None = None) -> TokenService:
+                  settings: config.Settings | None = None, *,
+                  sm2: Sm2Resolver | None = None) -> TokenService:
     """The service over the discovered modules (only ``explicit`` ones when given), as the
-    commands build it; NO_MODULE when there is none. ``settings`` default: the config file."""
+    commands build it; NO_MODULE when there is none. ``settings`` default: the config file.
+    ``sm2``: the driver catalogue's SM2 conventions (``drivers.sm2.catalogue_resolver``)."""
     paths = module_paths(settings if settings is not None else config.load(), explicit or ())
     if not paths:
         raise HyError(errors.NO_MODULE)
-    return TokenService(paths)
+    return TokenService(paths, sm2=sm2)

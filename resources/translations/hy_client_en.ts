@@ -339,6 +339,10 @@
             <translation>Test passed: signing works</translation>
         </message>
         <message>
+            <source>（{note}）</source>
+            <translation> ({note})</translation>
+        </message>
+        <message>
             <source>{message}（{code}）：{advice}</source>
             <translation>{message} ({code}): {advice}</translation>
         </message>

@@ -12,9 +12,10 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.serialization import Encoding
 from requests.adapters import HTTPAdapter
 
-from hy_client import auth
+from hy_client import auth, sm2
 from hy_client.sandbox.ca import TestCA
 from hy_client.sandbox.demo import AGENCY, BIDDER, PERSON
+from hy_client.sandbox.sm2ca import Sm2TestCA
 from tests.sandbox_fixtures import (
     ThreadedSandbox,
 )
@@ -88,19 +89,28 @@ class Credential:
         return token
 
 
-def make_credential(ca: TestCA, algorithm: str = "ES256", **issue: Any) -> Credential:
+def make_credential(ca: TestCA | Sm2TestCA, algorithm: str = "ES256", **issue: Any
+                    ) -> Credential:
+    issue.setdefault("cn", "衡阳市湘江建设工程有限公司")
+    issue.setdefault("organization", "衡阳市湘江建设工程有限公司")
+    if isinstance(ca, Sm2TestCA):
+        sm2_key = sm2.PrivateKey.generate()
+        der = ca.issue(sm2_key.public, **issue)
+        return Credential(sm2_key, x509.load_der_x509_certificate(der), algorithm)
     if algorithm in ("RS256", "PS256"):
         key: Any = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     else:
         key = ec.generate_private_key(ec.SECP384R1() if algorithm == "ES384" else ec.SECP256R1())
-    issue.setdefault("cn", "衡阳市湘江建设工程有限公司")
-    issue.setdefault("organization", "衡阳市湘江建设工程有限公司")
     cert = ca.issue(key.public_key(), **issue)
     return Credential(key, cert, algorithm)
 
 
 def sandbox_ca(sb: ThreadedSandbox) -> TestCA:
     return TestCA.load(sb.data_dir / "ca")
+
+
+def sandbox_sm2_ca(sb: ThreadedSandbox) -> Sm2TestCA:
+    return Sm2TestCA.load(sb.data_dir / "ca" / "sm2")
 
 
 def activate(api: Api, origin: str, cred: Credential, user_type: str = "bidder",

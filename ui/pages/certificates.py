@@ -320,6 +320,9 @@ class CertificatesPage(QWidget):
             text = (translate("CertificatesPage",
                               "检测通过：签名正常，解密正常（开标时可以解密投标文件）")
                     if result.decrypt_ok else translate("CertificatesPage", "检测通过：签名正常"))
+            if result.note is not None:  # what was not checked, e.g. no SM2 decryption
+                text += translate("CertificatesPage", "（{note}）").format(
+                    note=f"{message(result.note)}，{advice(result.note)}")
             self.result.setProperty("role", "ok")
         else:
             info = result.error or errors.SELF_TEST_FAILED

@@ -90,11 +90,18 @@ class CertificatePanel(QWidget):
             "status": translate("CertificatePanel", STATUS_ZH.get(cert.status, cert.status)),
             "algorithm": cert.key_algorithm or "—",
         }
+        if cert.warning is not None:  # e.g. an SM2 key whose driver's mechanism is not known
+            info, _ = cert.warning
+            texts["algorithm"] = f"{texts['algorithm']} — {message(info)}（{info.code}）"
         if cert.error is not None:
             texts["status"] = f"{message(cert.error)}（{cert.error.code}）"
         for key, text in texts.items():
             self.values[key].setText(text)
         self._role(STATUS_ROLE.get(cert.status, ""))
+        algorithm = self.values["algorithm"]
+        algorithm.setProperty("role", "warning" if cert.warning is not None else "")
+        algorithm.style().unpolish(algorithm)
+        algorithm.style().polish(algorithm)
 
     def _role(self, role: str) -> None:
         for key in ("status", "validity"):
