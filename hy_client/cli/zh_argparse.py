@@ -16,7 +16,7 @@ from typing import Any
 
 _ZH: dict[str, str] = {
     "usage: ": "用法：",
-    "positional arguments": "位置参数",
+    "positional arguments": "参数",
     "options": "选项",
     "optional arguments": "选项",
     "show this help message and exit": "显示本帮助并退出",
@@ -105,6 +105,10 @@ class ChineseHelpFormatter(argparse.RawDescriptionHelpFormatter):
         help_position = min(self._action_max_length + 2, self._max_help_position)
         help_width = max(self._width - help_position, 11)
         action_width = help_position - self._current_indent - 2
+        if isinstance(action, argparse._SubParsersAction) and not action.help:
+            # the commands themselves, not a line repeating the section's name above them
+            return self._join_parts([self._format_action(sub)
+                                     for sub in self._iter_indented_subactions(action)])
         header = str(self._format_action_invocation(action))
         indent = " " * self._current_indent
         indent_first = 0
