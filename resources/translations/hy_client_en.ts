@@ -1741,6 +1741,14 @@ Are you sure the PIN is right, and continue?</translation>
     <context>
         <name>Tray</name>
         <message>
+            <source>CA锁已拔出</source>
+            <translation>USB key removed</translation>
+        </message>
+        <message>
+            <source>CA锁“{label}”已拔出。登录仍然有效；CA锁登录、证书激活和投标解密自检需要重新插入CA锁。</source>
+            <translation>USB key “{label}” removed. You are still signed in; key login, certificate activation and the bid decryption self-test need the key plugged back in.</translation>
+        </message>
+        <message>
             <source>打开</source>
             <translation>Open</translation>
         </message>
