@@ -56,6 +56,12 @@ def challenge_message(origin: str, nonce: str) -> bytes:
             + hashlib.sha256(nonce.encode("utf-8")).digest())
 
 
+def renewal_message(origin: str, nonce: str, csr_der: bytes) -> bytes:
+    """What a renewal request signs with the current key: the login message, then SHA-256 of
+    the CSR's DER — the proof binds this CSR to this platform and this fresh nonce."""
+    return challenge_message(origin, nonce) + hashlib.sha256(csr_der).digest()
+
+
 def hash_for(algorithm: str) -> hashes.HashAlgorithm:
     """The hash an algorithm applies over the 64-byte message (a PKCS#11 signer hashes on host)."""
     try:
@@ -276,11 +282,13 @@ def validate_auth_token(
     now: datetime,
     consume_nonce: Callable[[str], bool],
     is_bound: Callable[[VerifiedCertificate], bool] | None,
+    message: bytes | None = None,
 ) -> VerifiedCertificate:
     """Check an AuthToken (a model or a mapping) in DESIGN.md's order; raise HyError on failure.
 
     ``consume_nonce`` looks the nonce up and deletes it (True when it existed, was unexpired and
     was issued to this client); ``is_bound`` is None for remote activation, which binds.
+    ``message``: the signed bytes when not the login message (a renewal adds the CSR's hash).
     """
     if now.tzinfo is None:
         now = now.replace(tzinfo=UTC)
@@ -335,5 +343,6 @@ def validate_auth_token(
     if is_bound is not None and not is_bound(verified):
         raise errors.HyError(errors.CERT_NOT_ACTIVATED)
     # 9. the signature over the bytes rebuilt from our own origin
-    verify_signature(public_key, algorithm, signature, challenge_message(origin, nonce))
+    verify_signature(public_key, algorithm, signature,
+                     challenge_message(origin, nonce) if message is None else message)
     return verified

@@ -392,6 +392,41 @@ DIAGNOSTIC_FAILED = _e(
 INTERNAL = _e(
     "G199", "程序内部错误", "Internal error", _CALL, _CALL_EN, 500)
 
+# --- certificate renewal (在线延期) ------------------------------------------------------------
+RENEWAL_UNSAFE = _e(
+    "U320", "现在延期会导致未开标的投标文件无法解密", "Renewing now would make open bids unreadable",
+    "请在安全时段内办理延期（见证书页的延期建议）；确需现在延期，请明确选择保留旧密钥，"
+    "旧密钥和旧证书将留在CA锁中直到这些项目开标。",
+    "Renew inside the safe window; to renew now anyway, choose explicitly to keep the old key, "
+    "which then stays on the key until those bids have opened.")
+RENEWAL_KEYGEN_UNSUPPORTED = _e(
+    "T321", "该CA锁驱动不能在锁内生成此类密钥", "This module cannot generate this kind of key",
+    "本程序暂不能为国密SM2证书在线延期，或CA锁不支持在锁内生成密钥；请到CA机构办理延期。",
+    "Online renewal cannot generate this key here (SM2, or no on-key generation); renew at the CA.")
+RENEWAL_VERIFY_FAILED = _e(
+    "T322", "新证书校验未通过，未启用新证书", "The new certificate did not verify; it is not in use",
+    "旧证书仍可正常使用。请重试延期；如仍失败，请致电技术支持 0734-8846545。",
+    "The old certificate still works. Retry; if it fails again, call technical support.")
+RENEWAL_CSR_INVALID = _e(
+    "A323", "证书请求（CSR）无效", "The certificate request is invalid",
+    "请重新发起延期。", "Start the renewal again.")
+RENEWAL_PENDING = _e(
+    "P324", "延期申请正在审核中", "The renewal request is waiting for review",
+    "审核通过后重新运行延期即可继续，已完成的步骤不会重做。",
+    "Run the renewal again once approved; finished steps are not repeated.", 409)
+RENEWAL_REJECTED = _e(
+    "P325", "延期申请被退回", "The renewal request was rejected",
+    "旧证书仍可使用；请按退回原因处理后重新申请，或联系CA机构。",
+    "The old certificate still works; fix what the reviewer said and apply again.", 409)
+RENEWAL_OTHER_TOKEN = _e(
+    "U326", "有一次未完成的延期属于另一把CA锁", "An unfinished renewal belongs to another key",
+    "请插入该CA锁继续延期，或放弃那次延期（hy-client renew --abandon）。",
+    "Plug that key in to finish, or abandon it (hy-client renew --abandon).")
+RENEWAL_KEY_LOST = _e(
+    "T327", "CA锁中找不到本次延期生成的新密钥", "The new key of this renewal is not on the key",
+    "本次延期无法继续；请放弃后重新延期（hy-client renew --abandon）。旧证书不受影响。",
+    "This renewal cannot go on: abandon it and renew again. The old certificate is unaffected.")
+
 # --- sandbox (the local stand-in platform) ---------------------------------------------------
 SANDBOX_NOT_LOOPBACK = _e(
     "S101", "测试平台默认只监听本机地址", "The sandbox listens on loopback only",

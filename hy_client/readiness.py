@@ -488,6 +488,18 @@ class ReadinessReport:
                 "renewal": [a.to_json() for a in self.renewal]}
 
 
+def _with_kept_keys(client: PlatformClient, bids: list[Bid]) -> list[Bid]:
+    """A bid listed without its certificate, for which a renewal kept the old key, is
+    checked (self-test, reminders) against that old key, not the renewed one."""
+    from . import renewal_journal
+
+    if not any(not b.cert_sha256 for b in bids) or not renewal_journal.any_renewal():
+        return bids
+    kept = renewal_journal.kept_keys(client.origin, client.me().id)
+    return [b.model_copy(update={"cert_sha256": kept[b.id]})
+            if not b.cert_sha256 and b.id in kept else b for b in bids]
+
+
 def check(client: PlatformClient, service: TokenService | None, *,
           settings: config.Settings | None = None, store: ReadinessStore | None = None,
           now: datetime | None = None, timeout: float = 60.0,
@@ -502,7 +514,7 @@ def check(client: PlatformClient, service: TokenService | None, *,
         store = ReadinessStore.for_account(
             client.origin, account_id if account_id is not None else client.me().id)
     now = now or datetime.now(UTC)
-    bids = client.bids()
+    bids = _with_kept_keys(client, client.bids())
     tokens: list[TokenInfo] = []
     tokens_read = False
     if service is not None:

@@ -133,10 +133,23 @@ def choose_key(candidates: list[KeyChoice], *, token: str | None = None,
     if len({c.serial for c in found}) > 1:
         raise errors.HyError(errors.SEVERAL_TOKENS, ", ".join(sorted({c.token_label
                                                                       for c in found})))
+    if len(found) > 1 and cert_id is None:
+        found = _latest_renewal(found)
     if len(found) > 1:
         raise errors.HyError(errors.CERT_NOT_FOUND, "several certificates: choose one with --cert",
                              choices=[c.cert_id for c in found])
     return found[0]
+
+
+def _latest_renewal(found: list[KeyChoice]) -> list[KeyChoice]:
+    """One holder's certificates on one key (a renewal keeps the old one beside the new one for
+    its bids): the one valid longest is the one to log in with. Different holders: all."""
+    if len({c.certificate.subject for c in found}) != 1:
+        return found
+    dated = [c for c in found if c.certificate.not_after is not None]
+    if len(dated) != len(found):
+        return found
+    return [max(dated, key=lambda c: c.certificate.not_after)]  # type: ignore[arg-type,return-value]
 
 
 class SignIn:

@@ -141,6 +141,7 @@ class MainWindow(QMainWindow):
         self.nav.currentRowChanged.connect(self._show_page)
         self.banner = RenewalBanner()
         self.banner.details_requested.connect(lambda: self.open_page("certificates"))
+        self.banner.renew_requested.connect(self._renew)
         who = QLabel(i18n.translate("MainWindow", "当前账号：{name}（{username}）").format(
             name=account.display_name, username=account.username))
         who.setObjectName("accountLabel")
@@ -226,6 +227,11 @@ class MainWindow(QMainWindow):
                 set_advice(self.advice)
                 self.advice_ready.connect(set_advice)
         self.stack.setCurrentWidget(self.pages[page.key])
+
+    def _renew(self, cert_sha256: str) -> None:
+        """The banner's 证书延期: the 证书 page opens the renewal for that certificate."""
+        page = self.open_page("certificates")
+        page.renew_for(cert_sha256)  # type: ignore[attr-defined]
 
     def open_page(self, key: str) -> QWidget:
         self.nav.setCurrentRow(self.page_keys().index(key))

@@ -325,6 +325,21 @@ class PlatformClient:
     def delete_activation(self, activation_id: int) -> None:
         self._call("DELETE", f"/activations/{int(activation_id)}", None, expect=(200, 204))
 
+    # --- certificate renewal --------------------------------------------------------------
+    def request_renewal(self, body: models.RenewalRequest,
+                        idempotency_key: str | None = None) -> models.Renewal:
+        return self._call("POST", "/renewals", models.Renewal, json=_dump(body),
+                          idempotency_key=idempotency_key or new_idempotency_key())
+
+    def renewal(self, renewal_id: int) -> models.Renewal:
+        return self._call("GET", f"/renewals/{int(renewal_id)}", models.Renewal)
+
+    def activate_renewal(self, renewal_id: int,
+                         body: models.RenewalActivation) -> models.Activation:
+        """Move the activation to the renewed certificate (repeating it is harmless)."""
+        return self._call("POST", f"/renewals/{int(renewal_id)}/activate", models.Activation,
+                          json=_dump(body), idempotency_key=new_idempotency_key())
+
     # --- 标证通 app --------------------------------------------------------------------------
     def create_qr(self, kind: models.QrKind, username: str = "") -> models.QrCode:
         """A bind code (needs the session) or a login code for ``username``."""

@@ -124,6 +124,41 @@ class Activation(Model):
     created_at: datetime
 
 
+# --- certificate renewal (在线延期) ---------------------------------------------------------
+RenewalState = Literal["pending", "issued", "rejected", "activated"]
+
+
+class RenewalRequest(Model):
+    """A PKCS#10 CSR signed by the new key, and proof of the current certificate: an AuthToken
+    whose signature covers ``auth.renewal_message(origin, nonce, csr)``."""
+
+    nonce: str = Field(max_length=128)
+    auth_token: AuthToken
+    csr: str = Field(max_length=16384)  # base64 DER
+
+
+class Renewal(Model):
+    """A renewal as the platform keeps it; ``certificate`` and ``chain`` once issued."""
+
+    id: int
+    state: RenewalState
+    old_cert_sha256: str
+    csr_sha256: str
+    certificate: str = ""  # base64 DER of the new certificate
+    chain: list[str] = Field(default_factory=list)  # base64 DER: issuing CA, then root
+    cert_sha256: str = ""
+    not_after: datetime | None = None
+    reject_reason: str = ""
+    created_at: datetime
+
+
+class RenewalActivation(Model):
+    """Move the activation to the new certificate: a fresh challenge signed by the new key."""
+
+    nonce: str = Field(max_length=128)
+    auth_token: AuthToken
+
+
 # --- 标证通 app -------------------------------------------------------------------------
 class QrRequest(Model):
     """Ask for a QR code: ``bind`` (needs a session) or ``login`` for ``username`` (only a

@@ -31,6 +31,7 @@ GROUPS: dict[str, str] = {
         "login", "whoami", "logout", "activate", "register", "app")},
     **{name: "hy_client.cli.records_cmd" for name in ("profile", "qualifications", "personnel")},
     **{name: "hy_client.cli.renewal_cmd" for name in ("renewal", "bids")},
+    "renew": "hy_client.cli.renew_cmd",
     "repair": "hy_client.cli.repair_cmd",
     "readiness": "hy_client.cli.readiness_cmd",
     "drafts": "hy_client.cli.drafts_cmd",

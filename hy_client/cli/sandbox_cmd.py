@@ -56,6 +56,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
                        help="平台时钟偏移（用于演示电脑时间不准的诊断）")
     serve.add_argument("--workers", type=int, default=1)
     serve.add_argument("--no-demo", action="store_true", help="首次启动时不创建演示数据")
+    serve.add_argument("--renewal-review", action="store_true",
+                       help="证书延期申请需人工审核（sandbox review approve-renewal）")
     _add_data(serve)
     serve.set_defaults(handler=_serve)
 
@@ -100,8 +102,18 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     reject = review_sub.add_parser("reject", help="退回")
     reject.add_argument("id", type=int)
     reject.add_argument("--reason", required=True)
-    for p in (listing, approve, reject):
+    renewal_list = review_sub.add_parser("renewals", help="证书延期申请列表")
+    renewal_list.add_argument("--all", action="store_true", help="包括已处理的申请")
+    renewal_ok = review_sub.add_parser("approve-renewal", help="通过证书延期申请（签发新证书）")
+    renewal_ok.add_argument("id", type=int)
+    renewal_no = review_sub.add_parser("reject-renewal", help="退回证书延期申请")
+    renewal_no.add_argument("id", type=int)
+    renewal_no.add_argument("--reason", required=True)
+    for p in (listing, approve, reject, renewal_list, renewal_ok, renewal_no):
         _add_data(p)
+    renewal_list.set_defaults(handler=_review_renewals)
+    renewal_ok.set_defaults(handler=lambda a: _review_renewal(a, True))
+    renewal_no.set_defaults(handler=lambda a: _review_renewal(a, False))
     listing.set_defaults(handler=_review_list)
     approve.set_defaults(handler=lambda a: _review_decide(a, True))
     reject.set_defaults(handler=lambda a: _review_decide(a, False))
@@ -126,7 +138,8 @@ def _serve(args: argparse.Namespace) -> int:
     settings = SandboxSettings(data_dir=_data_dir(args), host=args.host, port=args.port,
                                origin=args.origin,
                                clock_offset=timedelta(seconds=args.clock_offset),
-                               demo_data=not args.no_demo)
+                               demo_data=not args.no_demo,
+                               renewal_review=args.renewal_review)
     print(f"测试平台：{settings.url}  数据目录：{settings.data_dir}", flush=True)
     serve(settings, public=args.public, workers=max(1, args.workers))
     return EXIT_OK
@@ -208,6 +221,32 @@ def _review_decide(args: argparse.Namespace, approve: bool) -> int:
         item = records.decide(conn, rt.ctx, args.id, approve=approve,
                               reason=getattr(args, "reason", "") or "")
     print(f"{item.id} {'已审核通过' if approve else '已退回'}")
+    return EXIT_OK
+
+
+def _review_renewals(args: argparse.Namespace) -> int:
+    from ..sandbox import renewals
+
+    rt = _runtime(args)
+    with rt.pool.connection() as conn:
+        rows = renewals.pending(conn, all_states=args.all)
+    if not rows:
+        print("没有待审核的延期申请")
+    names = {"pending": "待审核", "issued": "已签发", "rejected": "已退回", "activated": "已启用"}
+    for row in rows:
+        print(f"{row['id']:>5}  {row['username']:<20} {names.get(row['state'], row['state']):<6}"
+              f" 原证书 {row['old_cert_sha256'][:16]}…")
+    return EXIT_OK
+
+
+def _review_renewal(args: argparse.Namespace, approve: bool) -> int:
+    from ..sandbox import db, renewals
+
+    rt = _runtime(args)
+    with rt.pool.connection() as conn, db.write(conn):
+        renewal = renewals.decide(conn, rt.ctx, rt.ca(), args.id, approve=approve,
+                                  reason=getattr(args, "reason", "") or "")
+    print(f"{renewal.id} {'已签发新证书' if approve else '已退回'}")
     return EXIT_OK
 
 

@@ -28,7 +28,7 @@ from starlette.routing import Match
 
 from .. import __version__, errors
 from ..api import models
-from . import appqr, db, files, records, service
+from . import appqr, db, files, records, renewals, service
 from .demo import REFERENCES
 from .errors_http import error_response
 from .passwords import hash_password
@@ -336,6 +336,29 @@ def create_app(settings: SandboxSettings, *, prepare: bool = True) -> FastAPI:
         with db.write(conn):
             service.unbind(conn, account, activation_id)
         return Response(status_code=204)
+
+    # --- certificate renewal (在线延期) -------------------------------------------------------
+    @app.post(f"{API}/renewals", response_model=models.Renewal, status_code=201,
+              tags=["renewal"], responses=_ERRORS)
+    def request_renewal(body: models.RenewalRequest, request: Request, conn: Conn, account: Me,
+                        idempotency_key: IdemKey = None) -> Response:
+        return idempotent(conn, f"account:{account.id}", idempotency_key, request, _json(body),
+                          201, lambda: renewals.request(
+                              conn, rt.ctx, client_id(request), account, body, ca=rt.ca(),
+                              review=settings.renewal_review))
+
+    @app.get(f"{API}/renewals/{{renewal_id}}", response_model=models.Renewal, tags=["renewal"],
+             responses=_ERRORS)
+    def get_renewal(renewal_id: RowId, conn: Conn, account: Me) -> models.Renewal:
+        return renewals.get(conn, account, renewal_id, rt.ca())
+
+    @app.post(f"{API}/renewals/{{renewal_id}}/activate", response_model=models.Activation,
+              tags=["renewal"], responses=_ERRORS)
+    def activate_renewal(renewal_id: RowId, body: models.RenewalActivation, request: Request,
+                         conn: Conn, account: Me) -> models.Activation:
+        with db.write(conn):
+            return renewals.activate(conn, rt.ctx, client_id(request), account, renewal_id,
+                                     body)
 
     # --- 标证通 --------------------------------------------------------------------------
     @app.post(f"{API}/app/qr", response_model=models.QrCode, tags=["app"], responses=_ERRORS)

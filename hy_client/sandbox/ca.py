@@ -123,8 +123,22 @@ class TestCA:
         if uscc:
             attrs.append(x509.NameAttribute(NameOID.SERIAL_NUMBER, uscc))
         attrs.append(x509.NameAttribute(NameOID.COMMON_NAME, cn))
+        return self.issue_for(public_key, x509.Name(attrs), not_before=not_before,
+                              not_after=not_after, digital_signature=digital_signature,
+                              key_encipherment=key_encipherment, key_agreement=key_agreement,
+                              client_auth=client_auth, extended_usages=extended_usages)
+
+    def issue_for(self, public_key: Any, subject: x509.Name, *, not_before: datetime,
+                  not_after: datetime, digital_signature: bool = True,
+                  key_encipherment: bool = True, key_agreement: bool = False,
+                  client_auth: bool = True,
+                  extended_usages: list[x509.ObjectIdentifier] | None = None
+                  ) -> x509.Certificate:
+        """An end-entity certificate for ``subject`` as given (a renewal keeps the old one).
+
+        ``extended_usages`` replaces the EKU (``[]``: no EKU extension at all)."""
         builder = (
-            x509.CertificateBuilder().subject_name(x509.Name(attrs))
+            x509.CertificateBuilder().subject_name(subject)
             .issuer_name(self.issuing.subject).public_key(public_key)
             .serial_number(x509.random_serial_number())
             .not_valid_before(not_before).not_valid_after(not_after)

@@ -62,6 +62,11 @@ CREATE TABLE IF NOT EXISTS bids (
     id INTEGER PRIMARY KEY, account_id INTEGER NOT NULL, project_code TEXT NOT NULL,
     project_name TEXT NOT NULL, documents_downloaded_at REAL, bid_deadline REAL NOT NULL,
     bid_opening REAL NOT NULL, cert_sha256 TEXT NOT NULL DEFAULT '');
+CREATE TABLE IF NOT EXISTS renewals (
+    id INTEGER PRIMARY KEY, account_id INTEGER NOT NULL, old_cert_sha256 TEXT NOT NULL,
+    old_certificate BLOB NOT NULL, csr_sha256 TEXT NOT NULL UNIQUE, csr BLOB NOT NULL,
+    state TEXT NOT NULL, certificate BLOB, cert_sha256 TEXT NOT NULL DEFAULT '', not_after REAL,
+    reject_reason TEXT NOT NULL DEFAULT '', created_at REAL NOT NULL, decided_at REAL);
 CREATE TABLE IF NOT EXISTS idempotency (
     scope TEXT NOT NULL, key TEXT NOT NULL, body_hash TEXT NOT NULL, status INTEGER NOT NULL,
     answer TEXT NOT NULL, created_at REAL NOT NULL, PRIMARY KEY (scope, key));

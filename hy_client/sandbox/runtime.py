@@ -18,6 +18,7 @@ from cryptography import x509
 from .. import auth
 from ..api import models
 from . import db
+from .ca import TestCA
 from .service import Context
 from .settings import SandboxSettings
 
@@ -29,6 +30,7 @@ class Runtime:
         self.settings = settings
         self.pool = db.Pool(settings.db_path)
         self._trust: auth.TrustStore | None = None
+        self._ca: TestCA | None = None
         self._lock = threading.Lock()
         self.ctx = Context(origin=settings.origin, now=settings.now, trust=self.trust,
                            references=references)
@@ -57,6 +59,13 @@ class Runtime:
                 db.set_meta(conn, "demo_seeded", "1")
         if drivers:
             self.drivers_dir = prepare_drivers(self.settings)
+
+    def ca(self) -> TestCA:
+        """The test CA with its keys, which issues renewed certificates."""
+        with self._lock:
+            if self._ca is None:
+                self._ca = TestCA.create(self.settings.ca_dir)
+            return self._ca
 
     def trust(self) -> auth.TrustStore:
         """The CA's root and issuing certificates (created on first use)."""

@@ -23,7 +23,8 @@ def _encode(settings: SandboxSettings) -> str:
     return json.dumps({"data_dir": str(settings.data_dir), "host": settings.host,
                        "port": settings.port, "origin": settings.origin,
                        "clock_offset": settings.clock_offset.total_seconds(),
-                       "demo_data": settings.demo_data})
+                       "demo_data": settings.demo_data,
+                       "renewal_review": settings.renewal_review})
 
 
 def _decode(text: str) -> SandboxSettings:
@@ -31,7 +32,8 @@ def _decode(text: str) -> SandboxSettings:
     return SandboxSettings(data_dir=Path(raw["data_dir"]), host=raw["host"], port=raw["port"],
                            origin=raw["origin"],
                            clock_offset=timedelta(seconds=raw["clock_offset"]),
-                           demo_data=raw["demo_data"])
+                           demo_data=raw["demo_data"],
+                           renewal_review=bool(raw.get("renewal_review")))
 
 
 def app_from_env() -> Any:

@@ -19,7 +19,8 @@ def system_clock() -> datetime:
 @dataclass
 class SandboxSettings:
     """``clock_offset`` shifts the server's time (clock-skew diagnostics; expiry tests), ``clock``
-    replaces the time source altogether (tests advance it)."""
+    replaces the time source altogether (tests advance it). ``renewal_review`` holds renewal
+requests for a reviewer instead of approving them at once (payment/approval simulated)."""
 
     data_dir: Path = field(default_factory=lambda: config.data_dir() / "sandbox")
     host: str = DEFAULT_HOST
@@ -28,6 +29,7 @@ class SandboxSettings:
     clock_offset: timedelta = timedelta(0)
     clock: Callable[[], datetime] = system_clock
     demo_data: bool = True
+    renewal_review: bool = False  # renewals wait for `sandbox review approve-renewal`
     upload_quota: int = 500 * 1024 * 1024  # bytes of attachments per account
     upload_concurrency: int = 3  # uploads per account at once (per server process)
 

@@ -24,7 +24,7 @@ from typing import Any, Literal
 import pkcs11
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from cryptography.hazmat.primitives.asymmetric import ec
 from pkcs11 import Attribute, CertificateType, KeyType, ObjectClass
 from pkcs11.util.ec import encode_named_curve_parameters
 
@@ -104,14 +104,9 @@ def _session(module: str, token_label: str, pin: str) -> Any:
 
 
 def _to_cryptography(public: Any, kind: KeyKind) -> Any:
-    if kind == "rsa2048":
-        n = int.from_bytes(public[Attribute.MODULUS], "big")
-        e = int.from_bytes(public[Attribute.PUBLIC_EXPONENT], "big")
-        return rsa.RSAPublicNumbers(e, n).public_key()
-    point = bytes(public[Attribute.EC_POINT])
-    if point[0] == 0x04 and point[1] == len(point) - 2:  # DER OCTET STRING around the point
-        point = point[2:]
-    return ec.EllipticCurvePublicKey.from_encoded_point(_CURVES[kind][1], point)
+    from ..token.renewal import public_key_of
+
+    return public_key_of(public, None if kind == "rsa2048" else _CURVES[kind][1])
 
 
 def generate_key(module: str, token_label: str, pin: str, key_type: KeyKind, key_id: bytes,

@@ -265,6 +265,20 @@ class TokenService:
     def token_flags(self, serial: str) -> Future[TokenFlags]:
         return self.call(self._fresh_flags_of, serial)
 
+    def with_session(self, serial: str, fn: Callable[[Any, set[Any]], T]) -> Future[T]:
+        """Run ``fn(session, mechanisms)`` on the token thread with a read-write session of the
+        logged-in key.
+
+        For this package's own writers (renewal: key generation, certificate objects); a
+        PKCS#11 failure comes back as its catalogue error, a removal forgets the token's
+        handles as any other operation does."""
+        return self.call(self._with_session, serial, fn)
+
+    def reread(self, serial: str) -> Future[TokenInfo]:
+        """Read a logged-in token's certificates and key IDs again (after objects were written);
+        its mechanisms and PIN state are kept."""
+        return self.call(self._reread, serial)
+
     def token_info(self, serial: str) -> Future[TokenInfo]:
         """The cached description of one token (flags as of the last scan, login or poll)."""
         return self.call(lambda: self._entry(serial).info)
@@ -614,6 +628,35 @@ class TokenService:
         entry.info = replace(entry.info, certificates=certs, flags=flags, logged_in=True,
                              keys_without_certificate=sorted(i.hex() for i in ids
                                                              if i.hex() not in cert_ids))
+
+    def _with_session(self, serial: str, fn: Callable[[Any, set[Any]], T]) -> T:
+        entry = self._entry(serial)
+        if entry.session is None:
+            raise HyError(errors.TOKEN_NOT_LOGGED_IN, serial)
+        try:
+            # A read-write session beside the logged-in one: it shares the login, and closing
+            # it (opened without a PIN) does not log the token out.
+            with entry.token.open(rw=True) as session:
+                return fn(session, entry.mechanisms)
+        except pkcs11.PKCS11Error as exc:
+            raise self._fail(entry, exc) from None
+
+    def _reread(self, serial: str) -> TokenInfo:
+        entry = self._entry(serial)
+        if entry.session is None:
+            raise HyError(errors.TOKEN_NOT_LOGGED_IN, serial)
+        try:
+            certs = [self._cert_attrs(o) for o in entry.session.get_objects(
+                {Attribute.CLASS: ObjectClass.CERTIFICATE})]
+            ids = {bytes(k[Attribute.ID]) for k in entry.session.get_objects(
+                {Attribute.CLASS: ObjectClass.PRIVATE_KEY})}
+        except pkcs11.PKCS11Error as exc:
+            raise self._fail(entry, exc) from None
+        entry.keys, entry.plans = {}, {}
+        entry.info = replace(
+            entry.info, certificates=self._certificates(certs, ids, True),
+            keys_without_certificate=sorted(i.hex() for i in ids - {c[0] for c in certs}))
+        return entry.info
 
     def _logout(self, serial: str) -> None:
         self._logout_entry(self._entry(serial))

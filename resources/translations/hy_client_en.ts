@@ -259,6 +259,18 @@
     <context>
         <name>CertificatesPage</name>
         <message>
+            <source>证书延期</source>
+            <translation>Renew certificate</translation>
+        </message>
+        <message>
+            <source>在线延期：在CA锁内生成新密钥并换发证书，不影响未开标的投标</source>
+            <translation>Online renewal: a new key is generated on the USB key and a new certificate issued, without harming open bids</translation>
+        </message>
+        <message>
+            <source>进行证书延期</source>
+            <translation>renew the certificate</translation>
+        </message>
+        <message>
             <source>投标人</source>
             <translation>Bidder</translation>
         </message>
@@ -1623,6 +1635,10 @@ Are you sure the PIN is right, and continue?</translation>
     <context>
         <name>RenewalBanner</name>
         <message>
+            <source>证书延期</source>
+            <translation>Renew certificate</translation>
+        </message>
+        <message>
             <source>证书延期提醒</source>
             <translation>Certificate extension reminder</translation>
         </message>
@@ -1755,6 +1771,89 @@ Are you sure the PIN is right, and continue?</translation>
         <message>
             <source>退出</source>
             <translation>Quit</translation>
+        </message>
+    </context>
+    <context>
+        <name>RenewalDialog</name>
+        <message>
+            <source>证书延期</source>
+            <translation>Renew certificate</translation>
+        </message>
+        <message>
+            <source>正在检查在投项目…</source>
+            <translation>Checking your open bids…</translation>
+        </message>
+        <message>
+            <source>延期会在CA锁内生成新密钥。旧密钥和旧证书不会被删除：已用旧证书加密的投标文件开标时仍用旧密钥解密。</source>
+            <translation>Renewal generates a new key inside the USB key. The old key and certificate are not deleted: bids encrypted with the old certificate are still decrypted with the old key at their opening.</translation>
+        </message>
+        <message>
+            <source>我已了解风险，仍然现在延期（旧密钥和旧证书保留在CA锁中，直到这些项目开标）</source>
+            <translation>I understand the risk: renew now anyway (the old key and certificate stay on the USB key until these bids have opened)</translation>
+        </message>
+        <message>
+            <source>开始延期</source>
+            <translation>Start renewal</translation>
+        </message>
+        <message>
+            <source>放弃未完成的延期</source>
+            <translation>Abandon the unfinished renewal</translation>
+        </message>
+        <message>
+            <source>关闭</source>
+            <translation>Close</translation>
+        </message>
+        <message>
+            <source>已放弃未完成的延期；旧证书不受影响。</source>
+            <translation>The unfinished renewal was abandoned; the old certificate is unaffected.</translation>
+        </message>
+        <message>
+            <source>以下投标文件用当前密钥加密，现在延期将导致开标时无法解密：</source>
+            <translation>These bids are encrypted to the current key and could not be decrypted at their opening if you renewed now:</translation>
+        </message>
+        <message>
+            <source>继续延期</source>
+            <translation>Continue renewal</translation>
+        </message>
+        <message>
+            <source>延期完成（用时 {seconds:.1f} 秒）：新证书有效期至 {date}，平台已改用新证书登录。</source>
+            <translation>Renewal complete ({seconds:.1f} s): the new certificate is valid until {date}, and the platform now logs you in with it.</translation>
+        </message>
+        <message>
+            <source>证书“{name}”（CA锁“{label}”，有效期至 {date}）</source>
+            <translation>Certificate “{name}” (USB key “{label}”, valid until {date})</translation>
+        </message>
+        <message>
+            <source>现在不能延期：{advice}</source>
+            <translation>Do not renew now: {advice}</translation>
+        </message>
+        <message>
+            <source>无法检查在投项目：{message}（{code}）</source>
+            <translation>Could not check your open bids: {message} ({code})</translation>
+        </message>
+        <message>
+            <source>旧密钥和旧证书保留在CA锁中，供 {n} 个未开标项目开标解密，请勿删除。</source>
+            <translation>The old key and certificate stay on the USB key to decrypt {n} bid(s) not yet opened: do not delete them.</translation>
+        </message>
+        <message>
+            <source>{message}。{advice}</source>
+            <translation>{message}. {advice}</translation>
+        </message>
+        <message>
+            <source>{message}（{code}）。旧证书仍可正常使用；{advice}</source>
+            <translation>{message} ({code}). The old certificate still works; {advice}</translation>
+        </message>
+        <message>
+            <source>上次的延期没有完成（已完成到：{step}）。继续延期将从中断处接着做，不会重复申请；也可以放弃（只删除上次生成的新密钥）。</source>
+            <translation>The last renewal did not finish (done up to: {step}). Continuing picks up where it stopped without applying twice; or abandon it (only the new key it made is removed).</translation>
+        </message>
+        <message>
+            <source>开标</source>
+            <translation>opening</translation>
+        </message>
+        <message>
+            <source>可以延期：{advice}</source>
+            <translation>You can renew now: {advice}</translation>
         </message>
     </context>
     <context>

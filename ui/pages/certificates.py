@@ -172,11 +172,18 @@ class CertificatesPage(QWidget):
         self.test_button.setToolTip(translate(
             "CertificatesPage", "签名并解密一次，确认开标时能解密投标文件"))
         self.test_button.clicked.connect(self.self_test)
+        self.renew_button = QPushButton(translate("CertificatesPage", "证书延期"))
+        self.renew_button.setObjectName("renewCert")
+        self.renew_button.setToolTip(translate(
+            "CertificatesPage", "在线延期：在CA锁内生成新密钥并换发证书，不影响未开标的投标"))
+        self.renew_button.clicked.connect(self.renew)
+        self._renew_pending: str | None = None
         self.pin_button = QPushButton(translate("CertificatesPage", "修改PIN码"))
         self.pin_button.setObjectName("changePin")
         self.pin_button.clicked.connect(self.change_pin)
         tools = QHBoxLayout()
         tools.addWidget(self.test_button)
+        tools.addWidget(self.renew_button)
         tools.addWidget(self.pin_button)
         tools.addStretch(1)
         self.result = QLabel()
@@ -231,6 +238,8 @@ class CertificatesPage(QWidget):
                 message=message(errors.NO_TOKEN), advice=advice(errors.NO_TOKEN)):
             self.result.clear()  # the key is back: "未检测到CA锁" must not stay
         self._on_pick()
+        if self._renew_pending is not None:
+            self.renew_for(self._renew_pending)
 
     def _platform(self, result: tuple[list[models.Bid], list[models.Activation]]) -> None:
         self.bids, activations = result
@@ -269,7 +278,7 @@ class CertificatesPage(QWidget):
 
     def _enable(self) -> None:
         on = self.current() is not None
-        for b in (self.activate_button, self.test_button, self.pin_button):
+        for b in (self.activate_button, self.test_button, self.pin_button, self.renew_button):
             b.setEnabled(on)
 
     # --- PIN, then a job --------------------------------------------------------------------
@@ -331,6 +340,38 @@ class CertificatesPage(QWidget):
             self.result.setProperty("role", "critical")
         self.result.setText(text)
         self.self_tested.emit(result)
+
+    # --- 证书延期 -----------------------------------------------------------------------------
+    def renew(self) -> None:
+        """The renewal dialog for the chosen certificate; the page's PIN flow unlocks the key."""
+        from ..renewal_dialog import RenewalDialog
+
+        key = self.current()
+        if key is None:
+            return
+        purpose = translate("CertificatesPage", "进行证书延期")
+
+        def pin_op(job: Callable[[PinUse], Any], success: Callable[[Any], None]) -> PinOp[Any]:
+            self.pin_op = PinOp(self, self.ctx.tokens, key.serial, key.token_label, job,
+                                success, purpose=purpose)
+            return self.pin_op
+
+        dialog = RenewalDialog(self.ctx, key, pin_op, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.renewed.connect(lambda _outcome: self.refresh())
+        self.renewal_dialog = dialog
+        dialog.open()
+
+    def renew_for(self, cert_sha256: str) -> None:
+        """Renew the certificate the banner spoke of (once the keys are read)."""
+        index = next((i for i, c in enumerate(self.choices)
+                      if c.certificate.sha256 == cert_sha256), None)
+        if index is None:
+            self._renew_pending = cert_sha256 if not self.choices else None
+            return
+        self._renew_pending = None
+        self.picker.setCurrentIndex(index)
+        self.renew()
 
     def change_pin(self) -> None:
         key = self.current()

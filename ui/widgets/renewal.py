@@ -77,6 +77,7 @@ class RenewalBanner(QFrame):
     """Hidden unless some advice needs action; 详情 asks the window to open the 证书 page."""
 
     details_requested = Signal()
+    renew_requested = Signal(str)  # the certificate's SHA-256
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -90,6 +91,11 @@ class RenewalBanner(QFrame):
         self.details = QPushButton(translate("RenewalBanner", "查看证书"))
         self.details.setObjectName("renewalDetails")
         self.details.clicked.connect(self.details_requested)
+        self.renew = QPushButton(translate("RenewalBanner", "证书延期"))
+        self.renew.setObjectName("renewalRenew")
+        self.renew.clicked.connect(
+            lambda: self.renew_requested.emit(self.advice.cert_sha256 if self.advice else ""))
+        layout.addWidget(self.renew)
         layout.addWidget(self.details)
         self.hide()
 
