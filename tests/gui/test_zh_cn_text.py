@@ -34,7 +34,7 @@ ALLOWED = {
     "YYYY", "MM", "DD", "SoftHSM", "OpenSC", "Windows", "Linux", "IE", "SM2", "SM3", "RSA",
     "EC", "ECDSA", "hy", "client", "Ctrl", "Esc", "OK", "ukey", "UKey", "dll", "so", "Language",
     "English", "SHA", "TLS", "HTTPS", "https", "http", "Microsoft", "Visual", "DLL", "APP",
-    "ECC", "x86", "linux", "win32", "win64", "amd64", "OpenSSL", "GM", "SKF",
+    "ECC", "x86", "linux", "win32", "win64", "amd64", "OpenSSL", "GM", "SKF", "CSR",
 }
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
 _CODE = re.compile(r"(?<![A-Za-z0-9])[A-Z]\d{3}(?!\d)")  # catalogue codes: T101, P221
