@@ -63,6 +63,7 @@ def install() -> None:
 _HEADING = re.compile(r"^(\S[^\n]*[\u4e00-\u9fff）])\s*:$", re.MULTILINE)
 
 
+_NO_LINE_START = frozenset("）】」』》〉，。、；：！？")
 # a Chinese character, or a run of anything else, each with the spaces before it
 _WORDS = re.compile(r"\s*(?:[\u3000-\u9fff\uff00-\uffef]|[^\s\u3000-\u9fff\uff00-\uffef]+)")
 
@@ -94,7 +95,8 @@ class ChineseHelpFormatter(argparse.RawDescriptionHelpFormatter):
         lines: list[str] = []
         line = ""
         for word in _WORDS.findall(" ".join(text.split())):
-            if line and display_width(line + word) > width:
+            # a closing mark never starts a line (it stays with what it closes)
+            if line and display_width(line + word) > width and word not in _NO_LINE_START:
                 lines.append(line)
                 line = ""
             line += word.lstrip() if not line else word
