@@ -5,12 +5,19 @@ One long-lived ``Dispatcher`` owned by the application (as Anki's ``taskman.run_
 thread, and only if ``receiver`` (a widget or other QObject) still exists then. Progress
 callbacks handed to the core are made with ``on_main(receiver, fn)``. No per-job bridge or
 relay object exists, so nothing is left alive per window or per job.
+
+A callback held by a worker refers to its widget only weakly, and the weak references are
+resolved on the GUI thread: a worker never holds the last reference to a widget (its wrapper
+would then be freed, or a reference cycle collected, on the worker thread — a crash or a
+deadlock in Qt).
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+import types
+import weakref
 from collections.abc import Callable
 from typing import Any
 
@@ -27,13 +34,20 @@ class Dispatcher(QObject):
     """Lives on the GUI thread; a queued signal carries each closure there."""
 
     _posted = Signal(object, object)  # receiver (QObject | None), closure
+    _posted_weak = Signal(object, object, object)  # receiver ref, function ref, args
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._posted.connect(self._run, Qt.ConnectionType.QueuedConnection)
+        self._posted_weak.connect(self._run_weak, Qt.ConnectionType.QueuedConnection)
 
     def run_on_main(self, fn: Callable[[], object], receiver: QObject | None = None) -> None:
         self._posted.emit(receiver, fn)
+
+    def post_weak(self, receiver: Callable[[], QObject | None] | None,
+                  fn: Callable[[], Callable[..., object] | None], args: tuple[Any, ...]) -> None:
+        """``receiver`` and ``fn`` are weak references (or holders): resolved on the GUI thread."""
+        self._posted_weak.emit(receiver, fn, args)
 
     @Slot(object, object)
     def _run(self, receiver: QObject | None, fn: Callable[[], object]) -> None:
@@ -43,6 +57,16 @@ class Dispatcher(QObject):
             fn()
         except Exception:  # a slot's bug must not take the event loop down
             log.exception("error in a callback run on the GUI thread")
+
+    @Slot(object, object, object)
+    def _run_weak(self, receiver_ref: Callable[[], QObject | None] | None,
+                  fn_ref: Callable[[], Callable[..., object] | None],
+                  args: tuple[Any, ...]) -> None:
+        receiver = receiver_ref() if receiver_ref is not None else None
+        fn = fn_ref()
+        if fn is None or (receiver_ref is not None and receiver is None):
+            return  # collected: nobody to tell
+        self._run(receiver, lambda: fn(*args))
 
 
 def dispatcher() -> Dispatcher:
@@ -71,10 +95,26 @@ def run_on_main(fn: Callable[[], object], receiver: QObject | None = None) -> No
 
 def on_main(receiver: QObject | None, fn: Callable[..., object]) -> Callable[..., None]:
     """A thread-safe callback for the core (progress, QR codes): each call runs ``fn`` with
-    the same arguments on the GUI thread, while ``receiver`` exists."""
+    the same arguments on the GUI thread, while ``receiver`` exists. The callback holds
+    ``receiver`` and a bound method's object only weakly."""
     target = dispatcher()  # made now, on the calling (GUI) thread
+    receiver_ref = weakref.ref(receiver) if receiver is not None else None
+    fn_ref: Callable[[], Callable[..., object] | None] = (
+        weakref.WeakMethod(fn) if isinstance(fn, types.MethodType) else _Strong(fn))
 
     def call(*args: Any) -> None:
-        target.run_on_main(lambda: fn(*args), receiver)
+        target.post_weak(receiver_ref, fn_ref, args)
 
     return call
+
+
+class _Strong:
+    """The holder for a function that is not a bound method (a lambda, a signal's emit)."""
+
+    __slots__ = ("fn",)
+
+    def __init__(self, fn: Callable[..., object]) -> None:
+        self.fn = fn
+
+    def __call__(self) -> Callable[..., object]:
+        return self.fn

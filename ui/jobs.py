@@ -195,6 +195,16 @@ class _Op(Generic[T]):
             self._dialog.reset()
             self._dialog.deleteLater()
         self._dialog = None
+        try:
+            self._deliver_result(future)
+        finally:
+            # The future (still held by the worker) refers back to this op through its
+            # done-callback: drop the widget references here, on the GUI thread, so the worker
+            # can never release the last one.
+            self._parent = self._success = self._failure = None
+            self.future = None
+
+    def _deliver_result(self, future: Future[T]) -> None:
         if self._parent is not None and not shiboken6.isValid(self._parent):
             return  # the window went away meanwhile: nothing to show the result in
         try:

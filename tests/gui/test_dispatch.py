@@ -68,3 +68,33 @@ def _valid(obj) -> bool:
     import shiboken6
 
     return shiboken6.isValid(obj)
+
+
+def test_a_callback_held_by_a_worker_does_not_keep_its_widget_alive(qtbot):
+    """The worker's callback refers to the widget weakly: the widget is freed on the GUI
+    thread when the window drops it, never by a worker releasing the last reference."""
+    import gc
+    import weakref
+
+    class Page(QWidget):
+        def __init__(self) -> None:
+            super().__init__()
+            self.seen: list[int] = []
+            self.report = on_main(self, self.progress)  # kept, as an autosaver keeps its own
+
+        def progress(self, n: int) -> None:
+            self.seen.append(n)
+
+    page = Page()
+    report, seen = page.report, page.seen
+    report(1)
+    qtbot.waitUntil(lambda: seen == [1], timeout=10000)
+    gone = weakref.ref(page)
+    gc.disable()  # freed by its reference count alone: no cycle through the callback
+    try:
+        del page
+        assert gone() is None
+    finally:
+        gc.enable()
+    report(2)  # a late report for a page that is gone: dropped, no error
+    qtbot.wait(50)
