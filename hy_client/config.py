@@ -88,9 +88,18 @@ class Settings:
     bid_reminder_hours: tuple[int, ...] = (48, 2)
     catalogue_keys: tuple[str, ...] = ()  # pinned Ed25519 public keys, hex
     catalogue_url: str = ""  # empty: the platform's /api/v1/drivers/catalogue
-    http_timeout: float = 15.0
-    token_poll_seconds: float = 2.0
+    # Seconds. Connect: a reachable platform completes the TCP/TLS handshake in well under a
+    # second even on a poor line; 5 s allows two lost SYNs (1 s + 2 s back-off) before "无法连接".
+    # Read: the longest the platform may stay silent on one socket read; its slowest answers
+    # (a submit under load) come in a few seconds, so 20 s means "frozen", not "slow".
+    http_connect_timeout: float = 5.0
+    http_timeout: float = 20.0
+    # An upload whose bytes stop moving for this long fails (the draft is kept).
+    upload_stall_seconds: float = 20.0
+    token_poll_seconds: float = 0.75  # hot-plug: a key pulled or plugged shows within 2 s
     autostart: bool = False
+    # No usable OS keyring: keep the session in a file only the user can read (with a warning).
+    session_file_fallback: bool = True
 
     @property
     def active_platform(self) -> PlatformProfile:
@@ -110,6 +119,11 @@ class Settings:
             return self.platforms[name_or_url]
         except KeyError:
             raise errors.HyError(errors.PLATFORM_UNKNOWN, name_or_url) from None
+
+    @property
+    def http_timeouts(self) -> tuple[float, float]:
+        """(connect, read) for every request."""
+        return (self.http_connect_timeout, self.http_timeout)
 
     @property
     def module_overrides(self) -> tuple[str, ...]:

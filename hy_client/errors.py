@@ -8,6 +8,7 @@ The sandbox answers with the same codes, so the client can show the catalogue's 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -84,7 +85,7 @@ NO_TOKEN = _e(
     "Plug in the key; try another USB port or reinstall the driver.")
 SEVERAL_TOKENS = _e(
     "T102", "检测到多把CA锁，请选择要使用的一把", "Several keys found: choose one",
-    "请用 --token 指定CA锁名称，或只插入一把CA锁。", "Pick one with --token or unplug the others.")
+    "请在列表中选择要使用的CA锁，或只插入一把CA锁。", "Pick one from the list or unplug the others.")
 PIN_INCORRECT = _e(
     "T103", "PIN码错误", "Incorrect PIN",
     "请核对PIN码后重试。多次输错将锁定CA锁。", "Check the PIN; repeated failures lock the key.", 401)
@@ -103,7 +104,7 @@ PIN_WEAK = _e(
     "请不要使用 123456、连续数字或重复数字，至少6位。",
     "Avoid 123456, sequences and repeats; use at least 6 digits.")
 TOKEN_REMOVED = _e(
-    "T108", "操作过程中CA锁被拔出", "The key was removed during the operation",
+    "T108", "CA锁已拔出", "The key was removed",
     "请重新插入CA锁后重试。", "Plug the key back in and try again.")
 TOKEN_NOT_LOGGED_IN = _e(
     "T109", "尚未输入CA锁PIN码", "Not logged in to the key",
@@ -225,6 +226,15 @@ NETWORK_UNREACHABLE = _e(
 NETWORK_TIMEOUT = _e(
     "P102", "连接交易平台超时", "The platform did not answer in time",
     "请稍后重试。", "Try again later.", 504)
+NOT_FOR_PERSON = _e(
+    "F222", "自然人账号没有企业资质", "A natural person's account has no enterprise qualifications",
+    "企业资质只适用于单位账号；个人的执业证书请在“职业人员”中填写。",
+    "Qualifications are for organisations; a person's certificates go under personnel.", 403)
+UPLOAD_STALLED = _e(
+    "P221", "上传中断：交易平台长时间没有响应", "Upload stopped: the platform stopped responding",
+    "电子件未上传成功，已填写的内容保存在本地草稿中；请检查网络后重新上传。" + _CALL,
+    "The file was not uploaded; the form is kept as a draft. Check the network and upload "
+    "again. " + _CALL_EN, 504)
 TLS_ERROR = _e(
     "P103", "平台证书校验失败（连接不安全）", "TLS verification failed",
     "请检查电脑时间，以及是否有代理或安全软件拦截了加密连接。",
@@ -266,7 +276,7 @@ METHOD_NOT_ALLOWED = _e(
 # --- forms, attachments --------------------------------------------------------------------
 VALIDATION_FAILED = _e(
     "F101", "填写内容有误", "Some fields are invalid",
-    "请按提示修改标红的项目。", "Fix the marked fields.", 422)
+    "请按提示修改所列的项目。", "Fix the fields listed.", 422)
 ATTACHMENT_TOO_LARGE = _e(
     "F102", "电子件超过20MB", "The file is larger than 20 MB",
     "请压缩或分页扫描后再上传。", "Compress or split the scan.", 413)
@@ -306,7 +316,7 @@ DRAFT_EXISTS = _e(
 DRAFT_IDENTITY_MISMATCH = _e(
     "F201", "草稿中的单位名称或统一社会信用代码（身份证号）与当前账号不一致",
     "The draft names another company or person than this account",
-    "请核对后再恢复；确认无误可加 --accept-identity 后重试，或用 drafts discard 放弃该草稿。",
+    "请核对后再恢复；确认无误可加 --accept-identity 后重试，或用 hy-client drafts discard 放弃该草稿。",
     "Check it first; pass --accept-identity to use it anyway, or discard the draft.", 409)
 
 # --- drivers -------------------------------------------------------------------------------
@@ -364,6 +374,9 @@ CONFIG_INVALID = _e(
 KEYRING_UNAVAILABLE = _e(
     "C102", "系统凭据存储不可用，无法记住登录状态", "The OS keyring is unavailable",
     "本次登录不会被记住；下次启动需要重新登录。", "The session will not be remembered.")
+SESSION_IN_FILE = _e(
+    "C220", "系统凭据存储不可用，登录状态已保存在仅本用户可读的文件中",
+    "No OS keyring: the session is kept in a file only this user can read")
 PLATFORM_UNKNOWN = _e(
     "C103", "未知的平台配置", "Unknown platform profile", "", "")
 CREDENTIAL_TOO_LARGE = _e(
@@ -471,6 +484,28 @@ CATALOGUE_REPLAYED = _e(
     "已拒绝使用，目录可能被篡改。" + _CALL, "Refused: it may be tampered with. " + _CALL_EN)
 
 
+_CLASS_NAME = re.compile(r"[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]*)+")
+_DOTTED = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+")
+
+
+def is_for_people(detail: str) -> bool:
+    """Whether a detail may be shown to a bidder: Chinese text, or one name-like word (a key's
+    label, a file name, a serial). English phrases, exception class names (``PinIncorrect``,
+    ``keyring.backends.fail.Keyring``), ``HTTP 401`` and ``62914560 bytes`` are for support:
+    logs and ``--verbose``."""
+    text = detail.strip()
+    if not text:
+        return False
+    if any("\u4e00" <= c <= "\u9fff" for c in text):
+        return True
+    if " " in text or "Error" in text or "Exception" in text:
+        return False
+    last = re.split(r"[.:]", text)[-1]
+    if _DOTTED.fullmatch(text) and last[:1].isupper():
+        return False  # a qualified class name
+    return not _CLASS_NAME.fullmatch(last)
+
+
 class HyError(Exception):
     """An error from the catalogue, optionally with data (e.g. tries left) and a safe detail.
 
@@ -482,7 +517,7 @@ class HyError(Exception):
         self.info = info
         self.detail = detail
         self.data: Mapping[str, Any] = data
-        super().__init__(self.__str__())
+        super().__init__(self.full_text)
 
     @property
     def code(self) -> str:
@@ -493,6 +528,14 @@ class HyError(Exception):
         return self.info.zh
 
     def __str__(self) -> str:
+        """What a bidder reads: the code, the Chinese message and only a detail written for
+        people (one in Chinese); class names, HTTP statuses and byte counts stay in
+        ``full_text`` for logs and ``--verbose``."""
+        text = f"[{self.info.code}] {self.info.zh}"
+        return f"{text}（{self.detail}）" if is_for_people(self.detail) else text
+
+    @property
+    def full_text(self) -> str:
         text = f"[{self.info.code}] {self.info.zh}"
         return f"{text}（{self.detail}）" if self.detail else text
 

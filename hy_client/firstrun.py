@@ -31,6 +31,7 @@ from .errors import HyError
 from .private import write_private
 
 if TYPE_CHECKING:
+    from .driver_status import DriverStatus
     from .drivers.download import ProgressCallback
     from .token.models import ModuleInfo, TokenInfo
     from .token.service import TokenService
@@ -186,10 +187,12 @@ class FirstRun:
         tokens = [t for m in self._scan() for t in m.tokens]
         if tokens:
             t = tokens[0]
+            status = self.driver_status(catalogue)
             return self._record(StepResult(
                 "key", "ok",
-                f"已检测到CA锁“{t.label}”（{t.manufacturer} {t.model}），驱动工作正常。",
-                data={"serial": t.serial, "driver_needed": False}))
+                f"已检测到CA锁“{t.label}”（{t.manufacturer} {t.model}）。{status.summary_zh}。",
+                data={"serial": t.serial, "driver_needed": False,
+                      "driver_state": status.state}))
         keys = detect_usb_keys(catalogue, self.usb_root) if catalogue else []
         if keys:
             k = keys[0]
@@ -226,18 +229,21 @@ class FirstRun:
                                            {"code": exc.code}))
         loaded = [m for m in modules if m.error is None]
         tokens = [t for m in loaded for t in m.tokens]
+        # The message is the one driver status every surface shows, not this probe's own view.
+        status = self.driver_status(catalogue)
         data = {"driver_id": driver_id, "modules": list(result.modules),
-                "tokens": [t.serial for t in tokens]}
+                "tokens": [t.serial for t in tokens], "driver_state": status.state}
         if not loaded:
             return self._record(StepResult("driver", "failed", "驱动已安装，但无法加载。",
                                            errors.MODULE_LOAD_FAILED.advice_zh, data=data))
-        if not tokens:
+        if status.state != "recognised":
             return self._record(StepResult("driver", "attention",
-                                           f"已安装{entry.vendor.zh}驱动，但未在驱动中发现CA锁。",
-                                           errors.NO_TOKEN.advice_zh, data=data))
+                                           f"已安装{entry.vendor.zh}驱动。{status.summary_zh}。",
+                                           status.advice_zh or errors.NO_TOKEN.advice_zh,
+                                           data=data))
         return self._record(StepResult(
-            "driver", "ok", f"已安装{entry.vendor.zh}驱动 {entry.version}，CA锁“{tokens[0].label}”"
-            "已可使用。", data=data))
+            "driver", "ok", f"已安装{entry.vendor.zh}驱动 {entry.version}。{status.summary_zh}。",
+            data=data))
 
     def _check_modules(self, paths: list[str]) -> list[ModuleInfo]:
         from .drivers.sm2 import catalogue_resolver
@@ -252,9 +258,26 @@ class FirstRun:
             self.tokens.set_modules([*self.tokens.module_paths, *loaded]).result(60)
         return modules
 
-    def skip_driver(self) -> StepResult:
-        """The key already works with an installed driver."""
-        return self._record(StepResult("driver", "ok", "驱动已安装，无需操作。"))
+    def skip_driver(self, catalogue: Catalogue | None = None) -> StepResult:
+        """No driver to install: say what the one driver status says."""
+        status = self.driver_status(catalogue)
+        if status.state == "recognised":
+            return self._record(StepResult("driver", "ok", f"{status.summary_zh}，无需操作。",
+                                           data={"driver_state": status.state}))
+        return self._record(StepResult("driver", "attention", f"{status.summary_zh}。",
+                                       status.advice_zh, data={"driver_state": status.state}))
+
+    def driver_status(self, catalogue: Catalogue | None) -> DriverStatus:
+        """The one driver status (as the 驱动 page, login window and ``drivers check`` show)."""
+        from .driver_status import current_report, driver_status
+
+        held = catalogue if catalogue is not None else _held_catalogue()
+        try:
+            configured = config.load().pkcs11_modules
+        except HyError:
+            configured = ()
+        return driver_status(current_report(held, configured, self.tokens))
+
 
     # --- 4. the certificate -----------------------------------------------------------------
     def check_certificate(self, token: TokenInfo, cert_id: str | None = None, *,
@@ -331,3 +354,16 @@ class FirstRun:
         with contextlib.suppress(FileNotFoundError):
             self.path.unlink()
         self.state = FirstRunState()
+
+
+def _held_catalogue() -> Catalogue:
+    """The catalogue held locally (cache or bundled), for a status without the network."""
+    from .drivers import install as inst
+    from .drivers.catalogue import trusted_keys
+    from .drivers.store import CatalogueStore
+
+    try:
+        keys = config.load().catalogue_keys
+    except HyError:
+        keys = ()
+    return CatalogueStore(inst.catalogue_dir(), trusted_keys(keys)).current()

@@ -359,7 +359,7 @@ def _assess_cert(bid: Bid, token: TokenInfo, cert: CertificateInfo, now: datetim
                     "请插入CA锁并运行自检（签名和解密），确认开标时能解密投标文件。",
                     self_tested_at=tested_at, token_serial=token.serial, cert_id=cert.id)
     return _row(bid, "ready", described,
-                "已就绪：开标时插入该CA锁即可解密。开标前请勿办理证书延期。",
+                "开标时插入该CA锁即可解密。开标前请勿办理证书延期。",
                 self_tested_at=tested_at, token_serial=token.serial, cert_id=cert.id)
 
 

@@ -168,7 +168,7 @@ SessionFactory = Callable[[config.Settings], requests.Session]
 
 
 def _http_session(settings: config.Settings) -> requests.Session:
-    return VerifiedSession(settings.active_platform.ca_bundle, settings.http_timeout)
+    return VerifiedSession(settings.active_platform.ca_bundle, settings.http_timeouts)
 
 
 def apply(repair: Repair, *, session_factory: SessionFactory = _http_session,

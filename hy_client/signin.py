@@ -200,9 +200,12 @@ class SignIn:
             self.credentials.save_session_token(session.token)
             self.credentials.remember_username(session.account.username)
         except errors.HyError as exc:
-            log.warning("session not remembered: %s", exc.code)
+            log.warning("session not remembered: %s (%s)", exc.code, exc.detail)
             return LoginResult(session, False, exc)
         _note_session_account(self.client.origin, session.account)
+        if self.credentials.uses_file:
+            log.warning("no OS keyring: session kept in %s", self.credentials.file_path)
+            return LoginResult(session, True, errors.HyError(errors.SESSION_IN_FILE))
         return LoginResult(session, True)
 
     def _forget_session(self) -> None:

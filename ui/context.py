@@ -38,7 +38,7 @@ class TokenWatcher(QObject):
 
     token_event = Signal(object)  # TokenEvent, on the GUI thread
 
-    def __init__(self, tokens: TokenService, interval_s: float, refresh_every: int = 3,
+    def __init__(self, tokens: TokenService, interval_s: float, refresh_every: int = 2,
                  parent: QObject | None = None) -> None:
         # Owned by the application when no parent is given: a Python-owned QObject with a
         # timer may be freed by whichever thread drops its last reference (a pool worker

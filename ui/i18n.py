@@ -127,6 +127,26 @@ def app_title() -> str:
     return translate("App", APP_TITLE)
 
 
+# Strings Qt's own zh_CN catalogue misses in this Qt version (its .qm has "Look in:", the
+# dialog asks for "&Look in:"): without these the file dialog shows English labels.
+_QT_GAPS_ZH: dict[tuple[str, str], str] = {
+    ("QFileDialog", "&Look in:"): "查找范围(&L)：",
+    ("QFileDialog", "Files of &type:"): "文件类型(&T)：",
+}
+
+
+class _QtGaps(QTranslator):
+    """Fills the few holes of qtbase_zh_CN (consulted after it)."""
+
+    def translate(self, context: str, source: str, disambiguation: str | None = None,
+                  n: int = -1) -> str | None:
+        # None is Qt's null string: "no translation here", so the other catalogues answer.
+        return _QT_GAPS_ZH.get((context, source))
+
+    def isEmpty(self) -> bool:
+        return False
+
+
 def install(app: QCoreApplication, language: str) -> str:
     """Load the translators for ``language`` (replacing earlier ones); returns what was used.
 
@@ -143,6 +163,12 @@ def install(app: QCoreApplication, language: str) -> str:
     if qt.load(QLocale(language), "qtbase", "_", qt_dir):
         app.installTranslator(qt)
         _installed.append(qt)
+    else:
+        log.warning("Qt's own %s translations not found in %s", language, qt_dir)
+    if language == "zh_CN":
+        gaps = _QtGaps(app)
+        app.installTranslator(gaps)
+        _installed.append(gaps)
     if language != DEFAULT_LANGUAGE:
         qm = qm_path(language)
         own = QTranslator(app)

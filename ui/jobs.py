@@ -87,7 +87,8 @@ def error_text(error: HyError) -> tuple[str, str]:
     code = translate("Jobs", "错误代码：{code}").format(code=error.code)
     main = f"{message(error.info)}\n\n{code}"
     extra = advice(error.info)
-    if error.detail and not isinstance(error, errors.ValidationError):
+    # Class names, HTTP statuses and byte counts are for the log, never the box.
+    if errors.is_for_people(error.detail) and not isinstance(error, errors.ValidationError):
         detail = translate("Jobs", "（{detail}）").format(detail=error.detail)
         extra = f"{extra}\n{detail}" if extra else detail
     elif isinstance(error, errors.ValidationError):
@@ -104,6 +105,7 @@ def show_error(parent: QWidget | None, error: BaseException) -> None:
     if isinstance(hy, UserCancelled):
         return
     main, extra = error_text(hy)
+    log.info("shown to the user: %s", hy.full_text)
     box = QMessageBox(QMessageBox.Icon.Warning, translate("Jobs", "出错了"), main,
                       QMessageBox.StandardButton.Ok, parent)
     box.setObjectName("errorBox")

@@ -38,6 +38,7 @@ from .widgets import keys
 if TYPE_CHECKING:  # the core: imported on a worker while the window is already shown
     from hy_client.api.models import QrCode, QrStatus
     from hy_client.api.upload import CancelToken
+    from hy_client.driver_status import DriverStatus
     from hy_client.errors import HyError
     from hy_client.signin import KeyChoice, LoginResult
     from hy_client.token.models import ModuleInfo, TokenEvent
@@ -218,6 +219,19 @@ class CaTab(QWidget):
         from .widgets.cert import CertificatePanel  # with the tab, after the first frame
 
         self.details = CertificatePanel()
+        # The manual's CA登录 step 1: the driver for your CA. One driver status, as everywhere.
+        self.driver_status = QLabel()
+        self.driver_status.setObjectName("driverStatus")
+        self.driver_status.setWordWrap(True)
+        self.download_button = QPushButton(translate("LoginWindow", "下载驱动"))
+        self.download_button.setObjectName("downloadDriver")
+        self.download_button.setFlat(True)
+        self.download_button.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.download_button.clicked.connect(self.open_drivers)
+        driver_row = QHBoxLayout()
+        driver_row.addWidget(self.driver_status, 1)
+        driver_row.addWidget(self.download_button)
+        self._key_count: int | None = None
         self.login_button = QPushButton(translate("LoginWindow", "CA锁登录"))
         self.login_button.setObjectName("caLogin")
         self.login_button.clicked.connect(self.login)
@@ -226,6 +240,7 @@ class CaTab(QWidget):
         layout.addLayout(row)
         layout.addWidget(self.status)
         layout.addWidget(self.details)
+        layout.addLayout(driver_row)
         layout.addWidget(self.login_button)
         layout.addStretch(1)
         self.scans = 0  # finished scans (tests wait on it)
@@ -284,7 +299,38 @@ class CaTab(QWidget):
         else:
             self.status.setText(translate("LoginWindow", "找到 {n} 张可登录的证书").format(
                 n=len(self.choices)))
+        keys_now = sum(len(m.tokens) for m in modules)
+        if keys_now != self._key_count:  # a rescan that finds nothing new stays quiet
+            self._key_count = keys_now
+            self.check_driver()
         self._on_pick()
+
+    def check_driver(self) -> None:
+        if self.ctx is None:
+            return
+        from .jobs import QueryOp
+        from .pages.drivers import read_status
+
+        ctx = self.ctx
+        QueryOp(self, lambda: read_status(ctx), self._driver_checked).failure(
+            lambda _e: None).run_in_background()
+
+    def _driver_checked(self, status: DriverStatus) -> None:
+        from .pages.drivers import status_text
+
+        self.driver_status.setText(status_text(status))
+        self.driver_status.setProperty("state", status.state)
+        self.driver_status.setProperty("role", "ok" if status.ok else "warning")
+        self.driver_status.style().unpolish(self.driver_status)
+        self.driver_status.style().polish(self.driver_status)
+
+    @Slot()
+    def open_drivers(self) -> None:
+        if self.ctx is None:
+            return
+        from .pages.drivers import open_drivers_dialog
+
+        self.drivers_dialog = open_drivers_dialog(self, self.ctx)
 
     def _scan_failed(self, error: HyError) -> None:
         self.scans += 1

@@ -8,11 +8,12 @@ so the main window opens quickly after a login.
 from __future__ import annotations
 
 import importlib
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -29,6 +30,7 @@ from hy_client.drafts import QuarantinedDraft
 from hy_client.readiness import ReadinessStore
 from hy_client.records import RecordFlows
 from hy_client.renewal import RecordAdvice, RenewalAdvice
+from hy_client.token.models import TokenEvent
 
 from . import i18n, state
 from .context import AppContext
@@ -80,6 +82,7 @@ class Page:
     key: str
     title: str
     make: Callable[[PageEnv], QWidget]
+    for_person: bool = True  # shown to a natural-person account (企业资质 is not)
 
 
 # Titles are shown through _tr; QT_TRANSLATE_NOOP lists them for the .ts.
@@ -88,7 +91,8 @@ PAGES: tuple[Page, ...] = (
          lambda e: ProfilePage(e.flows, e.account)),
     Page("qualification", str(QT_TRANSLATE_NOOP("MainWindow", "企业资质")),
          lambda e: RecordsPage(e.flows, "qualification", e.account,
-                               thresholds=e.ctx.settings.renewal_thresholds)),
+                               thresholds=e.ctx.settings.renewal_thresholds),
+         for_person=False),
     Page("personnel", str(QT_TRANSLATE_NOOP("MainWindow", "职业人员")),
          lambda e: RecordsPage(e.flows, "personnel", e.account,
                                thresholds=e.ctx.settings.renewal_thresholds)),
@@ -107,6 +111,14 @@ PAGES: tuple[Page, ...] = (
 )
 
 
+STARTUP_SCAN_SECONDS = 5.0  # key events this soon after opening are the first scan's
+
+
+def pages_for(account: models.Account) -> list[Page]:
+    """The pages an account may use: a natural person has no enterprise qualifications."""
+    return [p for p in PAGES if p.for_person or account.kind != "person"]
+
+
 class MainWindow(QMainWindow):
     logged_out = Signal()
     advice_ready = Signal(object)  # list[RenewalAdvice]
@@ -122,7 +134,8 @@ class MainWindow(QMainWindow):
         self.nav.setObjectName("navigation")
         self.stack = QStackedWidget()
         self.pages: dict[str, QWidget] = {}
-        for page in PAGES:
+        self.visible_pages = pages_for(account)
+        for page in self.visible_pages:
             self.nav.addItem(_tr(page.title))
         self.nav.setFixedWidth(max(150, self.nav.sizeHintForColumn(0) + 24))  # English is wider
         self.nav.currentRowChanged.connect(self._show_page)
@@ -132,8 +145,16 @@ class MainWindow(QMainWindow):
         who = QLabel(i18n.translate("MainWindow", "当前账号：{name}（{username}）").format(
             name=account.display_name, username=account.username))
         who.setObjectName("accountLabel")
+        # The session's keys as they are now: a key pulled out is said here and in the tray.
+        self.key_notice = QLabel()
+        self.key_notice.setObjectName("keyNotice")
+        self.key_notice.setWordWrap(True)
+        self.key_notice.setProperty("role", "warning")
+        self.key_notice.hide()
+        self.removed_keys: dict[str, str] = {}  # serial → label
         right = QVBoxLayout()
         right.addWidget(self.banner)
+        right.addWidget(self.key_notice)
         right.addWidget(self.stack, 1)
         body = QWidget()
         row = QHBoxLayout(body)
@@ -149,6 +170,8 @@ class MainWindow(QMainWindow):
         if not state.restore_geometry(self, "main"):
             self.resize(1000, 700)
         self.nav.setCurrentRow(0)
+        self._opened = time.monotonic()
+        ctx.start_watching().token_event.connect(self._on_token_event)
         self.check_renewal()
         self.reminders = BidReminders(  # 开标提醒 in the tray, remembered per account
             ctx, self.tray, self,
@@ -189,16 +212,20 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage("界面语言将在重新启动后生效 / Restart to apply", 8000)
 
     def page_keys(self) -> list[str]:
-        return [p.key for p in PAGES]
+        return [p.key for p in self.visible_pages]
 
     def _show_page(self, row: int) -> None:
-        if not 0 <= row < len(PAGES):
+        if not 0 <= row < len(self.visible_pages):
             return
-        page = PAGES[row]
+        page = self.visible_pages[row]
         if page.key not in self.pages:  # built on first visit: start-up stays quick
             widget = page.make(self.env)
             self.pages[page.key] = widget
             self.stack.addWidget(widget)
+            set_advice = getattr(widget, "set_advice", None)
+            if page.key == "help" and set_advice is not None:  # renders the advisor's answer
+                set_advice(self.advice)
+                self.advice_ready.connect(set_advice)
         self.stack.setCurrentWidget(self.pages[page.key])
 
     def _renew(self, cert_sha256: str) -> None:
@@ -209,6 +236,34 @@ class MainWindow(QMainWindow):
     def open_page(self, key: str) -> QWidget:
         self.nav.setCurrentRow(self.page_keys().index(key))
         return self.pages[key]
+
+    # --- the keys, live -----------------------------------------------------------------------
+    @Slot(object)
+    def _on_token_event(self, event: TokenEvent) -> None:
+        if event.kind == "removed":
+            self.removed_keys[event.serial] = event.label
+        elif event.kind == "inserted":
+            back = self.removed_keys.pop(event.serial, None)
+            # The watcher's first scan reports every key as inserted: that is no news.
+            if back is not None or time.monotonic() - self._opened > STARTUP_SCAN_SECONDS:
+                self.statusBar().showMessage(
+                    _tr("CA锁“{label}”已插入").format(label=event.label), 8000)
+                self.check_renewal()  # the advice follows the keys plugged in
+        self._show_key_notice(event if event.kind == "removed" else None)
+
+    def _show_key_notice(self, removed: TokenEvent | None) -> None:
+        if not self.removed_keys:
+            self.key_notice.hide()
+            return
+        labels = "、".join(f"“{label}”" for label in self.removed_keys.values())
+        still = (_tr("仍可查看和修改基本信息、职业人员") if self.account.kind == "person"
+                 else _tr("仍可查看和修改基本信息、企业资质、职业人员"))
+        text = _tr("CA锁{labels}已拔出。当前登录仍然有效，{still}；CA锁登录、证书激活、"
+                   "修改PIN码和投标解密自检需要重新插入CA锁。").format(labels=labels, still=still)
+        self.key_notice.setText(text)
+        self.key_notice.show()
+        if removed is not None and self.tray is not None and self.tray.isVisible():
+            self.tray.showMessage(_tr("CA锁已拔出"), text)
 
     def _quarantine_found(self, found: list[QuarantinedDraft]) -> None:
         if found:

@@ -21,16 +21,16 @@ import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QWidget
 
+from .dispatch import on_main
 from .jobs import QueryOp, TokenOp, show_error
 from .widgets.pin import PinDialog
 
 if TYPE_CHECKING:
     from hy_client.errors import HyError
-    from hy_client.token.models import TokenFlags, TokenInfo
+    from hy_client.token.models import TokenEvent, TokenFlags, TokenInfo
     from hy_client.token.service import TokenService
 
 T = TypeVar("T")
-
 
 class PinUse:
     """What the job gets: the PIN, handed over once (``take``), and how the key takes it."""
@@ -127,8 +127,17 @@ class PinOp(Generic[T]):
         dialog = PinDialog(self.label or self.serial, flags, self.parent, self._purpose)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.dialog = dialog
+        # A key pulled out closes its own PIN dialog with "CA锁已拔出", on any screen.
+        stop_listening = self.tokens.subscribe(on_main(dialog, self._token_event))
+        dialog.finished.connect(lambda _result: stop_listening())
         dialog.finished.connect(lambda result: self._given(dialog, result))
         dialog.open()
+
+    def _token_event(self, event: TokenEvent) -> None:
+        if event.kind == "removed" and event.serial == self.serial and self.dialog is not None:
+            from hy_client import errors
+
+            self.cancel(errors.HyError(errors.TOKEN_REMOVED, event.label))
 
     def _given(self, dialog: PinDialog, result: int) -> None:
         self.dialog = None

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from hy_client import usernames
 from hy_client.api.client import new_idempotency_key
 from hy_client.api.models import Account, Registration
 from hy_client.errors import HyError, ValidationError
@@ -87,7 +88,7 @@ class RegistrationDialog(QDialog):
             return
         values = self.account.values()
         try:
-            body = Registration(kind=self.kind, username=values["username"].strip(),
+            body = Registration(kind=self.kind, username=usernames.display(values["username"]),
                                 password=values["password"], data=details.spec.payload(
                                     details.values()))
         except ValueError:

@@ -29,6 +29,7 @@ from .widgets.renewal import current_advice, current_record_advice, make_tray, n
 if TYPE_CHECKING:
     from hy_client.api.models import Account
     from hy_client.renewal import RecordAdvice, RenewalAdvice
+    from hy_client.token.models import TokenEvent
 
     from .context import AppContext
     from .controller import Controller
@@ -42,6 +43,7 @@ class TrayApp(QObject):
     advice_ready = Signal(object)  # list[RenewalAdvice], once, at start
     active_changed = Signal(bool)  # True: waiting in the tray; False: a window is open
     reminded = Signal(object)  # Reminder: a 开标提醒 shown from the tray
+    key_removed = Signal(object)  # TokenEvent: a key pulled out while logged in, told in the tray
     quit_requested = Signal()
 
     def __init__(self, controller: Controller, tray: QSystemTrayIcon | None,
@@ -84,9 +86,22 @@ class TrayApp(QObject):
         else:
             QTimer.singleShot(0, lambda: self.controller.load(platform, modules))
 
-    def _ready(self, _ctx: AppContext) -> None:
+    def _ready(self, ctx: AppContext) -> None:
         if self.tray is not None:  # without a tray the windows do it all
+            ctx.start_watching().token_event.connect(self._on_token_event)
             self.check_session()
+
+    def _on_token_event(self, event: TokenEvent) -> None:
+        """While waiting in the tray with a session: a pulled key is said at once (the main
+        window says it itself when it is open)."""
+        if event.kind != "removed" or not self.active or self.account is None:
+            return
+        if self.tray is not None:
+            self.tray.showMessage(
+                translate("Tray", "CA锁已拔出"),
+                translate("Tray", "CA锁“{label}”已拔出。登录仍然有效；CA锁登录、证书激活和投标解密"
+                          "自检需要重新插入CA锁。").format(label=event.label))
+        self.key_removed.emit(event)
 
     def check_session(self) -> None:
         """Restore the stored session (if any) on the pool; ``session_checked`` tells."""

@@ -24,10 +24,18 @@ from pydantic import BaseModel
 from pydantic import ValidationError as PydanticValidationError
 
 from .. import __version__, config, errors
-from ..net import VerifiedSession
+from ..net import DEFAULT_TIMEOUT, Timeout, VerifiedSession
 from . import models
 from .answers import ApiError, as_api_error, error_body, parse
-from .upload import AttachmentFile, CancelToken, MultipartFileBody, Progress, check_attachment
+from .upload import (
+    UPLOAD_STALL,
+    AttachmentFile,
+    CancelToken,
+    MultipartFileBody,
+    Progress,
+    UploadWatchdog,
+    check_attachment,
+)
 
 log = logging.getLogger(__name__)
 
@@ -83,7 +91,8 @@ class PlatformClient:
     forget the stored token. ``clock_skew`` is ``server - local`` from the last health check.
     """
 
-    def __init__(self, profile: config.PlatformProfile, *, timeout: float = 15.0,
+    def __init__(self, profile: config.PlatformProfile, *, timeout: Timeout = DEFAULT_TIMEOUT,
+                 upload_stall: float = UPLOAD_STALL,
                  token: str | None = None, retry: RetryPolicy | None = None,
                  on_session_expired: Callable[[], None] | None = None,
                  sleep: Callable[[float], None] = time.sleep) -> None:
@@ -92,6 +101,7 @@ class PlatformClient:
         self.base_url = profile.url.rstrip("/") + API_PREFIX
         self.origin = profile.origin
         self.timeout = timeout
+        self.upload_stall = upload_stall
         self.retry = retry or RetryPolicy()
         self.on_session_expired = on_session_expired
         self.clock_skew: timedelta | None = None
@@ -110,7 +120,8 @@ class PlatformClient:
                       **kwargs: Any) -> PlatformClient:
         """``platform`` is ``--platform NAME|URL``; else HY_PLATFORM_URL, else the config's."""
         profile = settings.platform_named(platform) if platform else settings.active_platform
-        kwargs.setdefault("timeout", settings.http_timeout)
+        kwargs.setdefault("timeout", settings.http_timeouts)
+        kwargs.setdefault("upload_stall", settings.upload_stall_seconds)
         return cls(profile, **kwargs)
 
     # --- session token ------------------------------------------------------------------
@@ -135,8 +146,15 @@ class PlatformClient:
     def _send(self, method: str, path: str, *, json: Any = None, auth: bool = False,
               idempotency_key: str | None = None,
               body_factory: Callable[[], tuple[Any, dict[str, str]]] | None = None,
-              headers: Mapping[str, str] | None = None) -> requests.Response:
-        """One logical request with retries where repeating is safe; network errors mapped."""
+              headers: Mapping[str, str] | None = None,
+              aborted: Callable[[], errors.HyError | None] | None = None,
+              timeout: Timeout | None = None) -> requests.Response:
+        """One logical request with retries where repeating is safe; network errors mapped.
+
+        ``aborted`` says why the connection was cut from another thread (cancel, stall): that
+        error is raised as is and never retried. A read timeout is not retried either: a
+        platform that stayed silent that long is frozen, and waiting again only hides it.
+        """
         url = self.base_url + path
         hdrs = dict(headers or {})
         if auth:
@@ -155,12 +173,19 @@ class PlatformClient:
             started = time.monotonic()
             try:
                 resp = self.http.request(method, url, json=json, data=data, headers=hdrs,
-                                         timeout=self.timeout, allow_redirects=False)
+                                         timeout=timeout or self.timeout,
+                                         allow_redirects=False)
             except requests.exceptions.SSLError:
                 raise ApiError(errors.TLS_ERROR, self.origin) from None
-            except (requests.exceptions.ConnectionError, requests.exceptions.Timeout) as exc:
+            except (requests.exceptions.ConnectionError, requests.exceptions.Timeout,
+                    requests.exceptions.ChunkedEncodingError) as exc:
+                why = aborted() if aborted is not None else None
+                if why is not None:
+                    raise why from None
                 # A write without a key may have reached the server: repeating could duplicate it.
-                if not retryable or attempt >= self.retry.retries:
+                if (not retryable or attempt >= self.retry.retries
+                        or isinstance(exc, requests.exceptions.ReadTimeout)):
+                    log.info("%s %s failed: %s", method, path, type(exc).__name__)
                     raise _network_error(exc) from None
                 log.info("%s %s: %s, retry %d", method, path, type(exc).__name__, attempt + 1)
             except requests.exceptions.RequestException as exc:
@@ -379,15 +404,19 @@ class PlatformClient:
         """Checked, streamed, then verified: the platform's SHA-256 must equal what we sent."""
         checked = path if isinstance(path, AttachmentFile) else check_attachment(path)
         bodies: list[MultipartFileBody] = []
+        watchdog = UploadWatchdog(self.upload_stall, cancel)
 
         def body() -> tuple[MultipartFileBody, dict[str, str]]:
             # A fresh body (and boundary) for each attempt: a retry re-reads the file.
-            bodies.append(MultipartFileBody(checked, progress=progress, cancel=cancel))
+            bodies.append(MultipartFileBody(checked, progress=watchdog.progress(progress),
+                                            cancel=cancel))
             return bodies[-1], {"Content-Type": bodies[-1].content_type}
 
         try:
-            resp = self._send("POST", "/attachments", auth=True, body_factory=body,
-                              idempotency_key=idempotency_key or new_idempotency_key())
+            with watchdog:
+                resp = self._send("POST", "/attachments", auth=True, body_factory=body,
+                                  idempotency_key=idempotency_key or new_idempotency_key(),
+                                  aborted=watchdog.reason, timeout=self._upload_timeout())
             try:
                 if resp.status_code not in (200, 201):
                     raise self._error(resp, had_token=True)
@@ -400,6 +429,13 @@ class PlatformClient:
         if attachment.sha256.lower() != bodies[-1].sha256 or attachment.size != checked.size:
             raise ApiError(errors.ATTACHMENT_HASH_MISMATCH, attachment.id[:64])
         return attachment
+
+    def _upload_timeout(self) -> tuple[float, float]:
+        """urllib3 sends a request body under the *connect* timeout: for an upload that must be
+        the stall bound (and a little more, so the watchdog, which says why, acts first)."""
+        connect, read = self.timeout if isinstance(self.timeout, tuple) else (
+            self.timeout, self.timeout)
+        return (max(connect, self.upload_stall + 1.0), read)
 
     def attachment(self, attachment_id: str) -> models.Attachment:
         return self._call("GET", f"/attachments/{quote(attachment_id, safe='')}",

@@ -9,18 +9,23 @@ sent (compared with the platform's answer afterwards).
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import threading
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from .. import errors
+from .. import errors, net
 from .models import ATTACHMENT_MAX_BYTES, sniff_content_type
 
+log = logging.getLogger(__name__)
 BLOCK = 64 * 1024
+UPLOAD_STALL = 20.0  # seconds without a byte moving before an upload is given up
+WATCH_INTERVAL = 0.1  # how often the watchdog looks: a cancel takes effect within this
 
 Progress = Callable[[int, int], None]  # (bytes sent, total bytes)
 
@@ -145,3 +150,64 @@ class MultipartFileBody:
         if self._file is not None:
             self._file.close()
             self._file = None
+
+
+class UploadWatchdog:
+    """Cuts the uploading thread's connection on cancel or when no bytes move for ``stall``
+    seconds, so neither waits on a frozen platform (blocked sends and reads wake at once).
+
+    Use as a context manager around the request on the uploading thread; ``progress`` wraps
+    the caller's progress callback to note each block; ``reason`` is the error to raise once
+    the connection was cut (None when it was not).
+    """
+
+    def __init__(self, stall: float, cancel: CancelToken | None = None) -> None:
+        self.stall = stall
+        self.cancel = cancel
+        self._last = 0.0
+        self._why: errors.HyError | None = None
+        self._done = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._owner = 0
+
+    def progress(self, inner: Progress | None) -> Progress:
+        def note(sent: int, total: int) -> None:
+            self._last = time.monotonic()
+            if inner is not None:
+                inner(sent, total)
+        return note
+
+    def reason(self) -> errors.HyError | None:
+        """Why the connection failed, when it was ours: cancelled, or no bytes moved for the
+        stall bound (also when the socket's own timeout fired a moment before the watchdog)."""
+        if self._why is None:
+            if self.cancel is not None and self.cancel.cancelled:
+                return errors.UserCancelled()
+            if time.monotonic() - self._last >= self.stall:
+                return errors.HyError(errors.UPLOAD_STALLED, f"{self.stall:.0f} s")
+        return self._why
+
+    def __enter__(self) -> UploadWatchdog:
+        self._owner = threading.get_ident()
+        self._last = time.monotonic()
+        self._thread = threading.Thread(target=self._watch, name="upload-watchdog", daemon=True)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._done.set()
+        if self._thread is not None:
+            self._thread.join()
+        net.forget_thread(self._owner)
+
+    def _watch(self) -> None:
+        while not self._done.wait(WATCH_INTERVAL):
+            if self.cancel is not None and self.cancel.cancelled:
+                self._why = errors.UserCancelled()
+            elif time.monotonic() - self._last > self.stall:
+                self._why = errors.HyError(errors.UPLOAD_STALLED, f"{self.stall:.0f} s")
+            else:
+                continue
+            log.info("upload aborted: %s", self._why.code)
+            net.abort_thread(self._owner)
+            return

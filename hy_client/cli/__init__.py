@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 
 from .. import __version__, errors
 from ..logs import setup_logging
+from . import zh_argparse
 
 EXIT_OK, EXIT_FINDING, EXIT_USAGE = 0, 1, 2
 
@@ -36,16 +37,21 @@ GROUPS: dict[str, str] = {
     "drafts": "hy_client.cli.drafts_cmd",
     "webportal": "hy_client.cli.webportal_cmd",
     "config": "hy_client.cli.config_cmd",
+    "help": "hy_client.cli.help_cmd",
 }
 
 Handler = Callable[[argparse.Namespace], int]
 
 
 def build_parser(groups: Sequence[str] | None = None) -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="hy-client", description="衡阳市公共资源交易系统 客户端")
-    parser.add_argument("--version", action="version", version=f"hy-client {__version__}")
-    parser.add_argument("-v", "--verbose", action="store_true", help="详细日志输出到标准错误")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    parser = zh_argparse.ChineseParser(
+        prog="hy-client", description="衡阳市公共资源交易系统 客户端",
+        epilog="各命令的用法：hy-client 命令 -h；联系方式与常见事项：hy-client help")
+    parser.add_argument("--version", action="version", version=f"hy-client {__version__}",
+                        help="显示版本号并退出")
+    parser.add_argument("-v", "--verbose", action="store_true",
+                        help="详细日志输出到标准错误（含错误的技术细节）")
+    sub = parser.add_subparsers(dest="command", metavar="命令", title="命令")
     for name in groups or GROUPS:
         module = importlib.import_module(GROUPS[name])
         module.register(sub)
@@ -84,7 +90,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except errors.UserCancelled:
         return EXIT_FINDING
     except errors.HyError as exc:
-        print_error(exc)
+        logging.getLogger(__name__).info("%s failed: %s", args.command, exc.full_text)
+        print_error(exc, verbose=args.verbose)
         return EXIT_FINDING
     except KeyboardInterrupt:
         return 130
@@ -94,12 +101,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_OK
     except Exception as exc:  # the last guard: a code and a log entry, not a traceback
         logging.getLogger(__name__).exception("unexpected error")
-        print_error(errors.HyError(errors.INTERNAL, type(exc).__name__))
+        print_error(errors.HyError(errors.INTERNAL, type(exc).__name__), verbose=args.verbose)
         return EXIT_FINDING
 
 
-def print_error(exc: errors.HyError) -> None:
-    print(f"错误 {exc}", file=sys.stderr)
+def print_error(exc: errors.HyError, *, verbose: bool = False) -> None:
+    print(f"错误 {exc.full_text if verbose else exc}", file=sys.stderr)
     if exc.info.advice_zh:
         print(f"建议：{exc.info.advice_zh}", file=sys.stderr)
 

@@ -10,14 +10,15 @@ import argparse
 import sys
 from datetime import UTC, datetime
 
-from .. import errors
+from .. import errors, usernames
 from ..api import models
 from ..drivers.sm2 import catalogue_resolver
-from ..forms import ensure_valid, get_spec
+from ..forms import ensure_valid
 from ..qr import qr_terminal
 from ..signin import KeyChoice, LoginResult, SignIn, choose_key, no_candidate_reason
 from ..token.service import TokenService, token_service
 from . import EXIT_OK
+from .assignments import resolve_assignments
 from .platform_opts import (
     add_json_option,
     add_key_options,
@@ -30,8 +31,11 @@ from .platform_opts import (
     read_secret,
     warn,
 )
+from .zh_argparse import choice, choice_metavar
 
 COMMANDS = ("login", "whoami", "logout", "activate", "register", "app")
+USER_TYPES = (("bidder", "投标人"), ("agency", "代理机构"))
+ACCOUNT_KINDS = (("unit", "单位"), ("person", "自然人"))
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -59,26 +63,28 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=cmd_logout)
 
     p = sub.add_parser("activate", help="远程证书激活：把CA锁中的证书绑定到当前账号")
-    p.add_argument("--user-type", choices=("bidder", "agency"), required=True,
-                   help="用户类型：bidder 投标人，agency 代理机构")
+    p.add_argument("--user-type", type=choice(USER_TYPES, "用户类型"), required=True,
+                   metavar=choice_metavar(USER_TYPES), help="用户类型（也可写 bidder、agency）")
     add_key_options(p)
     add_platform_option(p)
     add_json_option(p)
     p.set_defaults(handler=cmd_activate)
 
     p = sub.add_parser("register", help="在统一注册平台注册账号（单位或自然人）")
-    p.add_argument("--kind", choices=("unit", "person"), required=True,
-                   help="unit 单位，person 自然人")
-    p.add_argument("--username", required=True)
+    p.add_argument("--kind", type=choice(ACCOUNT_KINDS, "注册类型"), required=True,
+                   metavar=choice_metavar(ACCOUNT_KINDS), help="注册类型（也可写 unit、person）")
+    p.add_argument("--username", required=True,
+                   help="用户名：单位名称或本人姓名，也可为字母、数字组合")
     p.add_argument("--set", action="append", default=[], metavar="字段=值", dest="fields",
-                   help="注册信息，如 --set name=某某公司 --set uscc=…")
+                   help="注册信息，字段可写中文名或字段名，如 --set 单位名称=某某公司 "
+                        "--set 统一社会信用代码=…")
     p.add_argument("--password-stdin", action="store_true", help="从标准输入读取密码")
     add_platform_option(p)
     add_json_option(p)
     p.set_defaults(handler=cmd_register)
 
     p = sub.add_parser("app", help="标证通：绑定手机、查看已绑定的设备")
-    app_sub = p.add_subparsers(dest="app_command", metavar="ACTION")
+    app_sub = p.add_subparsers(dest="app_command", metavar="操作")
     bp = app_sub.add_parser("bind", help="显示绑定二维码，用标证通扫码绑定")
     add_platform_option(bp)
     bp.set_defaults(handler=cmd_app_bind)
@@ -179,7 +185,7 @@ def _report_login(result: LoginResult, as_json: bool) -> int:
     return EXIT_OK
 
 
-_USER_TYPES = {"bidder": "投标人", "agency": "代理机构"}
+_USER_TYPES = dict(USER_TYPES)
 
 
 # --- session ------------------------------------------------------------------------------
@@ -217,8 +223,8 @@ def cmd_activate(args: argparse.Namespace) -> int:
 def cmd_register(args: argparse.Namespace) -> int:
     signin = open_signin(args)
     check_platform(signin.client)
-    data = parse_assignments(args.fields)
     spec = f"registration_{args.kind}"
+    data = resolve_assignments(None, spec, args.fields)
     payload = ensure_valid(spec, data, references=None)
     password = read_secret("设置密码：", args.password_stdin)
     if not args.password_stdin and read_secret("再次输入密码：", False) != password:
@@ -226,7 +232,8 @@ def cmd_register(args: argparse.Namespace) -> int:
             "password_confirm", "两次输入的密码不一致", "确认密码")])
     ensure_valid("account", {"username": args.username, "password": password,
                              "password_confirm": password})
-    account = signin.register(models.Registration(kind=args.kind, username=args.username,
+    account = signin.register(models.Registration(kind=args.kind,
+                                                  username=usernames.display(args.username),
                                                   password=password, data=payload))
     if args.json:
         print_json(account)
@@ -234,21 +241,6 @@ def cmd_register(args: argparse.Namespace) -> int:
         print(f"注册成功：{account.display_name}（{account.username}）。"
               "请用 hy-client login --password 登录。")
     return EXIT_OK
-
-
-def parse_assignments(items: list[str]) -> dict[str, str]:
-    """``key=value`` pairs from ``--set``; a bad one is a usage error naming it."""
-    out: dict[str, str] = {}
-    for item in items:
-        key, sep, value = item.partition("=")
-        if not sep or not key.strip():
-            raise errors.ValidationError([errors.FieldError(item[:40], "应为 字段=值")])
-        out[key.strip()] = value
-    return out
-
-
-def field_labels(spec_name: str) -> dict[str, str]:
-    return {f.key: f.label_zh for f in get_spec(spec_name).fields}
 
 
 # --- 标证通 ---------------------------------------------------------------------------------

@@ -24,13 +24,13 @@ def register(sub: argparse._SubParsersAction) -> None:
                        description="检查驱动、CA锁、证书、平台连接和本机设置；"
                                    "发现错误时退出码为 1。报告中不含PIN码、密码和完整证件号。")
     p.add_argument("--json", action="store_true", help="以 JSON 输出报告（格式稳定，便于程序处理）")
-    p.add_argument("--out", metavar="FILE",
+    p.add_argument("--out", metavar="文件",
                    help="另存为 zip（报告文本、JSON 和最近的日志），交给技术支持")
-    p.add_argument("--section", action="append", choices=list(SECTIONS), metavar="SECTION",
+    p.add_argument("--section", action="append", choices=list(SECTIONS), metavar="部分",
                    help="只检查某一部分（可重复）：" + "、".join(SECTIONS))
     p.add_argument("--self-test", action="store_true", help="输入PIN码，对CA锁进行签名和解密自检")
     p.add_argument("--pin-stdin", action="store_true", help="自检的PIN码从标准输入读取")
-    p.add_argument("--token", metavar="SERIAL|LABEL", help="自检哪一把CA锁（插有多把时必须指定）")
+    p.add_argument("--token", metavar="序列号或名称", help="自检哪一把CA锁（插有多把时必须指定）")
     p.add_argument("--timeout", type=float, default=5.0, help="每项网络检查的超时秒数（默认 5）")
     add_platform_option(p)
     p.set_defaults(handler=run)

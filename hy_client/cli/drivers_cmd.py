@@ -16,12 +16,11 @@ import requests
 
 from .. import config, errors
 from ..driver_probe import token_probe
+from ..driver_status import current_report, driver_status, key_name_zh
 from ..drivers import install as inst
 from ..drivers.catalogue import Catalogue, public_key_hex, sign_catalogue, trusted_keys
 from ..drivers.detect import (
     DriverReport,
-    candidate_paths,
-    detect,
     suitable,
 )
 from ..drivers.store import CatalogueStore, catalogue_url_for
@@ -31,11 +30,15 @@ if TYPE_CHECKING:
     pass
 
 EXIT_OK, EXIT_FINDING = 0, 1
+CATALOGUE_SOURCES = {"bundled": "随程序附带", "cache": "已下载", "network": "刚从平台更新"}
+# Where a module path came from, as a support engineer reads it.
+SOURCE_NAMES = {"config": "本程序设置", "catalogue": "驱动目录", "p11-kit": "系统登记（p11-kit）",
+                "user": "本程序安装", "system32": "系统目录", "registry": "注册表"}
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser("drivers", help="CA锁驱动：目录、检测、下载安装")
-    cmds = parser.add_subparsers(dest="drivers_command", metavar="SUBCOMMAND")
+    cmds = parser.add_subparsers(dest="drivers_command", metavar="操作")
     p = cmds.add_parser("list", help="驱动目录与已安装的驱动")
     p.add_argument("--json", action="store_true", help="输出 JSON")
     p.set_defaults(handler=cmd_list)
@@ -43,11 +46,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--json", action="store_true", help="输出 JSON")
     p.set_defaults(handler=cmd_check)
     p = cmds.add_parser("install", help="下载（校验）并安装目录中的驱动")
-    p.add_argument("driver_id", metavar="ID")
+    p.add_argument("driver_id", metavar="驱动编号", help="见 hy-client drivers list")
     p.set_defaults(handler=cmd_install)
     p = cmds.add_parser("update", help="从平台更新驱动目录")
     p.set_defaults(handler=cmd_update)
-    p = cmds.add_parser("sign", help="（开发）为驱动目录签名，写出 .sig 文件")
+    # Release signing is for the catalogue's maintainers: runnable, never listed.
+    p = cmds.add_parser("sign", description="（开发）为驱动目录签名，写出 .sig 文件")
     p.add_argument("catalogue", type=Path)
     p.add_argument("--key", type=Path, required=True, help="Ed25519 私钥（PEM）")
     p.set_defaults(handler=cmd_sign)
@@ -65,7 +69,7 @@ def _store(settings: config.Settings) -> CatalogueStore:
 
 
 def _session(settings: config.Settings) -> requests.Session:
-    return VerifiedSession(settings.active_platform.ca_bundle, settings.http_timeout)
+    return VerifiedSession(settings.active_platform.ca_bundle, settings.http_timeouts)
 
 
 def _warn_out_of_date(catalogue: Catalogue) -> None:
@@ -81,13 +85,7 @@ def _static_check(path: str) -> errors.ErrorInfo | None:
 
 
 def _report(settings: config.Settings, catalogue: Catalogue, *, load: bool) -> DriverReport:
-    configured = settings.pkcs11_modules
-    probe = None
-    if load:
-        paths = [p for p, _ in candidate_paths(catalogue, configured, inst.driver_root())]
-        probe = token_probe(paths)
-    return detect(catalogue, configured, inst.driver_root(), static_check=_static_check,
-                  load_probe=probe)
+    return current_report(catalogue, settings.pkcs11_modules, load=load)
 
 
 # --- commands -------------------------------------------------------------------------------
@@ -103,7 +101,8 @@ def _status(module: Any) -> str:
 
 def _print_report(catalogue: Catalogue, report: DriverReport) -> None:
     state = "（已过期）" if report.out_of_date else ""
-    print(f"驱动目录 版本 {catalogue.version}（{catalogue.source}）{state}  "
+    source = CATALOGUE_SOURCES.get(catalogue.source, catalogue.source)
+    print(f"驱动目录 版本 {catalogue.version}（{source}）{state}  "
           f"本机 {report.os}/{report.arch}")
     installed = {m.driver_id for m in report.modules if m.driver_id and m.installed}
     for entry in catalogue.drivers:
@@ -117,10 +116,12 @@ def _print_report(catalogue: Catalogue, report: DriverReport) -> None:
     print("驱动模块：")
     for module in report.modules:
         stale = "（版本过旧）" if module.stale else ""
-        print(f"  {module.path}  {_status(module)}{stale}  来源 {','.join(module.sources)}")
+        print(f"  {module.path}  {_status(module)}{stale}  来源："
+              f"{'、'.join(SOURCE_NAMES.get(s, s) for s in module.sources)}")
     for match in report.matches:
         ids = "、".join(match.driver_ids) or "目录中没有对应驱动"
-        print(f"CA锁 {match.key}：推荐驱动 {ids}{'' if match.installed else '（未安装）'}")
+        print(f"CA锁 {key_name_zh(match.key)}：推荐驱动 {ids}"
+              f"{'' if match.installed else '（未安装）'}")
     for conflict in report.conflicts:
         what = "多个驱动同时声明同一把CA锁" if conflict.kind == "claimed-twice" else "驱动版本过旧"
         print(f"冲突：{what}：{'、'.join(conflict.driver_ids)}（{conflict.detail}）")
@@ -133,10 +134,13 @@ def _show_report(args: argparse.Namespace, *, load: bool) -> DriverReport:
     catalogue = _store(settings).current()
     _warn_out_of_date(catalogue)
     report = _report(settings, catalogue, load=load)
+    status = driver_status(report)
     if args.json:
-        print(json.dumps(report.to_json(), ensure_ascii=False, indent=1))
+        print(json.dumps({**report.to_json(), "status": status.to_json()}, ensure_ascii=False,
+                         indent=1))
     else:
         _print_report(catalogue, report)
+        print(f"结论：{status.summary_zh}" + (f"。{status.advice_zh}" if status.advice_zh else ""))
     return report
 
 

@@ -17,7 +17,7 @@ from ..signin import SignIn
 
 
 def add_platform_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--platform", metavar="NAME|URL",
+    parser.add_argument("--platform", metavar="平台名|地址",
                         help="平台配置名（sandbox、hengyang）或地址；默认取 HY_PLATFORM_URL 或设置")
 
 
@@ -26,10 +26,10 @@ def add_json_option(parser: argparse.ArgumentParser) -> None:
 
 
 def add_key_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--token", metavar="LABEL", help="CA锁名称或序列号")
-    parser.add_argument("--cert", metavar="ID", help="证书ID（十六进制）")
+    parser.add_argument("--token", metavar="名称或序列号", help="CA锁名称或序列号")
+    parser.add_argument("--cert", metavar="证书ID", help="证书ID（十六进制）")
     parser.add_argument("--pin-stdin", action="store_true", help="从标准输入读取PIN码")
-    parser.add_argument("--module", action="append", metavar="PATH", help="只使用该PKCS#11驱动")
+    parser.add_argument("--module", action="append", metavar="驱动路径", help="只使用该PKCS#11驱动")
 
 
 def open_signin(args: argparse.Namespace) -> SignIn:

@@ -37,7 +37,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="对投标所用证书进行签名和解密自检（需输入PIN码）")
     p.add_argument("--pin-stdin", action="store_true", help="PIN码从标准输入读取")
     p.add_argument("--remind", action="store_true", help="输出到期的开标提醒，并记为已提醒")
-    p.add_argument("--module", action="append", metavar="PATH", help="只使用该PKCS#11驱动")
+    p.add_argument("--module", action="append", metavar="驱动路径", help="只使用该PKCS#11驱动")
     add_platform_option(p)
     add_json_option(p)
     p.set_defaults(handler=run)

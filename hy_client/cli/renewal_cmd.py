@@ -32,7 +32,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     if already_registered(sub, "renewal"):
         return
     p = sub.add_parser("renewal", help="证书延期建议（结合在投项目的开标时间）与资质到期提醒")
-    p.add_argument("--module", action="append", metavar="PATH", help="只使用该PKCS#11驱动")
+    p.add_argument("--module", action="append", metavar="驱动路径", help="只使用该PKCS#11驱动")
     add_platform_option(p)
     add_json_option(p)
     p.set_defaults(handler=cmd_renewal)

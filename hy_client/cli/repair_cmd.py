@@ -23,7 +23,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                                    "失效的登录状态、驱动目录过期），再检查一次；其余问题给出建议。")
     p.add_argument("--dry-run", action="store_true", help="只列出将要进行的修复，不做任何修改")
     p.add_argument("--json", action="store_true", help="以 JSON 输出")
-    p.add_argument("--section", action="append", choices=list(SECTIONS), metavar="SECTION",
+    p.add_argument("--section", action="append", choices=list(SECTIONS), metavar="部分",
                    help="只检查和修复某一部分（可重复）：" + "、".join(SECTIONS))
     p.add_argument("--timeout", type=float, default=5.0, help="每项网络检查的超时秒数（默认 5）")
     p.set_defaults(handler=run)

@@ -42,7 +42,8 @@ def _help(parser: argparse.ArgumentParser) -> Callable[[argparse.Namespace], int
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = subparsers.add_parser("sandbox", help="本机测试平台（演示、培训与集成测试）")
+    # Developer and training tooling: runnable, but not listed in `hy-client --help`.
+    parser = subparsers.add_parser("sandbox", description="本机测试平台（演示、培训与集成测试）")
     sub = parser.add_subparsers(dest="sandbox_command", metavar="ACTION")
     parser.set_defaults(handler=_help(parser))
 

@@ -22,7 +22,7 @@ STATUS_ZH = {"valid": "有效", "expiring": "即将到期", "expired": "已过�
 
 def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser("token", help="CA锁与证书", description="CA锁（PKCS#11）与证书")
-    tsub = parser.add_subparsers(dest="token_command", metavar="SUBCOMMAND")
+    tsub = parser.add_subparsers(dest="token_command", metavar="操作")
 
     def usage(_: argparse.Namespace) -> int:
         parser.print_help()
@@ -30,15 +30,15 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.set_defaults(handler=usage)
 
     lp = tsub.add_parser("list", help="列出驱动、CA锁和证书")
-    lp.add_argument("--module", action="append", metavar="PATH", help="只使用该PKCS#11驱动")
+    lp.add_argument("--module", action="append", metavar="驱动路径", help="只使用该PKCS#11驱动")
     lp.add_argument("--json", action="store_true", help="输出JSON")
     lp.set_defaults(handler=cmd_list)
 
     tp = tsub.add_parser("test", help="CA锁自检：签名、验签、解密")
-    tp.add_argument("--token", metavar="LABEL", help="CA锁名称")
-    tp.add_argument("--cert", metavar="ID", type=_hex_id, help="证书ID（十六进制）")
+    tp.add_argument("--token", metavar="名称或序列号", help="CA锁名称")
+    tp.add_argument("--cert", metavar="证书ID", type=_hex_id, help="证书ID（十六进制）")
     tp.add_argument("--pin-stdin", action="store_true", help="从标准输入读取PIN码")
-    tp.add_argument("--module", action="append", metavar="PATH", help="只使用该PKCS#11驱动")
+    tp.add_argument("--module", action="append", metavar="驱动路径", help="只使用该PKCS#11驱动")
     tp.set_defaults(handler=cmd_test)
 
 

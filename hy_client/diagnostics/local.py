@@ -20,19 +20,27 @@ def probe_keyring(ctx: Context) -> list[Finding]:
     backend = keyring.get_keyring()
     name = f"{type(backend).__module__}.{type(backend).__qualname__}"
     reason = refusal(backend)
+    store = CredentialStore(ctx.platform.origin)
     if reason:
+        # The class name is for support (the report's data); the bidder reads what it means.
+        if store.uses_file:
+            return [Finding.from_error(
+                "local.keyring", SECTION, errors.SESSION_IN_FILE,
+                "本机没有可用的系统凭据存储；登录状态保存在仅本用户可读的文件中，退出登录时删除。",
+                severity="info", data={"backend": name, "refused": reason,
+                                       "session_file": store.file_path.exists()})]
         return [Finding.from_error("local.keyring", SECTION, errors.KEYRING_UNAVAILABLE,
-                                   f"凭据存储：{reason}", severity="warning",
+                                   "本机没有可用的系统凭据存储，登录状态不会被记住。",
+                                   severity="warning",
                                    data={"backend": name, "refused": reason})]
     try:
-        store = CredentialStore(ctx.platform.origin)
         remembered = store.username() is not None
         has_session = store.session_token() is not None  # whether, never what
     except HyError as exc:
         return [Finding.from_error("local.keyring", SECTION, exc.info, exc.detail,
                                    severity="warning", data={"backend": name})]
     return [Finding("local.keyring", SECTION, "ok", "系统凭据存储可用",
-                    f"{name}；已记住用户名：{'是' if remembered else '否'}；"
+                    f"已记住用户名：{'是' if remembered else '否'}；"
                     f"已保存登录状态：{'是' if has_session else '否'}", "",
                     {"backend": name, "username_saved": remembered,
                      "session_saved": has_session})]

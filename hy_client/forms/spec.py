@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Literal, Protocol
 
+from .. import usernames
 from ..errors import FieldError
 from . import validators as v
 
@@ -20,12 +21,13 @@ if TYPE_CHECKING:
     from ..api.models import ReferenceLists
 
 FieldKind = Literal["text", "multiline", "date", "choice", "phone", "mobile", "email", "uscc",
-                    "id_number", "password", "number"]
+                    "id_number", "password", "number", "username"]
 
 # The longest value a kind accepts when the field does not say (characters, not bytes).
 DEFAULT_MAX_LENGTH: dict[str, int] = {
     "text": 100, "multiline": 2000, "date": 10, "choice": 64, "phone": 20, "mobile": 11,
     "email": 254, "uscc": 18, "id_number": 18, "password": 128, "number": 20,
+    "username": usernames.MAX_LENGTH,
 }
 
 # Shape checks per kind; "text" and "multiline" have none, choices are checked against their
@@ -33,7 +35,7 @@ DEFAULT_MAX_LENGTH: dict[str, int] = {
 _KIND_CHECKS = {
     "date": v.date_error, "phone": v.phone_error, "mobile": v.mobile_error,
     "email": v.email_error, "uscc": v.uscc_error, "id_number": v.id_number_error,
-    "number": v.number_error, "password": v.password_error,
+    "number": v.number_error, "password": v.password_error, "username": v.username_error,
 }
 
 REQUIRED = v.Reason("不能为空", "Required")
@@ -80,6 +82,20 @@ class Field:
             return [(o.code, o.name) for o in getattr(references, self.choices_from)]
         return []
 
+    def code_for(self, value: str, references: ReferenceLists | None = None) -> str:
+        """A choice typed as its code or its Chinese name → the code; other kinds unchanged."""
+        if self.kind != "choice":
+            return value
+        text = value.strip()
+        for code, name in self.options(references):
+            if text in (code, name):
+                return code
+        return value
+
+    def name_for(self, value: str, references: ReferenceLists | None = None) -> str:
+        """The Chinese name of a stored choice code (the code itself when unknown)."""
+        return dict(self.options(references)).get(value, value) if self.kind == "choice" else value
+
     def normalise(self, value: str) -> str:
         """What is stored and sent: trimmed, codes in capitals, multiline with LF only."""
         if self.kind == "multiline":
@@ -88,6 +104,8 @@ class Field:
             return v.normalise_code(value)
         if self.kind == "password":
             return value  # a password is taken exactly as typed
+        if self.kind == "username":
+            return usernames.display(value)  # NFKC, trimmed: full-width letters are ASCII
         return value.strip()
 
     def error(self, value: str, references: ReferenceLists | None = None) -> v.Reason | None:
@@ -188,6 +206,14 @@ class FormSpec:
             if f.key == key:
                 return f
         raise KeyError(f"{self.name} has no field {key!r}")
+
+    def key_for(self, name: str) -> str | None:
+        """The field a user named: its key, Chinese label or English label (any case)."""
+        wanted = unicodedata.normalize("NFKC", name).strip().casefold()
+        for f in self.fields:
+            if wanted in (f.key.casefold(), f.label_zh.casefold(), f.label_en.casefold()):
+                return f.key
+        return None
 
     @property
     def keys(self) -> tuple[str, ...]:

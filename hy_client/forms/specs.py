@@ -29,11 +29,10 @@ _MOBILE = Field("mobile", "手机号", "Mobile number", "mobile", placeholder="1
 ACCOUNT = FormSpec(
     "account", "账号", "Account",
     (
-        Field("username", "用户名", "Username", max_length=64,
-              pattern=r"[A-Za-z][A-Za-z0-9_]{2,63}",
-              pattern_reason="用户名须以字母开头，3-64位字母、数字或下划线",
-              pattern_reason_en="3-64 letters, digits or underscores, starting with a letter",
-              help_zh="登录时使用，注册后不能修改"),
+        Field("username", "用户名", "Username", "username",
+              placeholder="单位名称或本人姓名", placeholder_en="organisation or person's name",
+              help_zh="可用单位名称或本人姓名（也可用字母、数字）；登录时不区分英文字母大小写，"
+                      "注册后不能修改"),
         Field("password", "密码", "Password", "password", help_zh="至少8位，需同时包含字母和数字"),
         Field("password_confirm", "确认密码", "Confirm password", "password"),
     ),

@@ -217,3 +217,14 @@ def password_error(password: str) -> Reason | None:
 
 def check_password(password: str) -> bool:
     return password_error(password) is None
+
+
+def username_error(name: str) -> Reason | None:
+    """A unit's or a person's name, or letters and digits (the manual: the username is the
+    unit name or the person's name); the rule itself lives in ``hy_client.usernames``."""
+    from .. import usernames
+
+    zh = usernames.problem(name)
+    if zh is None:
+        return None
+    return Reason(zh, "2-64 letters (any script), digits or _ - . ( ), starting with a letter")

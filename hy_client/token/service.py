@@ -74,6 +74,7 @@ __all__ = ["CKM_VENDOR_DEFINED", "THREAD_NAME", "TokenService", "flags_of", "loa
            "mechanism_names", "token_service", "verify"]
 
 log = logging.getLogger(__name__)
+_SAID_TWICE: set[tuple[str, str]] = set()  # (serial, module) already logged
 T = TypeVar("T")
 
 
@@ -432,8 +433,10 @@ class TokenService:
         serial = _serial(token)
         entry = self._tokens.get(serial)
         if entry is not None and entry.module is not m:
-            log.info("token %s also seen through %s; keeping %s", serial, m.path,
-                     entry.module.path)
+            if (serial, m.path) not in _SAID_TWICE:  # once, not on every hot-plug scan
+                _SAID_TWICE.add((serial, m.path))
+                log.info("token %s also seen through %s; keeping %s", serial, m.path,
+                         entry.module.path)
             return None
         seen.add(serial)
         if entry is None:

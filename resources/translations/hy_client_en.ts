@@ -954,6 +954,54 @@ Restore them?</translation>
     <context>
         <name>Help</name>
         <message>
+            <source>CA锁中的证书目前都无需延期。</source>
+            <translation>The certificates on your USB keys need no extension for now.</translation>
+        </message>
+        <message>
+            <source>您的证书</source>
+            <translation>Your certificates</translation>
+        </message>
+        <message>
+            <source>其他事项</source>
+            <translation>Other matters</translation>
+        </message>
+        <message>
+            <source>单位名称变更</source>
+            <translation>Changing the organisation's name</translation>
+        </message>
+        <message>
+            <source>CA锁（数字证书）延期</source>
+            <translation>Extending the USB key's certificate</translation>
+        </message>
+        <message>
+            <source>忘记密码</source>
+            <translation>Forgotten password</translation>
+        </message>
+        <message>
+            <source>联系电话</source>
+            <translation>Phone numbers</translation>
+        </message>
+        <message>
+            <source>写邮件（单位名称变更）</source>
+            <translation>Write the e-mail (name change)</translation>
+        </message>
+        <message>
+            <source>写邮件</source>
+            <translation>Write e-mail</translation>
+        </message>
+        <message>
+            <source>未找到邮件程序。请将材料发送至 {email}，邮件主题“{subject}”。</source>
+            <translation>No mail program found. Send the documents to {email} with the subject “{subject}”.</translation>
+        </message>
+        <message>
+            <source>发送电子邮件至 &lt;b&gt;{email}&lt;/b&gt;（邮件主题“{subject}”），附上：</source>
+            <translation>Send an e-mail to &lt;b&gt;{email}&lt;/b&gt; (the button below fills in the subject) with:</translation>
+        </message>
+        <message>
+            <source>插入CA锁后，这里会结合您未开标的项目给出延期建议。</source>
+            <translation>With your USB key plugged in, advice that takes your unopened bids into account appears here.</translation>
+        </message>
+        <message>
             <source>建设工程交易科</source>
             <translation>Construction projects section</translation>
         </message>
@@ -1039,6 +1087,10 @@ Restore them?</translation>
     </context>
     <context>
         <name>LoginWindow</name>
+        <message>
+            <source>下载驱动</source>
+            <translation>Download the driver</translation>
+        </message>
         <message>
             <source>账号密码</source>
             <translation>Username and password</translation>
@@ -1186,6 +1238,26 @@ Restore them?</translation>
     </context>
     <context>
         <name>MainWindow</name>
+        <message>
+            <source>CA锁“{label}”已插入</source>
+            <translation>USB key “{label}” plugged in</translation>
+        </message>
+        <message>
+            <source>仍可查看和修改基本信息、职业人员</source>
+            <translation>you can still view and edit the profile and professional personnel</translation>
+        </message>
+        <message>
+            <source>仍可查看和修改基本信息、企业资质、职业人员</source>
+            <translation>you can still view and edit the profile, qualifications and professional personnel</translation>
+        </message>
+        <message>
+            <source>CA锁{labels}已拔出。当前登录仍然有效，{still}；CA锁登录、证书激活、修改PIN码和投标解密自检需要重新插入CA锁。</source>
+            <translation>USB key {labels} removed. You are still signed in and {still}; key login, certificate activation, PIN change and the bid decryption self-test need the key plugged back in.</translation>
+        </message>
+        <message>
+            <source>CA锁已拔出</source>
+            <translation>USB key removed</translation>
+        </message>
         <message>
             <source>旧版本留下的草稿…</source>
             <translation>Drafts from an earlier version…</translation>
@@ -1684,6 +1756,14 @@ Are you sure the PIN is right, and continue?</translation>
     </context>
     <context>
         <name>Tray</name>
+        <message>
+            <source>CA锁已拔出</source>
+            <translation>USB key removed</translation>
+        </message>
+        <message>
+            <source>CA锁“{label}”已拔出。登录仍然有效；CA锁登录、证书激活和投标解密自检需要重新插入CA锁。</source>
+            <translation>USB key “{label}” removed. You are still signed in; key login, certificate activation and the bid decryption self-test need the key plugged back in.</translation>
+        </message>
         <message>
             <source>打开</source>
             <translation>Open</translation>

@@ -20,18 +20,23 @@ HERE = Path(__file__).parent
 
 @pytest.fixture
 def run(tmp_path, platform, provisioned):
-    env = {**os.environ, "SOFTHSM2_CONF": str(provisioned.env.conf),
+    base = {**os.environ, "SOFTHSM2_CONF": str(provisioned.env.conf),
            "PYTHON_KEYRING_BACKEND": "file_keyring.FileKeyring",
            "HY_TEST_KEYRING_FILE": str(tmp_path / "keyring.json"),
            "PYTHONPATH": os.pathsep.join([str(HERE), os.environ.get("PYTHONPATH", "")]),
            "HY_PLATFORM_URL": platform.url}
     for name in ("CONFIG", "DATA", "LOG"):
-        env[f"HY_{name}_DIR"] = str(tmp_path / name.lower())
+        base[f"HY_{name}_DIR"] = str(tmp_path / name.lower())
     transcript: list[str] = []
 
-    def run(*args: str, stdin: str = "", ok: bool = True) -> subprocess.CompletedProcess[str]:
-        done = subprocess.run([sys.executable, "-m", "hy_client.cli", "-v", *args], input=stdin,
-                              env=env, capture_output=True, text=True, timeout=120)
+    def run(*args: str, stdin: str = "", ok: bool = True,
+            env: dict[str, str] | None = None,
+            verbose: bool = True) -> subprocess.CompletedProcess[str]:
+        flags = ["-v"] if verbose else []
+        done = subprocess.run([sys.executable, "-m", "hy_client.cli", *flags, *args],
+                              input=stdin,
+                              env={**base, **(env or {})}, capture_output=True, text=True,
+                              timeout=120)
         transcript.append(done.stdout + done.stderr)
         if ok:
             assert done.returncode == 0, done.stdout + done.stderr
@@ -120,3 +125,68 @@ def test_cli_submit_retry_after_platform_outage(run, platform):
     listed = json.loads(run("qualifications", "list", "--json").stdout)
     assert [r["status"] for r in listed["records"]] == ["draft"]  # one record, not submitted
     assert len(listed["drafts"]) == 1
+
+
+def test_cli_without_an_os_keyring_and_records_in_chinese(run, platform):
+    """A support engineer's SSH session: no keyring, fields and choices named in Chinese."""
+    username, password = register_account(make_client(platform.url))
+    env_fail = {"PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"}
+    done = run("login", "--password", "--username", username, "--password-stdin",
+               stdin=password + "\n", env=env_fail, verbose=False)
+    assert "C220" in done.stderr and len(done.stderr.strip().splitlines()) == 1
+    assert username in run("whoami", env=env_fail).stdout
+
+    shown = run("profile", "edit", "--set", "联系人=王五", "--set", "单位类型=事业单位",
+                env=env_fail).stdout
+    assert "联系人：王五" in shown and "单位类型：事业单位" in shown and "institution" not in shown
+
+    bad = run("profile", "edit", "--set", "联系电话=abc", env=env_fail, ok=False, verbose=False)
+    assert bad.returncode == 1 and "联系电话" in bad.stderr and "标红" not in bad.stderr
+    assert "abc" not in run("drafts", "list", "--mine", "--json",
+                            env=env_fail).stdout  # nothing saved
+    unknown = run("profile", "edit", "--set", "不存在的字段=1", env=env_fail, ok=False)
+    assert "没有这个字段" in unknown.stderr
+
+    added = json.loads(run("qualifications", "add", "--set", "资质类别=工程监理",
+                           "--set", "证书编号=Z-1", "--json", env=env_fail).stdout)
+    assert added["data"]["qual_type"] == "supervision"
+    edited = run("qualifications", "edit", str(added["id"]), "--set", "证书编号=Z-2",
+                 env=env_fail).stdout
+    assert "证书编号：Z-2" in edited and "资质类别：工程监理" in edited
+    drafts = json.loads(run("drafts", "list", "--mine", "--json", env=env_fail).stdout)
+    assert any(d["record_id"] == added["id"] for d in drafts)
+    run("drafts", "discard", *[d["draft"] for d in drafts], env=env_fail)
+    assert json.loads(run("drafts", "list", "--mine", "--json", env=env_fail).stdout) == []
+
+    run("logout", env=env_fail)
+    assert run("whoami", env=env_fail, ok=False).returncode == 1
+
+
+def test_cli_help_is_chinese_and_hides_developer_commands(run):
+    top = run("--help").stdout
+    assert "用法：" in top and "选项：" in top and "usage:" not in top and "options:" not in top
+    assert "sandbox" not in top and "show this help" not in top
+    assert "sign" not in run("drivers", "--help").stdout
+    bad = run("activate", "--user-type", "x", ok=False, verbose=False)
+    assert bad.returncode == 2 and "错误" in bad.stderr and "投标人" in bad.stderr
+    assert "error:" not in bad.stderr and "invalid choice" not in bad.stderr
+    fields = run("qualifications", "add", "--help").stdout
+    assert "* 证书编号（cert_no）" in fields and "有效期至" in fields
+    assert "可选：企业法人" in run("profile", "edit", "--help").stdout
+
+
+def test_cli_help_gives_the_manuals_other_matters(run, platform):
+    text = run("help", "--no-advice").stdout
+    for fact in ("2939322251@qq.com", "变更说明", "营业执照复印件", "4007777016", "4006682666",
+                 "从未登录过", "曾经登录过", "0734-8846540 ", "建设工程交易科", "0734-8846512",
+                 "政府采购科", "0734-8846545", "技术支持", "延期"):
+        assert fact in text, fact
+
+
+def test_cli_a_natural_person_has_no_qualifications(run, platform):
+    username, password = register_account(make_client(platform.url), "person")
+    run("login", "--password", "--username", username, "--password-stdin",
+        stdin=password + "\n")
+    done = run("qualifications", "list", ok=False, verbose=False)
+    assert done.returncode == 1 and "F222" in done.stderr and "自然人" in done.stderr
+    run("personnel", "list")

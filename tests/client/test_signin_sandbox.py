@@ -55,12 +55,30 @@ def test_keyring_that_cannot_store_is_reported(client, monkeypatch):
     import keyring
     from keyring.backends import null
 
+    from hy_client import config
+
+    config.update(session_file_fallback=False)
     keyring.set_keyring(null.Keyring())
     username, password = register_account(client)
     result = SignIn(client).password_login(username, password)
     assert not result.remembered
     assert result.warning is not None and result.warning.info is errors.KEYRING_UNAVAILABLE
     assert client.me().username == username  # the session still works for this run
+
+
+def test_no_keyring_falls_back_to_the_session_file_with_a_warning(client):
+    import keyring
+    from keyring.backends import fail
+
+    keyring.set_keyring(fail.Keyring())
+    username, password = register_account(client)
+    result = SignIn(client).password_login(username, password)
+    assert result.remembered
+    assert result.warning is not None and result.warning.info is errors.SESSION_IN_FILE
+    later = SignIn(make_client(client.platform.url))
+    assert later.whoami().username == username
+    later.logout()
+    assert not later.credentials.file_path.exists()
 
 
 # --- CA login and activation -------------------------------------------------------------------

@@ -81,9 +81,9 @@ def test_logout_clears_the_token_and_keeps_the_username(memory_keyring) -> None:
 
 
 @pytest.mark.parametrize("backend", [fail.Keyring(), null.Keyring(), PlaintextKeyring()])
-def test_refused_backends(backend: KeyringBackend) -> None:
+def test_refused_backends_without_the_file_fallback(backend: KeyringBackend) -> None:
     assert refusal(backend)
-    store = CredentialStore(REAL, backend)
+    store = CredentialStore(REAL, backend, fallback=False)
     assert not store.available()
     for call in (lambda: store.save_session_token(TOKEN), store.session_token,
                  lambda: store.remember_username("u")):
@@ -93,7 +93,10 @@ def test_refused_backends(backend: KeyringBackend) -> None:
         assert TOKEN not in str(info.value) and TOKEN not in repr(info.value.to_dict())
 
 
-def test_refused_as_the_global_keyring() -> None:
+def test_refused_as_the_global_keyring_with_the_setting_off() -> None:
+    from hy_client import config
+
+    config.update(session_file_fallback=False)
     keyring.set_keyring(fail.Keyring())
     with pytest.raises(HyError) as info:
         CredentialStore(REAL).save_session_token(TOKEN)
@@ -127,3 +130,46 @@ def test_locked_keyring_on_read_and_delete() -> None:
         with pytest.raises(HyError) as info:
             call()
         assert info.value.code == "C102" and info.value.detail == "KeyringLocked"
+
+
+# --- no OS keyring: the session file ------------------------------------------------------------
+def test_no_keyring_keeps_the_session_in_a_user_only_file(isolated_dirs) -> None:
+    import os
+    import stat
+
+    keyring.set_keyring(fail.Keyring())
+    store = CredentialStore(REAL)
+    assert store.available() and store.uses_file
+    store.remember_username("某某建设有限公司")
+    store.save_session_token(TOKEN)
+    assert CredentialStore(REAL).session_token() == TOKEN  # a later command finds it
+    assert CredentialStore(REAL).username() == "某某建设有限公司"
+    assert CredentialStore(SANDBOX).session_token() is None  # per platform
+    path = store.file_path
+    assert path.is_file() and REAL not in path.name
+    if os.name == "posix":
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600
+        assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+    store.clear_session_token()  # logout: the file goes, username and all
+    assert not path.exists()
+    assert store.session_token() is None and store.username() is None
+
+
+def test_logout_deletes_the_file_even_after_a_keyring_appeared(isolated_dirs,
+                                                               memory_keyring) -> None:
+    keyring.set_keyring(fail.Keyring())
+    store = CredentialStore(REAL)
+    store.save_session_token(TOKEN)
+    keyring.set_keyring(memory_keyring)
+    store.clear_session_token()
+    assert not store.file_path.exists()
+
+
+def test_a_file_from_another_origin_is_not_read(isolated_dirs) -> None:
+    keyring.set_keyring(fail.Keyring())
+    store = CredentialStore(REAL)
+    store.save_session_token(TOKEN)
+    other = CredentialStore(SANDBOX)
+    other.file_path.parent.mkdir(parents=True, exist_ok=True)
+    other.file_path.write_bytes(store.file_path.read_bytes())  # copied by hand
+    assert other.session_token() is None

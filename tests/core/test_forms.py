@@ -89,7 +89,9 @@ def test_unknown_spec() -> None:
     ("profile_unit", "name", "甲" * 101, "不能超过100个字符"),
     ("profile_unit", "name", "甲\n乙", "不能包含换行或控制字符"),
     ("profile_unit", "business_scope", "甲\x00乙", "含有不可见的控制字符"),
-    ("account", "username", "1abc", "用户名须以字母开头，3-64位字母、数字或下划线"),
+    ("account", "username", "1abc", "用户名须以汉字或字母开头"),
+    ("account", "username", "某公司/分部", "用户名只能包含汉字、字母、数字和 _ - . · ( )"),
+    ("account", "username", "张", "用户名至少2个字符"),
 ])
 def test_field_reasons(name: str, key: str, value: str, reason: str) -> None:
     data = {**VALID[name], key: value}
@@ -220,3 +222,16 @@ def test_a_chinese_placeholder_has_an_english_one() -> None:
     for spec in SPECS.values():
         for f in spec.fields:
             assert f.placeholder.isascii() or (f.placeholder_en.isascii() and f.placeholder_en), f
+
+
+@pytest.mark.parametrize("typed, kept", [
+    ("衡阳市湘江建设工程有限公司", "衡阳市湘江建设工程有限公司"),
+    ("  张三\u3000", "张三"),  # trimmed, ideographic space included
+    ("ＨＹ＿Ｂｉｄｄｅｒ１", "HY_Bidder1"),  # NFKC: full-width letters become ASCII
+    ("某某公司（长沙分公司）", "某某公司(长沙分公司)"),
+])
+def test_usernames_may_be_a_unit_or_a_persons_name(typed, kept):
+    from hy_client.forms import ensure_valid
+
+    data = {"username": typed, "password": "abc12345", "password_confirm": "abc12345"}
+    assert ensure_valid("account", data)["username"] == kept

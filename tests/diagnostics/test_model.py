@@ -70,14 +70,27 @@ def test_unreadable_config_is_an_error_finding_and_the_run_goes_on():
     assert any(f.section == "system" for f in report.findings)
 
 
-def test_refused_keyring_is_a_warning(memory_keyring):
+def test_refused_keyring_is_a_warning_without_the_session_file(memory_keyring):
+    import keyring
+    from keyring.backends import fail
+
+    config.update(session_file_fallback=False)
+    keyring.set_keyring(fail.Keyring())
+    report = diagnostics.run_diagnostics(sections=["local"])
+    ring = next(f for f in report.findings if f.id == "local.keyring")
+    assert (ring.severity, ring.code) == ("warning", "C102")
+    assert "keyring" not in ring.detail_zh and ring.data["backend"].endswith("fail.Keyring")
+
+
+def test_no_keyring_says_the_session_file_is_used(memory_keyring):
     import keyring
     from keyring.backends import fail
 
     keyring.set_keyring(fail.Keyring())
     report = diagnostics.run_diagnostics(sections=["local"])
     ring = next(f for f in report.findings if f.id == "local.keyring")
-    assert (ring.severity, ring.code) == ("warning", "C102")
+    assert (ring.severity, ring.code) == ("info", "C220")
+    assert "仅本用户可读" in ring.detail_zh and "Keyring" not in ring.detail_zh
 
 
 def test_usable_keyring_says_whether_a_session_is_saved_never_what(memory_keyring):

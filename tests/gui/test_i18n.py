@@ -89,6 +89,7 @@ def test_errors_use_the_catalogue_english(english):
 DATA_LABELS = {
     "cert_holder", "cert_organization", "cert_issuer",  # the certificate's own subject/issuer
     "diagnosticsStatus",  # the core's progress titles and summary of the findings
+    "renewalAdviceText",  # the renewal advisor's answer, naming the certificates
 }
 
 

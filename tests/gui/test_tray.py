@@ -121,3 +121,21 @@ def test_the_core_is_built_off_the_gui_thread_then_the_session_checked(
     finally:
         tray.stop()
         controller.close()
+
+
+def test_a_key_pulled_while_waiting_in_the_tray_is_said(
+        qtbot, controller, ctx, demo_session, provisioned, tokens):
+    for t in provisioned.tokens.values():  # a logged-in session blocks the re-initialisation
+        tokens.logout(t.serial).result(10)
+    tray = tray_app(controller)
+    with qtbot.waitSignal(tray.session_checked, timeout=60000):
+        tray.start()
+    spec = provisioned.new_token("hy-tray")
+    qtbot.waitUntil(lambda: any(t.serial == spec.serial for m in tokens.scan().result(30)
+                                for t in m.tokens), timeout=20000)
+    with qtbot.waitSignal(tray.key_removed, timeout=20000) as removed:
+        provisioned.env.delete_token("hy-tray")
+    assert removed.args[0].serial == spec.serial and removed.args[0].label == "hy-tray"
+    tray.stop()
+    if tray.reminders is not None:
+        tray.reminders.stop()

@@ -53,7 +53,8 @@ class DriverStep(WizardStep):
         if not self.driver_id:
             self.driver_label.hide()
             self.install_button.hide()
-            self.run(core.skip_driver, self.wizard.show_result,
+            held = self.wizard.catalogue
+            self.run(lambda: core.skip_driver(held), self.wizard.show_result,
                      translate("FirstRunWizard", "正在检查驱动…"))
             return
         catalogue = self.wizard.catalogue

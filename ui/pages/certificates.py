@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -26,7 +26,7 @@ from hy_client import errors, renewal
 from hy_client.api import models
 from hy_client.errors import HyError
 from hy_client.signin import KeyChoice, login_candidates
-from hy_client.token.models import ModuleInfo, SelfTestResult
+from hy_client.token.models import ModuleInfo, SelfTestResult, TokenEvent
 from hy_client.token.pin import check_new_pin
 
 from ..context import AppContext
@@ -206,25 +206,37 @@ class CertificatesPage(QWidget):
         layout.addStretch(1)
         self._enable()
         self.refresh()
+        ctx.start_watching().token_event.connect(self._on_token_event)
 
     # --- reading ----------------------------------------------------------------------------
     def refresh(self) -> None:
-        tokens, client = self.ctx.tokens, self.ctx.client
-        TokenOp(self, lambda: tokens.scan(), self._scanned).run_in_background()
+        client = self.ctx.client
+        self.rescan()
         QueryOp(self, lambda: (client.bids(), client.activations()),
                 self._platform).failure(lambda e: None).run_in_background()
 
+    def rescan(self) -> None:
+        tokens = self.ctx.tokens
+        TokenOp(self, lambda: tokens.scan(), self._scanned).run_in_background()
+
+    @Slot(object)
+    def _on_token_event(self, _event: TokenEvent) -> None:
+        self.rescan()  # a key pulled or plugged shows here at once
+
     def _scanned(self, modules: list[ModuleInfo]) -> None:
+        current = self.current()
         self.modules = modules
         self.choices = login_candidates(modules)
-        self.picker.blockSignals(True)
-        self.picker.clear()
-        for c in self.choices:
-            self.picker.addItem(f"{c.token_label} · {c.certificate.subject_cn}")
-        self.picker.blockSignals(False)
+        # The key and certificate shown stay selected (an activation or a rescan never
+        # jumps to another key).
+        keys.fill(self.picker, self.choices,
+                  (current.serial, current.cert_id) if current is not None else ("", ""))
         if not self.choices:
             self.result.setText(translate("CertificatesPage", "{message}。{advice}").format(
                 message=message(errors.NO_TOKEN), advice=advice(errors.NO_TOKEN)))
+        elif self.result.text() == translate("CertificatesPage", "{message}。{advice}").format(
+                message=message(errors.NO_TOKEN), advice=advice(errors.NO_TOKEN)):
+            self.result.clear()  # the key is back: "未检测到CA锁" must not stay
         self._on_pick()
         if self._renew_pending is not None:
             self.renew_for(self._renew_pending)

@@ -19,6 +19,7 @@ import shiboken6
 from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -34,6 +35,7 @@ from PySide6.QtWidgets import (
 from hy_client import config, errors
 from hy_client.api.client import PlatformClient
 from hy_client.driver_probe import SCAN_TIMEOUT, token_probe
+from hy_client.driver_status import DriverStatus, current_report, driver_status
 from hy_client.drivers import install as inst
 from hy_client.drivers.catalogue import Catalogue, DriverEntry, trusted_keys
 from hy_client.drivers.detect import (
@@ -41,8 +43,6 @@ from hy_client.drivers.detect import (
     InstalledModule,
     LoadProbe,
     ModuleLoad,
-    candidate_paths,
-    detect,
     suitable,
 )
 from hy_client.drivers.install import InstallResult
@@ -53,7 +53,7 @@ from hy_client.token.service import TokenService
 
 from ..context import AppContext
 from ..dispatch import on_main
-from ..i18n import advice, message, translate
+from ..i18n import advice, english, message, translate
 from ..jobs import QueryOp, show_error
 
 _ADMIN_HOW = str(QT_TRANSLATE_NOOP(
@@ -110,7 +110,7 @@ def download_session(client: PlatformClient) -> requests.Session:
     verifying TLS with the platform's CA bundle when one is configured."""
     from hy_client.net import VerifiedSession
 
-    return VerifiedSession(client.platform.ca_bundle)
+    return VerifiedSession(client.platform.ca_bundle, client.timeout)
 
 
 def load_probe(tokens: TokenService, paths: Sequence[str]) -> LoadProbe:
@@ -125,14 +125,37 @@ def add_modules(tokens: TokenService, result: InstallResult) -> None:
 
 
 def read_drivers(ctx: AppContext) -> DriversView:
-    """The whole picture, on a worker thread."""
+    """The whole picture, on a worker thread (the one report every surface renders)."""
     catalogue = catalogue_store(ctx).current()
     configured = tuple(dict.fromkeys((*ctx.settings.pkcs11_modules,
                                       *_settings_now(ctx).pkcs11_modules)))
-    paths = [p for p, _ in candidate_paths(catalogue, configured, inst.driver_root())]
-    report = detect(catalogue, configured, inst.driver_root(), static_check=diagnose_module_file,
-                    load_probe=load_probe(ctx.tokens, paths))
-    return DriversView(catalogue, report)
+    return DriversView(catalogue, current_report(catalogue, configured, ctx.tokens))
+
+
+def read_status(ctx: AppContext) -> DriverStatus:
+    """The one driver status (what the 驱动 page, assistant and ``drivers check`` say)."""
+    return driver_status(read_drivers(ctx).report)
+
+
+def open_drivers_dialog(parent: QWidget, ctx: AppContext) -> QDialog:
+    """The 驱动 page on its own, for the login window (before any main window exists)."""
+    dialog = QDialog(parent)
+    dialog.setObjectName("driversDialog")
+    dialog.setWindowTitle(translate("DriversPage", "驱动"))
+    layout = QVBoxLayout(dialog)
+    layout.addWidget(DriversPage(ctx, dialog))
+    dialog.resize(900, 640)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.open()
+    return dialog
+
+
+def status_text(status: DriverStatus) -> str:
+    """The core's driver status in the interface language."""
+    text = status.summary_en if english() else status.summary_zh
+    if status.advice_zh and not english():
+        text += "。" + status.advice_zh
+    return text
 
 
 def module_status(module: InstalledModule) -> tuple[str, str]:
@@ -183,6 +206,9 @@ class DriversPage(QWidget):
         head.addWidget(self.refresh_button)
         head.addWidget(self.update_button)
 
+        self.status_label = QLabel()
+        self.status_label.setObjectName("driverStatus")
+        self.status_label.setWordWrap(True)
         self.keys = QListWidget()
         self.keys.setObjectName("recommended")
         self.keys.setMaximumHeight(90)
@@ -238,6 +264,7 @@ class DriversPage(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(title)
         layout.addLayout(head)
+        layout.addWidget(self.status_label)
         layout.addWidget(QLabel(translate("DriversPage", "已插入的CA锁与推荐驱动")))
         layout.addWidget(self.keys)
         layout.addWidget(QLabel(translate("DriversPage", "驱动目录")))
@@ -314,6 +341,10 @@ class DriversPage(QWidget):
                 message=message(info), code=info.code, advice=advice(info))
         self.catalogue_label.setText(text)
         self._set_role(self.catalogue_label, "warning" if report.out_of_date else "info")
+        status = driver_status(report)
+        self.status_label.setText(status_text(status))
+        self.status_label.setProperty("state", status.state)
+        self._set_role(self.status_label, "ok" if status.ok else "warning")
         self._fill_keys(catalogue, report)
         self._fill_catalogue(catalogue, report)
         self._fill_modules(report)

@@ -1,0 +1,120 @@
+"""The one answer to "is the driver installed, does it load, is my key recognised".
+
+The first-run assistant, the 驱动 page, the login window's CA tab and ``drivers check`` all
+render :func:`driver_status` of the same :func:`current_report`, so no two of them can say
+驱动已安装 and 未安装 about the same key.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
+
+from .driver_probe import token_probe
+from .drivers import install as inst
+from .drivers.catalogue import Catalogue
+from .drivers.detect import DriverReport, candidate_paths, detect
+
+if TYPE_CHECKING:
+    from .token.service import TokenService
+
+DriverState = Literal["recognised", "no_key", "load_failed", "unprobed", "not_installed"]
+
+_TEXT: dict[str, tuple[str, str, str]] = {  # state: (中文, English, 建议)
+    "recognised": ("驱动已安装并正常加载，已识别CA锁：{keys}",
+                   "The driver is installed and loads; key recognised: {keys}", ""),
+    "no_key": ("驱动已安装并正常加载，未识别到CA锁",
+               "The driver is installed and loads; no key recognised",
+               "请插入CA锁；如已插入，请换一个USB口或重新插拔。"),
+    "load_failed": ("驱动已安装，但无法加载", "The driver is installed but does not load",
+                    "请重新安装CA锁驱动；仍不行请致电技术支持。"),
+    "unprobed": ("驱动已安装（尚未检测能否加载）", "The driver is installed (not yet loaded)", ""),
+    "not_installed": ("未安装CA锁驱动", "No driver for a USB key is installed",
+                      "请下载并安装CA机构提供的驱动。"),
+}
+
+
+@dataclass(frozen=True)
+class DriverStatus:
+    state: DriverState
+    installed: bool  # a driver module is there and no check refused it
+    loads: bool | None  # one of them loads; None: none was tried
+    keys: tuple[str, ...]  # labels of the keys a loaded module lists
+    unserved: tuple[str, ...] = ()  # plugged keys (USB ids) whose driver is not installed
+
+    @property
+    def summary_zh(self) -> str:
+        return _TEXT[self.state][0].format(keys="、".join(self.keys))
+
+    @property
+    def summary_en(self) -> str:
+        return _TEXT[self.state][1].format(keys=", ".join(self.keys))
+
+    @property
+    def advice_zh(self) -> str:
+        if self.unserved:
+            return "检测到尚未安装驱动的CA锁，请下载并安装其驱动。"
+        return _TEXT[self.state][2]
+
+    @property
+    def ok(self) -> bool:
+        return self.state == "recognised" and not self.unserved
+
+    def to_json(self) -> dict[str, Any]:
+        return {"state": self.state, "installed": self.installed, "loads": self.loads,
+                "keys": list(self.keys), "unserved": list(self.unserved),
+                "summary": self.summary_zh, "advice": self.advice_zh}
+
+
+def driver_status(report: DriverReport) -> DriverStatus:
+    """What the report says, decided once."""
+    installed = [m for m in report.modules if m.installed]
+    loading = [m for m in installed if m.loads]
+    keys = tuple(dict.fromkeys(t.label for m in loading if m.load for t in m.load.tokens))
+    unserved = tuple(m.key for m in report.matches if not m.installed)
+    loads: bool | None
+    if loading:
+        loads = True
+    elif any(m.loads is False for m in report.modules if m.exists):
+        loads = False
+    else:
+        loads = None
+    if keys:
+        state: DriverState = "recognised"
+    elif loading:
+        state = "no_key"
+    elif installed and all(m.loads is None for m in installed):
+        state = "unprobed"
+    elif installed or loads is False:
+        state = "load_failed"
+    else:
+        state = "not_installed"
+    return DriverStatus(state, bool(installed), loads, keys, unserved)
+
+
+def current_report(catalogue: Catalogue, configured: Sequence[str],
+                   tokens: TokenService | None = None, *, load: bool = True) -> DriverReport:
+    """Every known module checked (and loaded through ``tokens`` when given: one service per
+    process), the plugged keys and what they need."""
+    from .token.modules import diagnose_module_file
+
+    probe = None
+    if load:
+        paths = [p for p, _ in candidate_paths(catalogue, configured, inst.driver_root())]
+        probe = token_probe(paths, tokens)
+    return detect(catalogue, configured, inst.driver_root(), static_check=diagnose_module_file,
+                  load_probe=probe)
+
+
+def key_name_zh(key: str) -> str:
+    """A plugged key as a bidder reads it (``token:厂商/型号/序列号``, ``usb:vid:pid``)."""
+    kind, _, rest = key.partition(":")
+    if kind == "token":
+        manufacturer, _, tail = rest.partition("/")
+        model, _, serial = tail.rpartition("/")
+        name = model or manufacturer or "CA锁"
+        return f"{name}（序列号 {serial}）" if serial else name
+    if kind == "usb":
+        return f"USB设备 {rest}"
+    return key
