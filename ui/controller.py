@@ -10,10 +10,12 @@ import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, Qt
+import shiboken6
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from . import i18n
+from .startup import after_first_paint
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
@@ -113,11 +115,18 @@ class Controller:
         return main
 
     def _swap(self, window: QWidget) -> None:
+        """Show ``window`` in place of the current one, which is closed and deleted.
+
+        A window is deleted when closed (``WA_DeleteOnClose``), set once it has painted: the
+        attribute needs the ``Qt`` namespace, whose first use builds all its enums (~15 ms), and
+        before its first paint nobody can close it but this method, which deletes it itself.
+        """
         old, self.window = self.window, window
-        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        after_first_paint(window, lambda: _delete_on_close(window))
         window.show()
         if old is not None:
             old.close()
+            old.deleteLater()  # deleting twice is safe: closed before its paint, or not
 
     def raise_window(self) -> None:
         if self.window is not None:
@@ -135,3 +144,10 @@ def _fatal_box(error: HyError) -> QMessageBox:
     box.setProperty("errorCode", error.code)
     box.setInformativeText(extra)
     return box
+
+
+def _delete_on_close(window: QWidget) -> None:
+    from PySide6.QtCore import Qt
+
+    if shiboken6.isValid(window):
+        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

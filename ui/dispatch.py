@@ -23,7 +23,7 @@ from collections.abc import Callable
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal, Slot
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +39,10 @@ class Dispatcher(QObject):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
+        # Imported here: the first use of the ``Qt`` namespace builds all of its enums (~15 ms),
+        # and the dispatcher is first needed after the login window's first paint.
+        from PySide6.QtCore import Qt
+
         self._posted.connect(self._run, Qt.ConnectionType.QueuedConnection)
         self._posted_weak.connect(self._run_weak, Qt.ConnectionType.QueuedConnection)
 

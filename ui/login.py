@@ -6,13 +6,17 @@ runs each job off the GUI thread.
 The window is shown before the core is imported (that import is most of a cold start): it is
 built without an ``AppContext``, its buttons that need one are disabled and a subtle "正在准备…"
 shows until ``set_context`` hands it over. So this module imports nothing heavy at the top.
+
+Not even ``QtCore.Qt``: its first import builds all the namespace's enums (~15 ms), so the code
+after the first frame imports it where used, and the first frame's labels are centred by the
+theme (``qproperty-alignment``).
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, TypeVar
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Signal, Slot
 from PySide6.QtGui import QCloseEvent, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -183,6 +187,8 @@ class PasswordTab(QWidget):
         box = QMessageBox(QMessageBox.Icon.Information, translate("LoginWindow", "忘记密码"),
                           forgot_password_html(), QMessageBox.StandardButton.Ok, self)
         box.setObjectName("forgotHelp")
+        from PySide6.QtCore import Qt  # see the module docstring
+
         box.setTextFormat(Qt.TextFormat.RichText)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.open()
@@ -226,6 +232,8 @@ class CaTab(QWidget):
         self.download_button = QPushButton(translate("LoginWindow", "下载驱动"))
         self.download_button.setObjectName("downloadDriver")
         self.download_button.setFlat(True)
+        from PySide6.QtCore import Qt  # see the module docstring
+
         self.download_button.setCursor(Qt.CursorShape.PointingHandCursor)
         self.download_button.clicked.connect(self.open_drivers)
         driver_row = QHBoxLayout()
@@ -431,6 +439,8 @@ class QrTab(QWidget):
                                 "首次使用请先用账号密码登录，在“标证通绑定”中绑定手机。"))
         hint.setWordWrap(True)
         hint.setProperty("role", "hint")
+        from PySide6.QtCore import Qt  # see the module docstring
+
         layout = QVBoxLayout(self)
         layout.addLayout(account_row)
         layout.addWidget(self.panel, 1)
@@ -539,15 +549,12 @@ class LoginWindow(QWidget):
         self.setWindowTitle(translate("LoginWindow", "登录"))  # Qt appends the app's name
         header = QLabel(translate("LoginWindow", "衡阳市公共资源交易系统"))
         header.setObjectName("loginHeader")
-        header.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.subtitle = sub = QLabel(translate("LoginWindow", "投标人客户端"))
         sub.setObjectName("loginSubtitle")
         sub.setProperty("role", "hint")
-        sub.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.preparing = QLabel(translate("LoginWindow", PREPARING))
-        self.preparing.setObjectName("preparing")
+        self.preparing.setObjectName("preparing")  # centred, as the two above, by the theme
         self.preparing.setProperty("role", "hint")
-        self.preparing.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.tabs = QTabWidget()
         self.tabs.setObjectName("loginTabs")
         self.password_tab = PasswordTab(ctx)
