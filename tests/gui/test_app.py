@@ -75,3 +75,11 @@ def test_a_core_that_cannot_start_says_why(qtbot, controller, root_logging):
     box.blockSignals(True)  # its answer ends the application: not inside the test session
     box.done(0)
     box.deleteLater()
+
+
+def test_no_options_give_the_parsers_defaults():
+    """``parse_args([])`` skips building the parser: its answer must be the parser's own."""
+    from ui.app import parse_args, parser
+
+    assert parse_args([]) == parser().parse_args([])
+    assert parse_args(["--lang", "en"]).lang == "en"
