@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -14,6 +15,9 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QWidget,
 )
+from pytestqt.qtbot import QtBot
+
+from ui.login import LoginWindow
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
@@ -70,6 +74,23 @@ def check_screen(root: QWidget, name: str) -> Path:
     cut = cut_off(root)
     assert not cut, f"cut off on {name}: {cut}"
     return path
+
+
+def shown_login_window(qtbot: QtBot) -> LoginWindow:
+    """The login window shown at the size its screens are checked at."""
+    window = LoginWindow()
+    qtbot.addWidget(window)
+    window.resize(560, 560)
+    window.show()
+    return window
+
+
+def each_login_tab(qtbot: QtBot, window: LoginWindow) -> Iterator[QWidget]:
+    """Bring each login tab to the front in turn, laid out, for the caller to check."""
+    for tab in (window.password_tab, window.ca_tab, window.qr_tab):
+        window.tabs.setCurrentWidget(tab)
+        qtbot.wait(20)
+        yield tab
 
 
 def open_boxes() -> list[QMessageBox]:

@@ -31,7 +31,7 @@ from ui.widgets.form import FormWidget
 from ui.widgets.pin import PinDialog
 
 from .conftest import register_account
-from .helpers import check_screen, visible_texts
+from .helpers import check_screen, each_login_tab, shown_login_window, visible_texts
 
 CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
 
@@ -49,12 +49,8 @@ def chinese_left(root) -> list[str]:
 
 
 def test_the_login_window_speaks_english(qtbot, english):
-    window = LoginWindow()
-    qtbot.addWidget(window)
-    window.resize(560, 560)
-    window.show()
-    for tab in (window.password_tab, window.ca_tab, window.qr_tab):
-        window.tabs.setCurrentWidget(tab)
+    window = shown_login_window(qtbot)
+    for _tab in each_login_tab(qtbot, window):
         assert window.tabs.tabText(window.tabs.currentIndex()).isascii()
         assert not chinese_left(window), chinese_left(window)
     check_screen(window, "login-english")

@@ -16,7 +16,6 @@ from ui import i18n
 from ui.firstrun import FirstRunWizard
 from ui.help import HelpPage
 from ui.jobs import error_text
-from ui.login import LoginWindow
 from ui.main_window import MainWindow
 from ui.register import RegistrationDialog
 from ui.repair import RepairDialog
@@ -24,7 +23,7 @@ from ui.settings import SettingsDialog
 from ui.widgets.pin import PinDialog
 
 from .conftest import register_account
-from .helpers import check_screen
+from .helpers import check_screen, each_login_tab, shown_login_window
 from .test_i18n import chrome
 
 # Words a Chinese bidder's screen may hold: product and standard names, file types, units,
@@ -77,13 +76,8 @@ def test_error_boxes_hide_class_names_statuses_and_byte_counts(zh):
 
 
 def test_login_window_and_pin_dialogs(qtbot, zh):
-    window = LoginWindow()
-    qtbot.addWidget(window)
-    window.resize(560, 560)
-    window.show()
-    for tab in (window.password_tab, window.ca_tab, window.qr_tab):
-        window.tabs.setCurrentWidget(tab)
-        qtbot.wait(20)
+    window = shown_login_window(qtbot)
+    for _tab in each_login_tab(qtbot, window):
         assert not leaks(window), leaks(window)
     window.tabs.setCurrentWidget(window.password_tab)
     check_screen(window, "zh-login")
