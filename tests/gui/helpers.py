@@ -17,7 +17,10 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
+from tests.platform_fixtures import register_account
+from ui.context import AppContext
 from ui.login import LoginWindow
+from ui.main_window import MainWindow
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
@@ -91,6 +94,18 @@ def each_login_tab(qtbot: QtBot, window: LoginWindow) -> Iterator[QWidget]:
         window.tabs.setCurrentWidget(tab)
         qtbot.wait(20)
         yield tab
+
+
+def shown_main_window(qtbot: QtBot, ctx: AppContext, kind: str = "unit",
+                      size: tuple[int, int] = (1100, 760)) -> MainWindow:
+    """The main window of a fresh account of its own (password login), shown at ``size``."""
+    username, password = register_account(ctx.client, kind)
+    result = ctx.signin.password_login(username, password)
+    window = MainWindow(ctx, result.account)
+    qtbot.addWidget(window)
+    window.resize(*size)
+    window.show()
+    return window
 
 
 def open_boxes() -> list[QMessageBox]:

@@ -26,12 +26,17 @@ from ui import i18n
 from ui.firstrun import FirstRunWizard
 from ui.jobs import error_text
 from ui.login import LoginWindow
-from ui.main_window import PAGES, MainWindow
+from ui.main_window import PAGES
 from ui.widgets.form import FormWidget
 from ui.widgets.pin import PinDialog
 
-from .conftest import register_account
-from .helpers import check_screen, each_login_tab, shown_login_window, visible_texts
+from .helpers import (
+    check_screen,
+    each_login_tab,
+    shown_login_window,
+    shown_main_window,
+    visible_texts,
+)
 
 CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
 
@@ -128,12 +133,7 @@ def _ancestors(w: QWidget, root: QWidget) -> list[QWidget]:
 
 @pytest.fixture
 def english_main(qtbot, ctx, english):
-    username, password = register_account(ctx.client)
-    result = ctx.signin.password_login(username, password)
-    window = MainWindow(ctx, result.account)
-    qtbot.addWidget(window)
-    window.resize(1100, 760)
-    window.show()
+    window = shown_main_window(qtbot, ctx)
     yield window
     window.close()
 

@@ -22,8 +22,7 @@ from ui.repair import RepairDialog
 from ui.settings import SettingsDialog
 from ui.widgets.pin import PinDialog
 
-from .conftest import register_account
-from .helpers import check_screen, each_login_tab, shown_login_window
+from .helpers import check_screen, each_login_tab, shown_login_window, shown_main_window
 from .test_i18n import chrome
 
 # Words a Chinese bidder's screen may hold: product and standard names, file types, units,
@@ -103,13 +102,7 @@ def test_qt_file_dialog_is_chinese(qtbot, zh):
 @pytest.fixture
 def main_window(qtbot, ctx, zh):
     def make(kind: str = "unit") -> MainWindow:
-        username, password = register_account(ctx.client, kind)
-        result = ctx.signin.password_login(username, password)
-        window = MainWindow(ctx, result.account)
-        qtbot.addWidget(window)
-        window.resize(1100, 760)
-        window.show()
-        return window
+        return shown_main_window(qtbot, ctx, kind)
     return make
 
 
