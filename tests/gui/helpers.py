@@ -17,12 +17,17 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
+from hy_client import config
+from hy_client.firstrun import STEPS
 from tests.platform_fixtures import register_account
 from ui.context import AppContext
+from ui.firstrun import FirstRunWizard
 from ui.login import LoginWindow
 from ui.main_window import MainWindow
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+# Labels of the first-run assistant that show what a check found: the core's words (data).
+FIRST_RUN_FINDINGS = {"sentence", "advice", *(f"stepSentence_{step}" for step in STEPS)}
 
 
 def visible_texts(root: QWidget) -> list[tuple[QWidget, str]]:
@@ -106,6 +111,19 @@ def shown_main_window(qtbot: QtBot, ctx: AppContext, kind: str = "unit",
     window.resize(*size)
     window.show()
     return window
+
+
+def shown_first_run(qtbot: QtBot, ctx: AppContext, platform_url: str, tmp_path: Path
+                    ) -> FirstRunWizard:
+    """The first-run assistant against the test platform (made the chosen one), shown; its
+    first check is under way."""
+    profile = config.PlatformProfile("test", platform_url, "本机测试平台")
+    config.save(config.Settings(platform="test",
+                                platforms={**config.DEFAULT_PLATFORMS, "test": profile}))
+    wizard = FirstRunWizard(ctx, usb_root=tmp_path / "usb", state_path=tmp_path / "fr.json")
+    qtbot.addWidget(wizard)
+    wizard.show()
+    return wizard
 
 
 def open_boxes() -> list[QMessageBox]:

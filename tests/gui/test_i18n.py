@@ -19,11 +19,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from hy_client import config, errors
-from hy_client.firstrun import STEPS
+from hy_client import errors
 from hy_client.token.models import TokenFlags
 from ui import i18n
-from ui.firstrun import FirstRunWizard
 from ui.jobs import error_text
 from ui.login import LoginWindow
 from ui.main_window import PAGES
@@ -31,8 +29,10 @@ from ui.widgets.form import FormWidget
 from ui.widgets.pin import PinDialog
 
 from .helpers import (
+    FIRST_RUN_FINDINGS,
     check_screen,
     each_login_tab,
+    shown_first_run,
     shown_login_window,
     shown_main_window,
     visible_texts,
@@ -172,18 +172,12 @@ def test_the_first_run_assistant_speaks_english(qtbot, ctx, platform, tmp_path, 
     """The assistant's chrome: the step list and the first step's page, while it checks and
     after. What a check found (the step's sentence and advice, also in the step list) is the
     core's: data by the rule above."""
-    profile = config.PlatformProfile("test", platform.url, "本机测试平台")
-    config.save(config.Settings(platform="test",
-                                platforms={**config.DEFAULT_PLATFORMS, "test": profile}))
-    wizard = FirstRunWizard(ctx, usb_root=tmp_path / "usb", state_path=tmp_path / "fr.json")
-    qtbot.addWidget(wizard)
-    wizard.show()
+    wizard = shown_first_run(qtbot, ctx, platform.url, tmp_path)
     assert wizard.windowTitle() == "First-run assistant"  # Qt appends the display name
     assert wizard.busy and not [(n, t) for n, t in chrome(wizard) if CJK.search(t)]
     qtbot.waitUntil(lambda: not wizard.busy and "environment" in wizard.core.state.results,
                     timeout=60000)
-    found = {"sentence", "advice", *(f"stepSentence_{step}" for step in STEPS)}
-    left = [(n, t) for n, t in chrome(wizard) if CJK.search(t) and n not in found]
+    left = [(n, t) for n, t in chrome(wizard) if CJK.search(t) and n not in FIRST_RUN_FINDINGS]
     assert not left, left
     check_screen(wizard, "firstrun-english")
 

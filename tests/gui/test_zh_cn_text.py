@@ -9,11 +9,9 @@ import re
 import pytest
 from PySide6.QtWidgets import QFileDialog, QLabel, QWidget
 
-from hy_client import config, errors
-from hy_client.firstrun import STEPS
+from hy_client import errors
 from hy_client.token.models import TokenFlags
 from ui import i18n
-from ui.firstrun import FirstRunWizard
 from ui.help import HelpPage
 from ui.jobs import error_text
 from ui.main_window import MainWindow
@@ -22,7 +20,14 @@ from ui.repair import RepairDialog
 from ui.settings import SettingsDialog
 from ui.widgets.pin import PinDialog
 
-from .helpers import check_screen, each_login_tab, shown_login_window, shown_main_window
+from .helpers import (
+    FIRST_RUN_FINDINGS,
+    check_screen,
+    each_login_tab,
+    shown_first_run,
+    shown_login_window,
+    shown_main_window,
+)
 from .test_i18n import chrome
 
 # Words a Chinese bidder's screen may hold: product and standard names, file types, units,
@@ -170,15 +175,9 @@ def test_dialogs_in_chinese(qtbot, ctx, platform, tmp_path, zh):
     repair.show()
     qtbot.wait(20)
     assert not leaks(repair, {"findingDetails"}), leaks(repair)
-    profile = config.PlatformProfile("test", platform.url, "本机测试平台")
-    config.save(config.Settings(platform="test",
-                                platforms={**config.DEFAULT_PLATFORMS, "test": profile}))
-    wizard = FirstRunWizard(ctx, usb_root=tmp_path / "usb", state_path=tmp_path / "fr.json")
-    qtbot.addWidget(wizard)
-    wizard.show()
+    wizard = shown_first_run(qtbot, ctx, platform.url, tmp_path)
     qtbot.waitUntil(lambda: not wizard.busy and "environment" in wizard.core.state.results,
                     timeout=60000)
-    found = {"sentence", "advice", *(f"stepSentence_{step}" for step in STEPS)}
-    assert not leaks(wizard, found), leaks(wizard, found)
+    assert not leaks(wizard, FIRST_RUN_FINDINGS), leaks(wizard, FIRST_RUN_FINDINGS)
     repair.close()
     wizard.close()
