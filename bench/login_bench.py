@@ -66,13 +66,18 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def provision(tmp: Path) -> tuple[str, TestCA]:
+def softhsm_and_ca(tmp: Path) -> tuple[softhsm.SoftHSMEnv, str, TestCA]:
+    """A SoftHSM2 configuration of the run's own under ``tmp`` (activated), its module and a CA."""
     env = softhsm.SoftHSMEnv.create(tmp / "softhsm")
     env.activate()
     module = softhsm.softhsm_module()
     if module is None:
         sys.exit("SoftHSM2 is not installed")
-    ca = TestCA.create()
+    return env, module, TestCA.create()
+
+
+def provision(tmp: Path) -> tuple[str, TestCA]:
+    env, module, ca = softhsm_and_ca(tmp)
     env.init_token(LABEL, SO_PIN, PIN)
     for key_id, kind in KEYS.values():
         public = softhsm.generate_key(module, LABEL, PIN, kind, bytes.fromhex(key_id), kind)  # type: ignore[arg-type]

@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from login_bench import PASSWORD, ms, pct, start_sandbox  # noqa: E402
+from login_bench import PASSWORD, ms, pct, softhsm_and_ca, start_sandbox  # noqa: E402
 
 from hy_client.api import models  # noqa: E402
 from hy_client.api.client import PlatformClient  # noqa: E402
@@ -99,12 +99,7 @@ def main() -> int:
     keyring.set_keyring(MemoryKeyring())
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
-        env = softhsm.SoftHSMEnv.create(tmp / "softhsm")
-        env.activate()
-        module = softhsm.softhsm_module()
-        if module is None:
-            sys.exit("SoftHSM2 is not installed")
-        ca = TestCA.create()
+        env, module, ca = softhsm_and_ca(tmp)
         proc, url = start_sandbox(tmp, ca)
         try:
             for kind in ("ec", "rsa"):

@@ -6,7 +6,6 @@ serialNumber. Stored as PEM files in a directory (``root.pem``, ``issuing.pem``,
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -16,6 +15,8 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+from ..private import write_private
 
 CaKey = Literal["rsa", "ec"]
 _FILES = ("root.pem", "root.key", "issuing.pem", "issuing.key")
@@ -90,11 +91,9 @@ class TestCA:
         for name, cert in (("root.pem", self.root), ("issuing.pem", self.issuing)):
             (d / name).write_bytes(cert.public_bytes(serialization.Encoding.PEM))
         for name, key in (("root.key", self.root_key), ("issuing.key", self.issuing_key)):
-            path = d / name
-            path.write_bytes(key.private_bytes(serialization.Encoding.PEM,
-                                               serialization.PrivateFormat.PKCS8,
-                                               serialization.NoEncryption()))
-            os.chmod(path, 0o600)
+            write_private(d / name, key.private_bytes(serialization.Encoding.PEM,
+                                                      serialization.PrivateFormat.PKCS8,
+                                                      serialization.NoEncryption()))
         self.directory = d
         return d
 

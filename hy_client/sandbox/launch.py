@@ -57,6 +57,12 @@ def start_sandbox(data: Path, timeout: float = 60.0) -> subprocess.Popen[bytes] 
     raise SystemExit("测试平台启动超时")
 
 
+def _announce(kind: str, result: provision.ProvisionResult) -> None:
+    """The one line a trainer sees when a demo key is made (only the first start makes one)."""
+    print(f"已创建{kind}「{result.label}」：{result.subject_cn}，证书有效期至 "
+          f"{result.not_after:%Y-%m-%d}")
+
+
 def ensure_sm2_demo_token(data: Path) -> str:
     """The 国密 variant (``HY_DEMO_KEY=sm2``): an SM2 key on the SM2 test token."""
     from . import sm2token
@@ -64,9 +70,8 @@ def ensure_sm2_demo_token(data: Path) -> str:
     os.environ.setdefault(sm2token.ENV_DIR, str(provision.sm2_token_root(data)))
     root = Path(os.environ[sm2token.ENV_DIR])
     if not any(root.glob("*/token.conf")):
-        result = provision.provision_sm2_token(data, label=DEMO_LABEL + "-SM2", pin=DEMO_PIN)
-        print(f"已创建国密演示CA锁「{result.label}」：{result.subject_cn}，证书有效期至 "
-              f"{result.not_after:%Y-%m-%d}")
+        _announce("国密演示CA锁", provision.provision_sm2_token(
+            data, label=DEMO_LABEL + "-SM2", pin=DEMO_PIN))
     module = sm2token.module_path()
     if module is None:
         raise SystemExit("未找到国密测试CA锁模块：请运行 make sm2token。")
@@ -82,9 +87,8 @@ def ensure_demo_token(data: Path) -> str:
     try:
         env.serial_of(DEMO_LABEL)
     except LookupError:
-        result = provision.provision_token(data, label=DEMO_LABEL, pin=DEMO_PIN, key_type="rsa")
-        print(f"已创建演示CA锁「{result.label}」：{result.subject_cn}，证书有效期至 "
-              f"{result.not_after:%Y-%m-%d}")
+        _announce("演示CA锁", provision.provision_token(
+            data, label=DEMO_LABEL, pin=DEMO_PIN, key_type="rsa"))
     from . import softhsm
 
     module = softhsm.softhsm_module()

@@ -7,7 +7,6 @@ certificates are). Kept beside the RSA test CA, in ``<ca dir>/sm2/``.
 
 from __future__ import annotations
 
-import os
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -18,6 +17,7 @@ from asn1crypto import x509 as ax509
 from cryptography import x509
 
 from .. import sm2
+from ..private import write_private
 
 _FILES = ("root.der", "root.key", "issuing.der", "issuing.key")
 
@@ -127,9 +127,7 @@ class Sm2TestCA:
         (d / "root.der").write_bytes(self.root_der)
         (d / "issuing.der").write_bytes(self.issuing_der)
         for name, key in (("root.key", self.root_key), ("issuing.key", self.issuing_key)):
-            fd = os.open(d / name, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(key.pem)
+            write_private(d / name, key.pem)
         self.directory = d
         return d
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -14,8 +15,19 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QWidget,
 )
+from pytestqt.qtbot import QtBot
+
+from hy_client import config
+from hy_client.firstrun import STEPS
+from tests.platform_fixtures import register_account
+from ui.context import AppContext
+from ui.firstrun import FirstRunWizard
+from ui.login import LoginWindow
+from ui.main_window import MainWindow
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+# Labels of the first-run assistant that show what a check found: the core's words (data).
+FIRST_RUN_FINDINGS = {"sentence", "advice", *(f"stepSentence_{step}" for step in STEPS)}
 
 
 def visible_texts(root: QWidget) -> list[tuple[QWidget, str]]:
@@ -70,6 +82,48 @@ def check_screen(root: QWidget, name: str) -> Path:
     cut = cut_off(root)
     assert not cut, f"cut off on {name}: {cut}"
     return path
+
+
+def shown_login_window(qtbot: QtBot) -> LoginWindow:
+    """The login window shown at the size its screens are checked at."""
+    window = LoginWindow()
+    qtbot.addWidget(window)
+    window.resize(560, 560)
+    window.show()
+    return window
+
+
+def each_login_tab(qtbot: QtBot, window: LoginWindow) -> Iterator[QWidget]:
+    """Bring each login tab to the front in turn, laid out, for the caller to check."""
+    for tab in (window.password_tab, window.ca_tab, window.qr_tab):
+        window.tabs.setCurrentWidget(tab)
+        qtbot.wait(20)
+        yield tab
+
+
+def shown_main_window(qtbot: QtBot, ctx: AppContext, kind: str = "unit",
+                      size: tuple[int, int] = (1100, 760)) -> MainWindow:
+    """The main window of a fresh account of its own (password login), shown at ``size``."""
+    username, password = register_account(ctx.client, kind)
+    result = ctx.signin.password_login(username, password)
+    window = MainWindow(ctx, result.account)
+    qtbot.addWidget(window)
+    window.resize(*size)
+    window.show()
+    return window
+
+
+def shown_first_run(qtbot: QtBot, ctx: AppContext, platform_url: str, tmp_path: Path
+                    ) -> FirstRunWizard:
+    """The first-run assistant against the test platform (made the chosen one), shown; its
+    first check is under way."""
+    profile = config.PlatformProfile("test", platform_url, "本机测试平台")
+    config.save(config.Settings(platform="test",
+                                platforms={**config.DEFAULT_PLATFORMS, "test": profile}))
+    wizard = FirstRunWizard(ctx, usb_root=tmp_path / "usb", state_path=tmp_path / "fr.json")
+    qtbot.addWidget(wizard)
+    wizard.show()
+    return wizard
 
 
 def open_boxes() -> list[QMessageBox]:

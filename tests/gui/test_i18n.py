@@ -19,19 +19,24 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from hy_client import config, errors
-from hy_client.firstrun import STEPS
+from hy_client import errors
 from hy_client.token.models import TokenFlags
 from ui import i18n
-from ui.firstrun import FirstRunWizard
 from ui.jobs import error_text
 from ui.login import LoginWindow
-from ui.main_window import PAGES, MainWindow
+from ui.main_window import PAGES
 from ui.widgets.form import FormWidget
 from ui.widgets.pin import PinDialog
 
-from .conftest import register_account
-from .helpers import check_screen, visible_texts
+from .helpers import (
+    FIRST_RUN_FINDINGS,
+    check_screen,
+    each_login_tab,
+    shown_first_run,
+    shown_login_window,
+    shown_main_window,
+    visible_texts,
+)
 
 CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
 
@@ -49,12 +54,8 @@ def chinese_left(root) -> list[str]:
 
 
 def test_the_login_window_speaks_english(qtbot, english):
-    window = LoginWindow()
-    qtbot.addWidget(window)
-    window.resize(560, 560)
-    window.show()
-    for tab in (window.password_tab, window.ca_tab, window.qr_tab):
-        window.tabs.setCurrentWidget(tab)
+    window = shown_login_window(qtbot)
+    for _tab in each_login_tab(qtbot, window):
         assert window.tabs.tabText(window.tabs.currentIndex()).isascii()
         assert not chinese_left(window), chinese_left(window)
     check_screen(window, "login-english")
@@ -132,12 +133,7 @@ def _ancestors(w: QWidget, root: QWidget) -> list[QWidget]:
 
 @pytest.fixture
 def english_main(qtbot, ctx, english):
-    username, password = register_account(ctx.client)
-    result = ctx.signin.password_login(username, password)
-    window = MainWindow(ctx, result.account)
-    qtbot.addWidget(window)
-    window.resize(1100, 760)
-    window.show()
+    window = shown_main_window(qtbot, ctx)
     yield window
     window.close()
 
@@ -176,18 +172,12 @@ def test_the_first_run_assistant_speaks_english(qtbot, ctx, platform, tmp_path, 
     """The assistant's chrome: the step list and the first step's page, while it checks and
     after. What a check found (the step's sentence and advice, also in the step list) is the
     core's: data by the rule above."""
-    profile = config.PlatformProfile("test", platform.url, "本机测试平台")
-    config.save(config.Settings(platform="test",
-                                platforms={**config.DEFAULT_PLATFORMS, "test": profile}))
-    wizard = FirstRunWizard(ctx, usb_root=tmp_path / "usb", state_path=tmp_path / "fr.json")
-    qtbot.addWidget(wizard)
-    wizard.show()
+    wizard = shown_first_run(qtbot, ctx, platform.url, tmp_path)
     assert wizard.windowTitle() == "First-run assistant"  # Qt appends the display name
     assert wizard.busy and not [(n, t) for n, t in chrome(wizard) if CJK.search(t)]
     qtbot.waitUntil(lambda: not wizard.busy and "environment" in wizard.core.state.results,
                     timeout=60000)
-    found = {"sentence", "advice", *(f"stepSentence_{step}" for step in STEPS)}
-    left = [(n, t) for n, t in chrome(wizard) if CJK.search(t) and n not in found]
+    left = [(n, t) for n, t in chrome(wizard) if CJK.search(t) and n not in FIRST_RUN_FINDINGS]
     assert not left, left
     check_screen(wizard, "firstrun-english")
 

@@ -12,17 +12,18 @@ from tests.softhsm_fixtures import ORG, SO_PIN
 from ui.main_window import PAGES, MainWindow
 
 from .conftest import register_account
-from .helpers import check_screen, close_boxes, complete_profile, open_boxes
+from .helpers import (
+    check_screen,
+    close_boxes,
+    complete_profile,
+    open_boxes,
+    shown_main_window,
+)
 
 
 @pytest.fixture
 def main(qtbot, ctx):
-    username, password = register_account(ctx.client)
-    result = ctx.signin.password_login(username, password)
-    window = MainWindow(ctx, result.account)
-    qtbot.addWidget(window)
-    window.resize(1000, 720)
-    window.show()
+    window = shown_main_window(qtbot, ctx, size=(1000, 720))
     yield window
     window.close()
 

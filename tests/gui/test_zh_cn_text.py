@@ -9,22 +9,25 @@ import re
 import pytest
 from PySide6.QtWidgets import QFileDialog, QLabel, QWidget
 
-from hy_client import config, errors
-from hy_client.firstrun import STEPS
+from hy_client import errors
 from hy_client.token.models import TokenFlags
 from ui import i18n
-from ui.firstrun import FirstRunWizard
 from ui.help import HelpPage
 from ui.jobs import error_text
-from ui.login import LoginWindow
 from ui.main_window import MainWindow
 from ui.register import RegistrationDialog
 from ui.repair import RepairDialog
 from ui.settings import SettingsDialog
 from ui.widgets.pin import PinDialog
 
-from .conftest import register_account
-from .helpers import check_screen
+from .helpers import (
+    FIRST_RUN_FINDINGS,
+    check_screen,
+    each_login_tab,
+    shown_first_run,
+    shown_login_window,
+    shown_main_window,
+)
 from .test_i18n import chrome
 
 # Words a Chinese bidder's screen may hold: product and standard names, file types, units,
@@ -77,13 +80,8 @@ def test_error_boxes_hide_class_names_statuses_and_byte_counts(zh):
 
 
 def test_login_window_and_pin_dialogs(qtbot, zh):
-    window = LoginWindow()
-    qtbot.addWidget(window)
-    window.resize(560, 560)
-    window.show()
-    for tab in (window.password_tab, window.ca_tab, window.qr_tab):
-        window.tabs.setCurrentWidget(tab)
-        qtbot.wait(20)
+    window = shown_login_window(qtbot)
+    for _tab in each_login_tab(qtbot, window):
         assert not leaks(window), leaks(window)
     window.tabs.setCurrentWidget(window.password_tab)
     check_screen(window, "zh-login")
@@ -109,13 +107,7 @@ def test_qt_file_dialog_is_chinese(qtbot, zh):
 @pytest.fixture
 def main_window(qtbot, ctx, zh):
     def make(kind: str = "unit") -> MainWindow:
-        username, password = register_account(ctx.client, kind)
-        result = ctx.signin.password_login(username, password)
-        window = MainWindow(ctx, result.account)
-        qtbot.addWidget(window)
-        window.resize(1100, 760)
-        window.show()
-        return window
+        return shown_main_window(qtbot, ctx, kind)
     return make
 
 
@@ -183,15 +175,9 @@ def test_dialogs_in_chinese(qtbot, ctx, platform, tmp_path, zh):
     repair.show()
     qtbot.wait(20)
     assert not leaks(repair, {"findingDetails"}), leaks(repair)
-    profile = config.PlatformProfile("test", platform.url, "本机测试平台")
-    config.save(config.Settings(platform="test",
-                                platforms={**config.DEFAULT_PLATFORMS, "test": profile}))
-    wizard = FirstRunWizard(ctx, usb_root=tmp_path / "usb", state_path=tmp_path / "fr.json")
-    qtbot.addWidget(wizard)
-    wizard.show()
+    wizard = shown_first_run(qtbot, ctx, platform.url, tmp_path)
     qtbot.waitUntil(lambda: not wizard.busy and "environment" in wizard.core.state.results,
                     timeout=60000)
-    found = {"sentence", "advice", *(f"stepSentence_{step}" for step in STEPS)}
-    assert not leaks(wizard, found), leaks(wizard, found)
+    assert not leaks(wizard, FIRST_RUN_FINDINGS), leaks(wizard, FIRST_RUN_FINDINGS)
     repair.close()
     wizard.close()

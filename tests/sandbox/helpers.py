@@ -127,3 +127,14 @@ def token_login(api: Api, origin: str, cred: Credential, **override: Any) -> req
                                                                         **override)})
 
 
+def assert_replay_refused(sb: ThreadedSandbox, cred: Credential) -> None:
+    """A token-login body accepted once is refused when sent again: its nonce is spent (A105)."""
+    api = Api(sb.api)
+    nonce = api.call("POST", "/auth/challenge").json()["nonce"]
+    body = {"nonce": nonce, "auth_token": cred.auth_token(sb.origin, nonce)}
+    first = api.call("POST", "/auth/token-login", json=body)
+    assert first.status_code == 200, first.text
+    again = api.call("POST", "/auth/token-login", json=body)
+    assert (again.status_code, code_of(again)) == (401, "A105"), again.text
+
+

@@ -14,6 +14,7 @@ from hy_client.sandbox.ca import TestCA
 from tests.sandbox.helpers import (
     Api,
     activate,
+    assert_replay_refused,
     code_of,
     make_credential,
     sandbox_ca,
@@ -56,12 +57,7 @@ def test_nonce_is_32_random_bytes_base64(shared_sandbox):
 
 
 def test_replayed_nonce_is_refused(shared_sandbox, bound):
-    api, cred = Api(shared_sandbox.api), bound["ES256"]
-    nonce = api.call("POST", "/auth/challenge").json()["nonce"]
-    body = {"nonce": nonce, "auth_token": cred.auth_token(shared_sandbox.origin, nonce)}
-    assert api.call("POST", "/auth/token-login", json=body).status_code == 200
-    again = api.call("POST", "/auth/token-login", json=body)
-    assert (again.status_code, code_of(again)) == (401, "A105")
+    assert_replay_refused(shared_sandbox, bound["ES256"])
 
 
 def test_nonce_is_deleted_even_when_the_login_fails(shared_sandbox, bound):

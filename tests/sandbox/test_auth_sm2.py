@@ -15,6 +15,7 @@ from tests.sandbox.helpers import (
     Api,
     Credential,
     activate,
+    assert_replay_refused,
     code_of,
     make_credential,
     sandbox_ca,
@@ -60,12 +61,7 @@ def test_sm2_activation_lists_the_certificate(shared_sandbox, bound):
 
 
 def test_replayed_sm2_token_is_refused(shared_sandbox, bound):
-    api, cred = Api(shared_sandbox.api), bound["SM2-SM3"]
-    nonce = api.call("POST", "/auth/challenge").json()["nonce"]
-    body = {"nonce": nonce, "auth_token": cred.auth_token(shared_sandbox.origin, nonce)}
-    assert api.call("POST", "/auth/token-login", json=body).status_code == 200
-    again = api.call("POST", "/auth/token-login", json=body)
-    assert (again.status_code, code_of(again)) == (401, "A105")
+    assert_replay_refused(shared_sandbox, bound["SM2-SM3"])
 
 
 def test_sm2_signature_for_another_origin(shared_sandbox, bound):
