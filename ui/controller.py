@@ -12,13 +12,15 @@ from typing import TYPE_CHECKING
 
 import shiboken6
 from PySide6.QtCore import QCoreApplication
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QWidget
 
 from . import i18n
 from .startup import after_first_paint
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
+
+    from PySide6.QtWidgets import QMessageBox
 
     from hy_client.api.models import Account
     from hy_client.errors import HyError
@@ -136,6 +138,8 @@ class Controller:
 
 
 def _fatal_box(error: HyError) -> QMessageBox:
+    from PySide6.QtWidgets import QMessageBox  # only on a failed start: not before the window
+
     from .jobs import error_text
 
     main, extra = error_text(error)

@@ -8,8 +8,8 @@ built without an ``AppContext``, its buttons that need one are disabled and a su
 shows until ``set_context`` hands it over. So this module imports nothing heavy at the top.
 
 Not even ``QtCore.Qt``: its first import builds all the namespace's enums (~15 ms), so the code
-after the first frame imports it where used, and the first frame's labels are centred by the
-theme (``qproperty-alignment``).
+after the first frame imports it (and ``QMessageBox``) where used, and the first frame's labels
+are centred by the theme (``qproperty-alignment``).
 """
 
 from __future__ import annotations
@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPushButton,
     QTabWidget,
     QVBoxLayout,
@@ -182,13 +181,14 @@ class PasswordTab(QWidget):
 
     @Slot()
     def show_forgot_help(self) -> None:
+        from PySide6.QtCore import Qt  # see the module docstring
+        from PySide6.QtWidgets import QMessageBox
+
         from .help import forgot_password_html
 
         box = QMessageBox(QMessageBox.Icon.Information, translate("LoginWindow", "忘记密码"),
                           forgot_password_html(), QMessageBox.StandardButton.Ok, self)
         box.setObjectName("forgotHelp")
-        from PySide6.QtCore import Qt  # see the module docstring
-
         box.setTextFormat(Qt.TextFormat.RichText)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.open()

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-from PySide6.QtGui import QFont, QFontDatabase, QIcon
+from typing import TYPE_CHECKING
+
+from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication
 
 from hy_client.paths import resources_dir
+
+if TYPE_CHECKING:  # QIcon: imported when the icon is set, after the first frame
+    from PySide6.QtGui import QIcon
 
 # Microsoft YaHei on Windows, WenQuanYi Micro Hei / Noto CJK on Linux, PingFang on macOS.
 CJK_FAMILIES = ("Microsoft YaHei", "Microsoft YaHei UI", "WenQuanYi Micro Hei",
@@ -24,6 +29,8 @@ def apply_icon(app: QApplication) -> None:
 
 
 def app_icon() -> QIcon:
+    from PySide6.QtGui import QIcon
+
     return QIcon(str(resources_dir() / "icons" / "app.svg"))
 
 
