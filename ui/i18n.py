@@ -36,6 +36,8 @@ DEFAULT_LANGUAGE = "zh_CN"
 # The application's display name: Qt appends it to every window title (" — name" on X11), so
 # titles name only their window ("登录", "诊断").
 APP_TITLE = str(QT_TRANSLATE_NOOP("App", "衡阳市公共资源交易系统 投标人客户端"))
+# Shown by the login window and its tabs until the core is ready.
+PREPARING = str(QT_TRANSLATE_NOOP("LoginWindow", "正在准备…"))
 _installed: list[QTranslator] = []
 
 

@@ -1,4 +1,4 @@
-"""The login window: 账号密码, CA锁登录 and 扫码登录, as in the platform's manual.
+"""The login window: 账号密码 here, CA锁登录 (``login_ca``) and 扫码登录 (``login_qr``).
 
 Every flow is the core's (``hy_client.signin``); this window collects input, shows progress and
 runs each job off the GUI thread.
@@ -9,18 +9,18 @@ shows until ``set_context`` hands it over. So this module imports nothing heavy 
 
 Not even ``QtCore.Qt``: its first import builds all the namespace's enums (~15 ms), so the code
 after the first frame imports it (and ``QMessageBox``) where used, and the first frame's labels
-are centred by the theme (``qproperty-alignment``).
+are centred by the theme (``qproperty-alignment``). The key and QR tabs live in their own
+modules, imported after the first frame or when first asked for.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, TypeVar
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, Signal, Slot
+from PySide6.QtCore import Signal, Slot
 from PySide6.QtGui import QCloseEvent, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
-    QComboBox,
     QDialog,
     QFormLayout,
     QHBoxLayout,
@@ -33,32 +33,18 @@ from PySide6.QtWidgets import (
 )
 
 from . import state
-from .dispatch import on_main
-from .i18n import advice, message, translate
+from .i18n import PREPARING, translate
 from .startup import after_first_paint
-from .widgets import keys
 
 if TYPE_CHECKING:  # the core: imported on a worker while the window is already shown
-    from hy_client.api.models import QrCode, QrStatus
-    from hy_client.api.upload import CancelToken
-    from hy_client.driver_status import DriverStatus
     from hy_client.errors import HyError
-    from hy_client.signin import KeyChoice, LoginResult
-    from hy_client.token.models import ModuleInfo, TokenEvent
+    from hy_client.signin import LoginResult
 
     from .context import AppContext
-    from .operations import PinOp, PinUse
-    from .widgets.pin import PinDialog
+    from .login_ca import CaTab
+    from .login_qr import QrTab
 
-PREPARING = str(QT_TRANSLATE_NOOP("LoginWindow", "正在准备…"))
 TabT = TypeVar("TabT", "CaTab", "QrTab")
-
-
-def _pin_error(error: HyError) -> bool:
-    from hy_client import errors
-
-    return error.info in (errors.PIN_INCORRECT, errors.PIN_FINAL_TRY, errors.PIN_LOCKED,
-                          errors.PIN_INVALID)
 
 
 class PasswordTab(QWidget):
@@ -194,349 +180,6 @@ class PasswordTab(QWidget):
         box.open()
 
 
-class CaTab(QWidget):
-    """Token and certificate picker that follows hot-plug, certificate details, PIN, login."""
-
-    logged_in = Signal(object)
-
-    def __init__(self, ctx: AppContext | None, parent: QWidget | None = None) -> None:
-
-        super().__init__(parent)
-        self.ctx = ctx
-        self.choices: list[KeyChoice] = []
-        self.pin_op: PinOp[LoginResult] | None = None
-        self._last_key: KeyChoice | None = None
-        # the account's key is preselected: the one typed in the password tab (or remembered)
-        self.username_hint = ""
-        self.picker = QComboBox()
-        self.picker.setObjectName("certPicker")
-        self.picker.setAccessibleName(translate("LoginWindow", "选择证书"))
-        self.picker.currentIndexChanged.connect(self._on_pick)
-        self.refresh_button = QPushButton(translate("LoginWindow", "刷新"))
-        self.refresh_button.setObjectName("refreshTokens")
-        self.refresh_button.clicked.connect(lambda: self.rescan(refresh=True))
-        row = QHBoxLayout()
-        row.addWidget(self.picker, 1)
-        row.addWidget(self.refresh_button)
-        self.status = QLabel(translate("LoginWindow", "正在查找CA锁…") if ctx is not None
-                             else translate("LoginWindow", PREPARING))
-        self.status.setObjectName("caStatus")
-        self.status.setWordWrap(True)
-        from .widgets.cert import CertificatePanel  # with the tab, after the first frame
-
-        self.details = CertificatePanel()
-        # The manual's CA登录 step 1: the driver for your CA. One driver status, as everywhere.
-        self.driver_status = QLabel()
-        self.driver_status.setObjectName("driverStatus")
-        self.driver_status.setWordWrap(True)
-        self.download_button = QPushButton(translate("LoginWindow", "下载驱动"))
-        self.download_button.setObjectName("downloadDriver")
-        self.download_button.setFlat(True)
-        from PySide6.QtCore import Qt  # see the module docstring
-
-        self.download_button.setCursor(Qt.CursorShape.PointingHandCursor)
-        self.download_button.clicked.connect(self.open_drivers)
-        driver_row = QHBoxLayout()
-        driver_row.addWidget(self.driver_status, 1)
-        driver_row.addWidget(self.download_button)
-        self._key_count: int | None = None
-        self.login_button = QPushButton(translate("LoginWindow", "CA锁登录"))
-        self.login_button.setObjectName("caLogin")
-        self.login_button.clicked.connect(self.login)
-        layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(translate("LoginWindow", "证书")))
-        layout.addLayout(row)
-        layout.addWidget(self.status)
-        layout.addWidget(self.details)
-        layout.addLayout(driver_row)
-        layout.addWidget(self.login_button)
-        layout.addStretch(1)
-        self.scans = 0  # finished scans (tests wait on it)
-        self._update_enabled()
-
-    def set_context(self, ctx: AppContext) -> None:
-        self.ctx = ctx
-        self.status.setText(translate("LoginWindow", "正在查找CA锁…"))
-        self._update_enabled()
-
-    def watch(self) -> None:
-        assert self.ctx is not None
-        self.ctx.start_watching().token_event.connect(self._on_token_event)
-        self.rescan()
-
-    @Slot(object)
-    def _on_token_event(self, event: TokenEvent) -> None:
-        from hy_client import errors
-        from hy_client.errors import HyError
-
-        op = self.pin_op
-        if event.kind == "removed" and op is not None and op.dialog is not None \
-                and op.serial == event.serial:
-            op.cancel(HyError(errors.TOKEN_REMOVED, event.label))
-        self.rescan()
-
-    def rescan(self, refresh: bool = False) -> None:
-        from .jobs import TokenOp
-
-        if self.ctx is None:
-            return
-        tokens = self.ctx.tokens
-        TokenOp(self, lambda: tokens.scan(refresh=refresh), self._scanned).failure(
-            self._scan_failed).run_in_background()
-
-    def _scanned(self, modules: list[ModuleInfo]) -> None:
-        from hy_client import errors
-        from hy_client.signin import login_candidates, no_candidate_reason
-
-        self.scans += 1
-        current = self.current()
-        self.choices = login_candidates(modules)
-        origin = self.ctx.client.origin if self.ctx is not None else ""
-        keys.fill(self.picker, self.choices, (current.serial, current.cert_id)
-                  if current is not None else state.last_certificate(origin, self.username_hint))
-        if not self.choices:
-            problems = [m.error for m in modules if m.error is not None]
-            reason = no_candidate_reason(modules)
-            if reason is not None:  # e.g. an SM2 key whose driver's mechanism is unknown
-                self.status.setText(f"{message(reason.info)}（{reason.code}）。"
-                                    f"{advice(reason.info)}")
-            elif problems:
-                self.status.setText(f"{message(problems[0])}：{advice(problems[0])}")
-            else:
-                self.status.setText(f"{message(errors.NO_TOKEN)}。{advice(errors.NO_TOKEN)}")
-        else:
-            self.status.setText(translate("LoginWindow", "找到 {n} 张可登录的证书").format(
-                n=len(self.choices)))
-        keys_now = sum(len(m.tokens) for m in modules)
-        if keys_now != self._key_count:  # a rescan that finds nothing new stays quiet
-            self._key_count = keys_now
-            self.check_driver()
-        self._on_pick()
-
-    def check_driver(self) -> None:
-        if self.ctx is None:
-            return
-        from .jobs import QueryOp
-        from .pages.drivers import read_status
-
-        ctx = self.ctx
-        QueryOp(self, lambda: read_status(ctx), self._driver_checked).failure(
-            lambda _e: None).run_in_background()
-
-    def _driver_checked(self, status: DriverStatus) -> None:
-        from .pages.drivers import status_text
-
-        self.driver_status.setText(status_text(status))
-        self.driver_status.setProperty("state", status.state)
-        self.driver_status.setProperty("role", "ok" if status.ok else "warning")
-        self.driver_status.style().unpolish(self.driver_status)
-        self.driver_status.style().polish(self.driver_status)
-
-    @Slot()
-    def open_drivers(self) -> None:
-        if self.ctx is None:
-            return
-        from .pages.drivers import open_drivers_dialog
-
-        self.drivers_dialog = open_drivers_dialog(self, self.ctx)
-
-    def _scan_failed(self, error: HyError) -> None:
-        self.scans += 1
-        self.choices = []
-        self.picker.clear()
-        self.status.setText(f"{message(error.info)}（{error.code}）。{advice(error.info)}")
-        self._on_pick()
-
-    def current(self) -> KeyChoice | None:
-        return keys.picked(self.picker, self.choices)
-
-    @Slot()
-    def _on_pick(self, *_args: object) -> None:
-        choice = self.current()
-        self.details.set_certificate(choice.certificate if choice else None)
-        self._update_enabled()
-
-    def _update_enabled(self) -> None:
-        self.refresh_button.setEnabled(self.ctx is not None)
-        self.login_button.setEnabled(self.ctx is not None and self.current() is not None)
-
-    @property
-    def pin_dialog(self) -> PinDialog | None:
-        return self.pin_op.dialog if self.pin_op is not None else None
-
-    @Slot()
-    def login(self) -> None:
-        from .operations import PinOp
-
-        key = self.current()
-        if key is None or self.ctx is None:
-            return
-        signin, tokens = self.ctx.signin, self.ctx.tokens
-
-        def job(use: PinUse) -> LoginResult:
-            pin = use.take()
-            if use.pad:
-                signin.unlock(tokens, key, None)
-            return signin.ca_login(tokens, key, pin)
-
-        self.login_button.setEnabled(False)
-        self._last_key = key
-        self.pin_op = PinOp(self, tokens, key.serial, key.token_label, job, self._done).failure(
-            self._failed).cancelled(self._update_enabled).with_progress(
-            translate("LoginWindow", "正在用CA锁登录…"),
-            translate("LoginWindow", "请在密码键盘上输入PIN码…")).run()
-
-    def _done(self, result: LoginResult) -> None:
-        key = self._last_key
-        if key is not None and self.ctx is not None:
-            state.remember_certificate(self.ctx.client.origin, result.account, key.serial,
-                                       key.cert_id)
-        self._update_enabled()
-        self.logged_in.emit(result)
-
-    def _failed(self, error: HyError) -> None:
-        from .jobs import show_error
-
-        self._update_enabled()
-        show_error(self, error)
-        if error.code.startswith("T") and not _pin_error(error):
-            self.rescan(refresh=True)  # the key may be gone or changed: list afresh
-
-
-STATE_TEXT = {
-    "pending": (str(QT_TRANSLATE_NOOP("LoginWindow", "请使用“标证通”手机APP扫描二维码")), "info"),
-    "scanned": (str(QT_TRANSLATE_NOOP("LoginWindow",
-                                      "已扫描：将登录账号「{account}」，请在手机上确认")), "ok"),
-    "confirmed": (str(QT_TRANSLATE_NOOP("LoginWindow", "已确认，正在登录…")), "ok"),
-    "denied": (str(QT_TRANSLATE_NOOP("LoginWindow", "已在手机上拒绝登录")), "critical"),
-    "expired": (str(QT_TRANSLATE_NOOP("LoginWindow", "二维码已失效，正在刷新…")), "warning"),
-}
-
-
-class QrTab(QWidget):
-    logged_in = Signal(object)
-
-    def __init__(self, ctx: AppContext | None, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
-        from .widgets.qr import QrPanel  # with the tab, after the first frame
-
-        self.panel = QrPanel()
-        # The code is for one account: only a phone bound to it can approve (no login into
-        # an account someone else chose).
-        self.username = QLineEdit()
-        self.username.setObjectName("qrUsername")
-        self.username.setMaxLength(64)
-        self.username.setPlaceholderText(translate("LoginWindow", "要登录的用户名"))
-        self.username.returnPressed.connect(self.restart)
-        account_row = QFormLayout()
-        account_row.addRow(translate("LoginWindow", "用户名"), self.username)
-        self.refresh_button = QPushButton(translate("LoginWindow", "刷新二维码"))
-        self.refresh_button.setObjectName("qrRefresh")
-        self.refresh_button.clicked.connect(self.start)
-        self.refresh_button.hide()
-        hint = QLabel(translate("LoginWindow",
-                                "首次使用请先用账号密码登录，在“标证通绑定”中绑定手机。"))
-        hint.setWordWrap(True)
-        hint.setProperty("role", "hint")
-        from PySide6.QtCore import Qt  # see the module docstring
-
-        layout = QVBoxLayout(self)
-        layout.addLayout(account_row)
-        layout.addWidget(self.panel, 1)
-        layout.addWidget(self.refresh_button, 0, Qt.AlignmentFlag.AlignHCenter)
-        layout.addWidget(hint)
-        self._cancel: CancelToken | None = None
-        self._wanted = False  # opened before the core was ready: start once it is
-        self.current: QrCode | None = None
-
-    def set_context(self, ctx: AppContext) -> None:
-        self.ctx = ctx
-        if self._wanted:
-            self.start()
-
-    @property
-    def running(self) -> bool:
-        return self._cancel is not None
-
-    @Slot()
-    def start(self) -> None:
-        from hy_client.api.upload import CancelToken  # loaded with the core by now
-
-        from .jobs import QueryOp
-
-        if self._cancel is not None:
-            return
-        if self.ctx is None:
-            self._wanted = True
-            self.panel.set_status(translate("LoginWindow", PREPARING))
-            return
-        self._wanted = False
-        username = self.username.text().strip()
-        if not username:
-            self.refresh_button.show()
-            self.panel.set_status(translate("LoginWindow",
-                                            "请填写要登录的用户名，然后点击“刷新二维码”"),
-                                  "warning")
-            self.username.setFocus()
-            return
-        self.refresh_button.hide()
-        self.panel.set_status(translate("LoginWindow", "正在获取二维码…"))
-        cancel = self._cancel = CancelToken()
-        signin = self.ctx.signin
-        show_code, show_state = on_main(self, self._show_code), on_main(self, self._show_state)
-        QueryOp(self, lambda: signin.qr_login(show_code, username=username, cancel=cancel,
-                                              on_state=show_state),
-                self._done).failure(self._failed).run_in_background()
-
-    @Slot()
-    def restart(self) -> None:
-        """Another account typed: a new code for it."""
-        self.stop()
-        self.start()
-
-    def stop(self) -> None:
-        self._wanted = False
-        if self._cancel is not None:
-            self._cancel.cancel()
-            self._cancel = None
-        self.panel.stop()
-
-    def _show_code(self, code: QrCode) -> None:
-        self.current = code
-        self.panel.show_code(code.payload, code.expires_at)
-        self._show_state_text("pending")
-
-    def _show_state(self, status: QrStatus) -> None:
-        self._show_state_text(status.state, status.account)
-        if status.state == "expired":
-            self.panel.expire_now()
-
-    def _show_state_text(self, name: str, account: str = "") -> None:
-        text, role = STATE_TEXT[name]
-        self.panel.set_status(translate("LoginWindow", text).format(account=account), role)
-
-    def _done(self, result: LoginResult) -> None:
-        self._cancel = None
-        self.panel.stop()
-        self.logged_in.emit(result)
-
-    def _failed(self, error: HyError) -> None:
-        from hy_client import errors
-
-        self._cancel = None
-        self.panel.stop()
-        self.refresh_button.show()
-        if isinstance(error, errors.UserCancelled):
-            return
-        if error.info is errors.QR_EXPIRED:
-            self.panel.code.set_dimmed(True)
-            self.panel.set_status(
-                translate("LoginWindow", "二维码已失效，请点击“刷新二维码”"), "warning")
-            return
-        self.panel.set_status(f"{message(error.info)}（{error.code}）", "critical")
-
-
 class LoginWindow(QWidget):
     """Built with or without the ``AppContext``; without, ``set_context`` completes it."""
 
@@ -604,6 +247,8 @@ class LoginWindow(QWidget):
     @property
     def ca_tab(self) -> CaTab:
         if self._ca_tab is None:
+            from .login_ca import CaTab
+
             tab = self._ca_tab = self._install(1, CaTab(self.ctx),
                                                translate("LoginWindow", "CA锁登录"))
             # the account's key is preselected: the one typed in the password tab
@@ -615,6 +260,8 @@ class LoginWindow(QWidget):
     @property
     def qr_tab(self) -> QrTab:
         if self._qr_tab is None:
+            from .login_qr import QrTab
+
             self._qr_tab = self._install(2, QrTab(self.ctx), translate("LoginWindow", "扫码登录"))
         return self._qr_tab
 
