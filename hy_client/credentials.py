@@ -29,7 +29,7 @@ import keyring.errors
 from keyring.backend import KeyringBackend
 from keyring.backends import chainer, fail, null
 
-from . import config, errors
+from . import config, errors, private
 
 SERVICE_PREFIX = "hy-client:"
 USERNAME = "username"  # the two entries under the platform's service; nothing else is stored
@@ -108,19 +108,12 @@ class SessionFile:
         if not entries:
             self.delete()
             return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with contextlib.suppress(OSError):
-            os.chmod(self.path.parent, 0o700)
-        tmp = self.path.with_suffix(".tmp")
-        with contextlib.suppress(FileNotFoundError):
-            tmp.unlink()
         try:
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump({"origin": self.origin, **entries}, fh)
-            os.replace(tmp, self.path)
+            private.write_private(self.path, json.dumps({"origin": self.origin, **entries}))
         except OSError as exc:
             raise errors.HyError(errors.KEYRING_UNAVAILABLE, type(exc).__name__) from None
+        with contextlib.suppress(OSError):  # a folder an older version made wider
+            os.chmod(self.path.parent, private.DIR_MODE)
 
     def delete(self) -> None:
         with contextlib.suppress(FileNotFoundError):
