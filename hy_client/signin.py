@@ -13,7 +13,6 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
-import os
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future
@@ -25,6 +24,7 @@ from .api import models
 from .api.client import ApiError, PlatformClient, new_idempotency_key
 from .api.upload import CancelToken
 from .credentials import CredentialStore
+from .private import write_private
 from .token.models import Algorithm, CertificateInfo, ModuleInfo, TokenFlags, TokenInfo
 
 log = logging.getLogger(__name__)
@@ -371,11 +371,8 @@ def _note_session_account(origin: str, account: models.Account | None) -> None:
             return
     else:
         data[origin] = account.model_dump(mode="json")
-    path = config.data_dir() / SESSION_ACCOUNTS_FILE
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(path.name + ".tmp")
-        tmp.write_text(json.dumps(data, ensure_ascii=False), "utf-8")
-        os.replace(tmp, path)
+        write_private(config.data_dir() / SESSION_ACCOUNTS_FILE,
+                      json.dumps(data, ensure_ascii=False))
     except OSError as exc:  # only a hint: without it the account is asked of the platform
         log.info("session account not noted: %s", type(exc).__name__)
