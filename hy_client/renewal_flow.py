@@ -71,10 +71,6 @@ _NEXT: dict[Step, Stage] = {"started": "keygen", "key_generated": "csr", "csr_si
                             "verified": "activate", "activated": "activate"}
 
 
-def _b64(data: bytes) -> str:
-    return base64.b64encode(data).decode("ascii")
-
-
 def _unb64(text: str) -> bytes:
     return base64.b64decode(text.encode("ascii"))
 
@@ -211,7 +207,7 @@ class RenewalFlow:
                 account_id=self.store.account_id, serial=key.serial,
                 token_label=key.token_label, old_cert_id=key.cert_id,
                 old_cert_sha256=key.certificate.sha256,
-                old_certificate=_b64(key.certificate.der), spec=spec,
+                old_certificate=auth.b64encode(key.certificate.der), spec=spec,
                 new_key_id=token_renewal.new_key_id(), override=not verdict.allowed,
                 kept_for_bids=verdict.kept_for,
                 started_at=datetime.now(UTC).isoformat()))
@@ -252,13 +248,13 @@ class RenewalFlow:
                 label = f"{key.certificate.subject_cn} 签名密钥（延期）"
                 spki = self._wait(token_renewal.generate(
                     t, serial, j.spec, j.new_key_id, label))
-            return self.store.save(j, step="key_generated", public_key=_b64(spki)), None
+            return self.store.save(j, step="key_generated", public_key=auth.b64encode(spki)), None
         if stage == "csr":
             self._require_new_key(j)
             subject = x509.load_der_x509_certificate(_unb64(j.old_certificate)).subject
             csr = self._wait(token_renewal.build_csr(t, serial, j.new_key_id, j.spec,
                                                      _unb64(j.public_key), subject))
-            return self.store.save(j, step="csr_signed", csr=_b64(csr)), None
+            return self.store.save(j, step="csr_signed", csr=auth.b64encode(csr)), None
         if stage == "submit":
             answer = self._submit(key, j)
             j = self.store.save(j, step="submitted", renewal_id=answer.id)
@@ -302,7 +298,8 @@ class RenewalFlow:
                                                 key.algorithm))
         token = models.AuthToken(**auth.build_auth_token(
             key.certificate.der, key.algorithm, signature, f"hy-client/{__version__}"))
-        body = models.RenewalRequest(nonce=challenge.nonce, auth_token=token, csr=_b64(csr))
+        body = models.RenewalRequest(nonce=challenge.nonce, auth_token=token,
+                                     csr=auth.b64encode(csr))
         return self.client.request_renewal(body, new_idempotency_key())
 
     def _take_issued(self, j: RenewalJournal, answer: models.Renewal, *,
