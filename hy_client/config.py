@@ -178,20 +178,23 @@ def config_path() -> Path:
     return config_dir() / CONFIG_FILE
 
 
-def load() -> Settings:
-    """The settings from disk; defaults when there is no file; CONFIG_INVALID when it is bad."""
-    path = config_path()
+def _read(path: Path) -> dict[str, Any]:
+    """The config file's TOML ({} when there is none); CONFIG_INVALID when it is bad."""
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        return Settings()
+        return {}
     except OSError as exc:
         raise errors.HyError(errors.CONFIG_INVALID, type(exc).__name__) from None
     try:
-        data = tomllib.loads(raw.decode("utf-8"))
+        return tomllib.loads(raw.decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise errors.HyError(errors.CONFIG_INVALID, str(exc)) from None
-    return Settings.from_toml(data)
+
+
+def load() -> Settings:
+    """The settings from disk; defaults when there is no file; CONFIG_INVALID when it is bad."""
+    return Settings.from_toml(_read(config_path()))
 
 
 def save(settings: Settings) -> Path:
@@ -219,12 +222,7 @@ _DIR_ENV = {"config_dir": ("HY_CONFIG_DIR", config_dir), "data_dir": ("HY_DATA_D
 def effective() -> list[Effective]:
     """Every setting as the program uses it now, with its origin (``config show``)."""
     path = config_path()
-    try:
-        raw = tomllib.loads(path.read_bytes().decode("utf-8"))
-    except FileNotFoundError:
-        raw = {}
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise errors.HyError(errors.CONFIG_INVALID, str(exc)) from None
+    raw = _read(path)
     settings = Settings.from_toml(raw)
     out = []
     for f in fields(Settings):

@@ -23,7 +23,6 @@ from __future__ import annotations
 import base64
 import ipaddress
 import json
-import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,7 +30,9 @@ from typing import Any
 from xml.sax.saxutils import quoteattr
 
 from . import config
+from .private import write_private
 from .registry import REG_BINARY, REG_DWORD, REG_SZ, Registry, RegistryDenied
+from .winsupport import is_windows
 
 INTERNET_SETTINGS = r"Software\Microsoft\Windows\CurrentVersion\Internet Settings"
 DOMAINS = INTERNET_SETTINGS + r"\ZoneMap\Domains"
@@ -169,11 +170,7 @@ def _read_journal() -> list[dict[str, Any]]:
 
 
 def _write_journal(entries: list[dict[str, Any]]) -> None:
-    path = journal_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(entries, ensure_ascii=False, indent=1), "utf-8")
-    os.replace(tmp, path)
+    write_private(journal_path(), json.dumps(entries, ensure_ascii=False, indent=1))
 
 
 def apply(host: str, reg: Registry) -> ApplyResult:
@@ -235,5 +232,5 @@ def undo(reg: Registry) -> list[str]:
 
 
 def applicable(plat: str = sys.platform) -> bool:
-    return plat.startswith("win")
+    return is_windows(plat)
 

@@ -10,7 +10,7 @@ from .. import config
 from . import EXIT_OK
 
 SOURCE_ZH = {"default": "默认值", "file": "设置文件", "default (no sandbox in this build)":
-             "默认值（本安装包不含测试平台）"}
+             "默认值（本安装包不含测试平台）", "platform_url": "由平台地址得出"}
 
 
 def register(sub: argparse._SubParsersAction) -> None:
