@@ -9,21 +9,15 @@ from __future__ import annotations
 
 import logging
 import os
-import sys
 from collections.abc import Sequence
 
 from .. import config, errors
 from ..sm2_conventions import Sm2Convention, Sm2Resolver
 from .catalogue import Catalogue, DriverEntry, trusted_keys
 from .store import CatalogueStore
+from .system import current_os
 
 log = logging.getLogger(__name__)
-
-
-def _os_name(plat: str = sys.platform) -> str:
-    if plat.startswith("win"):
-        return "windows"
-    return "macos" if plat == "darwin" else "linux"
 
 
 def _norm(path: str) -> str:
@@ -44,10 +38,10 @@ def _file_matches(entry: DriverEntry, module: str, os_name: str) -> bool:
     return False
 
 
-def resolver(catalogues: Sequence[Catalogue], plat: str = sys.platform) -> Sm2Resolver:
+def resolver(catalogues: Sequence[Catalogue], os_name: str | None = None) -> Sm2Resolver:
     """The resolver TokenService asks: first a file match, then a token-hint match."""
     entries = [e for c in catalogues for e in c.drivers if e.sm2 is not None]
-    os_name = _os_name(plat)
+    os_name = os_name or current_os()
 
     def resolve(module: str, manufacturer: str, model: str) -> Sm2Convention | None:
         for entry in entries:

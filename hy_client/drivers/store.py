@@ -23,6 +23,7 @@ import requests
 
 from .. import config, errors
 from ..paths import bundled_drivers_dir
+from ..private import write_private
 from .catalogue import MAX_CATALOGUE_BYTES, Catalogue, check_download_url, load_catalogue
 
 log = logging.getLogger(__name__)
@@ -113,10 +114,7 @@ class CatalogueStore:
         except (OSError, ValueError):
             copies = {}
         copies[self._key()] = state
-        self.floor_copy.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.floor_copy.with_name(self.floor_copy.name + ".tmp")
-        tmp.write_text(json.dumps(copies, ensure_ascii=False), "utf-8")
-        os.replace(tmp, self.floor_copy)
+        write_private(self.floor_copy, json.dumps(copies, ensure_ascii=False))
 
     # -- sources --
     def accept(self, body: bytes, signature: bytes, source: str = "network") -> Catalogue:

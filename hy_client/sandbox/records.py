@@ -65,8 +65,6 @@ def get_row(conn: sqlite3.Connection, account: AccountRow, kind: Kind,
     if record_id is None:
         row = conn.execute("SELECT * FROM records WHERE account_id = ? AND kind = 'profile'",
                            (account.id,)).fetchone()
-    elif not db.valid_row_id(record_id):
-        row = None
     else:
         row = conn.execute("SELECT * FROM records WHERE id = ? AND account_id = ? AND kind = ?",
                            (record_id, account.id, kind)).fetchone()

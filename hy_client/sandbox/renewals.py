@@ -116,7 +116,7 @@ def request(conn: sqlite3.Connection, ctx: Context, client: str, account: Accoun
         message=auth.renewal_message(ctx.origin, body.nonce, csr_der))
     # a certificate bound before the identity rule renews only into the account it names
     identity.check_certificate_holder(conn, account.id, verified.serial_number)
-    old_public = verified.certificate.public_key()
+    old_public = auth.certificate_key(verified.certificate, verified.der)  # SM2 too
     if csr.public_key() == old_public:
         raise errors.HyError(errors.RENEWAL_CSR_INVALID, "the new key is the current key")
     now = ctx.now()

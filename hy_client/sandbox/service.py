@@ -360,8 +360,6 @@ def activations(conn: sqlite3.Connection, account: AccountRow) -> list[models.Ac
 
 def unbind(conn: sqlite3.Connection, account: AccountRow, activation_id: int) -> None:
     """Deactivate a certificate: the sessions it opened end with it."""
-    if not db.valid_row_id(activation_id):
-        raise errors.HyError(errors.NOT_FOUND)
     row = conn.execute("DELETE FROM activations WHERE id = ? AND account_id = ?"
                        " RETURNING cert_sha256", (activation_id, account.id)).fetchone()
     if row is None:

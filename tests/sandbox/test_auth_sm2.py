@@ -3,10 +3,15 @@ the confusions SM2 invites (ID in Z_A, r‖s vs DER, SM2 vs ECDSA names, a forei
 
 from __future__ import annotations
 
+import base64
 import hashlib
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.serialization import Encoding
 
 from hy_client import auth, sm2
 from hy_client.sandbox.appsim import AppSimulator
@@ -149,3 +154,19 @@ def test_app_binding_after_sm2_ca_login(clocked_sandbox, tmp_path):
     confirmed = desktop.call("POST", f"/app/qr/{qr['id']}/confirm", json={"approve": True})
     assert confirmed.json()["state"] == "confirmed", confirmed.text
     assert [d["id"] for d in desktop.call("GET", "/app/devices").json()] == [app.device_id()]
+
+
+def test_renewal_proved_with_an_sm2_certificate_is_not_a_server_error(shared_sandbox, bound):
+    """The proof is checked with SM2; reading the current key afterwards must not fail."""
+    cred = bound["SM2-SM3"]
+    api = Api(shared_sandbox.api).login_demo("bidder")
+    csr = x509.CertificateSigningRequestBuilder().subject_name(
+        x509.load_der_x509_certificate(cred.der).subject).sign(
+        ec.generate_private_key(ec.SECP256R1()), hashes.SHA256()).public_bytes(Encoding.DER)
+    nonce = api.call("POST", "/auth/challenge").json()["nonce"]
+    signature = auth.sign_message(cred.key, "SM2-SM3",
+                                  auth.renewal_message(shared_sandbox.origin, nonce, csr))
+    r = api.call("POST", "/renewals", json={
+        "nonce": nonce, "csr": base64.b64encode(csr).decode(),
+        "auth_token": auth.build_auth_token(cred.der, "SM2-SM3", signature, "test")})
+    assert r.status_code < 500, r.text
