@@ -9,7 +9,6 @@ Both run off the GUI thread; the PIN goes to one job and is dropped.
 from __future__ import annotations
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal, Slot
-from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -32,6 +31,7 @@ from ..context import AppContext
 from ..i18n import advice, message, translate
 from ..jobs import QueryOp, show_error
 from ..operations import PinOp, PinUse
+from ..theme import LEVEL_COLOR
 from ..widgets.pin import PinDialog
 from ..widgets.renewal import text as renewal_text
 
@@ -40,8 +40,6 @@ COLUMNS = (str(QT_TRANSLATE_NOOP("BidsPage", "项目")),
            str(QT_TRANSLATE_NOOP("BidsPage", "开标时间")),
            str(QT_TRANSLATE_NOOP("BidsPage", "开标时需要的证书")),
            str(QT_TRANSLATE_NOOP("BidsPage", "准备状态")), "")
-LEVEL_COLOR = {"ok": QColor("#2e7d32"), "warning": QColor("#b26a00"),
-               "critical": QColor("#c62828")}
 SUMMARY = {"ok": str(QT_TRANSLATE_NOOP("BidsPage", "所有投标都已就绪。")),
            "warning": str(QT_TRANSLATE_NOOP("BidsPage", "有投标需要处理：请插入CA锁并运行自检。")),
            "critical": str(QT_TRANSLATE_NOOP(
