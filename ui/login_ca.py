@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBox
 
 from . import state
 from .i18n import PREPARING, advice, message, translate
+from .theme import set_role
 from .widgets import keys
 
 if TYPE_CHECKING:
@@ -168,9 +169,7 @@ class CaTab(QWidget):
 
         self.driver_status.setText(status_text(status))
         self.driver_status.setProperty("state", status.state)
-        self.driver_status.setProperty("role", "ok" if status.ok else "warning")
-        self.driver_status.style().unpolish(self.driver_status)
-        self.driver_status.style().polish(self.driver_status)
+        set_role(self.driver_status, "ok" if status.ok else "warning")
 
     @Slot()
     def open_drivers(self) -> None:

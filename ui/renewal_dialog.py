@@ -46,6 +46,7 @@ from .context import AppContext
 from .i18n import advice, english, message, translate
 from .jobs import QueryOp, show_error
 from .operations import PinOp, PinUse
+from .theme import set_role
 from .widgets.renewal import text as advice_text
 
 _MARK = {"pending": "○", "running": "…", "done": "✓", "skipped": "✓", "waiting": "⏸",
@@ -172,17 +173,17 @@ class RenewalDialog(QDialog):
                 "上次的延期没有完成（已完成到：{step}）。继续延期将从中断处接着做，"
                 "不会重复申请；也可以放弃（只删除上次生成的新密钥）。").format(
                 step=self._step_name(self.journal.step)))
-            self._role(self.verdict_label, "warning")
+            set_role(self.verdict_label, "warning")
             self.abandon_button.show()
         elif self.verdict is not None:
             if self.verdict.allowed:
                 self.verdict_label.setText(translate(
                     "RenewalDialog", "可以延期：{advice}").format(
                     advice=advice_text(self.verdict.advice)))
-                self._role(self.verdict_label, "ok")
+                set_role(self.verdict_label, "ok")
             else:
                 self.verdict_label.setText(self._refusal_text(self.verdict))
-                self._role(self.verdict_label, "critical")
+                set_role(self.verdict_label, "critical")
                 self.override.show()
         self._enable()
         self.prepared.emit()
@@ -203,7 +204,7 @@ class RenewalDialog(QDialog):
         self.verdict_label.setText(translate(
             "RenewalDialog", "无法检查在投项目：{message}（{code}）").format(
             message=message(error.info), code=error.code))
-        self._role(self.verdict_label, "critical")
+        set_role(self.verdict_label, "critical")
         self.prepared.emit()
 
     def _enable(self) -> None:
@@ -254,7 +255,7 @@ class RenewalDialog(QDialog):
             text += translate("RenewalDialog", "旧密钥和旧证书保留在CA锁中，供 {n} 个未开标项目开标"
                               "解密，请勿删除。").format(n=len(outcome.journal.kept_for_bids))
         self.outcome_label.setText(text)
-        self._role(self.outcome_label, "ok")
+        set_role(self.outcome_label, "ok")
         self.journal = None
         self.abandon_button.hide()
         self.start_button.hide()
@@ -268,12 +269,12 @@ class RenewalDialog(QDialog):
         if error.info is errors.RENEWAL_PENDING:
             text = translate("RenewalDialog", "{message}。{advice}").format(
                 message=message(error.info), advice=advice(error.info))
-            self._role(self.outcome_label, "warning")
+            set_role(self.outcome_label, "warning")
         else:
             text = translate("RenewalDialog", "{message}（{code}）。旧证书仍可正常使用；{advice}"
                              ).format(message=message(error.info), code=error.code,
                                       advice=advice(error.info))
-            self._role(self.outcome_label, "critical")
+            set_role(self.outcome_label, "critical")
         self.outcome_label.setText(text)
         if self.flow is not None and error.info is not errors.RENEWAL_UNSAFE:
             self.journal = self.flow.store.current()  # small local file: resumable from here
@@ -298,7 +299,7 @@ class RenewalDialog(QDialog):
         self.abandon_button.hide()
         self.outcome_label.setText(
             translate("RenewalDialog", "已放弃未完成的延期；旧证书不受影响。"))
-        self._role(self.outcome_label, "ok")
+        set_role(self.outcome_label, "ok")
         self._states = {}
         self._render_steps()
         self._prepare()
@@ -326,9 +327,3 @@ class RenewalDialog(QDialog):
 
     def step_status(self, stage: Stage) -> str:
         return str(self.steps.item(STAGES.index(stage)).data(Qt.ItemDataRole.UserRole))
-
-    @staticmethod
-    def _role(label: QLabel, role: str) -> None:
-        label.setProperty("role", role)
-        label.style().unpolish(label)
-        label.style().polish(label)

@@ -32,18 +32,13 @@ from .context import AppContext
 from .dispatch import on_main
 from .i18n import advice, message, translate
 from .jobs import QueryOp, show_error
+from .theme import set_role
 
 INTRO = str(QT_TRANSLATE_NOOP(
     "RepairDialog", "先检测，再列出本程序能自动修复的问题和每项修复会做什么；"
     "无法自动修复的问题给出处理建议。技术支持电话：{phone}。"))
 AUTOMATIC = str(QT_TRANSLATE_NOOP("RepairDialog", "可自动修复"))
 MANUAL = str(QT_TRANSLATE_NOOP("RepairDialog", "需要您处理"))
-
-
-def _set_role(label: QLabel, role: str) -> None:
-    label.setProperty("role", role)
-    label.style().unpolish(label)
-    label.style().polish(label)
 
 
 class RepairDialog(QDialog):
@@ -133,7 +128,7 @@ class RepairDialog(QDialog):
         ctx, sections = self.ctx, self.sections
         self._busy = True
         self.status.setText(translate("RepairDialog", "正在检测…"))
-        _set_role(self.status, "info")
+        set_role(self.status, "info")
         self.progress.setRange(0, 0)
         self._enable()
         QueryOp(self, lambda: run_repair(dry_run=True, sections=sections,
@@ -160,18 +155,18 @@ class RepairDialog(QDialog):
         self.progress.setValue(0)
         if not run.plan:
             self.status.setText(translate("RepairDialog", "未发现需要修复的问题。"))
-            _set_role(self.status, "ok")
+            set_role(self.status, "ok")
         elif automatic:
             self.status.setText(translate(
                 "RepairDialog", "可自动修复 {automatic} 项，另有 {manual} 项需要您处理。"
                 "点击“开始修复”。").format(automatic=len(automatic),
                                           manual=len(run.plan) - len(automatic)))
-            _set_role(self.status, "warning")
+            set_role(self.status, "warning")
         else:
             self.status.setText(translate(
                 "RepairDialog", "没有可自动修复的问题；请按建议处理，或致电技术支持 {phone}。"
             ).format(phone=SUPPORT_PHONE))
-            _set_role(self.status, "warning")
+            set_role(self.status, "warning")
         self._select_first()
         self._enable()
         self.planned.emit(run)
@@ -185,7 +180,7 @@ class RepairDialog(QDialog):
         progress = on_main(self, self._on_progress)
         self._busy = True
         self.status.setText(translate("RepairDialog", "正在修复…"))
-        _set_role(self.status, "info")
+        set_role(self.status, "info")
         self._enable()
         def job() -> RepairRun:
             run = run_repair(sections=sections, token_service=ctx.tokens, client=ctx.client,
@@ -232,12 +227,12 @@ class RepairDialog(QDialog):
             self.status.setText(
                 translate("RepairDialog", "已修复 {n} 项。").format(n=len(run.results))
                 + (translate("RepairDialog", "其余问题请按建议处理。") if run.advice else ""))
-            _set_role(self.status, "ok")
+            set_role(self.status, "ok")
         else:
             self.status.setText(translate(
                 "RepairDialog", "部分问题未能修复，请按提示处理，或致电技术支持 {phone}。"
             ).format(phone=SUPPORT_PHONE))
-            _set_role(self.status, "critical")
+            set_role(self.status, "critical")
         self._select_first()
         self._enable()
         self.repaired.emit(run)
@@ -248,6 +243,6 @@ class RepairDialog(QDialog):
         self.progress.setValue(0)
         self.status.setText(translate("RepairDialog", "{message}（{code}）。{advice}").format(
             message=message(error.info), code=error.code, advice=advice(error.info)))
-        _set_role(self.status, "critical")
+        set_role(self.status, "critical")
         self._enable()
         show_error(self, error)

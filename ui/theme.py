@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtGui import QFont, QFontDatabase
-from PySide6.QtWidgets import QApplication
+from PySide6.QtGui import QColor, QFont, QFontDatabase
+from PySide6.QtWidgets import QApplication, QWidget
 
 from hy_client.paths import resources_dir
 
@@ -15,6 +15,17 @@ if TYPE_CHECKING:  # QIcon: imported when the icon is set, after the first frame
 # Microsoft YaHei on Windows, WenQuanYi Micro Hei / Noto CJK on Linux, PingFang on macOS.
 CJK_FAMILIES = ("Microsoft YaHei", "Microsoft YaHei UI", "WenQuanYi Micro Hei",
                 "Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "SimHei")
+# Table text per advice or readiness level, in theme.qss's palette: QSS can't style table items.
+LEVEL_COLOR = {"ok": QColor("#2e7d32"), "info": QColor("#1565c0"), "warning": QColor("#b26a00"),
+               "critical": QColor("#c62828")}
+
+
+def set_role(widget: QWidget, role: str) -> None:
+    """Restyle ``widget`` for theme.qss's ``[role=...]`` rules (Qt re-reads a changed dynamic
+    property only on a fresh polish)."""
+    widget.setProperty("role", role)
+    widget.style().unpolish(widget)
+    widget.style().polish(widget)
 
 
 def cjk_family() -> str | None:

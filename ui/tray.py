@@ -156,14 +156,10 @@ class TrayApp(QObject):
         self.advice_ready.emit(self.advice)
 
     def _start_reminders(self, ctx: AppContext) -> None:
-        from hy_client.readiness import ReadinessStore
-
         from .reminders import BidReminders
 
-        if self.reminders is None:
+        if self.reminders is None:  # its store: the reminders shown to ctx.account
             extra: dict[str, Any] = {"clock": self.clock} if self.clock is not None else {}
-            extra["store"] = ReadinessStore.for_account(  # this account's reminders shown
-                ctx.client.origin, ctx.account.id if ctx.account is not None else 0)
             self.reminders = BidReminders(ctx, self.tray, self, **extra)
             self.reminders.reminded.connect(self.reminded)
         self.reminders.start()

@@ -20,6 +20,7 @@ from hy_client.errors import HyError
 from hy_client.firstrun import STEPS, FirstRun, Step, StepResult
 
 from ..i18n import english, translate
+from ..theme import set_role
 
 if TYPE_CHECKING:
     from hy_client.drivers.catalogue import Catalogue, DriverEntry
@@ -60,12 +61,6 @@ def step_title(step: Step) -> str:
 
 def vendor_name(entry: DriverEntry) -> str:
     return entry.vendor.en if english() and entry.vendor.en else entry.vendor.zh
-
-
-def set_role(label: QLabel, role: str) -> None:
-    label.setProperty("role", role)
-    label.style().unpolish(label)
-    label.style().polish(label)
 
 
 def load_catalogue(ctx: AppContext) -> Catalogue:

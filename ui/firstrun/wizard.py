@@ -30,7 +30,8 @@ from hy_client.firstrun import STEPS, FirstRun, Step, StepResult
 from ..i18n import advice, message, translate
 from ..jobs import QueryOp, TokenOp, show_error
 from ..pages.certificates import open_pin_change
-from .base import ROLE, WizardStep, set_role, step_title
+from ..theme import set_role
+from .base import ROLE, WizardStep, step_title
 from .certificate import CertificateStep
 from .driver import DriverStep
 from .environment import EnvironmentStep

@@ -9,7 +9,6 @@ Both run off the GUI thread; the PIN goes to one job and is dropped.
 from __future__ import annotations
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal, Slot
-from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -32,6 +31,7 @@ from ..context import AppContext
 from ..i18n import advice, message, translate
 from ..jobs import QueryOp, show_error
 from ..operations import PinOp, PinUse
+from ..theme import LEVEL_COLOR, set_role
 from ..widgets.pin import PinDialog
 from ..widgets.renewal import text as renewal_text
 
@@ -40,8 +40,6 @@ COLUMNS = (str(QT_TRANSLATE_NOOP("BidsPage", "项目")),
            str(QT_TRANSLATE_NOOP("BidsPage", "开标时间")),
            str(QT_TRANSLATE_NOOP("BidsPage", "开标时需要的证书")),
            str(QT_TRANSLATE_NOOP("BidsPage", "准备状态")), "")
-LEVEL_COLOR = {"ok": QColor("#2e7d32"), "warning": QColor("#b26a00"),
-               "critical": QColor("#c62828")}
 SUMMARY = {"ok": str(QT_TRANSLATE_NOOP("BidsPage", "所有投标都已就绪。")),
            "warning": str(QT_TRANSLATE_NOOP("BidsPage", "有投标需要处理：请插入CA锁并运行自检。")),
            "critical": str(QT_TRANSLATE_NOOP(
@@ -52,12 +50,6 @@ def store_of(ctx: AppContext) -> readiness.ReadinessStore:
     """The logged-in account's readiness store (on a worker: may ask the platform who)."""
     account_id = ctx.account.id if ctx.account is not None else ctx.client.me().id
     return readiness.ReadinessStore.for_account(ctx.client.origin, account_id)
-
-
-def _set_role(label: QLabel, role: str) -> None:
-    label.setProperty("role", role)
-    label.style().unpolish(label)
-    label.style().polish(label)
 
 
 class BidsPage(QWidget):
@@ -145,7 +137,7 @@ class BidsPage(QWidget):
         self._set_busy(False)
         self.status.setText(translate("BidsPage", "{message}（{code}）。{advice}").format(
             message=message(error.info), code=error.code, advice=advice(error.info)))
-        _set_role(self.status, "critical")
+        set_role(self.status, "critical")
 
     def _checked(self, report: ReadinessReport) -> None:
         self.report = report
@@ -156,7 +148,7 @@ class BidsPage(QWidget):
                 name=a.subject_cn, advice=renewal_text(a)) for a in needing))
         self.renewal.setVisible(bool(needing))
         if needing:
-            _set_role(self.renewal, max((a.level for a in needing), key=LEVELS.index))
+            set_role(self.renewal, max((a.level for a in needing), key=LEVELS.index))
         self.table.setRowCount(len(report.rows))
         for i, row in enumerate(report.rows):
             cells = (f"{row.project_name}（{row.project_code}）", row.deadline_zh,
@@ -178,14 +170,14 @@ class BidsPage(QWidget):
         self.table.resizeRowsToContents()
         if not report.rows:
             self.status.setText(translate("BidsPage", "没有尚未开标的投标。"))
-            _set_role(self.status, "info")
+            set_role(self.status, "info")
         else:
             text = translate("BidsPage", SUMMARY[report.worst])
             if not report.tokens_read:
                 text += translate("BidsPage", "（未能读取CA锁）")
             self.status.setText(translate("BidsPage", "共 {n} 个投标尚未开标。{summary}").format(
                 n=len(report.rows), summary=text))
-            _set_role(self.status, report.worst)
+            set_role(self.status, report.worst)
         self._set_busy(False)
         self._on_select()
         self.checked.emit(report)
@@ -198,7 +190,7 @@ class BidsPage(QWidget):
         row = self.rows[rows[0].row()]
         self.advice.setText(translate("BidsPage", "【{state}】{advice}").format(
             state=row.state_zh, advice=row.advice_zh))
-        _set_role(self.advice, row.level)
+        set_role(self.advice, row.level)
 
     # --- self-test --------------------------------------------------------------------------
     @property
@@ -220,7 +212,7 @@ class BidsPage(QWidget):
 
         def started(_use: PinUse) -> None:
             self.status.setText(translate("BidsPage", "正在自检（签名并解密）…"))
-            _set_role(self.status, "info")
+            set_role(self.status, "info")
 
         self._set_busy(True)
         self.pin_op = PinOp(self, service, row.token_serial, None, job, self._tested,

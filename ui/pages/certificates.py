@@ -33,6 +33,7 @@ from ..context import AppContext
 from ..i18n import advice, message, translate
 from ..jobs import QueryOp, TokenOp, show_error
 from ..operations import PinOp, PinUse
+from ..theme import set_role
 from ..widgets import keys
 from ..widgets.cert import CertificatePanel
 from ..widgets.pin import PinDialog
@@ -270,10 +271,7 @@ class CertificatesPage(QWidget):
                 return
             self.shown_advice = advice
             self.advice.setText(advice_text(advice))
-            self.advice.setProperty("role", {"ok": "ok", "info": "info", "warning": "warning",
-                                             "critical": "critical"}[advice.level])
-            self.advice.style().unpolish(self.advice)
-            self.advice.style().polish(self.advice)
+            set_role(self.advice, advice.level)
         self._enable()
 
     def _enable(self) -> None:

@@ -55,6 +55,7 @@ from ..dispatch import on_main
 from ..i18n import message, translate
 from ..jobs import QueryOp, TokenOp, show_error
 from ..operations import PinOp, PinUse
+from ..theme import set_role
 from ..widgets.pin import PinDialog
 
 _ICONS = {"ok": QStyle.StandardPixmap.SP_DialogApplyButton,
@@ -187,12 +188,6 @@ class DiagnosticsPage(QWidget):
         self.self_test_button.setEnabled(not busy and bool(self.tokens))
         self.token_picker.setEnabled(not busy and bool(self.tokens))
 
-    @staticmethod
-    def _set_role(label: QLabel, role: str) -> None:
-        label.setProperty("role", role)
-        label.style().unpolish(label)
-        label.style().polish(label)
-
     # --- running ----------------------------------------------------------------------------
     def run(self) -> None:
         """All checks (the self-test, which needs the PIN, is ``self_test``)."""
@@ -218,7 +213,7 @@ class DiagnosticsPage(QWidget):
         self._sections = {}
         self.progress.setRange(0, 0)
         self.status.setText(translate("DiagnosticsPage", "正在检测…"))
-        self._set_role(self.status, "info")
+        set_role(self.status, "info")
         self._enable()
         return job
 
@@ -313,7 +308,7 @@ class DiagnosticsPage(QWidget):
         self.progress.setValue(1)
         stopped = translate("DiagnosticsPage", "（已停止，结果不完整）") if report.cancelled else ""
         self.status.setText(summary_line(report) + stopped)
-        self._set_role(self.status, _ROLE[report.worst])
+        set_role(self.status, _ROLE[report.worst])
         self._select_first_problem()
         self._enable()
         self.finished.emit(report)
@@ -332,7 +327,7 @@ class DiagnosticsPage(QWidget):
         self.progress.setValue(0)
         self.status.setText(translate("DiagnosticsPage", "{message}（{code}）").format(
             message=message(error.info), code=error.code))
-        self._set_role(self.status, "critical")
+        set_role(self.status, "critical")
         self._enable()
         show_error(self, error)
 
@@ -382,7 +377,7 @@ class DiagnosticsPage(QWidget):
         self.status.setText(translate(
             "DiagnosticsPage",
             "这把CA锁不在本程序中输入PIN码：请在“证书”页点击“检测我的CA锁”。"))
-        self._set_role(self.status, "info")
+        set_role(self.status, "info")
         return False
 
     # --- the report -------------------------------------------------------------------------
@@ -420,7 +415,7 @@ class DiagnosticsPage(QWidget):
         self.status.setText(translate(
             "DiagnosticsPage", "报告已保存：{path}。请把这个文件发给技术支持（{phone}）。").format(
             path=path, phone=SUPPORT_PHONE))
-        self._set_role(self.status, "ok")
+        set_role(self.status, "ok")
         self.saved.emit(path)
 
     @Slot()
@@ -434,7 +429,7 @@ class DiagnosticsPage(QWidget):
             self.status.setText(translate(
                 "DiagnosticsPage", "已撤销网页版浏览器设置（{count} 项）").format(
                 count=len(restored)))
-            self._set_role(self.status, "ok")
+            set_role(self.status, "ok")
             self.run()
 
         QueryOp(self, lambda: webportal.undo(registry), done).run_in_background()

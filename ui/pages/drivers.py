@@ -55,6 +55,7 @@ from ..context import AppContext
 from ..dispatch import on_main
 from ..i18n import advice, english, message, translate
 from ..jobs import QueryOp, show_error
+from ..theme import set_role
 
 _ADMIN_HOW = str(QT_TRANSLATE_NOOP(
     "DriversPage", "系统弹出“是否允许此应用更改设备”的窗口时，请点“是”；如果您没有管理员账号，"
@@ -291,12 +292,6 @@ class DriversPage(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
 
-    @staticmethod
-    def _set_role(label: QLabel, role: str) -> None:
-        label.setProperty("role", role)
-        label.style().unpolish(label)
-        label.style().polish(label)
-
     # --- detection --------------------------------------------------------------------------
     @Slot()
     def refresh(self) -> None:
@@ -322,7 +317,7 @@ class DriversPage(QWidget):
         self.catalogue_label.setText(translate(
             "DriversPage", "{message}（{code}）。{advice}").format(
             message=message(error.info), code=error.code, advice=advice(error.info)))
-        self._set_role(self.catalogue_label, "critical")
+        set_role(self.catalogue_label, "critical")
 
     def _show(self, view: DriversView) -> None:
         self.view = view
@@ -340,11 +335,11 @@ class DriversPage(QWidget):
             text += "\n" + translate("DriversPage", "{message}（{code}）：{advice}").format(
                 message=message(info), code=info.code, advice=advice(info))
         self.catalogue_label.setText(text)
-        self._set_role(self.catalogue_label, "warning" if report.out_of_date else "info")
+        set_role(self.catalogue_label, "warning" if report.out_of_date else "info")
         status = driver_status(report)
         self.status_label.setText(status_text(status))
         self.status_label.setProperty("state", status.state)
-        self._set_role(self.status_label, "ok" if status.ok else "warning")
+        set_role(self.status_label, "ok" if status.ok else "warning")
         self._fill_keys(catalogue, report)
         self._fill_catalogue(catalogue, report)
         self._fill_modules(report)
@@ -508,7 +503,7 @@ class DriversPage(QWidget):
 
     def _say(self, text: str, role: str) -> None:
         self.result.setText(text)
-        self._set_role(self.result, role)
+        set_role(self.result, role)
         self.result.show()
 
     def _finish(self) -> None:

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, QUrl, Signal
-from PySide6.QtGui import QColor, QDesktopServices
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -36,6 +36,7 @@ from hy_client.records import FormState, Kind, RecordFlows, form_key, spec_name_
 
 from ..i18n import english, field_label, translate
 from ..jobs import QueryOp, show_error
+from ..theme import LEVEL_COLOR
 from ..widgets.form import FormWidget
 from ..widgets.renewal import text as renewal_text
 
@@ -408,8 +409,7 @@ class RecordDialog(QDialog):
         self.editor.load()
 
 
-EXPIRY_COLOR = {"info": QColor("#1565c0"), "warning": QColor("#b26a00"),
-                "critical": QColor("#c62828"), "ok": QColor("#2e7d32")}
+EXPIRY_COLOR = LEVEL_COLOR
 
 
 def _expiry_text(advice: renewal.RecordAdvice) -> str:
