@@ -54,6 +54,8 @@ def parser() -> argparse.ArgumentParser:
 
 
 def make_application(argv: Sequence[str]) -> QApplication:
+    """The QApplication every window expects: names, cycle collection on the GUI thread and
+    the theme (fonts and style sheet), before any window or event filter exists."""
     existing = QApplication.instance()
     if isinstance(existing, QApplication):
         return existing
@@ -63,6 +65,7 @@ def make_application(argv: Sequence[str]) -> QApplication:
     app = QApplication([sys.argv[0] if sys.argv else APP_NAME, *argv])
     collect_garbage_on_gui_thread()
     app.setApplicationDisplayName(i18n.APP_TITLE)  # i18n.install sets it in the language
+    theme.apply(app)
     return app
 
 
@@ -76,22 +79,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     if instance.knock():  # before any window: a second copy only raises the first
         return 0
     app = make_application([])
-    i18n.install(app, args.lang or state.language() or i18n.DEFAULT_LANGUAGE)
-    theme.apply(app)
+    language = i18n.install(app, args.lang or state.language() or i18n.DEFAULT_LANGUAGE,
+                            qt_catalogue=False)
     controller = Controller()
     if args.tray:  # started with the session: reminders in the tray, a window on request
         from .tray import start_tray
 
         tray = start_tray(app, controller, args.platform, args.module or None)
         instance.activated.connect(tray.open)
-        QTimer.singleShot(0, lambda: _after_first_frame(app, instance))
+        QTimer.singleShot(0, lambda: _after_first_frame(app, instance, language))
     else:
         controller.first_run = True
         instance.activated.connect(controller.raise_window)
         login = controller.show_login()
         # After the first paint: the core (on a worker), then what the first frame did not need
         after_first_paint(login, lambda: controller.load(args.platform, args.module or None))
-        after_first_paint(login, lambda: _after_first_frame(app, instance))
+        after_first_paint(login, lambda: _after_first_frame(app, instance, language))
     try:
         return app.exec()
     finally:
@@ -102,7 +105,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         shutdown_pool()
 
 
-def _after_first_frame(app: QApplication, instance: SingleInstance) -> None:
+def _after_first_frame(app: QApplication, instance: SingleInstance, language: str) -> None:
+    i18n.install_qt_catalogue(app, language)
     theme.apply_icon(app)
     if not instance.listen():  # another copy started at the same moment and answers
         log.info("another instance is running: raised it")

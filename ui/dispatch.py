@@ -95,12 +95,19 @@ class _GuiGarbageCollector(QObject):
         gc.collect(2 if self._ticks % 60 == 0 else 1 if self._ticks % 10 == 0 else 0)
 
 
+_collector: _GuiGarbageCollector | None = None
+
+
 def collect_garbage_on_gui_thread() -> None:
-    """Once, on the GUI thread, after the QApplication exists (the app's start, the tests)."""
+    """Once, on the GUI thread, after the QApplication exists (the app's start, the tests).
+
+    Remembered here, not looked up with ``findChild``: that wraps every child of the
+    application, the style among them, whose enums alone cost ~4 ms before the first frame."""
+    global _collector
     app = QCoreApplication.instance()
-    if app is None or app.findChild(_GuiGarbageCollector) is not None:
+    if app is None or (_collector is not None and shiboken6.isValid(_collector)):
         return
-    _GuiGarbageCollector(app)
+    _collector = _GuiGarbageCollector(app)
 
 
 def dispatcher() -> Dispatcher:

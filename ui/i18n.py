@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import (
     QT_TRANSLATE_NOOP,
     QCoreApplication,
-    QLibraryInfo,
     QLocale,
     QTranslator,
 )
@@ -149,17 +148,36 @@ class _QtGaps(QTranslator):
         return False
 
 
-def install(app: QCoreApplication, language: str) -> str:
+def install(app: QCoreApplication, language: str, *, qt_catalogue: bool = True) -> str:
     """Load the translators for ``language`` (replacing earlier ones); returns what was used.
 
-    Qt's own (qtbase: the OK/Cancel of standard buttons) and ours, then the display name, so
-    the application and the tests that call this get the same strings.
+    Ours, the locale and the display name; then, unless ``qt_catalogue`` is False, Qt's own
+    (``install_qt_catalogue``). The application's start passes False and loads Qt's after the
+    first frame, which shows none of Qt's strings; the tests get both at once.
     """
     for translator in _installed:
         app.removeTranslator(translator)
     _installed.clear()
     if language not in LANGUAGES:
         language = DEFAULT_LANGUAGE
+    if language != DEFAULT_LANGUAGE:
+        qm = qm_path(language)
+        own = QTranslator(app)
+        if qm is not None and own.load(str(qm)):
+            app.installTranslator(own)
+            _installed.append(own)
+    QLocale.setDefault(QLocale(language))
+    if isinstance(app, QGuiApplication):
+        app.setApplicationDisplayName(app_title())
+    if qt_catalogue:
+        install_qt_catalogue(app, language)
+    return language
+
+
+def install_qt_catalogue(app: QCoreApplication, language: str) -> None:
+    """Qt's own strings (qtbase: the OK/Cancel of standard buttons, the file dialog)."""
+    from PySide6.QtCore import QLibraryInfo
+
     qt_dir = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
     qt = QTranslator(app)
     if qt.load(QLocale(language), "qtbase", "_", qt_dir):
@@ -171,13 +189,3 @@ def install(app: QCoreApplication, language: str) -> str:
         gaps = _QtGaps(app)
         app.installTranslator(gaps)
         _installed.append(gaps)
-    if language != DEFAULT_LANGUAGE:
-        qm = qm_path(language)
-        own = QTranslator(app)
-        if qm is not None and own.load(str(qm)):
-            app.installTranslator(own)
-            _installed.append(own)
-    QLocale.setDefault(QLocale(language))
-    if isinstance(app, QGuiApplication):
-        app.setApplicationDisplayName(app_title())
-    return language
