@@ -22,7 +22,6 @@ from PySide6.QtWidgets import QApplication
 
 from . import i18n, state, theme
 from .controller import Controller
-from .dispatch import collect_garbage_on_gui_thread
 
 __all__ = ["Controller", "main", "make_application", "parse_args"]
 from .single import SingleInstance
@@ -54,8 +53,8 @@ def parser() -> argparse.ArgumentParser:
 
 
 def make_application(argv: Sequence[str]) -> QApplication:
-    """The QApplication every window expects: names, cycle collection on the GUI thread and
-    the theme (fonts and style sheet), before any window or event filter exists."""
+    """The QApplication every window expects: its names and the theme (fonts and style
+    sheet), set before any window or event filter exists."""
     existing = QApplication.instance()
     if isinstance(existing, QApplication):
         return existing
@@ -63,7 +62,6 @@ def make_application(argv: Sequence[str]) -> QApplication:
     QCoreApplication.setOrganizationName(APP_NAME)
     QCoreApplication.setApplicationName(APP_NAME)
     app = QApplication([sys.argv[0] if sys.argv else APP_NAME, *argv])
-    collect_garbage_on_gui_thread()
     app.setApplicationDisplayName(i18n.APP_TITLE)  # i18n.install sets it in the language
     theme.apply(app)
     return app

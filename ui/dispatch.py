@@ -99,7 +99,7 @@ _collector: _GuiGarbageCollector | None = None
 
 
 def collect_garbage_on_gui_thread() -> None:
-    """Once, on the GUI thread, after the QApplication exists (the app's start, the tests).
+    """Once, on the GUI thread, before the first worker (``jobs.pool``; the tests' set-up).
 
     Remembered here, not looked up with ``findChild``: that wraps every child of the
     application, the style among them, whose enums alone cost ~4 ms before the first frame."""
@@ -107,6 +107,8 @@ def collect_garbage_on_gui_thread() -> None:
     app = QCoreApplication.instance()
     if app is None or (_collector is not None and shiboken6.isValid(_collector)):
         return
+    if threading.current_thread() is not threading.main_thread():
+        raise RuntimeError("cycle collection is moved to the GUI thread from the GUI thread")
     _collector = _GuiGarbageCollector(app)
 
 

@@ -27,7 +27,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
-from .dispatch import dispatcher
+from .dispatch import collect_garbage_on_gui_thread, dispatcher
 from .i18n import advice, error_label, message, reason, translate
 
 if TYPE_CHECKING:
@@ -43,9 +43,14 @@ _boxes: set[QMessageBox] = set()
 
 
 def pool() -> ThreadPoolExecutor:
-    """The HTTP/file executor: independent of the token thread, so HTTP never waits behind it."""
+    """The HTTP/file executor: independent of the token thread, so HTTP never waits behind it.
+
+    Made on the GUI thread by the first job; every other thread (the token thread, watchers)
+    is started from its workers. So cycle collection moves to the GUI thread here, before any
+    second thread exists."""
     global _pool
     if _pool is None:
+        collect_garbage_on_gui_thread()
         _pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="io")
     return _pool
 

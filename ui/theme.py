@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtGui import QColor, QFont, QFontDatabase
+from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import QApplication, QWidget
 
 from hy_client.paths import resources_dir
@@ -29,6 +29,8 @@ def set_role(widget: QWidget, role: str) -> None:
 
 
 def cjk_family() -> str | None:
+    from PySide6.QtGui import QFontDatabase  # lists the system's fonts: not at start-up
+
     available = set(QFontDatabase.families())
     return next((f for f in CJK_FAMILIES if f in available), None)
 

@@ -83,3 +83,28 @@ def test_no_options_give_the_parsers_defaults():
 
     assert parse_args([]) == parser().parse_args([])
     assert parse_args(["--lang", "en"]).lang == "en"
+
+
+# A fresh interpreter: the suite's own set-up has long moved cycle collection.
+FIRST_WORKER = """
+import gc, threading
+from ui import app as gui, jobs
+gui.make_application([])
+before = (gc.isenabled(), threading.active_count())
+jobs.pool().submit(lambda: None).result(10)
+print(before, gc.isenabled())
+jobs.shutdown_pool()
+"""
+
+
+def test_cycle_collection_moves_to_the_gui_thread_before_the_first_worker(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "HY_CONFIG_DIR": str(tmp_path)}
+    out = subprocess.run([sys.executable, "-c", FIRST_WORKER], env=env, capture_output=True,
+                         text=True, timeout=60, check=True)
+    # Left on while the GUI thread is alone (the first frame needs no timer); off once a
+    # worker exists.
+    assert out.stdout.split()[-3:] == ["(True,", "1)", "False"]
