@@ -8,20 +8,26 @@ own first paint event, then runs ``fn`` on the next turn of the event loop.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QWidget
 
+# One filter per widget, however many callers wait: each filter is a Python call for every
+# event the window gets before it is painted.
+_waiting: weakref.WeakKeyDictionary[QWidget, _FirstPaint] = weakref.WeakKeyDictionary()
+
 
 class _FirstPaint(QObject):
-    def __init__(self, widget: QWidget, fns: list[Callable[[], object]]) -> None:
+    def __init__(self, widget: QWidget) -> None:
         super().__init__(widget)  # goes with the window
-        self._fns = fns
+        self.fns: list[Callable[[], object]] = []
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Paint and self._fns:
-            fns, self._fns = self._fns, []
+        if event.type() == QEvent.Type.Paint and self.fns:
+            fns, self.fns = self.fns, []
+            _waiting.pop(watched, None)
             watched.removeEventFilter(self)
             for fn in fns:
                 QTimer.singleShot(0, fn)
@@ -30,5 +36,11 @@ class _FirstPaint(QObject):
 
 
 def after_first_paint(widget: QWidget, fn: Callable[[], object]) -> None:
-    """Run ``fn`` once ``widget`` has painted (call before showing it)."""
-    widget.installEventFilter(_FirstPaint(widget, [fn]))
+    """Run ``fn`` once ``widget`` has painted (call before showing it). Of several, the last
+    asked runs first, as Qt calls event filters: the start asks last for the core's load,
+    the longest wait, so it begins before the rest."""
+    waiting = _waiting.get(widget)
+    if waiting is None:
+        waiting = _waiting[widget] = _FirstPaint(widget)
+        widget.installEventFilter(waiting)
+    waiting.fns.insert(0, fn)
