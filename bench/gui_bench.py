@@ -15,6 +15,7 @@ Run: python bench/gui_bench.py [--rounds N] [--only cold|stalls] [--qpa offscree
 from __future__ import annotations
 
 import argparse
+import compileall
 import os
 import statistics
 import subprocess
@@ -26,6 +27,7 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+ROOT = Path(__file__).resolve().parent.parent
 
 from login_bench import (
     PASSWORD,
@@ -124,6 +126,10 @@ def cold_start(rounds: int, tmp: Path, qpa: str, compare: Path | None = None) ->
                 "PYTHON_KEYRING_BACKEND": "keyring.backends.null.Keyring",
                 **{f"XDG_{n}_HOME": str(tmp / "cold" / n.lower())
                    for n in ("CONFIG", "DATA", "STATE", "CACHE")}})
+    for checkout in (ROOT, compare):  # as installed: with bytecode, whatever PYTHON* says
+        if checkout is not None:
+            for package in ("ui", "hy_client"):
+                compileall.compile_dir(checkout / package, quiet=1)
     other_env = {**env, "PYTHONPATH": str(compare)} if compare is not None else env
     xvfb = None
     if qpa == "xcb":

@@ -13,6 +13,7 @@ imported at the top of this module or of ``ui.login``.
 from __future__ import annotations
 
 import argparse
+import gc
 import logging
 import sys
 from collections.abc import Sequence
@@ -68,6 +69,9 @@ def make_application(argv: Sequence[str]) -> QApplication:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # Cycle collection belongs to the GUI thread's timer (``dispatch``), started with the first
+    # worker; until then none is needed, and one would only delay the first frame.
+    gc.disable()
     args = parse_args(sys.argv[1:] if argv is None else argv)
     if sys.platform == "win32":  # a no-op elsewhere: not worth its imports before the window
         from hy_client.winsupport import set_app_user_model_id

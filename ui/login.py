@@ -21,7 +21,6 @@ from PySide6.QtCore import Signal, Slot
 from PySide6.QtGui import QCloseEvent, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
-    QDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -37,6 +36,8 @@ from .i18n import PREPARING, translate
 from .startup import after_first_paint
 
 if TYPE_CHECKING:  # the core: imported on a worker while the window is already shown
+    from PySide6.QtWidgets import QDialog
+
     from hy_client.errors import HyError
     from hy_client.signin import LoginResult
 
