@@ -19,7 +19,6 @@ so a bidder on Windows never meets a failure the tests on Linux could not show.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 from pathlib import Path
@@ -30,6 +29,7 @@ from keyring.backend import KeyringBackend
 from keyring.backends import chainer, fail, null
 
 from . import config, errors, private
+from .owner import origin_tag
 
 SERVICE_PREFIX = "hy-client:"
 USERNAME = "username"  # the two entries under the platform's service; nothing else is stored
@@ -73,8 +73,7 @@ def refusal(backend: KeyringBackend) -> str | None:
 
 def session_file(origin: str) -> Path:
     """The fallback file for one platform origin (the origin hashed: no URL in a file name)."""
-    digest = hashlib.sha256(origin.encode("utf-8")).hexdigest()[:16]
-    return config.data_dir() / "sessions" / f"{digest}.json"
+    return config.data_dir() / "sessions" / f"{origin_tag(origin)}.json"
 
 
 def _fallback_enabled() -> bool:

@@ -30,6 +30,7 @@ from pathlib import Path
 
 from . import config, errors
 from .forms import get_spec
+from .owner import origin_key
 
 DB_FILE = "drafts.sqlite3"
 
@@ -184,7 +185,7 @@ class DraftStore:
         """The drafts of one account on one platform: all another account can never see."""
         if not origin or account_id is None:
             raise ValueError("a draft owner needs the platform origin and the account id")
-        return AccountDrafts(self, origin.rstrip("/").lower(), int(account_id))
+        return AccountDrafts(self, origin_key(origin), int(account_id))
 
     def integrity_ok(self) -> bool:
         with self._tx() as db:

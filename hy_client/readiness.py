@@ -22,7 +22,6 @@ Nothing here touches PKCS#11 or HTTP except ``run_self_test`` (through the Token
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import logging
 import os
@@ -34,6 +33,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from . import config, errors, renewal
 from .errors import SUPPORT_PHONE, HyError
+from .owner import origin_tag
 from .private import write_private
 from .renewal import CHINA_TZ
 
@@ -179,8 +179,7 @@ class ReadinessStore:
     @classmethod
     def for_account(cls, origin: str, account_id: int) -> ReadinessStore:
         """(platform origin, account id) → its own file; the origin hashed for a file name."""
-        tag = hashlib.sha256(origin.rstrip("/").lower().encode()).hexdigest()[:16]
-        return cls(config.data_dir() / f"readiness-{tag}-{int(account_id)}.json")
+        return cls(config.data_dir() / f"readiness-{origin_tag(origin)}-{int(account_id)}.json")
 
     def _read(self) -> dict[str, Any]:
         try:

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from . import config
+from .owner import origin_key
 
 log = logging.getLogger(__name__)
 
@@ -105,8 +106,9 @@ class JournalStore:
     """The journal file of one (origin, account)."""
 
     def __init__(self, origin: str, account_id: int, directory: Path | None = None) -> None:
-        self.origin, self.account_id = origin, account_id
-        key = hashlib.sha256(f"{origin}\n{account_id}".encode()).hexdigest()[:24]
+        self.origin, self.account_id = origin_key(origin), account_id
+        # Named as the first release named it (a renewal in flight must be found again).
+        key = hashlib.sha256(f"{self.origin}\n{account_id}".encode()).hexdigest()[:24]
         self.path = (directory or config.data_dir() / "renewal") / f"{key}.json"
 
     # --- file ----------------------------------------------------------------------------

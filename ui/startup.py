@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QWidget
 
 # One filter per widget, however many callers wait: each filter is a Python call for every
 # event the window gets before it is painted.
-_waiting: weakref.WeakKeyDictionary[QWidget, _FirstPaint] = weakref.WeakKeyDictionary()
+_waiting: weakref.WeakKeyDictionary[QObject, _FirstPaint] = weakref.WeakKeyDictionary()
 
 
 class _FirstPaint(QObject):

@@ -32,31 +32,29 @@ def restore_geometry(widget: QWidget, key: str) -> bool:
     return isinstance(value, QByteArray) and widget.restoreGeometry(value)
 
 
-def _tag(origin: str) -> str:
-    import hashlib
-
-    return hashlib.sha256(origin.rstrip("/").lower().encode()).hexdigest()[:16]
-
-
 def last_certificate(origin: str, username: str) -> tuple[str, str]:
     """(token serial, certificate id) of the last CA login of this account on this platform
     (the account found by the username typed), or empty strings: one company's key is never
     preselected for another."""
+    from hy_client.owner import origin_tag  # hashlib: not before the first window
+
     s = settings()
     s.remove("token")  # the unscoped choice of earlier releases: whose it was is unknown
-    account_id = s.value(f"usernames/{_tag(origin)}/{username.strip().casefold()}", "")
+    account_id = s.value(f"usernames/{origin_tag(origin)}/{username.strip().casefold()}", "")
     if not username.strip() or not account_id:
         return "", ""
-    group = f"accounts/{_tag(origin)}-{account_id}"
+    group = f"accounts/{origin_tag(origin)}-{account_id}"
     return (str(s.value(f"{group}/token_serial", "") or ""),
             str(s.value(f"{group}/token_cert_id", "") or ""))
 
 
 def remember_certificate(origin: str, account: models.Account, serial: str,
                          cert_id: str) -> None:
+    from hy_client.owner import origin_tag
+
     s = settings()
-    s.setValue(f"usernames/{_tag(origin)}/{account.username.casefold()}", str(account.id))
-    group = f"accounts/{_tag(origin)}-{account.id}"
+    s.setValue(f"usernames/{origin_tag(origin)}/{account.username.casefold()}", str(account.id))
+    group = f"accounts/{origin_tag(origin)}-{account.id}"
     s.setValue(f"{group}/token_serial", serial)
     s.setValue(f"{group}/token_cert_id", cert_id)
 
