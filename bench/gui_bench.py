@@ -27,7 +27,6 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-ROOT = Path(__file__).resolve().parent.parent
 
 from login_bench import (
     PASSWORD,
@@ -38,6 +37,8 @@ from login_bench import (
     provision,
     start_sandbox,
 )
+
+ROOT = Path(__file__).resolve().parent.parent
 
 # Both sides stop the clock at the first paint of their window (what a user first sees), seen
 # by the same filter installed on that window alone. Not an application-wide filter: that runs
