@@ -29,7 +29,8 @@ def test_every_store_finds_the_same_owner(tmp_path, spelling):
         assert drafts.for_account(spelling, 7).origin == drafts.for_account(ORIGIN, 7).origin
     finally:
         drafts.close()
-    assert ReadinessStore.for_account(spelling, 7).path == ReadinessStore.for_account(ORIGIN, 7).path
+    readiness = ReadinessStore.for_account
+    assert readiness(spelling, 7).path == readiness(ORIGIN, 7).path
     assert credentials.session_file(spelling) == credentials.session_file(ORIGIN)
     assert JournalStore(spelling, 7).path == JournalStore(ORIGIN, 7).path
 
