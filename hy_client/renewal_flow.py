@@ -65,10 +65,16 @@ STAGE_EN: dict[Stage, str] = {
 Status = Literal["running", "done", "skipped", "waiting", "failed"]
 Progress = Callable[[Stage, Status], None]
 TOKEN_TIMEOUT = 120.0
-# The stage that runs after each journal step (where a resumed renewal goes on).
-_NEXT: dict[Step, Stage] = {"started": "keygen", "key_generated": "csr", "csr_signed": "submit",
-                            "submitted": "issue", "issued": "write", "cert_written": "verify",
-                            "verified": "activate", "activated": "activate"}
+# The last stage each journal step records as finished ("started": only the guard).
+FINISHED: dict[Step, Stage] = {"started": "guard", "key_generated": "keygen", "csr_signed": "csr",
+                               "submitted": "submit", "issued": "issue", "cert_written": "write",
+                               "verified": "verify", "activated": "activate"}
+
+
+def resume_stage(step: Step) -> Stage:
+    """Where a renewal stopped at ``step`` goes on: the stage after the finished one (activation
+    is asked again: the platform answers it idempotently)."""
+    return STAGES[min(STAGES.index(FINISHED[step]) + 1, len(STAGES) - 1)]
 
 
 def _unb64(text: str) -> bytes:
@@ -214,7 +220,7 @@ class RenewalFlow:
             self.progress("guard", "done")
         else:
             self.progress("guard", "skipped")
-        first = STAGES.index(_NEXT[journal.step])
+        first = STAGES.index(resume_stage(journal.step))
         for stage in STAGES[1:first]:
             self.progress(stage, "skipped")
         activation: models.Activation | None = None

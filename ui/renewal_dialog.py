@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from hy_client import errors, renewal
 from hy_client.errors import HyError
 from hy_client.renewal_flow import (
+    FINISHED,
     STAGE_EN,
     STAGE_ZH,
     STAGES,
@@ -39,7 +40,7 @@ from hy_client.renewal_flow import (
     Stage,
     Status,
 )
-from hy_client.renewal_journal import JournalStore, RenewalJournal
+from hy_client.renewal_journal import JournalStore, RenewalJournal, Step
 from hy_client.signin import KeyChoice
 
 from .context import AppContext
@@ -83,6 +84,7 @@ class RenewalDialog(QDialog):
         self.flow: RenewalFlow | None = None
         self.verdict: GuardVerdict | None = None
         self.journal: RenewalJournal | None = None
+        self._failure: HyError | None = None  # the last run's, until its journal is read
         self._states: dict[Stage, Status] = {}  # replaced whole by the job, read by the timer
         self.running = False
 
@@ -276,11 +278,22 @@ class RenewalDialog(QDialog):
                                       advice=advice(error.info))
             set_role(self.outcome_label, "critical")
         self.outcome_label.setText(text)
-        if self.flow is not None and error.info is not errors.RENEWAL_UNSAFE:
-            self.journal = self.flow.store.current()  # small local file: resumable from here
-            self.abandon_button.setVisible(self.journal is not None)
         self._enable()
-        self.failed.emit(error)
+        if self.flow is not None and error.info is not errors.RENEWAL_UNSAFE:
+            # resumable from where it stopped: the journal says (a file: read off this thread);
+            # ``failed`` is emitted once the dialog shows that
+            self._failure = error
+            QueryOp(self, self.flow.store.current, self._journal_read).failure(
+                lambda e: show_error(self, e)).run_in_background()
+        else:
+            self.failed.emit(error)
+
+    def _journal_read(self, journal: RenewalJournal | None) -> None:
+        self.journal = journal
+        self.abandon_button.setVisible(journal is not None)
+        self._enable()
+        if self._failure is not None:
+            self.failed.emit(self._failure)
 
     def abandon(self) -> None:
         flow = self.flow
@@ -306,11 +319,8 @@ class RenewalDialog(QDialog):
 
     # --- rendering ----------------------------------------------------------------------------
     @staticmethod
-    def _step_name(step: str) -> str:
-        names = {"started": "keygen", "key_generated": "keygen", "csr_signed": "csr",
-                 "submitted": "submit", "issued": "issue", "cert_written": "write",
-                 "verified": "verify", "activated": "activate"}
-        stage: Stage = names.get(step, "guard")  # type: ignore[assignment]
+    def _step_name(step: Step) -> str:
+        stage = FINISHED[step]
         return STAGE_EN[stage] if english() else STAGE_ZH[stage]
 
     def _render_steps(self) -> None:

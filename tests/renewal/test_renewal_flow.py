@@ -123,3 +123,17 @@ def test_readiness_uses_the_kept_old_key_for_a_bid_without_its_certificate(make_
     row = next(r for r in report.rows if r.bid_id == late)
     assert (row.token_serial, row.cert_id) == (key.serial, "01")
     assert row.cert_sha256 == key.certificate.sha256
+
+
+def test_each_journal_step_names_what_finished_and_where_a_resume_goes_on():
+    from hy_client.renewal_flow import FINISHED, STAGES, resume_stage
+    from hy_client.renewal_journal import STEP_ORDER
+
+    assert set(FINISHED) == set(STEP_ORDER)
+    assert FINISHED["started"] == "guard"  # only the guard: the new key is not made yet
+    assert resume_stage("started") == "keygen"
+    finished = [STAGES.index(FINISHED[s]) for s in STEP_ORDER]
+    assert finished == sorted(finished) and len(set(finished)) == len(finished)
+    for step in STEP_ORDER[:-1]:
+        assert STAGES.index(resume_stage(step)) == STAGES.index(FINISHED[step]) + 1
+    assert resume_stage("activated") == "activate"  # asked again; the platform is idempotent
