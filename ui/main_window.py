@@ -32,7 +32,7 @@ from hy_client.records import RecordFlows
 from hy_client.renewal import RecordAdvice, RenewalAdvice
 from hy_client.token.models import TokenEvent
 
-from . import i18n, state
+from . import i18n, key_notice, state
 from .context import AppContext
 from .help import HelpPage, show_about
 from .jobs import QueryOp
@@ -255,15 +255,12 @@ class MainWindow(QMainWindow):
         if not self.removed_keys:
             self.key_notice.hide()
             return
-        labels = "、".join(f"“{label}”" for label in self.removed_keys.values())
-        still = (_tr("仍可查看和修改基本信息、职业人员") if self.account.kind == "person"
-                 else _tr("仍可查看和修改基本信息、企业资质、职业人员"))
-        text = _tr("CA锁{labels}已拔出。当前登录仍然有效，{still}；CA锁登录、证书激活、"
-                   "修改PIN码和投标解密自检需要重新插入CA锁。").format(labels=labels, still=still)
+        text = key_notice.removed_text(self.removed_keys.values(),
+                                       person=self.account.kind == "person")
         self.key_notice.setText(text)
         self.key_notice.show()
         if removed is not None and self.tray is not None and self.tray.isVisible():
-            self.tray.showMessage(_tr("CA锁已拔出"), text)
+            self.tray.showMessage(key_notice.title(), text)
 
     def _quarantine_found(self, found: list[QuarantinedDraft]) -> None:
         if found:

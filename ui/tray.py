@@ -22,6 +22,7 @@ from PySide6.QtWidgets import QApplication, QMenu, QSystemTrayIcon
 
 from hy_client.errors import HyError
 
+from . import key_notice
 from .i18n import translate
 from .jobs import QueryOp
 from .widgets.renewal import current_advice, current_record_advice, make_tray, notify_tray
@@ -97,10 +98,8 @@ class TrayApp(QObject):
         if event.kind != "removed" or not self.active or self.account is None:
             return
         if self.tray is not None:
-            self.tray.showMessage(
-                translate("Tray", "CA锁已拔出"),
-                translate("Tray", "CA锁“{label}”已拔出。登录仍然有效；CA锁登录、证书激活和投标解密"
-                          "自检需要重新插入CA锁。").format(label=event.label))
+            self.tray.showMessage(key_notice.title(), key_notice.removed_text(
+                [event.label], person=self.account.kind == "person"))
         self.key_removed.emit(event)
 
     def check_session(self) -> None:

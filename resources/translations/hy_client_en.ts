@@ -1237,11 +1237,7 @@ Restore them?</translation>
         </message>
     </context>
     <context>
-        <name>MainWindow</name>
-        <message>
-            <source>CA锁“{label}”已插入</source>
-            <translation>USB key “{label}” plugged in</translation>
-        </message>
+        <name>KeyNotice</name>
         <message>
             <source>仍可查看和修改基本信息、职业人员</source>
             <translation>you can still view and edit the profile and professional personnel</translation>
@@ -1257,6 +1253,13 @@ Restore them?</translation>
         <message>
             <source>CA锁已拔出</source>
             <translation>USB key removed</translation>
+        </message>
+    </context>
+    <context>
+        <name>MainWindow</name>
+        <message>
+            <source>CA锁“{label}”已插入</source>
+            <translation>USB key “{label}” plugged in</translation>
         </message>
         <message>
             <source>旧版本留下的草稿…</source>
@@ -1756,14 +1759,6 @@ Are you sure the PIN is right, and continue?</translation>
     </context>
     <context>
         <name>Tray</name>
-        <message>
-            <source>CA锁已拔出</source>
-            <translation>USB key removed</translation>
-        </message>
-        <message>
-            <source>CA锁“{label}”已拔出。登录仍然有效；CA锁登录、证书激活和投标解密自检需要重新插入CA锁。</source>
-            <translation>USB key “{label}” removed. You are still signed in; key login, certificate activation and the bid decryption self-test need the key plugged back in.</translation>
-        </message>
         <message>
             <source>打开</source>
             <translation>Open</translation>

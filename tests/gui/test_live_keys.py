@@ -13,6 +13,7 @@ from hy_client.drivers import install as inst
 from hy_client.drivers.catalogue import trusted_keys
 from hy_client.drivers.store import CatalogueStore
 from hy_client.firstrun import FirstRun
+from ui import key_notice
 from ui.login import LoginWindow
 from ui.main_window import MainWindow
 from ui.pages.drivers import DriversPage
@@ -51,6 +52,8 @@ def test_a_pulled_key_closes_its_pin_dialog_and_the_session_notices(
     qtbot.waitUntil(lambda: window.key_notice.isVisible(), timeout=20000)
     notice = window.key_notice.text()
     assert "hy-live" in notice and "已拔出" in notice and "仍可" in notice
+    # the tray's balloon says the same for the same key (test_tray)
+    assert notice == key_notice.removed_text(["hy-live"], person=window.account.kind == "person")
     qtbot.waitUntil(lambda: all(c.serial != spec.serial for c in page.choices), timeout=20000)
 
     # Another key plugged in: shown at once; the key selected before stays selected.

@@ -124,18 +124,26 @@ def test_the_core_is_built_off_the_gui_thread_then_the_session_checked(
 
 
 def test_a_key_pulled_while_waiting_in_the_tray_is_said(
-        qtbot, controller, ctx, demo_session, provisioned, tokens):
+        qtbot, controller, ctx, demo_session, provisioned, tokens, monkeypatch):
+    from ui import key_notice
+
     for t in provisioned.tokens.values():  # a logged-in session blocks the re-initialisation
         tokens.logout(t.serial).result(10)
     tray = tray_app(controller)
     with qtbot.waitSignal(tray.session_checked, timeout=60000):
         tray.start()
+    said: list[tuple[str, str]] = []
+    monkeypatch.setattr(tray.tray, "showMessage", lambda *args: said.append(args[:2]))
     spec = provisioned.new_token("hy-tray")
     qtbot.waitUntil(lambda: any(t.serial == spec.serial for m in tokens.scan().result(30)
                                 for t in m.tokens), timeout=20000)
     with qtbot.waitSignal(tray.key_removed, timeout=20000) as removed:
         provisioned.env.delete_token("hy-tray")
     assert removed.args[0].serial == spec.serial and removed.args[0].label == "hy-tray"
+    # the main window's notice words it the same (test_live_keys)
+    assert tray.account is not None
+    assert said == [(key_notice.title(), key_notice.removed_text(
+        ["hy-tray"], person=tray.account.kind == "person"))]
     tray.stop()
     if tray.reminders is not None:
         tray.reminders.stop()
