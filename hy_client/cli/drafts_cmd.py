@@ -24,6 +24,7 @@ from .platform_opts import (
     logged_in,
     print_json,
 )
+from .zh_argparse import row_id
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -38,7 +39,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_json_option(lp)
     lp.set_defaults(handler=cmd_list)
     ap = ds.add_parser("assign", help="把一份未归属的草稿认领到当前登录的账号")
-    ap.add_argument("id", type=int, metavar="编号")
+    ap.add_argument("id", type=row_id, metavar="编号")
     add_platform_option(ap)
     ap.set_defaults(handler=cmd_assign)
     xp = ds.add_parser("discard", help="丢弃草稿：本账号草稿的标识，或未归属草稿的编号")

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .. import config, errors
+from .zh_argparse import row_id
 
 if TYPE_CHECKING:
     from ..sandbox.appsim import AppSimulator
@@ -98,16 +99,16 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     listing = review_sub.add_parser("list", help="待审核列表")
     listing.add_argument("--all", action="store_true", help="包括已审核的记录")
     approve = review_sub.add_parser("approve", help="审核通过")
-    approve.add_argument("id", type=int)
+    approve.add_argument("id", type=row_id)
     reject = review_sub.add_parser("reject", help="退回")
-    reject.add_argument("id", type=int)
+    reject.add_argument("id", type=row_id)
     reject.add_argument("--reason", required=True)
     renewal_list = review_sub.add_parser("renewals", help="证书延期申请列表")
     renewal_list.add_argument("--all", action="store_true", help="包括已处理的申请")
     renewal_ok = review_sub.add_parser("approve-renewal", help="通过证书延期申请（签发新证书）")
-    renewal_ok.add_argument("id", type=int)
+    renewal_ok.add_argument("id", type=row_id)
     renewal_no = review_sub.add_parser("reject-renewal", help="退回证书延期申请")
-    renewal_no.add_argument("id", type=int)
+    renewal_no.add_argument("id", type=row_id)
     renewal_no.add_argument("--reason", required=True)
     for p in (listing, approve, reject, renewal_list, renewal_ok, renewal_no):
         _add_data(p)

@@ -14,6 +14,8 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from ..ids import MAX_ROW_ID, valid_row_id
+
 _ZH: dict[str, str] = {
     "usage: ": "用法：",
     "positional arguments": "参数",
@@ -166,6 +168,21 @@ def choice(options: Sequence[tuple[str, str]], what: str = "值") -> Callable[[s
 
     parse.__name__ = what
     return parse
+
+
+def row_id(value: str) -> int:
+    """An argparse ``type`` for a record, draft or renewal number (``ids``: in SQLite's range,
+    so a huge number is refused here instead of overflowing later)."""
+    try:
+        number = int(value.strip())
+    except ValueError:
+        number = 0
+    if not valid_row_id(number):
+        raise argparse.ArgumentTypeError(f"编号“{value}”无效：应为 1 到 {MAX_ROW_ID} 之间的整数")
+    return number
+
+
+row_id.__name__ = "编号"
 
 
 def choice_metavar(options: Sequence[tuple[str, str]]) -> str:

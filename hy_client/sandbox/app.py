@@ -28,6 +28,7 @@ from starlette.routing import Match
 
 from .. import __version__, errors
 from ..api import models
+from ..ids import MAX_ROW_ID
 from . import appqr, db, files, records, renewals, service
 from .demo import REFERENCES
 from .errors_http import error_response
@@ -172,7 +173,7 @@ async def get_conn(request: Request) -> AsyncIterator[sqlite3.Connection]:
 Conn = Annotated[sqlite3.Connection, Depends(get_conn)]
 # A row id as SQLite can hold it (int64, ids start at 1): a larger number is refused here with
 # F101 instead of overflowing inside the database driver.
-RowId = Annotated[int, PathParam(ge=1, le=db.MAX_ROW_ID)]
+RowId = Annotated[int, PathParam(ge=1, le=MAX_ROW_ID)]
 IdemKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=128)]
 
 

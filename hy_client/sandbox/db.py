@@ -15,13 +15,6 @@ from pathlib import Path
 from .. import usernames
 from ..errors import HyError
 
-MAX_ROW_ID = 2**63 - 1  # SQLite's INTEGER PRIMARY KEY is a signed 64-bit number
-
-
-def valid_row_id(value: int) -> bool:
-    """Whether ``value`` can be a row id at all (a larger int overflows in the driver)."""
-    return 1 <= value <= MAX_ROW_ID
-
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS accounts (

@@ -14,6 +14,7 @@ from typing import Literal
 from .. import errors
 from ..api import models
 from ..forms import get_spec, validate
+from ..ids import valid_row_id
 from . import db
 from .files import attachment_model
 from .service import AccountRow, Context
@@ -150,7 +151,7 @@ def review_queue(conn: sqlite3.Connection, *, all_states: bool = False) -> list[
 def decide(conn: sqlite3.Connection, ctx: Context, record_id: int, *, approve: bool,
            reason: str = "") -> models.ReviewItem:
     row = (conn.execute("SELECT * FROM records WHERE id = ?", (record_id,)).fetchone()
-           if db.valid_row_id(record_id) else None)
+           if valid_row_id(record_id) else None)
     if row is None:
         raise errors.HyError(errors.NOT_FOUND)
     if row["status"] != "submitted":

@@ -16,6 +16,7 @@ from .. import auth, errors, usernames
 from ..api import models
 from ..forms import validate
 from ..forms.validators import password_error
+from ..ids import valid_row_id
 from . import db, identity
 from .passwords import hash_password, new_nonce, new_token, token_hash, verify_password
 
@@ -58,7 +59,7 @@ def _account(row: sqlite3.Row) -> AccountRow:
 
 def account_by_id(conn: sqlite3.Connection, account_id: int) -> AccountRow:
     row = (conn.execute("SELECT * FROM accounts WHERE id = ?", (account_id,)).fetchone()
-           if db.valid_row_id(account_id) else None)
+           if valid_row_id(account_id) else None)
     if row is None:
         raise errors.HyError(errors.NOT_FOUND)
     return _account(row)
