@@ -1,6 +1,7 @@
 """The manual's 其它事项 in one place: the centre's desks and phones, the name-change procedure,
-the forgotten-password rule. The 帮助 page and ``hy-client help`` both render these; the
-certificate-extension advice comes from the renewal advisor, never from here.
+the forgotten-password rule and the general rule for certificate extension. The 帮助 page and
+``hy-client help`` both render these. What to do about this account's certificates and bids
+(when to renew, which bids to wait for) is the renewal advisor's, never this module's.
 """
 
 from __future__ import annotations
