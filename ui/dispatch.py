@@ -102,7 +102,7 @@ def collect_garbage_on_gui_thread() -> None:
     """Once, on the GUI thread, before the first worker (``jobs.pool``; the tests' set-up).
 
     Remembered here, not looked up with ``findChild``: that wraps every child of the
-    application, the style among them, whose enums alone cost ~4 ms before the first frame."""
+    application, the style among them, whose enums alone cost ~4 ms."""
     global _collector
     app = QCoreApplication.instance()
     if app is None or (_collector is not None and shiboken6.isValid(_collector)):
