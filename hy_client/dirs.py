@@ -23,15 +23,11 @@ def config_dir() -> Path:
 
 
 def _usual_config_dir() -> str | None:
-    """platformdirs' config dir where one environment variable gives it, without importing
-    platformdirs (~5 ms): the GUI reads its state file and names its single instance from this
-    dir before the first window. None elsewhere (macOS, an unusual environment): then
-    platformdirs answers. A test holds the two equal."""
-    if sys.platform == "win32":
-        local = os.environ.get("LOCALAPPDATA", "")
-        if not local or "WIN_PD_OVERRIDE_LOCAL_APPDATA" in os.environ:
-            return None
-        return os.path.join(os.path.normpath(local), APP_NAME)
+    """platformdirs' config dir where its rule is only environment variables (Linux: the XDG
+    rule), without importing platformdirs (~5 ms): the GUI reads its state file and names its
+    single instance from this dir before the first window. None elsewhere: Windows asks the
+    shell for the folder (the variable may say otherwise), so platformdirs answers there. A
+    test holds the two equal."""
     if not sys.platform.startswith("linux"):
         return None
     base = os.environ.get("XDG_CONFIG_HOME", "")
@@ -39,7 +35,7 @@ def _usual_config_dir() -> str | None:
         home = os.environ.get("HOME", "")
         if not os.path.isabs(home):
             return None
-        base = os.path.join(home, ".config")
+        base = home.rstrip("/") + "/.config"  # as ``os.path.expanduser("~/.config")``
     return os.path.join(base, APP_NAME)
 
 

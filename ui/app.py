@@ -94,9 +94,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         controller.first_run = True
         instance.activated.connect(controller.raise_window)
         login = controller.show_login()
-        # After the first paint: the core (on a worker), then what the first frame did not need
-        after_first_paint(login, lambda: controller.load(args.platform, args.module or None))
+        # After the first paint: the core (on a worker) first, then what the first frame did
+        # not need (the last asked runs first)
         after_first_paint(login, lambda: _after_first_frame(app, instance, language))
+        after_first_paint(login, lambda: controller.load(args.platform, args.module or None))
     try:
         return app.exec()
     finally:

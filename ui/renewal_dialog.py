@@ -84,7 +84,7 @@ class RenewalDialog(QDialog):
         self.flow: RenewalFlow | None = None
         self.verdict: GuardVerdict | None = None
         self.journal: RenewalJournal | None = None
-        self._failure: HyError | None = None  # the last run's, until its journal is read
+        self._failure: HyError | None = None  # the run's, while its journal is read
         self._states: dict[Stage, Status] = {}  # replaced whole by the job, read by the timer
         self.running = False
 
@@ -265,7 +265,6 @@ class RenewalDialog(QDialog):
         self.renewed.emit(outcome)
 
     def _failed(self, error: HyError) -> None:
-        self.running = False
         self._timer.stop()
         self._render_steps()
         if error.info is errors.RENEWAL_PENDING:
@@ -278,22 +277,30 @@ class RenewalDialog(QDialog):
                                       advice=advice(error.info))
             set_role(self.outcome_label, "critical")
         self.outcome_label.setText(text)
-        self._enable()
         if self.flow is not None and error.info is not errors.RENEWAL_UNSAFE:
-            # resumable from where it stopped: the journal says (a file: read off this thread);
-            # ``failed`` is emitted once the dialog shows that
+            # Resumable from where it stopped: the journal says. It is read off the GUI thread,
+            # and the buttons stay as during the run until it is known.
             self._failure = error
             QueryOp(self, self.flow.store.current, self._journal_read).failure(
-                lambda e: show_error(self, e)).run_in_background()
+                self._journal_unreadable).run_in_background()
         else:
-            self.failed.emit(error)
+            self._settle(error)
 
     def _journal_read(self, journal: RenewalJournal | None) -> None:
         self.journal = journal
         self.abandon_button.setVisible(journal is not None)
+        self._settle(self._failure)
+
+    def _journal_unreadable(self, error: HyError) -> None:
+        show_error(self, error)
+        self._settle(self._failure)
+
+    def _settle(self, failure: HyError | None) -> None:
+        """The run is over: the buttons follow the journal; ``failed`` says how it ended."""
+        self.running, self._failure = False, None
         self._enable()
-        if self._failure is not None:
-            self.failed.emit(self._failure)
+        if failure is not None:
+            self.failed.emit(failure)
 
     def abandon(self) -> None:
         flow = self.flow

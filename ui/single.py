@@ -8,6 +8,7 @@ copy that loses the race to listen knocks again and steps aside.
 
 from __future__ import annotations
 
+import getpass
 import os
 import sys
 import zlib
@@ -25,15 +26,8 @@ _MESSAGE = b"raise\n"
 
 def server_name() -> str:
     """Per user and per config dir (a test's or a second profile's instance is separate)."""
-    key = f"{_user()}|{dirs.config_dir()}".encode()
+    key = f"{getpass.getuser()}|{dirs.config_dir()}".encode()
     return f"hy-client-{zlib.crc32(key):08x}"
-
-
-def _user() -> str:
-    """Who runs this copy (``getpass.getuser`` costs its import before the first window)."""
-    if sys.platform == "win32":
-        return os.environ.get("USERNAME", "")
-    return str(os.getuid())
 
 
 def server_address(name: str) -> str:
