@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import compileall
+import getpass
 import os
 import statistics
 import subprocess
@@ -120,9 +121,12 @@ def start_xvfb() -> tuple[subprocess.Popen[bytes], str]:
 def cold_start(rounds: int, tmp: Path, qpa: str, compare: Path | None = None) -> None:
     """``compare``: another checkout of hy-client (e.g. the commit before a change), started
     the same way in the same rounds, so before and after share one run's conditions."""
-    # Started as from the bidder's shortcut: no options, the user's folders found as usual
-    # (here under the temp dir), a platform address that answers nothing.
+    # Started as from the bidder's shortcut: no options, in a desktop session (which names its
+    # user in LOGNAME/USER, USERNAME on Windows), the user's folders found as usual (here
+    # under the temp dir), a platform address that answers nothing.
     env = {k: v for k, v in os.environ.items() if not k.startswith("HY_")}
+    env.setdefault("LOGNAME", getpass.getuser())
+    env.setdefault("USER", env["LOGNAME"])
     env.update({"QT_QPA_PLATFORM": qpa, "HY_PLATFORM_URL": "http://127.0.0.1:9",
                 "PYTHON_KEYRING_BACKEND": "keyring.backends.null.Keyring",
                 **{f"XDG_{n}_HOME": str(tmp / "cold" / n.lower())

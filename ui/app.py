@@ -12,11 +12,11 @@ imported at the top of this module or of ``ui.login``.
 
 from __future__ import annotations
 
-import argparse
 import gc
 import logging
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING, NamedTuple
 
 from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtWidgets import QApplication
@@ -24,7 +24,10 @@ from PySide6.QtWidgets import QApplication
 from . import i18n, state, theme
 from .controller import Controller
 
-__all__ = ["Controller", "main", "make_application", "parse_args"]
+if TYPE_CHECKING:
+    import argparse
+
+__all__ = ["Controller", "Options", "main", "make_application", "parse_args"]
 from .single import SingleInstance
 from .startup import after_first_paint
 
@@ -32,16 +35,26 @@ log = logging.getLogger(__name__)
 APP_NAME = "hy-client"
 
 
-def parse_args(argv: Sequence[str]) -> argparse.Namespace:
+class Options(NamedTuple):
+    platform: str | None = None
+    lang: str | None = None
+    module: tuple[str, ...] = ()
+    tray: bool = False
+
+
+def parse_args(argv: Sequence[str]) -> Options:
     """The options; with none (a shortcut or the autostart entry: the usual start) their
-    defaults directly, as building the parser costs a few ms before the first frame (a test
+    defaults without argparse, whose parser costs a few ms before the first frame (a test
     checks both agree)."""
     if not argv:
-        return argparse.Namespace(platform=None, lang=None, module=[], tray=False)
-    return parser().parse_args(list(argv))
+        return Options()
+    args = parser().parse_args(list(argv))
+    return Options(args.platform, args.lang, tuple(args.module), args.tray)
 
 
 def parser() -> argparse.ArgumentParser:
+    import argparse
+
     parser = argparse.ArgumentParser(prog="hy-client-gui",
                                      description="衡阳市公共资源交易系统 投标人客户端")
     parser.add_argument("--platform", help="平台名称（sandbox / hengyang）或地址 URL")
@@ -87,7 +100,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.tray:  # started with the session: reminders in the tray, a window on request
         from .tray import start_tray
 
-        tray = start_tray(app, controller, args.platform, args.module or None)
+        tray = start_tray(app, controller, args.platform, list(args.module) or None)
         instance.activated.connect(tray.open)
         QTimer.singleShot(0, lambda: _after_first_frame(app, instance, language))
     else:
@@ -97,7 +110,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         # After the first paint: the core (on a worker) first, then what the first frame did
         # not need (the last asked runs first)
         after_first_paint(login, lambda: _after_first_frame(app, instance, language))
-        after_first_paint(login, lambda: controller.load(args.platform, args.module or None))
+        after_first_paint(login, lambda: controller.load(args.platform, list(args.module) or None))
     try:
         return app.exec()
     finally:
