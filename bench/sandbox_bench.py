@@ -181,9 +181,12 @@ def main() -> int:
                 http.post(f"{api}/auth/login", timeout=10, json={
                     "username": BIDDER.username, "password": BIDDER.password}).raise_for_status()
 
+            flooding = threading.Event()
+
             def wrong_login(http: requests.Session) -> None:
                 http.post(f"{api}/auth/login", timeout=10, json={
                     "username": "nobody-here", "password": "wrong-password-1"})
+                flooding.set()
 
             def profile_write(http: requests.Session) -> None:
                 http.put(f"{api}/profile", timeout=10, json={"data": {}}).raise_for_status()
@@ -206,7 +209,7 @@ def main() -> int:
             flood = threading.Thread(target=run, args=(args.clients, args.seconds + 1,
                                                        wrong_login))
             flood.start()
-            time.sleep(0.5)
+            flooding.wait(30)  # the flood is under way before the timed writes start
             rate, lat = run(1, args.seconds, profile_write, setup=login)
             flood.join()
             report("PUT /profile+flood", rate, lat, base_rate)
