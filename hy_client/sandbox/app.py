@@ -74,7 +74,8 @@ def _issued_cookie(request: Request) -> str:
     if not value or len(cookie) > 80:
         return ""
     expected = _cookie_mac(_runtime(request).secret, value)
-    return cookie if hmac.compare_digest(mac, expected) else ""
+    # bytes: compare_digest refuses a str with non-ASCII characters (a made-up cookie may)
+    return cookie if hmac.compare_digest(mac.encode(), expected.encode()) else ""
 
 
 def client_id(request: Request) -> str:

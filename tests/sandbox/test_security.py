@@ -130,6 +130,14 @@ def test_client_cookie_is_server_issued_only(shared_sandbox):
     assert code_of(forger.call("POST", "/auth/token-login", json=body)) == "A105"
 
 
+@pytest.mark.parametrize("cookie", ["abc.\u00e9\u00e9", "\u00e9.x", "abc.", ".abc"])
+def test_a_made_up_cookie_of_any_characters_counts_as_none(shared_sandbox, cookie):
+    r = Api(shared_sandbox.api).call("POST", "/auth/challenge",
+                                     headers={"Cookie": f"hy_client={cookie}".encode()})
+    assert r.status_code == 200, r.text
+    assert r.cookies.get("hy_client") not in (None, cookie)
+
+
 # --- usernames ---------------------------------------------------------------------------------
 @pytest.mark.parametrize("variant", ["{} ", " {}", "{U}", "{}\u3000", "\u00a0{}", "{}\t",
                                      "\uff56{rest}"])
