@@ -243,7 +243,7 @@ class RecordFlows:
         if draft is None:
             # Nothing unsent: the platform's copy is the truth; start a draft from it.
             kind = kind_of(key)
-            record_id = _record_id(key)
+            record_id = record_id_of_key(key)
             record = self.fetch(kind, record_id)
             draft = self.drafts.save(key, record.spec, record.data, record_id=record.id
                                      if kind != "profile" else None)
@@ -280,7 +280,8 @@ class RecordFlows:
         return self.client.update_record(_PATHS[kind], draft.record_id, body), draft
 
 
-def _record_id(key: str) -> int | None:
+def record_id_of_key(key: str) -> int | None:
+    """The platform record a draft key names (``qualification:12``), None for a new one."""
     rest = key.split(":", 1)[1] if ":" in key else ""
-    return int(rest) if rest.isdigit() else None
+    return int(rest) if rest.isdecimal() else None
 

@@ -55,7 +55,7 @@ class RetryPolicy:
     max_sleep: float = 5.0
 
     def delay(self, attempt: int, retry_after: str | None = None) -> float:
-        if retry_after and retry_after.isdigit():
+        if retry_after and retry_after.isdecimal():
             return min(float(retry_after), self.max_sleep)
         return min(self.backoff * (2 ** attempt), self.max_sleep)
 

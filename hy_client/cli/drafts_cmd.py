@@ -113,8 +113,8 @@ def cmd_assign(args: argparse.Namespace) -> int:
 def cmd_discard(args: argparse.Namespace) -> int:
     if not args.targets and not args.unsent:
         raise errors.ValidationError([errors.FieldError("草稿", "请给出草稿标识、编号或 --unsent")])
-    numbers = [t for t in args.targets if t.isdigit()]
-    keys = [t for t in args.targets if not t.isdigit()]
+    numbers = [t for t in args.targets if t.isdecimal()]  # what int() takes, unlike isdigit
+    keys = [t for t in args.targets if not t.isdecimal()]
     done = 0
     with DraftStore() as store:
         if numbers:

@@ -14,7 +14,7 @@ from ..api import models
 from ..api.client import PlatformClient
 from ..drafts import DraftStore
 from ..forms import ensure_valid, get_spec
-from ..records import FormState, Kind, RecordFlows, form_key, kind_of
+from ..records import FormState, Kind, RecordFlows, form_key, kind_of, record_id_of_key
 from . import EXIT_OK
 from .assignments import resolve_assignments, unknown_field
 from .platform_opts import (
@@ -305,8 +305,7 @@ def _record_id_of(flows: RecordFlows, key: str) -> int | None:
     draft = flows.drafts.load(key)
     if draft is not None and draft.record_id is not None:
         return draft.record_id
-    rest = key.split(":", 1)[1]
-    return int(rest) if rest.isdigit() else None
+    return record_id_of_key(key)
 
 
 def _draft_key(flows: RecordFlows, kind: Kind, target: str) -> str:
@@ -314,7 +313,7 @@ def _draft_key(flows: RecordFlows, kind: Kind, target: str) -> str:
     is."""
     if target.startswith(kind + ":"):
         return target
-    if not target.isdigit():
+    if not target.isdecimal():
         raise errors.HyError(errors.NOT_FOUND, target[:40])
     for d in flows.drafts.list():
         if d.form_key.startswith(kind + ":") and d.record_id == int(target):

@@ -57,7 +57,7 @@ def windows_release(release: str, version: str) -> str:
     """"11" for Windows 11, which still calls itself 10 (``platform.release()`` == "10",
     version "10.0.22631"): the build number tells them apart."""
     parts = version.split(".")
-    if release == "10" and len(parts) >= 3 and parts[2].isdigit() \
+    if release == "10" and len(parts) >= 3 and parts[2].isdecimal() \
             and int(parts[2]) >= WINDOWS_11_FIRST_BUILD:
         return "11"
     return release

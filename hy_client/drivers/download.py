@@ -103,7 +103,7 @@ def _stream(session: requests.Session, url: str, part: Path, have: int,
             elif response.status_code != 200:
                 raise errors.HyError(errors.DOWNLOAD_FAILED, f"HTTP {response.status_code}")
             length = response.headers.get("Content-Length")
-            if length and length.isdigit() and have + int(length) > size:
+            if length and length.isdecimal() and have + int(length) > size:
                 raise _fail(part, errors.DOWNLOAD_TOO_LARGE, f"{have + int(length)} > {size}")
             with part.open("ab" if have else "wb") as out:
                 for chunk in response.iter_content(CHUNK):

@@ -54,6 +54,8 @@ def test_two_accounts_in_a_row_and_the_old_drafts_file(run, platform, tmp_path):
     other = next(q for q in listed if q["form"] != "profile")
     run("drafts", "discard", str(other["id"]))
     assert json.loads(run("drafts", "list", "--json").stdout) == []
+    odd = run("drafts", "discard", "\u00b2", ok=False)  # isdigit, yet no int: not a number
+    assert odd.returncode == 1 and "G199" not in odd.stderr, odd.stderr
     run("logout")
 
     login(run, *first)  # back to the first: its draft is still there, the other's is not
