@@ -55,7 +55,11 @@ def run(clients: int, seconds: float, one: Callable[[requests.Session], None],
     def worker() -> None:
         http = requests.Session()
         if setup:
-            setup(http)
+            try:
+                setup(http)
+            except BaseException:
+                start.abort()  # the others and the caller stop waiting: the run fails loudly
+                raise
         mine: list[float] = []
         start.wait()
         while time.perf_counter() < stop_at[0]:
@@ -206,11 +210,16 @@ def main() -> int:
             report("password login", rate, lat, base_rate)
             rate, lat = run(args.clients, args.seconds, profile, setup=login)
             report("profile read", rate, lat, base_rate)
+            # Logged in before the flood: from the same address, a login during it may be
+            # refused once the address is locked.
+            writer = requests.Session()
+            login(writer)
             flood = threading.Thread(target=run, args=(args.clients, args.seconds + 1,
                                                        wrong_login))
             flood.start()
             flooding.wait(30)  # the flood is under way before the timed writes start
-            rate, lat = run(1, args.seconds, profile_write, setup=login)
+            rate, lat = run(1, args.seconds, profile_write,
+                            setup=lambda http: http.headers.update(writer.headers))
             flood.join()
             report("PUT /profile+flood", rate, lat, base_rate)
         finally:
