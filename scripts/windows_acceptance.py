@@ -48,7 +48,7 @@ def runkey() -> bool:
     from hy_client import autostart
 
     autostart.enable()
-    query = subprocess.run(["reg", "query", r"HKCU\\" + autostart.RUN_KEY, "/v", "hy-client"],
+    query = subprocess.run(["reg", "query", "HKCU\\" + autostart.RUN_KEY, "/v", "hy-client"],
                            capture_output=True, text=True, check=False)
     written = query.returncode == 0 and "--tray" in query.stdout
     print("Now open Task Manager > Startup apps, disable 'hy-client', then press Enter.")

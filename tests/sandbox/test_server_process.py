@@ -13,11 +13,12 @@ from tests.sandbox.helpers import Api, code_of
 from tests.sandbox_fixtures import SandboxProcess
 
 
-def cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def cli(*args: str, env: dict[str, str] | None = None,
+        stdin: str | None = None) -> subprocess.CompletedProcess[str]:
     import os
 
     return subprocess.run([sys.executable, "-m", "hy_client.cli", "sandbox", *args],
-                          capture_output=True, text=True, timeout=60,
+                          capture_output=True, text=True, timeout=60, input=stdin,
                           env={**os.environ, **(env or {})})
 
 
@@ -84,3 +85,21 @@ def test_clock_offset(tmp_path):
         assert code_of(r) == "A101"
     finally:
         server.stop()
+
+
+def test_reset_password_command_ends_every_session(sandbox_server):
+    """The support desk's reset, as the command runs it against the server's data."""
+    import uuid
+
+    from tests.sandbox.test_accounts_records import unit_registration
+
+    name = f"reset{uuid.uuid4().hex[:8]}"
+    api = Api(sandbox_server.api)
+    assert api.call("POST", "/accounts/register", json=unit_registration(name)).status_code == 201
+    assert api.login(name, "Passw0rd1").status_code == 200
+    done = cli("reset-password", name, "--password-stdin", "--data",
+               str(sandbox_server.data_dir), stdin="Reset2024x\n")
+    assert done.returncode == 0, done.stderr
+    assert "所有登录已失效" in done.stdout
+    assert code_of(api.call("GET", "/me")) == "A103"  # the session from before is gone
+    assert Api(sandbox_server.api).login(name, "Reset2024x").status_code == 200
