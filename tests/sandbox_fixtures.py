@@ -12,6 +12,7 @@ Use from a conftest::
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -101,6 +102,28 @@ class SandboxProcess:
                 self.proc.kill()
                 self.proc.wait(10)
         self.proc = None
+
+
+# A platform frozen mid-request (``kill -STOP``): what the client would wait on it without
+# the abort, the pause itself, and an upload larger than the loopback socket buffers, so the
+# sender really blocks once the platform is frozen.
+FROZEN_WAIT = 60.0
+
+
+@contextmanager
+def frozen(server: SandboxProcess) -> Iterator[None]:
+    assert server.proc is not None
+    os.kill(server.proc.pid, signal.SIGSTOP)
+    try:
+        yield
+    finally:
+        os.kill(server.proc.pid, signal.SIGCONT)
+
+
+def big_pdf(tmp_path: Path) -> Path:
+    path = tmp_path / "营业执照扫描件.pdf"
+    path.write_bytes(b"%PDF-1.4\n" + os.urandom(19 * 1024 * 1024))
+    return path
 
 
 @pytest.fixture(scope="module")

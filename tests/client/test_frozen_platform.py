@@ -16,7 +16,6 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -26,13 +25,18 @@ from hy_client.api.upload import CancelToken
 from hy_client.drafts import DraftStore
 from hy_client.records import RecordFlows, form_key
 from tests.platform_fixtures import logged_in_signin, make_client, register_account
-from tests.sandbox_fixtures import SandboxProcess, sandbox_server  # noqa: F401
+from tests.sandbox_fixtures import (  # noqa: F401
+    FROZEN_WAIT,
+    SandboxProcess,
+    big_pdf,
+    frozen,
+    sandbox_server,
+)
 
 from .test_records_sandbox import QUALIFICATION
 
 pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGSTOP"), reason="POSIX signals")
 
-FROZEN_WAIT = 60.0  # what the client would wait on the frozen platform without the abort
 CONNECT = 2.0  # urllib3 sends a body under the connect timeout: shorter than a stall bound
 
 
@@ -42,23 +46,6 @@ def server(sandbox_server: SandboxProcess) -> Iterator[SandboxProcess]:  # noqa:
     yield sandbox_server
     if sandbox_server.proc is not None:
         os.kill(sandbox_server.proc.pid, signal.SIGCONT)  # never leave it stopped
-
-
-@contextmanager
-def frozen(server: SandboxProcess) -> Iterator[None]:
-    assert server.proc is not None
-    os.kill(server.proc.pid, signal.SIGSTOP)
-    try:
-        yield
-    finally:
-        os.kill(server.proc.pid, signal.SIGCONT)
-
-
-def big_pdf(tmp_path: Path) -> Path:
-    # Larger than the loopback socket buffers, so the sender really blocks once frozen.
-    path = tmp_path / "营业执照扫描件.pdf"
-    path.write_bytes(b"%PDF-1.4\n" + os.urandom(19 * 1024 * 1024))
-    return path
 
 
 def flows_for(server: SandboxProcess, tmp_path: Path, **client_kwargs: float) -> RecordFlows:

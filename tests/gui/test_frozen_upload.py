@@ -15,14 +15,18 @@ from hy_client import errors
 from hy_client.drafts import DraftStore
 from hy_client.records import RecordFlows
 from tests.platform_fixtures import logged_in_signin, make_client
-from tests.sandbox_fixtures import SandboxProcess, sandbox_server  # noqa: F401
+from tests.sandbox_fixtures import (  # noqa: F401
+    FROZEN_WAIT,
+    SandboxProcess,
+    big_pdf,
+    frozen,
+    sandbox_server,
+)
 from ui.pages.records import ProfilePage, RecordEditor
 
 from .helpers import close_boxes, open_boxes
 
 pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGSTOP"), reason="POSIX signals")
-
-FROZEN_WAIT = 60.0
 
 
 @pytest.fixture(scope="module")
@@ -45,17 +49,10 @@ def editor_for(qtbot, server, tmp_path, stall: float) -> tuple[ProfilePage, Reco
     return page, editor
 
 
-def big_pdf(tmp_path):
-    path = tmp_path / "营业执照.pdf"
-    path.write_bytes(b"%PDF-1.4\n" + os.urandom(19 * 1024 * 1024))
-    return str(path)
-
-
 def test_cancel_ends_the_upload_at_once_and_keeps_the_draft(qtbot, server, tmp_path):
     _page, editor = editor_for(qtbot, server, tmp_path, stall=FROZEN_WAIT)
-    os.kill(server.proc.pid, signal.SIGSTOP)
-    try:
-        editor.attach(big_pdf(tmp_path))
+    with frozen(server):
+        editor.attach(str(big_pdf(tmp_path)))
         qtbot.waitUntil(lambda: any(d.isVisible() for d in editor.findChildren(QProgressDialog)),
                         timeout=10000)
         qtbot.wait(500)  # the bytes have stopped moving
@@ -64,8 +61,6 @@ def test_cancel_ends_the_upload_at_once_and_keeps_the_draft(qtbot, server, tmp_p
         dialog.findChild(QPushButton).click()  # 取消
         qtbot.waitUntil(lambda: editor.attach_button.isEnabled(), timeout=int(FROZEN_WAIT * 500))
         took = time.monotonic() - pressed
-    finally:
-        os.kill(server.proc.pid, signal.SIGCONT)
     assert took < FROZEN_WAIT / 10  # cut, not waited out
     assert not open_boxes()  # a cancel is not an error
     draft = editor.flows.drafts.load("profile")
@@ -74,12 +69,9 @@ def test_cancel_ends_the_upload_at_once_and_keeps_the_draft(qtbot, server, tmp_p
 
 def test_a_stalled_upload_says_so_in_chinese(qtbot, server, tmp_path):
     _page, editor = editor_for(qtbot, server, tmp_path, stall=1.5)
-    os.kill(server.proc.pid, signal.SIGSTOP)
-    try:
-        editor.attach(big_pdf(tmp_path))
+    with frozen(server):
+        editor.attach(str(big_pdf(tmp_path)))
         qtbot.waitUntil(lambda: bool(open_boxes()), timeout=int(FROZEN_WAIT * 500))
-    finally:
-        os.kill(server.proc.pid, signal.SIGCONT)
     box = open_boxes()[0]
     assert box.property("errorCode") == errors.UPLOAD_STALLED.code
     assert "交易平台长时间没有响应" in box.text() and "草稿" in box.informativeText()
