@@ -13,20 +13,16 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.serialization import Encoding
-from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+from cryptography.x509.oid import ExtendedKeyUsageOID
 
 from hy_client import auth, errors
 from hy_client.api import models
 from hy_client.api.client import ApiError
 from hy_client.sandbox.demo import uscc
 from tests.platform_fixtures import make_client, register_account
-from tests.renewal_fixtures import ORG
+from tests.renewal_fixtures import ORG, unit_code
 
 _units = count()
-
-
-def _b64(data: bytes) -> str:
-    return base64.b64encode(data).decode()
 
 
 def _bind(platform, provisioned, **issue: object):
@@ -61,11 +57,7 @@ def _request(client, old_key, old_cert, csr_der: bytes, *, sign_over: bytes | No
     sig = auth.sign_message(old_key, "ES256", message)
     return models.RenewalRequest(nonce=nonce, auth_token=models.AuthToken(
         **auth.build_auth_token(old_cert.public_bytes(Encoding.DER), "ES256", sig)),
-        csr=_b64(csr_der))
-
-
-def _code(cert: x509.Certificate) -> str:
-    return str(cert.subject.get_attributes_for_oid(NameOID.SERIAL_NUMBER)[0].value)
+        csr=auth.b64encode(csr_der))
 
 
 def _usage(cert: x509.Certificate) -> x509.KeyUsage:
@@ -91,7 +83,7 @@ def test_issue_same_subject_new_serial_new_validity_and_move_activation(bound):
     cert = x509.load_der_x509_certificate(base64.b64decode(renewal.certificate))
     assert cert.subject == old_cert.subject and cert.serial_number != old_cert.serial_number
     # the same profile: the unit's code (what activation checks), key usages, clientAuth
-    assert _code(cert) == _code(old_cert) != ""
+    assert unit_code(cert) == unit_code(old_cert) != ""
     assert _usage(cert) == _usage(old_cert)
     assert auth.is_client_auth(cert) and _extended(cert) == _extended(old_cert)
     assert cert.not_valid_after_utc > old_cert.not_valid_after_utc + timedelta(days=300)
@@ -131,7 +123,7 @@ def test_renewed_certificate_names_client_auth_and_keeps_other_extended_usages(
                 ec.generate_private_key(ec.SECP256R1()), old_cert.subject)))
             cert = x509.load_der_x509_certificate(base64.b64decode(renewal.certificate))
             assert _extended(cert) == renewed and auth.is_client_auth(cert)
-            assert _usage(cert) == _usage(old_cert) and _code(cert) == _code(old_cert)
+            assert _usage(cert) == _usage(old_cert) and unit_code(cert) == unit_code(old_cert)
         finally:
             client.close()
 
