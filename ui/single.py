@@ -31,8 +31,8 @@ def server_name() -> str:
 
 def _user() -> str:
     """``getpass.getuser()``: the variables it reads first, and it only when none is set (its
-    import costs ~0.6 ms before the first window). The same name as every release used, so a
-    running copy of an older one is still found."""
+    import costs ~0.6 ms before the first window); the same answer, so the name does not
+    change with how the user is found (a test holds the two equal)."""
     for variable in ("LOGNAME", "USER", "LNAME", "USERNAME"):
         if user := os.environ.get(variable):
             return user
