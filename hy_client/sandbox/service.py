@@ -77,15 +77,9 @@ def register(conn: sqlite3.Connection, ctx: Context, body: models.Registration,
              password_hash: str) -> AccountRow:
     """``password_hash`` is made by the caller, outside the write transaction."""
     spec = f"registration_{body.kind}"
-    # The username follows the platform's own rule (any script: units and persons register
-    # under their names); the form spec checks the password fields.
-    found = [f for f in validate("account", {"username": "placeholder",
-                                             "password": body.password,
-                                             "password_confirm": body.password})
-             if f.field != "username"]
-    reason = usernames.problem(body.username)
-    if reason:
-        found.insert(0, errors.FieldError("username", reason))
+    # The account form's username rule is the platform's own (hy_client.usernames).
+    found = validate("account", {"username": body.username, "password": body.password,
+                                 "password_confirm": body.password})
     found += validate(spec, body.data)
     if found:
         raise errors.ValidationError(found)
