@@ -15,13 +15,12 @@ from .. import errors
 from ..api import models
 from ..forms import get_spec, validate
 from ..ids import valid_row_id
+from ..records import EDITABLE, SUBMITTABLE
 from . import db
 from .files import attachment_model
 from .service import AccountRow, Context
 
 Kind = Literal["profile", "qualification", "personnel"]
-EDITABLE = ("draft", "approved", "rejected")
-SUBMITTABLE = ("draft", "rejected")
 
 
 def spec_for(kind: Kind, account: AccountRow) -> str:
