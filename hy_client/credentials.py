@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 from pathlib import Path
 
 import keyring
@@ -108,11 +107,10 @@ class SessionFile:
             self.delete()
             return
         try:
+            private.private_dir(self.path.parent, narrow=True)  # an older version's wider one
             private.write_private(self.path, json.dumps({"origin": self.origin, **entries}))
         except OSError as exc:
             raise errors.HyError(errors.KEYRING_UNAVAILABLE, type(exc).__name__) from None
-        with contextlib.suppress(OSError):  # a folder an older version made wider
-            os.chmod(self.path.parent, private.DIR_MODE)
 
     def delete(self) -> None:
         with contextlib.suppress(FileNotFoundError):

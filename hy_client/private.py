@@ -18,9 +18,13 @@ FILE_MODE = 0o600
 DIR_MODE = 0o700
 
 
-def private_dir(path: Path) -> Path:
-    """``path`` (and missing parents) created user-only."""
+def private_dir(path: Path, *, narrow: bool = False) -> Path:
+    """``path`` (and missing parents) created user-only; ``narrow``: an existing folder that
+    an older version made wider is made user-only too (best effort)."""
     path.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
+    if narrow:
+        with contextlib.suppress(OSError):
+            os.chmod(path, DIR_MODE)
     return path
 
 
@@ -33,15 +37,25 @@ def open_private(path: Path, flags: int) -> int:
     return fd
 
 
-def write_private(path: Path, data: bytes | str) -> None:
-    """Write atomically (temp file, then rename) with a user-only mode."""
+def write_private(path: Path, data: bytes | str, *, fsync: bool = False) -> None:
+    """Write atomically (temp file, then rename) with a user-only mode. ``fsync``: the data
+    and the rename reach the disk before this returns (they survive a power cut)."""
     private_dir(path.parent)
     tmp = path.with_name(path.name + ".tmp")
     raw = data.encode("utf-8") if isinstance(data, str) else data
     fd = open_private(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
     with os.fdopen(fd, "wb") as out:
         out.write(raw)
+        if fsync:
+            out.flush()
+            os.fsync(out.fileno())
     os.replace(tmp, path)
+    if fsync and hasattr(os, "O_DIRECTORY"):
+        dir_fd = os.open(path.parent, os.O_DIRECTORY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
 
 
 class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):

@@ -30,29 +30,34 @@ log = logging.getLogger(__name__)
 _PATHS: dict[str, RecordKind] = {"qualification": "qualifications", "personnel": "personnel"}
 
 
-# --- what a record's state allows (the platform's rule: draft/rejected editable and
-# submittable, approved editable only as a change that goes back to review, submitted frozen)
+# --- what a record's state allows: the platform's rule, which the sandbox applies too
+# (draft/rejected editable and submittable, approved editable only as a change that goes back
+# to review, submitted frozen)
 Action = Literal["edit", "attach", "detach", "submit"]
+EDITABLE: tuple[models.ReviewStatus, ...] = ("draft", "approved", "rejected")
+SUBMITTABLE: tuple[models.ReviewStatus, ...] = ("draft", "rejected")
 RESUBMIT_NOTE_ZH = "修改后需重新提交审核"
 RESUBMIT_NOTE_EN = "After a change the record must be submitted for review again"
 
 
 def refusal(status: str | None, action: Action) -> tuple[str, str] | None:
-    """Why ``action`` is not allowed on a record in ``status`` (zh, en), or None. The GUI
-    disables the action showing this; the CLI refuses with it before any request."""
-    if status == "submitted":
-        return ("审核中：请等待审核结果，期间不能修改、添加电子件或重复提交",
-                "Under review: wait for the result; it cannot be changed or resubmitted")
-    if status == "approved" and action == "submit":
+    """Why ``action`` is not allowed on a record in ``status`` (zh, en), or None (None: not on
+    the platform yet). The GUI disables the action showing this; the CLI refuses with it before
+    any request."""
+    if status is None or status in (SUBMITTABLE if action == "submit" else EDITABLE):
+        return None
+    if status in EDITABLE:  # approved: a change is possible, a second submission is not
         return ("已审核通过，无需再次提交；如需修改，请先点“修改”",
                 "Approved: nothing to submit; choose Change to modify it")
-    return None
+    return ("审核中：请等待审核结果，期间不能修改、添加电子件或重复提交",
+            "Under review: wait for the result; it cannot be changed or resubmitted")
 
 
 def needs_resubmit(status: str | None, action: Action) -> bool:
-    """Changing an approved record turns it back into a draft on the platform: the user
-    confirms that explicitly ("修改后需重新提交审核") before the first change is sent."""
-    return status == "approved" and action in ("edit", "attach", "detach")
+    """Changing an approved record (editable, not submittable) turns it back into a draft on
+    the platform: the user confirms that explicitly ("修改后需重新提交审核") before the first
+    change is sent."""
+    return action != "submit" and status in EDITABLE and status not in SUBMITTABLE
 
 
 def human_size(size: int) -> str:

@@ -39,11 +39,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from .errors import SUPPORT_PHONE
-from .forms.validators import parse_date
+from .forms.validators import CHINA_TZ, parse_date
 
 if TYPE_CHECKING:
     from .api.client import PlatformClient
@@ -52,7 +52,6 @@ if TYPE_CHECKING:
 
 Level = Literal["ok", "info", "warning", "critical"]
 LEVELS: tuple[Level, ...] = ("ok", "info", "warning", "critical")
-CHINA_TZ = timezone(timedelta(hours=8), "CST")
 DEFAULT_THRESHOLDS = (90, 30, 7)
 # Stated margins: a renewal at the CA can take up to three days (a weekend, a working day), and
 # an opening's decryption stage is counted as four hours after the opening time.

@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
-from . import config
+from . import config, private
 from .owner import origin_key
 
 log = logging.getLogger(__name__)
@@ -132,27 +132,12 @@ class JournalStore:
             return _File()
 
     def _write(self, data: _File) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with contextlib.suppress(OSError):
-            os.chmod(self.path.parent, 0o700)
+        private.private_dir(self.path.parent, narrow=True)
         text = json.dumps({
             "origin": self.origin, "account_id": self.account_id,
             "current": data.current.to_json() if data.current else None,
             "retained": [r.to_json() for r in data.retained]}, ensure_ascii=False, indent=1)
-        tmp = self.path.with_name(self.path.name + ".tmp")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        try:
-            os.write(fd, text.encode("utf-8"))
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        os.replace(tmp, self.path)
-        if hasattr(os, "O_DIRECTORY"):  # the rename itself survives a power cut
-            dir_fd = os.open(self.path.parent, os.O_DIRECTORY)
-            try:
-                os.fsync(dir_fd)
-            finally:
-                os.close(dir_fd)
+        private.write_private(self.path, text, fsync=True)
 
     # --- the renewal in progress --------------------------------------------------------------
     def current(self) -> RenewalJournal | None:

@@ -30,11 +30,11 @@ from typing import Any
 from xml.sax.saxutils import quoteattr
 
 from . import config
+from .net import INTERNET_SETTINGS
 from .private import write_private
 from .registry import REG_BINARY, REG_DWORD, REG_SZ, Registry, RegistryDenied
 from .winsupport import is_windows
 
-INTERNET_SETTINGS = r"Software\Microsoft\Windows\CurrentVersion\Internet Settings"
 DOMAINS = INTERNET_SETTINGS + r"\ZoneMap\Domains"
 TRUSTED_ZONE = INTERNET_SETTINGS + r"\Zones\2"
 EDGE_POLICY = r"SOFTWARE\Policies\Microsoft\Edge"

@@ -84,15 +84,17 @@ def register(sub: argparse._SubParsersAction) -> None:
         g.set_defaults(handler=lambda a, g=g: (g.print_help(), 2)[1])
 
 
-def fields_help(spec_name: str, *, group: str = "") -> str:
-    """The field table for ``--help``: label, key, required mark and allowed values."""
+def fields_help(spec_name: str, *, group: str = "",
+                references: models.ReferenceLists | None = None) -> str:
+    """The field table (``--help`` and ``fields``): label, key, required mark and allowed
+    values, the platform's lists among them when ``references`` are given."""
     spec = get_spec(spec_name)
     lines = [f"{spec.title_zh}字段（--set 可写中文名或字段名；* 为提交时必填）："]
     for f in spec.fields:
         mark = "*" if f.required else " "
         allowed = ""
-        if f.choices:
-            allowed = "，可选：" + "、".join(name for _, name in f.choices)
+        if options := f.options(references):
+            allowed = "，可选：" + "、".join(name for _, name in options)
         elif f.choices_from:
             allowed = f"，可选值见 hy-client {group} fields" if group else "，从平台列表中选择"
         elif f.kind == "date":
@@ -142,16 +144,22 @@ def _check_identity(state: FormState, args: argparse.Namespace) -> None:
                              "、".join(labels.get(k, k) for k in state.foreign_identity))
 
 
-def cmd_profile_edit(args: argparse.Namespace) -> int:
-    flows = _flows(args)
-    state = flows.open("profile")
-    _check_identity(state, args)
+def _check_editable(state: FormState, args: argparse.Namespace) -> None:
+    """Refused before any write (the platform would answer 409); an approved record is edited
+    only with ``--resubmit``."""
     status = state.record.status if state.record is not None else None
     refused = records.refusal(status, "edit")
     if refused is not None:
         raise errors.HyError(errors.RECORD_ACTION_REFUSED, refused[0])
     if records.needs_resubmit(status, "edit") and not args.resubmit:
         raise errors.HyError(errors.RECORD_RESUBMIT_CONFIRM, records.RESUBMIT_NOTE_ZH)
+
+
+def cmd_profile_edit(args: argparse.Namespace) -> int:
+    flows = _flows(args)
+    state = flows.open("profile")
+    _check_identity(state, args)
+    _check_editable(state, args)
     record = _save(flows, state.form_key, state.spec_name, state.data, args,
                    record_id=None)
     _print_record(record, args.json, references=flows.references())
@@ -184,12 +192,7 @@ def cmd_edit(args: argparse.Namespace) -> int:
     flows = _flows(args)
     key = _draft_key(flows, args.kind, args.target)
     state = flows.open(args.kind, _record_id_of(flows, key), key=key)
-    status = state.record.status if state.record is not None else None
-    refused = records.refusal(status, "edit")
-    if refused is not None:  # refused before any write (the platform would answer 409)
-        raise errors.HyError(errors.RECORD_ACTION_REFUSED, refused[0])
-    if records.needs_resubmit(status, "edit") and not args.resubmit:
-        raise errors.HyError(errors.RECORD_RESUBMIT_CONFIRM, records.RESUBMIT_NOTE_ZH)
+    _check_editable(state, args)
     record = _save(flows, key, state.spec_name, state.data, args,
                    record_id=state.record.id if state.record is not None else None)
     if args.submit:
@@ -202,14 +205,7 @@ def cmd_fields(args: argparse.Namespace) -> int:
     settings = config.load()
     with PlatformClient.from_settings(settings, args.platform) as client:
         references = client.reference()
-    spec = get_spec(args.kind)
-    print(f"{spec.title_zh}字段（* 为提交时必填）：")
-    for f in spec.fields:
-        mark = "*" if f.required else " "
-        print(f"  {mark} {f.label_zh}（{f.key}）")
-        options = f.options(references)
-        if options:
-            print("      可选：" + "、".join(name for _, name in options))
+    print(fields_help(args.kind, references=references))
     return EXIT_OK
 
 

@@ -10,7 +10,7 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from typing import TYPE_CHECKING, Literal, Protocol
 
 from .. import usernames
@@ -165,7 +165,7 @@ class NotPast:
 
     def check(self, values: Mapping[str, str], spec: FormSpec) -> FieldError | None:
         when = v.parse_date(values.get(self.key, ""))
-        today = datetime.now(timezone(timedelta(hours=8))).date()
+        today = datetime.now(v.CHINA_TZ).date()
         if when is None or when >= today:
             return None
         return spec.field(self.key).refused(v.Reason(self.reason_zh, self.reason_en))

@@ -9,7 +9,7 @@ which is what the form layer does before it validates and builds the payload.
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta, timezone
 
 
 class Reason(str):
@@ -163,6 +163,7 @@ def check_email(address: str) -> bool:
     return email_error(address) is None
 
 
+CHINA_TZ = timezone(timedelta(hours=8), "CST")  # the platform's dates and times (no DST)
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 

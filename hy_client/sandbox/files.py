@@ -80,13 +80,13 @@ def attachment_model(row: sqlite3.Row) -> models.Attachment:
 
 def store(conn: sqlite3.Connection, ctx: Context, folder: Path, account: AccountRow,
           filename: str, content: bytes, quota: int) -> models.Attachment:
-    """Called inside the write transaction, so the quota check and the insert are one step."""
+    """Called inside the write transaction, so the quota check and the insert are one step;
+    ``filename`` is already checked (``check_filename``, at the upload route)."""
     if not content:
         raise errors.HyError(errors.ATTACHMENT_EMPTY)
     if len(content) > MAX_SIZE:
         raise errors.HyError(errors.ATTACHMENT_TOO_LARGE)
     content_type = sniff(content)
-    filename = check_filename(filename)
     check_quota(conn, account, len(content), quota)
     attachment_id = secrets.token_urlsafe(16)
     folder.mkdir(parents=True, exist_ok=True)

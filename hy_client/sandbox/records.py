@@ -14,14 +14,12 @@ from typing import Literal
 from .. import errors
 from ..api import models
 from ..forms import get_spec, validate
-from ..ids import valid_row_id
+from ..records import EDITABLE, SUBMITTABLE
 from . import db
 from .files import attachment_model
 from .service import AccountRow, Context
 
 Kind = Literal["profile", "qualification", "personnel"]
-EDITABLE = ("draft", "approved", "rejected")
-SUBMITTABLE = ("draft", "rejected")
 
 
 def spec_for(kind: Kind, account: AccountRow) -> str:
@@ -150,8 +148,8 @@ def review_queue(conn: sqlite3.Connection, *, all_states: bool = False) -> list[
 
 def decide(conn: sqlite3.Connection, ctx: Context, record_id: int, *, approve: bool,
            reason: str = "") -> models.ReviewItem:
-    row = (conn.execute("SELECT * FROM records WHERE id = ?", (record_id,)).fetchone()
-           if valid_row_id(record_id) else None)
+    """``record_id`` is in range: the CLI's ``row_id`` checks it, as ``RowId`` does on routes."""
+    row = conn.execute("SELECT * FROM records WHERE id = ?", (record_id,)).fetchone()
     if row is None:
         raise errors.HyError(errors.NOT_FOUND)
     if row["status"] != "submitted":

@@ -14,7 +14,6 @@ answers the renewal already made, so no second certificate is ever issued for on
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import sqlite3
 from datetime import datetime, timedelta
@@ -34,17 +33,13 @@ RENEWED_DAYS = 365
 CSR_MAX = 12 * 1024
 
 
-def _b64(data: bytes) -> str:
-    return base64.b64encode(data).decode("ascii")
-
-
 def _model(row: sqlite3.Row, ca: TestCA | None) -> models.Renewal:
     cert = bytes(row["certificate"] or b"")
-    chain = ([_b64(c.public_bytes(Encoding.DER)) for c in (ca.issuing, ca.root)]
+    chain = ([auth.b64encode(c.public_bytes(Encoding.DER)) for c in (ca.issuing, ca.root)]
              if cert and ca is not None else [])
     return models.Renewal(
         id=row["id"], state=row["state"], old_cert_sha256=row["old_cert_sha256"],
-        csr_sha256=row["csr_sha256"], certificate=_b64(cert) if cert else "", chain=chain,
+        csr_sha256=row["csr_sha256"], certificate=auth.b64encode(cert) if cert else "", chain=chain,
         cert_sha256=row["cert_sha256"], not_after=db.dt(row["not_after"]),
         reject_reason=row["reject_reason"], created_at=db.dt_required(row["created_at"]))
 
@@ -74,8 +69,8 @@ def _issue_renewed(ca: TestCA, old: x509.Certificate, public_key: object, now: d
 
 def _load_csr(text: str) -> tuple[bytes, x509.CertificateSigningRequest]:
     try:
-        der = base64.b64decode(text.encode("ascii"), validate=True)
-    except (ValueError, UnicodeEncodeError):
+        der = auth.b64decode_strict(text)
+    except errors.HyError:
         raise errors.HyError(errors.RENEWAL_CSR_INVALID, "base64") from None
     if not der or len(der) > CSR_MAX:
         raise errors.HyError(errors.RENEWAL_CSR_INVALID, "size")

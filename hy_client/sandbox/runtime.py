@@ -17,6 +17,7 @@ from cryptography import x509
 
 from .. import auth
 from ..api import models
+from ..private import open_private
 from . import db
 from .ca import TestCA
 from .service import Context
@@ -89,7 +90,7 @@ def load_secret(path: Path) -> bytes:
     path.parent.mkdir(parents=True, exist_ok=True)
     secret = secrets.token_bytes(32)
     tmp = path.with_name(path.name + f".{os.getpid()}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    fd = open_private(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
     with os.fdopen(fd, "wb") as fh:
         fh.write(secret)
     try:

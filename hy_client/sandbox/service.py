@@ -16,7 +16,6 @@ from .. import auth, errors, usernames
 from ..api import models
 from ..forms import validate
 from ..forms.validators import password_error
-from ..ids import valid_row_id
 from . import db, identity
 from .passwords import hash_password, new_nonce, new_token, token_hash, verify_password
 
@@ -58,8 +57,8 @@ def _account(row: sqlite3.Row) -> AccountRow:
 
 
 def account_by_id(conn: sqlite3.Connection, account_id: int) -> AccountRow:
-    row = (conn.execute("SELECT * FROM accounts WHERE id = ?", (account_id,)).fetchone()
-           if valid_row_id(account_id) else None)
+    """``account_id`` comes from the database (a session, a binding, a code), never a caller."""
+    row = conn.execute("SELECT * FROM accounts WHERE id = ?", (account_id,)).fetchone()
     if row is None:
         raise errors.HyError(errors.NOT_FOUND)
     return _account(row)
@@ -77,15 +76,9 @@ def register(conn: sqlite3.Connection, ctx: Context, body: models.Registration,
              password_hash: str) -> AccountRow:
     """``password_hash`` is made by the caller, outside the write transaction."""
     spec = f"registration_{body.kind}"
-    # The username follows the platform's own rule (any script: units and persons register
-    # under their names); the form spec checks the password fields.
-    found = [f for f in validate("account", {"username": "placeholder",
-                                             "password": body.password,
-                                             "password_confirm": body.password})
-             if f.field != "username"]
-    reason = usernames.problem(body.username)
-    if reason:
-        found.insert(0, errors.FieldError("username", reason))
+    # The account form's username rule is the platform's own (hy_client.usernames).
+    found = validate("account", {"username": body.username, "password": body.password,
+                                 "password_confirm": body.password})
     found += validate(spec, body.data)
     if found:
         raise errors.ValidationError(found)

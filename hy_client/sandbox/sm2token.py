@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .. import sm2
+from ..private import open_private
 
 ENV_DIR = "SM2TOKEN_DIR"
 ENV_MODULE = "HY_SM2TOKEN_MODULE"
@@ -50,7 +51,7 @@ def write_token(root: Path, label: str, serial: str, pin: str, *, max_tries: int
 
 def write_key(folder: Path, key_id: bytes, key: sm2.PrivateKey, label: str = "") -> None:
     path = folder / f"key-{key_id.hex()}.pem"
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    fd = open_private(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL)
     with os.fdopen(fd, "wb") as fh:
         fh.write(key.pem)
     if label:

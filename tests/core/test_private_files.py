@@ -50,3 +50,18 @@ def test_new_private_folders_are_user_only(tmp_path):
     store = ReadinessStore(tmp_path / "fresh" / "readiness.json")
     store.record_self_test(SelfTestRecord("cd" * 32, "HY-2", False, datetime.now(UTC)))
     assert mode(tmp_path / "fresh") == 0o700
+
+
+def test_renewal_journal_is_user_only_in_a_folder_made_user_only(tmp_path):
+    """The journal (written with fsync) narrows a folder an older version left wider."""
+    from hy_client.renewal_journal import JournalStore
+
+    folder = tmp_path / "renewal"
+    folder.mkdir(mode=0o755)
+    folder.chmod(0o755)
+    store = JournalStore("https://platform.example", 7, folder)
+    store.clear()
+    assert mode(folder) == 0o700
+    assert mode(store.path) == 0o600
+    assert store.current() is None
+    assert [p.name for p in folder.iterdir()] == [store.path.name]  # no temp file left
