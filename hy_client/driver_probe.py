@@ -12,6 +12,7 @@ from . import errors
 from .drivers.detect import LoadProbe, ModuleLoad, tokens_from
 
 if TYPE_CHECKING:
+    from .token.models import ModuleInfo
     from .token.service import TokenService
 
 __all__ = ["SCAN_TIMEOUT", "token_probe"]
@@ -19,8 +20,12 @@ __all__ = ["SCAN_TIMEOUT", "token_probe"]
 SCAN_TIMEOUT = 120.0
 
 
-def token_probe(paths: Sequence[str], service: TokenService | None = None) -> LoadProbe:
+def token_probe(paths: Sequence[str], service: TokenService | None = None, *,
+                scanned: Sequence[ModuleInfo] = ()) -> LoadProbe:
     """Answer per path from one look at ``paths`` through the token layer.
+
+    ``scanned``: modules the caller has just scanned; they answer as they are, and only the
+    other paths are looked at (no second scan right after the caller's).
 
     With the program's own ``service`` (one TokenService per process: a second one would load
     and re-initialise the same libraries under it) its modules answer from its scan and the
@@ -30,12 +35,15 @@ def token_probe(paths: Sequence[str], service: TokenService | None = None) -> Lo
     from .token.modules import module_key
     from .token.service import TokenService
 
-    if service is not None:
-        scanned = service.probe(list(paths)).result(timeout=SCAN_TIMEOUT)
-    else:
-        with TokenService(list(paths)) as own:
-            scanned = own.scan(refresh=True).result(timeout=SCAN_TIMEOUT)
     infos = {module_key(m.path): m for m in scanned}
+    rest = [p for p in paths if module_key(p) not in infos]
+    looked: list[ModuleInfo] = []
+    if rest and service is not None:
+        looked = service.probe(rest).result(timeout=SCAN_TIMEOUT)
+    elif rest:
+        with TokenService(rest) as own:
+            looked = own.scan(refresh=True).result(timeout=SCAN_TIMEOUT)
+    infos.update((module_key(m.path), m) for m in looked)
 
     def probe(path: str) -> ModuleLoad:
         info = infos.get(module_key(path))

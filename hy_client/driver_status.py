@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Literal
 
 from .driver_probe import token_probe
@@ -17,7 +18,11 @@ from .drivers.catalogue import Catalogue
 from .drivers.detect import DriverReport, candidate_paths, detect
 
 if TYPE_CHECKING:
+    from .token.models import ModuleInfo
     from .token.service import TokenService
+
+# What the status is decided over when no catalogue can be used: no entries, never expires.
+NO_CATALOGUE = Catalogue(0, datetime.max.replace(tzinfo=UTC), (), source="none")
 
 DriverState = Literal["recognised", "no_key", "load_failed", "unprobed", "not_installed"]
 
@@ -93,16 +98,21 @@ def driver_status(report: DriverReport) -> DriverStatus:
     return DriverStatus(state, bool(installed), loads, keys, unserved)
 
 
-def current_report(catalogue: Catalogue, configured: Sequence[str],
-                   tokens: TokenService | None = None, *, load: bool = True) -> DriverReport:
+def current_report(catalogue: Catalogue | None, configured: Sequence[str],
+                   tokens: TokenService | None = None, *, load: bool = True,
+                   scanned: Sequence[ModuleInfo] = ()) -> DriverReport:
     """Every known module checked (and loaded through ``tokens`` when given: one service per
-    process), the plugged keys and what they need."""
+    process), the plugged keys and what they need. No ``catalogue`` (none usable here): the
+    configured and detected modules still answer. ``scanned``: modules ``tokens`` has just
+    scanned, taken as they are."""
     from .token.modules import diagnose_module_file
 
+    if catalogue is None:
+        catalogue = NO_CATALOGUE
     probe = None
     if load:
         paths = [p for p, _ in candidate_paths(catalogue, configured, inst.driver_root())]
-        probe = token_probe(paths, tokens)
+        probe = token_probe(paths, tokens, scanned=scanned)
     return detect(catalogue, configured, inst.driver_root(), static_check=diagnose_module_file,
                   load_probe=probe)
 

@@ -184,10 +184,11 @@ class FirstRun:
             return []
 
     def check_key(self, catalogue: Catalogue | None) -> StepResult:
-        tokens = [t for m in self._scan() for t in m.tokens]
+        scanned = self._scan()
+        tokens = [t for m in scanned for t in m.tokens]
         if tokens:
             t = tokens[0]
-            status = self.driver_status(catalogue)
+            status = self.driver_status(catalogue, scanned=scanned)
             return self._record(StepResult(
                 "key", "ok",
                 f"已检测到CA锁“{t.label}”（{t.manufacturer} {t.model}）。{status.summary_zh}。",
@@ -267,8 +268,11 @@ class FirstRun:
         return self._record(StepResult("driver", "attention", f"{status.summary_zh}。",
                                        status.advice_zh, data={"driver_state": status.state}))
 
-    def driver_status(self, catalogue: Catalogue | None) -> DriverStatus:
-        """The one driver status (as the 驱动 page, login window and ``drivers check`` show)."""
+    def driver_status(self, catalogue: Catalogue | None, *,
+                      scanned: Sequence[ModuleInfo] = ()) -> DriverStatus:
+        """The one driver status (as the 驱动 page, login window and ``drivers check`` show).
+        No usable catalogue: the configured and detected modules still answer. ``scanned``:
+        the service's modules as just scanned (not scanned again)."""
         from .driver_status import current_report, driver_status
 
         held = catalogue if catalogue is not None else _held_catalogue()
@@ -276,8 +280,7 @@ class FirstRun:
             configured = config.load().pkcs11_modules
         except HyError:
             configured = ()
-        return driver_status(current_report(held, configured, self.tokens))
-
+        return driver_status(current_report(held, configured, self.tokens, scanned=scanned))
 
     # --- 4. the certificate -----------------------------------------------------------------
     def check_certificate(self, token: TokenInfo, cert_id: str | None = None, *,
@@ -356,8 +359,9 @@ class FirstRun:
         self.state = FirstRunState()
 
 
-def _held_catalogue() -> Catalogue:
-    """The catalogue held locally (cache or bundled), for a status without the network."""
+def _held_catalogue() -> Catalogue | None:
+    """The catalogue held locally (cache or bundled), for a status without the network; None
+    when none can be used."""
     from .drivers import install as inst
     from .drivers.catalogue import trusted_keys
     from .drivers.store import CatalogueStore
@@ -366,4 +370,7 @@ def _held_catalogue() -> Catalogue:
         keys = config.load().catalogue_keys
     except HyError:
         keys = ()
-    return CatalogueStore(inst.catalogue_dir(), trusted_keys(keys)).current()
+    try:
+        return CatalogueStore(inst.catalogue_dir(), trusted_keys(keys)).current()
+    except HyError:
+        return None
