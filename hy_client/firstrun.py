@@ -362,15 +362,13 @@ class FirstRun:
 def _held_catalogue() -> Catalogue | None:
     """The catalogue held locally (cache or bundled), for a status without the network; None
     when none can be used."""
-    from .drivers import install as inst
-    from .drivers.catalogue import trusted_keys
-    from .drivers.store import CatalogueStore
+    from .drivers.store import default_store
 
     try:
         keys = config.load().catalogue_keys
     except HyError:
         keys = ()
     try:
-        return CatalogueStore(inst.catalogue_dir(), trusted_keys(keys)).current()
+        return default_store(keys).current()
     except HyError:
         return None

@@ -37,7 +37,7 @@ from hy_client.api.client import PlatformClient
 from hy_client.driver_probe import SCAN_TIMEOUT, token_probe
 from hy_client.driver_status import DriverStatus, current_report, driver_status
 from hy_client.drivers import install as inst
-from hy_client.drivers.catalogue import Catalogue, DriverEntry, trusted_keys
+from hy_client.drivers.catalogue import Catalogue, DriverEntry
 from hy_client.drivers.detect import (
     DriverReport,
     InstalledModule,
@@ -46,7 +46,7 @@ from hy_client.drivers.detect import (
     suitable,
 )
 from hy_client.drivers.install import InstallResult
-from hy_client.drivers.store import CatalogueStore, catalogue_url_for
+from hy_client.drivers.store import CatalogueStore, catalogue_url_for, default_store
 from hy_client.errors import SUPPORT_PHONE, HyError, UserCancelled
 from hy_client.token.modules import diagnose_module_file
 from hy_client.token.service import TokenService
@@ -103,7 +103,7 @@ def _settings_now(ctx: AppContext) -> config.Settings:
 
 def catalogue_store(ctx: AppContext) -> CatalogueStore:
     keys = (*ctx.settings.catalogue_keys, *_settings_now(ctx).catalogue_keys)
-    return CatalogueStore(inst.catalogue_dir(), trusted_keys(keys))
+    return default_store(keys)
 
 
 def download_session(client: PlatformClient) -> requests.Session:
