@@ -133,8 +133,10 @@ class FirstRun:
     step is done; none raises for a finding."""
 
     def __init__(self, *, usb_root: Path = SYSFS_USB, path: Path | None = None,
-                 token_service: TokenService | None = None) -> None:
+                 token_service: TokenService | None = None,
+                 settings: config.Settings | None = None) -> None:
         self.usb_root = usb_root
+        self.settings = settings  # the program's (as it started), beside the config file now
         self.path = path or state_path()
         self.tokens = token_service
         self.state = FirstRunState.load(self.path)
@@ -273,14 +275,9 @@ class FirstRun:
         """The one driver status (as the 驱动 page, login window and ``drivers check`` show).
         No usable catalogue: the configured and detected modules still answer. ``scanned``:
         the service's modules as just scanned (not scanned again)."""
-        from .driver_status import current_report, driver_status
+        from .driver_status import current_status
 
-        held = catalogue if catalogue is not None else _held_catalogue()
-        try:
-            configured = config.load().pkcs11_modules
-        except HyError:
-            configured = ()
-        return driver_status(current_report(held, configured, self.tokens, scanned=scanned))
+        return current_status(self.tokens, catalogue, settings=self.settings, scanned=scanned)
 
     # --- 4. the certificate -----------------------------------------------------------------
     def check_certificate(self, token: TokenInfo, cert_id: str | None = None, *,
@@ -357,18 +354,3 @@ class FirstRun:
         with contextlib.suppress(FileNotFoundError):
             self.path.unlink()
         self.state = FirstRunState()
-
-
-def _held_catalogue() -> Catalogue | None:
-    """The catalogue held locally (cache or bundled), for a status without the network; None
-    when none can be used."""
-    from .drivers.store import default_store
-
-    try:
-        keys = config.load().catalogue_keys
-    except HyError:
-        keys = ()
-    try:
-        return default_store(keys).current()
-    except HyError:
-        return None
