@@ -1,6 +1,6 @@
 """A driver's modules answered through the token layer: the one composition of ``drivers``
-(which never imports ``token``) and ``token`` that the CLI's driver commands and the GUI's
-drivers page share.
+(which never imports ``token``) and ``token`` that the CLI's commands and the GUI share —
+a TokenService that knows the driver catalogue's SM2 mechanisms, and the driver checks.
 """
 
 from __future__ import annotations
@@ -8,16 +8,36 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from . import errors
+from . import config, errors
 from .drivers.detect import LoadProbe, ModuleLoad, tokens_from
 
 if TYPE_CHECKING:
     from .token.models import ModuleInfo
     from .token.service import TokenService
 
-__all__ = ["SCAN_TIMEOUT", "token_probe"]
+__all__ = ["SCAN_TIMEOUT", "command_token_service", "token_probe", "token_service_for"]
 
 SCAN_TIMEOUT = 120.0
+
+
+def token_service_for(paths: Sequence[str], settings: config.Settings | None = None
+                      ) -> TokenService:
+    """A TokenService over ``paths`` with the SM2 mechanisms the driver catalogue held here
+    describes (``settings`` default: the config file)."""
+    from .drivers.sm2 import catalogue_resolver
+    from .token.service import TokenService
+
+    return TokenService(list(paths), sm2=catalogue_resolver(settings))
+
+
+def command_token_service(explicit: Sequence[str] | None = None,
+                          settings: config.Settings | None = None) -> TokenService:
+    """``token.service.token_service`` (the discovered modules, or only ``explicit`` ones;
+    NO_MODULE when none) with the catalogue's SM2 mechanisms, as the commands use it."""
+    from .drivers.sm2 import catalogue_resolver
+    from .token.service import token_service
+
+    return token_service(explicit, settings, sm2=catalogue_resolver(settings))
 
 
 def token_probe(paths: Sequence[str], service: TokenService | None = None, *,
@@ -33,7 +53,6 @@ def token_probe(paths: Sequence[str], service: TokenService | None = None, *,
     Paths are matched by file, so a symlink or a second name for a module answers too.
     """
     from .token.modules import module_key
-    from .token.service import TokenService
 
     infos = {module_key(m.path): m for m in scanned}
     rest = [p for p in paths if module_key(p) not in infos]
@@ -41,7 +60,7 @@ def token_probe(paths: Sequence[str], service: TokenService | None = None, *,
     if rest and service is not None:
         looked = service.probe(rest).result(timeout=SCAN_TIMEOUT)
     elif rest:
-        with TokenService(rest) as own:
+        with token_service_for(rest) as own:
             looked = own.scan(refresh=True).result(timeout=SCAN_TIMEOUT)
     infos.update((module_key(m.path), m) for m in looked)
 

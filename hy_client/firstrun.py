@@ -249,11 +249,10 @@ class FirstRun:
             data=data))
 
     def _check_modules(self, paths: list[str]) -> list[ModuleInfo]:
-        from .drivers.sm2 import catalogue_resolver
-        from .token.service import TokenService
+        from .driver_probe import token_service_for
 
         if self.tokens is None:
-            with TokenService(paths, sm2=catalogue_resolver()) as service:
+            with token_service_for(paths) as service:
                 return service.scan(refresh=True).result(60)
         modules = self.tokens.probe(paths).result(60)
         loaded = [m.path for m in modules if m.error is None]

@@ -135,3 +135,14 @@ def test_malformed_sm2_descriptions_refuse_the_catalogue(bad):
     with pytest.raises(HyError) as refused:
         signed_catalogue("/x/libsm2token.so", bad)
     assert refused.value.info is errors.CATALOGUE_MALFORMED
+
+
+def test_reread_certificates_keep_the_sm2_marking(sm2_module, sm2_token):
+    """After a renewal re-reads the key's certificates, an SM2 one whose mechanism is known
+    stays usable for login (and one whose mechanism is unknown still says so)."""
+    for description, known in ((sm2token.catalogue_sm2(), True), (None, False)):
+        with _service(sm2_module, description) as service:
+            _cert(service, sm2_token)
+            service.login(sm2_token.serial, sm2_token.pin).result(30)
+            (cert,) = service.reread(sm2_token.serial).result(30).certificates
+            assert (cert.sm2_mechanism_known, cert.usable_for_login) == (known, known)
