@@ -35,10 +35,9 @@ from pkcs11 import Attribute, Mechanism, ObjectClass, SlotFlag, TokenFlag
 
 from .. import config, errors, sm2
 from ..errors import HyError
-from ..sm2_conventions import Sm2Convention, Sm2Resolver
+from ..sm2_conventions import CKM_VENDOR_DEFINED, Sm2Convention, Sm2Resolver
 from .certificate import EXPIRING_DAYS, parse_certificate
 from .mechanisms import (
-    CKM_VENDOR_DEFINED,
     SignPlan,
     choose_mechanism,
     effective_sm2,
