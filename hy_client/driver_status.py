@@ -9,15 +9,23 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
+from . import config
 from .driver_probe import token_probe
 from .drivers import install as inst
 from .drivers.catalogue import Catalogue
 from .drivers.detect import DriverReport, candidate_paths, detect
+from .drivers.store import default_store
+from .errors import HyError
 
 if TYPE_CHECKING:
+    from .token.models import ModuleInfo
     from .token.service import TokenService
+
+# What the status is decided over when no catalogue can be used: no entries, never expires.
+NO_CATALOGUE = Catalogue(0, datetime.max.replace(tzinfo=UTC), (), source="none")
 
 DriverState = Literal["recognised", "no_key", "load_failed", "unprobed", "not_installed"]
 
@@ -57,6 +65,12 @@ class DriverStatus:
             return "检测到尚未安装驱动的CA锁，请下载并安装其驱动。"
         return _TEXT[self.state][2]
 
+    def text(self, english: bool = False) -> str:
+        """The summary in the interface language, with the advice in Chinese."""
+        if english:
+            return self.summary_en
+        return f"{self.summary_zh}。{self.advice_zh}" if self.advice_zh else self.summary_zh
+
     @property
     def ok(self) -> bool:
         return self.state == "recognised" and not self.unserved
@@ -93,18 +107,61 @@ def driver_status(report: DriverReport) -> DriverStatus:
     return DriverStatus(state, bool(installed), loads, keys, unserved)
 
 
-def current_report(catalogue: Catalogue, configured: Sequence[str],
-                   tokens: TokenService | None = None, *, load: bool = True) -> DriverReport:
+def current_report(catalogue: Catalogue | None, configured: Sequence[str],
+                   tokens: TokenService | None = None, *, load: bool = True,
+                   scanned: Sequence[ModuleInfo] = ()) -> DriverReport:
     """Every known module checked (and loaded through ``tokens`` when given: one service per
-    process), the plugged keys and what they need."""
+    process), the plugged keys and what they need. No ``catalogue`` (none usable here): the
+    configured and detected modules still answer. ``scanned``: modules ``tokens`` has just
+    scanned, taken as they are."""
     from .token.modules import diagnose_module_file
 
+    if catalogue is None:
+        catalogue = NO_CATALOGUE
     probe = None
     if load:
         paths = [p for p, _ in candidate_paths(catalogue, configured, inst.driver_root())]
-        probe = token_probe(paths, tokens)
+        probe = token_probe(paths, tokens, scanned=scanned)
     return detect(catalogue, configured, inst.driver_root(), static_check=diagnose_module_file,
                   load_probe=probe)
+
+
+class StatusInputs(NamedTuple):
+    keys: tuple[str, ...]  # the catalogue keys trusted besides the built-in ones
+    modules: tuple[str, ...]  # the modules configured
+
+
+def status_inputs(settings: config.Settings | None = None) -> StatusInputs:
+    """What every driver status is decided over: the program's ``settings`` (as it started)
+    and the config file as it is now (an install registers its modules there); a config file
+    that cannot be read: the program's alone."""
+    try:
+        now: config.Settings | None = config.load()
+    except HyError:
+        now = None
+    both = [s for s in (settings, now) if s is not None]
+    return StatusInputs(tuple(dict.fromkeys(k for s in both for k in s.catalogue_keys)),
+                        tuple(dict.fromkeys(m for s in both for m in s.pkcs11_modules)))
+
+
+def held_catalogue(keys: Sequence[str] = ()) -> Catalogue | None:
+    """The catalogue held here (cache, else bundled), for a status without the network; None
+    when none can be used."""
+    try:
+        return default_store(keys).current()
+    except HyError:
+        return None
+
+
+def current_status(tokens: TokenService | None, catalogue: Catalogue | None = None, *,
+                   settings: config.Settings | None = None,
+                   scanned: Sequence[ModuleInfo] = ()) -> DriverStatus:
+    """The one driver status as every surface shows it, over :func:`status_inputs`:
+    ``catalogue`` (default: the one held here; none usable: the configured and detected modules
+    still answer), loaded through ``tokens`` (``scanned``: its modules as just scanned)."""
+    keys, modules = status_inputs(settings)
+    held = catalogue if catalogue is not None else held_catalogue(keys)
+    return driver_status(current_report(held, modules, tokens, scanned=scanned))
 
 
 def key_name_zh(key: str) -> str:

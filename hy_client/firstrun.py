@@ -133,8 +133,10 @@ class FirstRun:
     step is done; none raises for a finding."""
 
     def __init__(self, *, usb_root: Path = SYSFS_USB, path: Path | None = None,
-                 token_service: TokenService | None = None) -> None:
+                 token_service: TokenService | None = None,
+                 settings: config.Settings | None = None) -> None:
         self.usb_root = usb_root
+        self.settings = settings  # the program's (as it started), beside the config file now
         self.path = path or state_path()
         self.tokens = token_service
         self.state = FirstRunState.load(self.path)
@@ -184,10 +186,11 @@ class FirstRun:
             return []
 
     def check_key(self, catalogue: Catalogue | None) -> StepResult:
-        tokens = [t for m in self._scan() for t in m.tokens]
+        scanned = self._scan()
+        tokens = [t for m in scanned for t in m.tokens]
         if tokens:
             t = tokens[0]
-            status = self.driver_status(catalogue)
+            status = self.driver_status(catalogue, scanned=scanned)
             return self._record(StepResult(
                 "key", "ok",
                 f"已检测到CA锁“{t.label}”（{t.manufacturer} {t.model}）。{status.summary_zh}。",
@@ -246,11 +249,10 @@ class FirstRun:
             data=data))
 
     def _check_modules(self, paths: list[str]) -> list[ModuleInfo]:
-        from .drivers.sm2 import catalogue_resolver
-        from .token.service import TokenService
+        from .driver_probe import token_service_for
 
         if self.tokens is None:
-            with TokenService(paths, sm2=catalogue_resolver()) as service:
+            with token_service_for(paths) as service:
                 return service.scan(refresh=True).result(60)
         modules = self.tokens.probe(paths).result(60)
         loaded = [m.path for m in modules if m.error is None]
@@ -267,17 +269,14 @@ class FirstRun:
         return self._record(StepResult("driver", "attention", f"{status.summary_zh}。",
                                        status.advice_zh, data={"driver_state": status.state}))
 
-    def driver_status(self, catalogue: Catalogue | None) -> DriverStatus:
-        """The one driver status (as the 驱动 page, login window and ``drivers check`` show)."""
-        from .driver_status import current_report, driver_status
+    def driver_status(self, catalogue: Catalogue | None, *,
+                      scanned: Sequence[ModuleInfo] = ()) -> DriverStatus:
+        """The one driver status (as the 驱动 page, login window and ``drivers check`` show).
+        No usable catalogue: the configured and detected modules still answer. ``scanned``:
+        the service's modules as just scanned (not scanned again)."""
+        from .driver_status import current_status
 
-        held = catalogue if catalogue is not None else _held_catalogue()
-        try:
-            configured = config.load().pkcs11_modules
-        except HyError:
-            configured = ()
-        return driver_status(current_report(held, configured, self.tokens))
-
+        return current_status(self.tokens, catalogue, settings=self.settings, scanned=scanned)
 
     # --- 4. the certificate -----------------------------------------------------------------
     def check_certificate(self, token: TokenInfo, cert_id: str | None = None, *,
@@ -354,16 +353,3 @@ class FirstRun:
         with contextlib.suppress(FileNotFoundError):
             self.path.unlink()
         self.state = FirstRunState()
-
-
-def _held_catalogue() -> Catalogue:
-    """The catalogue held locally (cache or bundled), for a status without the network."""
-    from .drivers import install as inst
-    from .drivers.catalogue import trusted_keys
-    from .drivers.store import CatalogueStore
-
-    try:
-        keys = config.load().catalogue_keys
-    except HyError:
-        keys = ()
-    return CatalogueStore(inst.catalogue_dir(), trusted_keys(keys)).current()

@@ -270,13 +270,11 @@ def _web_portal(repair: Repair, registry: Registry | None = None) -> RepairResul
 
 
 def _refresh_catalogue(repair: Repair, factory: SessionFactory) -> RepairResult:
-    from .drivers.catalogue import trusted_keys
-    from .drivers.install import catalogue_dir
-    from .drivers.store import CatalogueStore, catalogue_url_for
+    from .drivers.store import catalogue_url_for, default_store
 
     settings = config.load()
     url = settings.catalogue_url or catalogue_url_for(settings.active_platform.url)
-    store = CatalogueStore(catalogue_dir(), trusted_keys(settings.catalogue_keys))
+    store = default_store(settings.catalogue_keys)
     with factory(settings) as session:
         catalogue = store.refresh(session, url, timeout=settings.http_timeout)
     if catalogue.out_of_date():

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import errors
+from .winsupport import is_windows, load_library_safely
 
 DEFAULT_ID = b"1234567812345678"  # GM/T 0009 default distinguishing identifier
 CURVE_OID = "1.2.156.10197.1.301"
@@ -219,17 +220,17 @@ def _lib() -> _LibCrypto:
         return _lib_instance
 
 
-def _candidates() -> list[str]:
+def _candidates(plat: str = sys.platform) -> list[str]:
     names: list[str] = []
     override = os.environ.get("HY_LIBCRYPTO")
     if override:
         names.append(override)
-    if sys.platform == "win32":
-        # CPython's own copy, beside _ssl/_hashlib (DLLs folder; the bundle's root)
+    if is_windows(plat):
+        # CPython's own copy, beside _ssl/_hashlib (DLLs folder; the bundle's root), by
+        # absolute path only: never a PATH search (find_library) or a bare name
         import _hashlib
         here = os.path.dirname(getattr(_hashlib, "__file__", "") or sys.executable)
-        for name in ("libcrypto-3-x64.dll", "libcrypto-3.dll"):
-            names.append(os.path.join(here, name))
+        return names + [os.path.join(here, n) for n in ("libcrypto-3-x64.dll", "libcrypto-3.dll")]
     found = ctypes.util.find_library("crypto")
     if found:
         names.append(found)
@@ -238,13 +239,16 @@ def _candidates() -> list[str]:
 
 
 def _load_libcrypto() -> Any:
+    # Windows: the vendor-DLL rule (absolute path, dependencies in the safe order); elsewhere
+    # the dynamic linker's own search, which never looks in the current directory.
+    load = load_library_safely if is_windows() else ctypes.CDLL
     for name in _candidates():
         try:
-            lib = ctypes.CDLL(name)
+            lib = load(name)
             lib.OpenSSL_version_num.restype = ctypes.c_ulong
             if lib.OpenSSL_version_num() >= 0x30000000:
                 return lib
-        except (OSError, AttributeError):
+        except (OSError, AttributeError, errors.HyError):
             continue
     raise errors.HyError(errors.SM2_UNAVAILABLE, "libcrypto 3")
 

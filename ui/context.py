@@ -17,7 +17,7 @@ from hy_client import config
 from hy_client.api.client import PlatformClient
 from hy_client.api.models import Account
 from hy_client.drafts import DraftStore
-from hy_client.drivers.sm2 import catalogue_resolver
+from hy_client.driver_probe import token_service_for
 from hy_client.errors import HyError
 from hy_client.signin import SignIn
 from hy_client.token.modules import module_paths
@@ -94,8 +94,8 @@ class AppContext:
                ) -> AppContext:
         settings = config.load()
         client = PlatformClient.from_settings(settings, platform)
-        tokens = TokenService(modules if modules is not None else module_paths(settings),
-                              sm2=catalogue_resolver(settings))
+        tokens = token_service_for(modules if modules is not None else module_paths(settings),
+                                   settings)
         return cls(settings, client, SignIn(client), tokens, DraftStore())
 
     def reload_settings(self, settings: config.Settings | None = None) -> config.Settings:

@@ -12,7 +12,7 @@ from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from . import state
-from .i18n import PREPARING, advice, message, translate
+from .i18n import PREPARING, advice, english, message, translate
 from .theme import set_role
 from .widgets import keys
 
@@ -157,17 +157,17 @@ class CaTab(QWidget):
     def check_driver(self) -> None:
         if self.ctx is None:
             return
+        from hy_client.driver_status import current_status
+
         from .jobs import QueryOp
-        from .pages.drivers import read_status
 
         ctx = self.ctx
-        QueryOp(self, lambda: read_status(ctx), self._driver_checked).failure(
+        QueryOp(self, lambda: current_status(ctx.tokens, settings=ctx.settings),
+                self._driver_checked).failure(
             lambda _e: None).run_in_background()
 
     def _driver_checked(self, status: DriverStatus) -> None:
-        from .pages.drivers import status_text
-
-        self.driver_status.setText(status_text(status))
+        self.driver_status.setText(status.text(english()))
         self.driver_status.setProperty("state", status.state)
         set_role(self.driver_status, "ok" if status.ok else "warning")
 

@@ -180,12 +180,15 @@ class UploadWatchdog:
     def reason(self) -> errors.HyError | None:
         """Why the connection failed, when it was ours: cancelled, or no bytes moved for the
         stall bound (also when the socket's own timeout fired a moment before the watchdog)."""
-        if self._why is None:
-            if self.cancel is not None and self.cancel.cancelled:
-                return errors.UserCancelled()
-            if time.monotonic() - self._last >= self.stall:
-                return errors.HyError(errors.UPLOAD_STALLED, f"{self.stall:.0f} s")
-        return self._why
+        return self._why if self._why is not None else self._cause()
+
+    def _cause(self) -> errors.HyError | None:
+        """Cancelled, or no bytes moved for the stall bound (the one test both sides use)."""
+        if self.cancel is not None and self.cancel.cancelled:
+            return errors.UserCancelled()
+        if time.monotonic() - self._last >= self.stall:
+            return errors.HyError(errors.UPLOAD_STALLED, f"{self.stall:.0f} s")
+        return None
 
     def __enter__(self) -> UploadWatchdog:
         self._owner = threading.get_ident()
@@ -202,12 +205,10 @@ class UploadWatchdog:
 
     def _watch(self) -> None:
         while not self._done.wait(WATCH_INTERVAL):
-            if self.cancel is not None and self.cancel.cancelled:
-                self._why = errors.UserCancelled()
-            elif time.monotonic() - self._last > self.stall:
-                self._why = errors.HyError(errors.UPLOAD_STALLED, f"{self.stall:.0f} s")
-            else:
+            why = self._cause()
+            if why is None:
                 continue
-            log.info("upload aborted: %s", self._why.code)
+            self._why = why
+            log.info("upload aborted: %s", why.code)
             net.abort_thread(self._owner)
             return

@@ -12,11 +12,11 @@ from datetime import UTC, datetime
 
 from .. import errors, usernames
 from ..api import models
-from ..drivers.sm2 import catalogue_resolver
+from ..driver_probe import command_token_service
 from ..forms import ensure_valid
 from ..qr import qr_terminal
 from ..signin import KeyChoice, LoginResult, SignIn, choose_key, no_candidate_reason
-from ..token.service import TokenService, token_service
+from ..token.service import TokenService
 from . import EXIT_OK
 from .assignments import resolve_assignments
 from .platform_opts import (
@@ -102,7 +102,7 @@ def cmd_login(args: argparse.Namespace) -> int:
     if args.password:
         result = _password_login(signin, args)
     elif args.ca:
-        with token_service(args.module, sm2=catalogue_resolver()) as tokens:
+        with command_token_service(args.module) as tokens:
             key = _choose(signin, tokens, args)
             result = signin.ca_login(tokens, key, _pin(key, args.pin_stdin))
     else:
@@ -208,7 +208,7 @@ def cmd_logout(args: argparse.Namespace) -> int:
 
 def cmd_activate(args: argparse.Namespace) -> int:
     signin = logged_in(args)
-    with token_service(args.module, sm2=catalogue_resolver()) as tokens:
+    with command_token_service(args.module) as tokens:
         key = _choose(signin, tokens, args)
         activation = signin.activate(tokens, key, args.user_type, _pin(key, args.pin_stdin))
     if args.json:

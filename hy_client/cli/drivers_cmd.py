@@ -18,12 +18,12 @@ from .. import config, errors
 from ..driver_probe import token_probe
 from ..driver_status import current_report, driver_status, key_name_zh
 from ..drivers import install as inst
-from ..drivers.catalogue import Catalogue, public_key_hex, sign_catalogue, trusted_keys
+from ..drivers.catalogue import Catalogue, public_key_hex, sign_catalogue
 from ..drivers.detect import (
     DriverReport,
     suitable,
 )
-from ..drivers.store import CatalogueStore, catalogue_url_for
+from ..drivers.store import CatalogueStore, catalogue_url_for, default_store
 from ..net import VerifiedSession
 
 if TYPE_CHECKING:
@@ -65,7 +65,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 # --- composition ----------------------------------------------------------------------------
 
 def _store(settings: config.Settings) -> CatalogueStore:
-    return CatalogueStore(inst.catalogue_dir(), trusted_keys(settings.catalogue_keys))
+    return default_store(settings.catalogue_keys)
 
 
 def _session(settings: config.Settings) -> requests.Session:

@@ -12,10 +12,10 @@ import argparse
 import sys
 
 from .. import config, readiness
-from ..drivers.sm2 import catalogue_resolver
+from ..driver_probe import command_token_service
 from ..errors import HyError
 from ..token.models import all_tokens
-from ..token.service import TokenService, token_service
+from ..token.service import TokenService
 from . import EXIT_FINDING, EXIT_OK
 from .platform_opts import (
     add_json_option,
@@ -82,7 +82,7 @@ def run(args: argparse.Namespace) -> int:
     client = signin.client
     store = readiness.ReadinessStore.for_account(client.origin, signin.known_account().id)
     try:
-        service = token_service(args.module, sm2=catalogue_resolver())
+        service = command_token_service(args.module)
     except HyError as exc:
         warn(exc)
         service = None

@@ -11,10 +11,10 @@ import argparse
 import sys
 
 from .. import config, errors
+from ..driver_probe import command_token_service
 from ..renewal_flow import STAGE_ZH, STAGES, Progress, RenewalFlow, Stage, Status
 from ..renewal_journal import JournalStore
 from ..signin import KeyChoice, choose_key
-from ..token.service import token_service
 from . import EXIT_FINDING, EXIT_OK
 from .account_cmd import _pin
 from .platform_opts import (
@@ -71,7 +71,7 @@ def cmd_renew(args: argparse.Namespace) -> int:
     account = client.me()
     store = JournalStore(client.origin, account.id)
     journal = store.current()
-    with token_service(args.module) as tokens:
+    with command_token_service(args.module) as tokens:
         flow = RenewalFlow(client, tokens, store, progress=_printer(args.json),
                            thresholds=settings.renewal_thresholds)
         candidates = signin.candidates(tokens)

@@ -7,9 +7,8 @@ import sys
 from datetime import UTC, datetime
 
 from .. import config, errors, renewal
-from ..drivers.sm2 import catalogue_resolver
+from ..driver_probe import command_token_service
 from ..token.models import TokenInfo, all_tokens
-from ..token.service import token_service
 from . import EXIT_FINDING, EXIT_OK
 from .platform_opts import (
     add_json_option,
@@ -45,7 +44,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def _tokens(modules: list[str] | None) -> list[TokenInfo]:
     """The plugged-in keys; none (with a note) when no key can be read."""
     try:
-        with token_service(modules, sm2=catalogue_resolver()) as tokens:
+        with command_token_service(modules) as tokens:
             return all_tokens(tokens.scan().result(60))
     except errors.HyError as exc:
         warn(exc)

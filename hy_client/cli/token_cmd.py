@@ -11,9 +11,8 @@ import json
 import sys
 
 from .. import errors
-from ..drivers.sm2 import catalogue_resolver
+from ..driver_probe import command_token_service
 from ..token.models import CertificateInfo, ModuleInfo, TokenInfo, all_tokens, modules_json
-from ..token.service import token_service
 from . import EXIT_FINDING, EXIT_OK, EXIT_USAGE, print_error
 
 STATUS_ZH = {"valid": "有效", "expiring": "即将到期", "expired": "已过期",
@@ -52,7 +51,7 @@ def _hex_id(value: str) -> str:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    with token_service(args.module, sm2=catalogue_resolver()) as service:
+    with command_token_service(args.module) as service:
         modules = service.scan().result()
     if args.json:
         print(json.dumps(modules_json(modules), ensure_ascii=False, indent=2))
@@ -126,7 +125,7 @@ def read_pin(from_stdin: bool) -> str:
 
 
 def cmd_test(args: argparse.Namespace) -> int:
-    with token_service(args.module, sm2=catalogue_resolver()) as service:
+    with command_token_service(args.module) as service:
         tokens = all_tokens(service.scan().result())
         if args.token is not None:
             tokens = [t for t in tokens if t.label == args.token]

@@ -133,11 +133,10 @@ def _stored_session_tokens(settings: config.Settings) -> list[str]:
 
 
 def _new_token_service(settings: config.Settings) -> TokenService:
-    from ..drivers.sm2 import catalogue_resolver
+    from ..driver_probe import token_service_for
     from ..token.modules import module_paths
-    from ..token.service import TokenService
 
-    return TokenService(module_paths(settings), sm2=catalogue_resolver(settings))
+    return token_service_for(module_paths(settings), settings)
 
 
 def read_log_tail(path: str | None = None, limit: int = LOG_TAIL_BYTES) -> str:

@@ -9,10 +9,9 @@ import os
 from typing import Any
 
 from .. import errors
-from ..drivers.catalogue import trusted_keys
 from ..drivers.detect import candidate_paths, detect, tokens_from
-from ..drivers.install import catalogue_dir, driver_root
-from ..drivers.store import CatalogueStore
+from ..drivers.install import driver_root
+from ..drivers.store import default_store
 from ..token.models import ModuleInfo, all_tokens
 from ..token.modules import diagnose_module_file, discover_modules, module_paths
 from .model import Context, Finding, Probe, Severity
@@ -63,8 +62,7 @@ def probe_modules(ctx: Context) -> list[Finding]:
 def probe_drivers(ctx: Context) -> list[Finding]:
     """The catalogue's view: keys plugged in without their driver, conflicts, stale versions."""
     try:
-        catalogue = CatalogueStore(catalogue_dir(), trusted_keys(ctx.settings.catalogue_keys)
-                                   ).current()
+        catalogue = default_store(ctx.settings.catalogue_keys).current()
     except errors.HyError as exc:
         return [Finding.from_error("modules.catalogue", SECTION, exc.info, exc.detail,
                                    severity="warning")]
@@ -107,8 +105,7 @@ def probe_unregistered(ctx: Context) -> list[Finding]:
     user's driver dir after the settings were reset, or a catalogue path discovery does not
     cover. The key behind them stays invisible until the path is in the settings."""
     try:
-        catalogue = CatalogueStore(catalogue_dir(), trusted_keys(ctx.settings.catalogue_keys)
-                                   ).current()
+        catalogue = default_store(ctx.settings.catalogue_keys).current()
     except errors.HyError:
         return []  # the catalogue probe reports it
     loaded = {_real(p) for p in module_paths(ctx.settings)}

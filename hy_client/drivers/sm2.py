@@ -13,8 +13,8 @@ from collections.abc import Sequence
 
 from .. import config, errors
 from ..sm2_conventions import Sm2Convention, Sm2Resolver
-from .catalogue import Catalogue, DriverEntry, trusted_keys
-from .store import CatalogueStore
+from .catalogue import Catalogue, DriverEntry
+from .store import default_store
 from .system import current_os
 
 log = logging.getLogger(__name__)
@@ -58,12 +58,9 @@ def resolver(catalogues: Sequence[Catalogue], os_name: str | None = None) -> Sm2
 
 def catalogue_resolver(settings: config.Settings | None = None) -> Sm2Resolver:
     """Over the best catalogue this machine holds (cache, else bundled); none: nothing known."""
-    from .install import catalogue_dir
-
     settings = settings if settings is not None else config.load()
     try:
-        catalogue = CatalogueStore(catalogue_dir(), trusted_keys(settings.catalogue_keys)
-                                   ).current()
+        catalogue = default_store(settings.catalogue_keys).current()
     except errors.HyError as exc:
         log.info("no driver catalogue for SM2 conventions: %s", exc.info.code)
         return resolver([])

@@ -24,7 +24,13 @@ import requests
 from .. import config, errors
 from ..paths import bundled_drivers_dir
 from ..private import write_private
-from .catalogue import MAX_CATALOGUE_BYTES, Catalogue, check_download_url, load_catalogue
+from .catalogue import (
+    MAX_CATALOGUE_BYTES,
+    Catalogue,
+    check_download_url,
+    load_catalogue,
+    trusted_keys,
+)
 
 log = logging.getLogger(__name__)
 
@@ -169,3 +175,11 @@ class CatalogueStore:
         if expired is not None and best.source == "bundled":
             return dataclasses.replace(best, cache_expired=True)
         return best
+
+
+def default_store(keys: Sequence[str] = ()) -> CatalogueStore:
+    """This machine's catalogue (``data_dir()/drivers/catalogue``, the bundled copy behind it),
+    trusting the configured ``keys`` and the built-in ones."""
+    from .install import catalogue_dir
+
+    return CatalogueStore(catalogue_dir(), trusted_keys(keys))

@@ -171,9 +171,7 @@ def provision_sm2_token(data_dir: Path, *, label: str = "HY-DEMO-SM2", pin: str 
 def _publish_sm2_description(settings: SandboxSettings) -> tuple[str, ...]:
     """Sign the sandbox catalogue (with the SM2 entry), pin its key in the client's config and
     cache it there, as ``drivers refresh`` would after pinning the key."""
-    from ..drivers.catalogue import trusted_keys
-    from ..drivers.install import catalogue_dir
-    from ..drivers.store import CatalogueStore
+    from ..drivers.store import default_store
     from .driver_repo import CATALOGUE, PUBLIC_KEY, SIGNATURE, SM2_MARKER, ensure_driver_repo
     from .server import read_server_url
 
@@ -194,7 +192,7 @@ def _publish_sm2_description(settings: SandboxSettings) -> tuple[str, ...]:
     if key not in client.catalogue_keys:
         client = config.update(catalogue_keys=(*client.catalogue_keys, key))
     try:
-        CatalogueStore(catalogue_dir(), trusted_keys(client.catalogue_keys)).accept(
+        default_store(client.catalogue_keys).accept(
             (repo / CATALOGUE).read_bytes(), (repo / SIGNATURE).read_bytes(), "sandbox")
     except errors.HyError as exc:
         return (f"客户端未接受测试平台驱动目录：[{exc.info.code}] {exc.info.zh}",)

@@ -12,12 +12,11 @@ from typing import Any
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, padding
-from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 from pkcs11 import MGF, KeyType, Mechanism
 
-from .. import errors, sm2
+from .. import auth, errors, sm2
 from ..errors import HyError
-from ..sm2_conventions import Sm2Convention
+from ..sm2_conventions import CKM_VENDOR_DEFINED, Sm2Convention
 from .models import Algorithm
 from .vendor import vendor_mechanism
 
@@ -27,8 +26,6 @@ _SIGNING = (
     Mechanism.SHA256_RSA_PKCS_PSS, Mechanism.ECDSA, Mechanism.ECDSA_SHA256,
     Mechanism.ECDSA_SHA384,
 )
-# Mechanism values from here up are assigned by each vendor (PKCS#11 CKM_VENDOR_DEFINED).
-CKM_VENDOR_DEFINED = 0x80000000
 # DER DigestInfo prefix for SHA-256, for tokens that only offer raw RSA_PKCS.
 _SHA256_DIGEST_INFO = bytes.fromhex("3031300d060960864801650304020105000420")
 
@@ -148,8 +145,11 @@ def sm2_ciphertext(der: bytes, fmt: str) -> bytes:
 def verify(public: Any, algorithm: str, data: bytes, signature: bytes) -> bool:
     """Check a signature as the platform will (ECDSA and SM2 given raw r‖s, as in JWS)."""
     if algorithm == "SM2-SM3" or isinstance(public, sm2.PublicKey):
-        return (algorithm == "SM2-SM3" and isinstance(public, sm2.PublicKey)
-                and len(signature) == 64 and sm2.verify(public, data, signature))
+        try:
+            auth.verify_signature(public, algorithm, signature, data)
+        except HyError:
+            return False
+        return True
     try:
         if algorithm == "RS256":
             public.verify(signature, data, padding.PKCS1v15(), hashes.SHA256())
@@ -157,11 +157,9 @@ def verify(public: Any, algorithm: str, data: bytes, signature: bytes) -> bool:
             public.verify(signature, data, padding.PSS(padding.MGF1(hashes.SHA256()), 32),
                           hashes.SHA256())
         else:
-            half = len(signature) // 2
-            der = encode_dss_signature(int.from_bytes(signature[:half], "big"),
-                                       int.from_bytes(signature[half:], "big"))
+            der = auth.ecdsa_raw_to_der(signature, len(signature) // 2)
             digest = hashes.SHA256() if algorithm == "ES256" else hashes.SHA384()
             public.verify(der, data, ec.ECDSA(digest))
-    except (InvalidSignature, ValueError, TypeError):
+    except (InvalidSignature, ValueError, TypeError, HyError):
         return False
     return True

@@ -20,11 +20,11 @@ from cryptography import x509
 from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
-from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 from pkcs11 import Attribute, CertificateType, KeyType, Mechanism, ObjectClass
 from pkcs11.util.ec import encode_named_curve_parameters
 
 from .. import errors
+from ..auth import ecdsa_raw_to_der
 from ..errors import HyError
 from .models import Algorithm, CertificateInfo
 
@@ -206,9 +206,7 @@ class _TokenEcKey(_TokenKey, ec.EllipticCurvePrivateKey):
 
     def sign(self, data: bytes | bytearray | memoryview, signature_algorithm: Any) -> bytes:
         raw = self._token_sign(bytes(data))  # r‖s, hashed as the algorithm says
-        half = len(raw) // 2
-        return encode_dss_signature(int.from_bytes(raw[:half], "big"),
-                                    int.from_bytes(raw[half:], "big"))
+        return ecdsa_raw_to_der(raw, len(raw) // 2)
 
     def exchange(self, *args: Any) -> bytes:
         raise UnsupportedAlgorithm("no key agreement")

@@ -35,10 +35,9 @@ from pkcs11 import Attribute, Mechanism, ObjectClass, SlotFlag, TokenFlag
 
 from .. import config, errors, sm2
 from ..errors import HyError
-from ..sm2_conventions import Sm2Convention, Sm2Resolver
+from ..sm2_conventions import CKM_VENDOR_DEFINED, Sm2Convention, Sm2Resolver
 from .certificate import EXPIRING_DAYS, parse_certificate
 from .mechanisms import (
-    CKM_VENDOR_DEFINED,
     SignPlan,
     choose_mechanism,
     effective_sm2,
@@ -463,9 +462,7 @@ class TokenService:
         manufacturer, model = token.manufacturer_id.strip(), token.model.strip()
         described = self._sm2(m.path, manufacturer, model) if self._sm2 else None
         convention = effective_sm2(described, mechanisms)
-        certificates = [replace(c, sm2_mechanism_known=convention is not None)
-                        if c.key_kind == "SM2" else c
-                        for c in self._certificates(certs, key_ids, known)]
+        certificates = self._certificates(certs, key_ids, known, convention)
         info = TokenInfo(
             label=token.label.strip(), manufacturer=manufacturer, model=model,
             serial=_serial(token), flags=flags, certificates=certificates,
@@ -484,13 +481,16 @@ class TokenService:
                 bytes(attrs.get(Attribute.VALUE) or b""))
 
     def _certificates(self, certs: list[tuple[bytes, str, bytes]], key_ids: set[bytes],
-                      known: bool) -> list[CertificateInfo]:
+                      known: bool, sm2: Sm2Convention | None) -> list[CertificateInfo]:
+        """Parsed certificates; an SM2 one says whether the token's SM2 mechanism is known."""
         out = []
         for cert_id, label, der in certs:
             has_key: bool | None = True if cert_id in key_ids else (False if known else None)
-            out.append(parse_certificate(der, cert_id=cert_id, label=label,
-                                         has_private_key=has_key,
-                                         expiring_days=self._expiring_days))
+            cert = parse_certificate(der, cert_id=cert_id, label=label, has_private_key=has_key,
+                                     expiring_days=self._expiring_days)
+            if cert.key_kind == "SM2":
+                cert = replace(cert, sm2_mechanism_known=sm2 is not None)
+            out.append(cert)
         return out
 
     def _module_info(self, m: LoadedModule) -> ModuleInfo:
@@ -654,7 +654,7 @@ class TokenService:
             raise self._fail(entry, exc) from None
         entry.keys, entry.plans = {}, {}
         entry.info = replace(
-            entry.info, certificates=self._certificates(certs, ids, True),
+            entry.info, certificates=self._certificates(certs, ids, True, entry.sm2),
             keys_without_certificate=sorted(i.hex() for i in ids - {c[0] for c in certs}))
         return entry.info
 

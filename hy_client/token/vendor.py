@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from pkcs11 import Mechanism
 
-CKM_VENDOR_DEFINED = 0x80000000
 _pseudo: dict[int, Mechanism] = {}
 
 

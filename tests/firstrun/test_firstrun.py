@@ -119,3 +119,23 @@ def test_install_checks_through_the_programs_service_and_keeps_its_login(
         assert app.module_paths == list(first.data["modules"])
         signature = app.sign(py.serial, "02", b"still logged in", "ES256").result(60)
     assert len(signature) == 64
+
+
+def test_a_key_with_no_catalogue_at_all_passes_the_key_step_with_one_scan(
+        provisioned, softhsm_module, monkeypatch, tmp_path):
+    """No cached and no usable bundled catalogue (the wizard then passes None): the key is still
+    found through the configured module and the driver status says so, from the key step's
+    own scan (not a second one)."""
+    from hy_client.drivers import store
+
+    monkeypatch.setattr(store, "bundled_drivers_dir", lambda: tmp_path / "no-bundled")
+    config.save(config.Settings(pkcs11_modules=(softhsm_module,)))
+    with TokenService([softhsm_module]) as app:
+        scans: list[bool] = []
+        scan = app._scan
+        monkeypatch.setattr(app, "_scan", lambda refresh: scans.append(refresh) or scan(refresh))
+        wizard = FirstRun(usb_root=tmp_path / "no-devices", token_service=app)
+        result = wizard.check_key(None)
+    assert result.status == "ok", result
+    assert result.data["driver_state"] == "recognised" and "hy-py" in result.sentence_zh
+    assert scans == [True]

@@ -135,3 +135,25 @@ def test_malformed_sm2_descriptions_refuse_the_catalogue(bad):
     with pytest.raises(HyError) as refused:
         signed_catalogue("/x/libsm2token.so", bad)
     assert refused.value.info is errors.CATALOGUE_MALFORMED
+
+
+def test_reread_certificates_keep_the_sm2_marking(sm2_module, sm2_token):
+    """After a renewal re-reads the key's certificates, an SM2 one whose mechanism is known
+    stays usable for login (and one whose mechanism is unknown still says so)."""
+    for description, known in ((sm2token.catalogue_sm2(), True), (None, False)):
+        with _service(sm2_module, description) as service:
+            _cert(service, sm2_token)
+            service.login(sm2_token.serial, sm2_token.pin).result(30)
+            (cert,) = service.reread(sm2_token.serial).result(30).certificates
+            assert (cert.sm2_mechanism_known, cert.usable_for_login) == (known, known)
+
+
+def test_libcrypto_on_windows_is_looked_for_by_absolute_path_only(monkeypatch):
+    """Python's own copy by its absolute path; no PATH search, no bare name (an override that
+    is not absolute is refused by the loader, as a vendor DLL is)."""
+    import os
+
+    monkeypatch.setenv("HY_LIBCRYPTO", "libcrypto.dll")
+    override, *names = sm2._candidates("win32")
+    assert override == "libcrypto.dll" and len(names) == 2
+    assert all(os.path.isabs(n) and n.endswith(".dll") for n in names)

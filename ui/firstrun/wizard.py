@@ -62,7 +62,8 @@ class FirstRunWizard(QDialog):
                  usb_root: Path = SYSFS_USB, state_path: Path | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.core = FirstRun(usb_root=usb_root, path=state_path, token_service=ctx.tokens)
+        self.core = FirstRun(usb_root=usb_root, path=state_path, token_service=ctx.tokens,
+                             settings=ctx.settings)
         self.setObjectName("firstRunWizard")
         self.setWindowTitle(translate("FirstRunWizard", "首次使用向导"))
         self.catalogue: Catalogue | None = None  # read by the key step, used by the driver step

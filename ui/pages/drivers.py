@@ -32,12 +32,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from hy_client import config, errors
+from hy_client import errors
 from hy_client.api.client import PlatformClient
 from hy_client.driver_probe import SCAN_TIMEOUT, token_probe
-from hy_client.driver_status import DriverStatus, current_report, driver_status
+from hy_client.driver_status import DriverStatus, current_report, driver_status, status_inputs
 from hy_client.drivers import install as inst
-from hy_client.drivers.catalogue import Catalogue, DriverEntry, trusted_keys
+from hy_client.drivers.catalogue import Catalogue, DriverEntry
 from hy_client.drivers.detect import (
     DriverReport,
     InstalledModule,
@@ -46,7 +46,7 @@ from hy_client.drivers.detect import (
     suitable,
 )
 from hy_client.drivers.install import InstallResult
-from hy_client.drivers.store import CatalogueStore, catalogue_url_for
+from hy_client.drivers.store import CatalogueStore, catalogue_url_for, default_store
 from hy_client.errors import SUPPORT_PHONE, HyError, UserCancelled
 from hy_client.token.modules import diagnose_module_file
 from hy_client.token.service import TokenService
@@ -93,17 +93,8 @@ def probe_one(tokens: TokenService, path: str) -> ModuleLoad:
     return token_probe([path], tokens)(path)
 
 
-def _settings_now(ctx: AppContext) -> config.Settings:
-    """The config file as it is now (an install registers modules there), else the start's."""
-    try:
-        return config.load()
-    except HyError:
-        return ctx.settings
-
-
 def catalogue_store(ctx: AppContext) -> CatalogueStore:
-    keys = (*ctx.settings.catalogue_keys, *_settings_now(ctx).catalogue_keys)
-    return CatalogueStore(inst.catalogue_dir(), trusted_keys(keys))
+    return default_store(status_inputs(ctx.settings).keys)
 
 
 def download_session(client: PlatformClient) -> requests.Session:
@@ -126,16 +117,11 @@ def add_modules(tokens: TokenService, result: InstallResult) -> None:
 
 
 def read_drivers(ctx: AppContext) -> DriversView:
-    """The whole picture, on a worker thread (the one report every surface renders)."""
-    catalogue = catalogue_store(ctx).current()
-    configured = tuple(dict.fromkeys((*ctx.settings.pkcs11_modules,
-                                      *_settings_now(ctx).pkcs11_modules)))
+    """The whole picture, on a worker thread (the one report every surface renders, over the
+    inputs every driver status is decided over)."""
+    keys, configured = status_inputs(ctx.settings)
+    catalogue = default_store(keys).current()
     return DriversView(catalogue, current_report(catalogue, configured, ctx.tokens))
-
-
-def read_status(ctx: AppContext) -> DriverStatus:
-    """The one driver status (what the 驱动 page, assistant and ``drivers check`` say)."""
-    return driver_status(read_drivers(ctx).report)
 
 
 def open_drivers_dialog(parent: QWidget, ctx: AppContext) -> QDialog:
@@ -153,10 +139,7 @@ def open_drivers_dialog(parent: QWidget, ctx: AppContext) -> QDialog:
 
 def status_text(status: DriverStatus) -> str:
     """The core's driver status in the interface language."""
-    text = status.summary_en if english() else status.summary_zh
-    if status.advice_zh and not english():
-        text += "。" + status.advice_zh
-    return text
+    return status.text(english())
 
 
 def module_status(module: InstalledModule) -> tuple[str, str]:
