@@ -298,7 +298,7 @@ class CertificatesPage(QWidget):
         user_type = self.user_type.currentData()
 
         def job(key: KeyChoice, use: PinUse) -> models.Activation:
-            signin.unlock(tokens, key, use.take())
+            use.unlock(signin, tokens, key)
             return signin.activate(tokens, key, user_type)
 
         self._with_pin(translate("CertificatesPage", "进行远程证书激活"), job, self._activated,
@@ -316,7 +316,7 @@ class CertificatesPage(QWidget):
         signin, tokens = self.ctx.signin, self.ctx.tokens
 
         def job(key: KeyChoice, use: PinUse) -> SelfTestResult:
-            signin.unlock(tokens, key, use.take())
+            use.unlock(signin, tokens, key)
             return tokens.self_test(key.serial, key.cert_id).result(signin.token_timeout)
 
         self._with_pin(translate("CertificatesPage", "检测CA锁"), job, self._tested,
