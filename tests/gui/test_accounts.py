@@ -92,6 +92,17 @@ def test_the_remembered_key_is_the_accounts_own(ctx):
     assert state.last_certificate(origin, second[0]) == ("", "")
     assert state.last_certificate("https://other.example", first[0]) == ("", "")
     assert state.last_certificate(origin, "") == ("", "")
+    # typed with a full-width keyboard, or with an ideographic space: the same account
+    full_width = "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in first[0])
+    assert state.last_certificate(origin, full_width + "\u3000") == ("serial-a", "01")
+
+
+def test_the_unscoped_key_of_earlier_releases_is_forgotten(ctx):
+    s = state.settings()
+    s.setValue("token/serial", "serial-old")
+    s.setValue("token/cert_id", "01")
+    assert state.last_certificate(ctx.client.origin, "nobody") == ("", "")
+    assert "token" not in state.settings().childGroups()
 
 
 def test_the_tray_forgets_the_last_account_when_another_logs_in(qtbot, ctx):
