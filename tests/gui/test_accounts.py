@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from hy_client.drafts import DB_FILE, DraftStore
 from tests.core.test_drafts_accounts import COMPANY, old_drafts_file
-from ui import state
+from ui import jobs, state
 from ui.main_window import MainWindow
 
 from .conftest import register_account
@@ -33,10 +33,15 @@ def test_two_accounts_in_a_row_never_share_a_draft(qtbot, ctx, tmp_path, answere
     old_drafts_file(tmp_path / DB_FILE)  # what an earlier release left on this PC
     ctx.drafts = DraftStore(tmp_path / DB_FILE)
     first, second = register_account(ctx.client), register_account(ctx.client)
+    reads: list[bool] = []
+    quarantined = ctx.drafts.quarantined
+    ctx.drafts.quarantined = lambda: reads.append(True) or quarantined()
 
     window = open_main(qtbot, ctx, *first)
     qtbot.waitUntil(lambda: window.quarantine is not None
                     and window.quarantine.list.count() == 2, timeout=20000)
+    qtbot.waitUntil(lambda: jobs.running_count() == 0, timeout=20000)
+    assert len(reads) == 1  # read once at the start, the dialog shows that list
     shown = [window.quarantine.list.item(i).text() for i in range(2)]
     assert any(COMPANY["name"] in t and "单位基本信息" in t for t in shown)
     check_screen(window.quarantine, "quarantine-dialog")
