@@ -85,6 +85,18 @@ def test_self_test_of_a_sign_only_key_explains_the_failure(qtbot, certificates, 
     tokens.logout(provisioned.tokens["hy-py"].serial).result(10)
 
 
+def test_the_no_key_message_goes_when_a_key_is_back_and_only_it(certificates, tokens):
+    page = certificates
+    modules = tokens.scan().result(10)
+    page._scanned([])  # every key pulled out
+    assert "未检测到CA锁" in page.result.text()
+    page._scanned(modules)
+    assert page.result.text() == ""
+    page.result.setText("检测通过：签名正常")
+    page._scanned(modules)  # a rescan leaves another message alone
+    assert page.result.text() == "检测通过：签名正常"
+
+
 def test_a_key_that_needs_no_login_is_tested_with_no_pin(qtbot, platform, provisioned):
     """No PIN asked, none passed: the key gets its session and the self-test runs."""
     spec = provisioned.new_token("hy-open", key="rsa")
