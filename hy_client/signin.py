@@ -246,7 +246,8 @@ class SignIn:
         return login_candidates(tokens.scan(refresh=refresh).result(self.token_timeout))
 
     def unlock(self, tokens: TokenSigner, key: KeyChoice, pin: str | None) -> None:
-        """C_Login with the PIN (None: the PIN pad). Never retried: a wrong PIN costs a try."""
+        """C_Login with the PIN (None: the PIN pad, or a key that needs no login: its session
+        only). Never retried: a wrong PIN costs a try."""
         tokens.login(key.serial, pin).result(self.token_timeout)
 
     def sign_challenge(self, tokens: TokenSigner,

@@ -8,7 +8,8 @@ Use from a conftest: ``from tests.softhsm_fixtures import *``. Session-scoped: p
   07 RSA-2048 that cannot decrypt, 09 a certificate object holding garbage;
 - ``hy-tool`` written with OpenSC's pkcs11-tool: 0a RSA-2048 (sign+decrypt), 0b EC P-256.
 
-Also the fault-injecting wrapper ``FaultyLib`` for PIN states SoftHSM never sets.
+Also the fault-injecting wrappers ``FaultyLib`` for PIN states SoftHSM never sets and
+``NoLoginLib`` for a key that needs no login (SoftHSM's always need one).
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from hy_client.token.service import load_name
 __all__ = [
     "VALID_USCC",
     "FaultyLib",
+    "NoLoginLib",
     "Provisioned",
     "TokenSpec",
     "provisioned",
@@ -168,6 +170,9 @@ class FaultyLib(_Proxy):
     def get_slots(self, token_present: bool = False) -> list[Any]:
         return [_FaultySlot(s, self) for s in self._real.get_slots(token_present=token_present)]
 
+    def wrap(self, token: Any) -> Any:
+        return _FaultyToken(token, self)
+
 
 class _FaultySlot(_Proxy):
     def __init__(self, real: Any, lib: FaultyLib) -> None:
@@ -177,7 +182,7 @@ class _FaultySlot(_Proxy):
     def get_token(self) -> Any:
         token = self._real.get_token()
         ours = bytes(token.serial).decode().strip() == self._lib.serial
-        return _FaultyToken(token, self._lib) if ours else token
+        return self._lib.wrap(token) if ours else token
 
 
 class _FaultyToken(_Proxy):
@@ -197,3 +202,32 @@ class _FaultyToken(_Proxy):
         except pkcs11.PinIncorrect:
             self._lib.failures += 1
             raise
+
+
+class NoLoginLib(FaultyLib):
+    """The real ``pkcs11.lib`` whose token ``serial`` behaves like a card that needs no login:
+    its flags lack LOGIN_REQUIRED, and a read-only session opened with no PIN can use its keys
+    (SoftHSM's keys are private, so that session is logged in with ``pin`` underneath)."""
+
+    def __init__(self, real: Any, serial: str, pin: str) -> None:
+        super().__init__(real, serial)
+        self.pin = pin
+
+    def wrap(self, token: Any) -> Any:
+        return _NoLoginToken(token, self)
+
+
+class _NoLoginToken(_Proxy):
+    def __init__(self, real: Any, lib: NoLoginLib) -> None:
+        super().__init__(real)
+        self._lib = lib
+
+    @property
+    def flags(self) -> TokenFlag:
+        return self._real.flags & ~TokenFlag.LOGIN_REQUIRED
+
+    def open(self, **kwargs: Any) -> Any:
+        given = kwargs.get("user_pin") is not None or kwargs.get("so_pin") is not None
+        if given or kwargs.get("rw"):
+            return self._real.open(**kwargs)
+        return self._real.open(**{**kwargs, "user_pin": self._lib.pin})

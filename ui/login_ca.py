@@ -213,10 +213,8 @@ class CaTab(QWidget):
         signin, tokens = self.ctx.signin, self.ctx.tokens
 
         def job(use: PinUse) -> LoginResult:
-            pin = use.take()
-            if use.pad:
-                signin.unlock(tokens, key, None)
-            return signin.ca_login(tokens, key, pin)
+            use.unlock(signin, tokens, key)
+            return signin.ca_login(tokens, key)
 
         self.login_button.setEnabled(False)
         self._last_key = key

@@ -190,7 +190,7 @@ class MainWindow(QMainWindow):
         account.addAction(preferences)
         old_drafts = QAction(i18n.translate("MainWindow", "旧版本留下的草稿…"), self)
         old_drafts.setObjectName("quarantineAction")
-        old_drafts.triggered.connect(self.show_quarantine)
+        old_drafts.triggered.connect(lambda: self.show_quarantine())
         account.addAction(old_drafts)
         logout = QAction(i18n.translate("MainWindow", "退出登录"), self)
         logout.setObjectName("logoutAction")
@@ -264,14 +264,15 @@ class MainWindow(QMainWindow):
 
     def _quarantine_found(self, found: list[QuarantinedDraft]) -> None:
         if found:
-            self.show_quarantine()
+            self.show_quarantine(found)
 
-    def show_quarantine(self) -> QuarantineDialog:
-        """Drafts of unknown owner: listed for the user to assign or discard (non-modal)."""
+    def show_quarantine(self, found: list[QuarantinedDraft] | None = None) -> QuarantineDialog:
+        """Drafts of unknown owner: listed for the user to assign or discard (non-modal);
+        ``found``: the list just read, else it is read now."""
         if self.quarantine is None:
             self.quarantine = QuarantineDialog(self.ctx.drafts, self.env.flows,
                                                self.account.display_name, self)
-        self.quarantine.refresh()
+        self.quarantine.refresh(found)
         self.quarantine.open()
         return self.quarantine
 

@@ -9,7 +9,8 @@ the same everywhere:
 ``job(use)`` runs on the worker pool (it may mix HTTP and token-thread calls) and takes the PIN
 out of ``use`` once; the dialog's field is cleared on close and this object keeps no copy after
 handing it over. A key that needs no login, or has a PIN pad, gets no dialog: ``use.pin`` is None
-and ``use.pad`` tells which (``without_pin`` lets a screen refuse that case instead).
+and ``use.pad`` tells which (``without_pin`` lets a screen refuse that case instead);
+``use.unlock`` logs the key in whichever of the three ways it takes.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from .widgets.pin import PinDialog
 
 if TYPE_CHECKING:
     from hy_client.errors import HyError
+    from hy_client.signin import KeyChoice, SignIn, TokenSigner
     from hy_client.token.models import TokenEvent, TokenFlags, TokenInfo
     from hy_client.token.service import TokenService
 
@@ -43,6 +45,14 @@ class PinUse:
     def take(self) -> str | None:
         """The PIN typed (None: PIN pad or no login needed); a second call gets None."""
         pin, self._pin = self._pin, None
+        return pin
+
+    def unlock(self, signin: SignIn, tokens: TokenSigner, key: KeyChoice) -> str | None:
+        """Log ``key`` in the way it takes it: the PIN typed (taken here), the PIN pad, or a
+        session with no PIN for a key that needs no login. Returns the PIN typed, for a
+        caller that judges it (a weak PIN); None for the other two."""
+        pin = self.take()
+        signin.unlock(tokens, key, pin)
         return pin
 
     def __repr__(self) -> str:  # never the PIN

@@ -70,9 +70,12 @@ class QuarantineDialog(QDialog):
         layout.addWidget(self.list, 1)
         layout.addWidget(buttons)
         self.resize(560, 320)
-        self.refresh()
 
-    def refresh(self) -> None:
+    def refresh(self, drafts: list[QuarantinedDraft] | None = None) -> None:
+        """List ``drafts`` (just read by the caller), else read the quarantine on a worker."""
+        if drafts is not None:
+            self._listed(drafts)
+            return
         store = self.store
         QueryOp(self, store.quarantined, self._listed).run_in_background()
 

@@ -231,7 +231,7 @@ class RenewalDialog(QDialog):
         override = self.override.isChecked()
 
         def job(use: PinUse) -> RenewalOutcome:
-            signin.unlock(tokens, key, use.take())
+            use.unlock(signin, tokens, key)
             return flow.run(key, override=override)
 
         self._pin_op(job, self._done).failure(self._failed).started(self._begin).run()
@@ -309,7 +309,7 @@ class RenewalDialog(QDialog):
         signin, tokens, key = self.ctx.signin, self.ctx.tokens, self.key
 
         def job(use: PinUse) -> int:
-            signin.unlock(tokens, key, use.take())
+            use.unlock(signin, tokens, key)
             return flow.abandon()
 
         self._pin_op(job, self._abandoned).failure(lambda e: show_error(self, e)).run()

@@ -37,11 +37,14 @@ def last_certificate(origin: str, username: str) -> tuple[str, str]:
     (the account found by the username typed), or empty strings: one company's key is never
     preselected for another."""
     from hy_client.owner import origin_tag  # hashlib: not before the first window
+    from hy_client.usernames import canonical
 
     s = settings()
-    s.remove("token")  # the unscoped choice of earlier releases: whose it was is unknown
-    account_id = s.value(f"usernames/{origin_tag(origin)}/{username.strip().casefold()}", "")
-    if not username.strip() or not account_id:
+    if "token" in s.childGroups():  # the unscoped choice of earlier releases: whose was it?
+        s.remove("token")
+    name = canonical(username)
+    account_id = s.value(f"usernames/{origin_tag(origin)}/{name}", "") if name else ""
+    if not account_id:
         return "", ""
     group = f"accounts/{origin_tag(origin)}-{account_id}"
     return (str(s.value(f"{group}/token_serial", "") or ""),
@@ -51,9 +54,10 @@ def last_certificate(origin: str, username: str) -> tuple[str, str]:
 def remember_certificate(origin: str, account: models.Account, serial: str,
                          cert_id: str) -> None:
     from hy_client.owner import origin_tag
+    from hy_client.usernames import canonical
 
     s = settings()
-    s.setValue(f"usernames/{origin_tag(origin)}/{account.username.casefold()}", str(account.id))
+    s.setValue(f"usernames/{origin_tag(origin)}/{canonical(account.username)}", str(account.id))
     group = f"accounts/{origin_tag(origin)}-{account.id}"
     s.setValue(f"{group}/token_serial", serial)
     s.setValue(f"{group}/token_cert_id", cert_id)

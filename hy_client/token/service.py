@@ -239,7 +239,8 @@ class TokenService:
         return self.call(self._probe, list(paths))
 
     def login(self, serial: str, pin: str | None) -> Future[None]:
-        """Log in with ``pin``, or through the PIN pad (protected path) when ``pin`` is None."""
+        """Log in with ``pin``, or through the PIN pad (protected path) when ``pin`` is None;
+        a key that needs no login gets its session with no PIN (``pin`` None)."""
         return self.call(self._login, serial, pin)
 
     def logout(self, serial: str) -> Future[None]:
@@ -598,11 +599,12 @@ class TokenService:
         flags = self._fresh_flags(entry) or entry.info.flags
         if flags.user_pin_locked:
             raise HyError(errors.PIN_LOCKED, "flags", locked=True)
-        if pin is None and not flags.protected_auth_path:
+        if pin is None and flags.login_required and not flags.protected_auth_path:
             raise HyError(errors.PIN_INVALID, "no PIN pad on this key")
+        # None: no C_Login at all, for a key that needs none
+        user_pin = pkcs11.PROTECTED_AUTH if pin is None and flags.login_required else pin
         try:
-            entry.session = entry.token.open(
-                user_pin=pkcs11.PROTECTED_AUTH if pin is None else pin)
+            entry.session = entry.token.open(user_pin=user_pin)
         except pkcs11.PKCS11Error as exc:
             # C_OpenSession succeeded before C_Login failed: that session is still open and
             # would block an SO login (SessionReadOnlyExists). Close it; never retry C_Login.
@@ -611,7 +613,7 @@ class TokenService:
                 raw.close_all_sessions(entry.slot.slot_id)
             raise self._fail(entry, exc, pin=True) from None
         finally:
-            del pin
+            del pin, user_pin
         self._after_login(entry)
 
     def _after_login(self, entry: _Token) -> None:

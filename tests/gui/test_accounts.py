@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from hy_client.drafts import DB_FILE, DraftStore
 from tests.core.test_drafts_accounts import COMPANY, old_drafts_file
-from ui import state
+from ui import jobs, state
 from ui.main_window import MainWindow
 
 from .conftest import register_account
@@ -33,10 +33,15 @@ def test_two_accounts_in_a_row_never_share_a_draft(qtbot, ctx, tmp_path, answere
     old_drafts_file(tmp_path / DB_FILE)  # what an earlier release left on this PC
     ctx.drafts = DraftStore(tmp_path / DB_FILE)
     first, second = register_account(ctx.client), register_account(ctx.client)
+    reads: list[bool] = []
+    quarantined = ctx.drafts.quarantined
+    ctx.drafts.quarantined = lambda: reads.append(True) or quarantined()
 
     window = open_main(qtbot, ctx, *first)
     qtbot.waitUntil(lambda: window.quarantine is not None
                     and window.quarantine.list.count() == 2, timeout=20000)
+    qtbot.waitUntil(lambda: jobs.running_count() == 0, timeout=20000)
+    assert len(reads) == 1  # read once at the start, the dialog shows that list
     shown = [window.quarantine.list.item(i).text() for i in range(2)]
     assert any(COMPANY["name"] in t and "单位基本信息" in t for t in shown)
     check_screen(window.quarantine, "quarantine-dialog")
@@ -92,6 +97,17 @@ def test_the_remembered_key_is_the_accounts_own(ctx):
     assert state.last_certificate(origin, second[0]) == ("", "")
     assert state.last_certificate("https://other.example", first[0]) == ("", "")
     assert state.last_certificate(origin, "") == ("", "")
+    # typed with a full-width keyboard, or with an ideographic space: the same account
+    full_width = "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in first[0])
+    assert state.last_certificate(origin, full_width + "\u3000") == ("serial-a", "01")
+
+
+def test_the_unscoped_key_of_earlier_releases_is_forgotten(ctx):
+    s = state.settings()
+    s.setValue("token/serial", "serial-old")
+    s.setValue("token/cert_id", "01")
+    assert state.last_certificate(ctx.client.origin, "nobody") == ("", "")
+    assert "token" not in state.settings().childGroups()
 
 
 def test_the_tray_forgets_the_last_account_when_another_logs_in(qtbot, ctx):

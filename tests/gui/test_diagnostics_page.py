@@ -167,12 +167,20 @@ def test_undo_of_the_web_portal_settings(qtbot, page, tmp_path):
     registry = MemoryRegistry.load(recorded)
     before = {k: dict(v) for k, v in registry.keys.items() if v}
     page.registry = registry
-    page._enable()
+    answers: list[bool] = []  # the journal's answers, read on a worker
+    checked = page._undo_checked
+    page._undo_checked = lambda possible: (answers.append(possible), checked(possible))
+    page.check_undo()
+    qtbot.waitUntil(lambda: len(answers) == 1, timeout=20000)
     assert page.undo_web_button.isHidden()  # nothing to undo yet
     webportal.apply("ggzy.hengyang.gov.cn", registry)
     page._enable()
+    assert page.undo_web_button.isHidden()  # not read again on the GUI thread
+    page.check_undo()
+    qtbot.waitUntil(lambda: len(answers) == 2, timeout=20000)
     assert not page.undo_web_button.isHidden()
     with qtbot.waitSignal(page.finished, timeout=180000):  # the checks run again afterwards
         page.undo_web_button.click()
     assert {k: v for k, v in registry.keys.items() if v} == before
+    qtbot.waitUntil(lambda: len(answers) == 3, timeout=20000)  # read again after the run
     assert page.undo_web_button.isHidden()

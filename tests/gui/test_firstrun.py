@@ -255,6 +255,28 @@ def test_weak_pin_is_offered_a_change_after_login(qtbot, workstation, ctx, provi
     ctx.tokens.logout(spec.serial).result(10)
 
 
+def test_resumed_at_the_login_step_the_key_picker_checks_no_certificate(
+        qtbot, workstation, ctx, tmp_path):
+    """The login step lists the keys for the certificate step's picker too: no pick is
+    signalled, so no certificate check runs behind the login step."""
+    state = tmp_path / "firstrun.json"
+    firstrun.FirstRun(path=state).go_to("login")
+    wizard = FirstRunWizard(ctx, usb_root=workstation, state_path=state)
+    qtbot.addWidget(wizard)
+    checked: list[object] = []
+    check = wizard.certificate_step.core.check_certificate
+    wizard.certificate_step.core.check_certificate = (
+        lambda *args, **kwargs: checked.append(args) or check(*args, **kwargs))
+    wizard.show()
+    certs = wizard.certificate_step
+    qtbot.waitUntil(lambda: wizard.step == "login" and bool(certs.choices)
+                    and wizard.login_step.login_button.isEnabled(), timeout=60000)
+    qtbot.wait(200)
+    assert checked == [] and not wizard.busy
+    assert certs.picker.count() == len(certs.choices)
+    assert certs.current_key() is not None
+
+
 def test_no_usable_key_offers_the_assistant(qtbot, workstation, bare_ctx):
     firstrun.FirstRun().go_to("key")  # not the first start any more
     login = Controller(bare_ctx).show_login()

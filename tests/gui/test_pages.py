@@ -3,12 +3,20 @@ real SoftHSM tokens, the real sandbox process and the 标证通 simulator."""
 
 from __future__ import annotations
 
+import pkcs11
 import pytest
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QProgressDialog, QPushButton
 
 from hy_client import errors
+from hy_client.config import Settings
+from hy_client.drafts import DraftStore
 from hy_client.records import RecordFlows
 from hy_client.sandbox.appsim import AppSimulator
+from hy_client.signin import SignIn
+from hy_client.token.service import TokenService
+from tests.platform_fixtures import make_client
+from tests.softhsm_fixtures import NoLoginLib
+from ui.context import AppContext
 from ui.pages.binding import BindingPage
 from ui.pages.certificates import CertificatesPage
 from ui.pages.records import ProfilePage
@@ -75,6 +83,50 @@ def test_self_test_of_a_sign_only_key_explains_the_failure(qtbot, certificates, 
     assert errors.SELF_TEST_FAILED.code in page.result.text()
     assert page.result.property("role") == "critical"
     tokens.logout(provisioned.tokens["hy-py"].serial).result(10)
+
+
+def test_the_no_key_message_goes_when_a_key_is_back_and_only_it(certificates, tokens):
+    page = certificates
+    modules = tokens.scan().result(10)
+    page._scanned([])  # every key pulled out
+    assert "未检测到CA锁" in page.result.text()
+    page._scanned(modules)
+    assert page.result.text() == ""
+    page.result.setText("检测通过：签名正常")
+    page._scanned(modules)  # a rescan leaves another message alone
+    assert page.result.text() == "检测通过：签名正常"
+
+
+def test_a_key_that_needs_no_login_is_tested_with_no_pin(qtbot, platform, provisioned):
+    """No PIN asked, none passed: the key gets its session and the self-test runs."""
+    spec = provisioned.new_token("hy-open", key="rsa")
+    service = TokenService([provisioned.module], loader=lambda path: NoLoginLib(
+        pkcs11.lib(path), spec.serial, spec.pin))
+    client = make_client(platform.url)
+    ctx = AppContext(Settings(token_poll_seconds=0.2), client, SignIn(client), service,
+                     DraftStore())
+    page = CertificatesPage(ctx)
+    qtbot.addWidget(page)
+    try:
+        page.show()
+        qtbot.waitUntil(lambda: any(c.serial == spec.serial for c in page.choices),
+                        timeout=20000)
+        pick(page, "hy-open")
+        page.test_button.click()
+        qtbot.waitUntil(lambda: "检测通过" in page.result.text() or bool(open_boxes()),
+                        timeout=30000)
+        assert not open_boxes() and page.pin_dialog is None
+        assert "解密正常" in page.result.text()
+    finally:
+        close_boxes()
+        page.close()
+        qtbot.waitUntil(lambda: page.pin_op is None or page.pin_op.finished, timeout=20000)
+        service.logout(spec.serial).result(10)
+        if ctx.watcher is not None:
+            ctx.watcher.stop()
+        service.close()
+        client.close()
+        ctx.drafts.close()
 
 
 def test_pin_change_refuses_weak_pins_then_changes_it_on_the_token(

@@ -15,7 +15,7 @@ from hy_client import errors
 from hy_client.errors import HyError
 from hy_client.token.models import all_tokens
 from hy_client.token.service import TokenService, verify
-from tests.softhsm_fixtures import ORG, SO_PIN, VALID_USCC, FaultyLib
+from tests.softhsm_fixtures import ORG, SO_PIN, VALID_USCC, FaultyLib, NoLoginLib
 
 
 @pytest.fixture
@@ -174,6 +174,21 @@ def test_final_try_and_locked_through_a_fault_injecting_wrapper(provisioned):
         with pytest.raises(HyError) as info:
             svc.login(tool.serial, tool.pin).result()
         assert info.value.info is errors.PIN_LOCKED
+    finally:
+        svc.close()
+
+
+def test_a_key_that_needs_no_login_opens_its_session_with_no_pin(provisioned):
+    spec = provisioned.new_token("hy-nologin", key="rsa")
+    svc = TokenService([provisioned.module],
+                       loader=lambda path: NoLoginLib(pkcs11.lib(path), spec.serial, spec.pin))
+    try:
+        token = next(t for t in all_tokens(svc.scan(refresh=True).result())
+                     if t.serial == spec.serial)
+        assert not token.flags.login_required and token.certificates[0].has_private_key
+        svc.login(spec.serial, None).result()  # no PIN pad, and none needed
+        assert svc.self_test(spec.serial, "01").result().ok
+        svc.logout(spec.serial).result()
     finally:
         svc.close()
 

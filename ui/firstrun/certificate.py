@@ -62,9 +62,7 @@ class CertificateStep(WizardStep):
         self.modules = modules
         self.choices = login_candidates(modules)
         # no account yet, so no remembered key (it is per account): the first valid one
-        keys.fill(self.picker, self.choices, ("", ""), next(
-            (i for i, c in enumerate(self.choices)
-             if c.certificate.status in ("valid", "expiring")), 0))
+        self._fill(("", ""))
         if not self.choices:
             tokens = [t for m in modules for t in m.tokens]
             if tokens:  # a key without a login certificate: the core says so
@@ -84,10 +82,15 @@ class CertificateStep(WizardStep):
         """Keys listed by another step (the login step resumed): the picker follows."""
         from hy_client.signin import login_candidates
 
+        before = self.current_key()
         self.modules, self.choices = modules, login_candidates(modules)
-        self.picker.clear()
-        for choice in self.choices:
-            self.picker.addItem(f"{choice.token_label}（{choice.certificate.subject_cn}）")
+        self._fill(("", "") if before is None else (before.serial, before.cert_id))
+
+    def _fill(self, wanted: tuple[str, str]) -> None:
+        """The picker lists the keys (no pick signalled): ``wanted``, else the first valid."""
+        keys.fill(self.picker, self.choices, wanted, next(
+            (i for i, c in enumerate(self.choices)
+             if c.certificate.status in ("valid", "expiring")), 0))
 
     @Slot()
     def _on_pick(self, *_args: object) -> None:

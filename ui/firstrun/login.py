@@ -150,16 +150,13 @@ class LoginStep(WizardStep):
         signin, tokens, core = self.ctx.signin, self.ctx.tokens, self.core
 
         def job(use: PinUse) -> LoginOutcome:
-            secret = use.take()
-            weak = secret is not None and FirstRun.offer_pin_change(secret)
             try:
-                if use.pad:
-                    signin.unlock(tokens, key, None)
-                result = signin.ca_login(tokens, key, secret)
+                secret = use.unlock(signin, tokens, key)
+                weak = secret is not None and FirstRun.offer_pin_change(secret)
+                del secret
+                result = signin.ca_login(tokens, key)
             except HyError as exc:
                 return LoginOutcome(core.record_login(exc), error=exc)
-            finally:
-                del secret
             return LoginOutcome(core.record_login(None, result.account.username), result,
                                 weak_pin=weak)
 

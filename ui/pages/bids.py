@@ -128,9 +128,10 @@ class BidsPage(QWidget):
         if self._busy:
             return
         ctx = self.ctx
+        account_id = ctx.account.id if ctx.account is not None else None  # None: check asks
         self._set_busy(True)
         QueryOp(self, lambda: readiness.check(ctx.client, ctx.tokens, settings=ctx.settings,
-                                              store=store_of(ctx)),
+                                              account_id=account_id),
                 self._checked).failure(self._failed).run_in_background()
 
     def _failed(self, error: HyError) -> None:

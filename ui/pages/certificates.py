@@ -179,6 +179,7 @@ class CertificatesPage(QWidget):
             "CertificatesPage", "在线延期：在CA锁内生成新密钥并换发证书，不影响未开标的投标"))
         self.renew_button.clicked.connect(self.renew)
         self._renew_pending: str | None = None
+        self._no_token_shown = False  # "未检测到CA锁" in ``result``: cleared when a key is back
         self.pin_button = QPushButton(translate("CertificatesPage", "修改PIN码"))
         self.pin_button.setObjectName("changePin")
         self.pin_button.clicked.connect(self.change_pin)
@@ -235,9 +236,10 @@ class CertificatesPage(QWidget):
         if not self.choices:
             self.result.setText(translate("CertificatesPage", "{message}。{advice}").format(
                 message=message(errors.NO_TOKEN), advice=advice(errors.NO_TOKEN)))
-        elif self.result.text() == translate("CertificatesPage", "{message}。{advice}").format(
-                message=message(errors.NO_TOKEN), advice=advice(errors.NO_TOKEN)):
+            self._no_token_shown = True
+        elif self._no_token_shown:
             self.result.clear()  # the key is back: "未检测到CA锁" must not stay
+            self._no_token_shown = False
         self._on_pick()
         if self._renew_pending is not None:
             self.renew_for(self._renew_pending)
@@ -298,13 +300,14 @@ class CertificatesPage(QWidget):
         user_type = self.user_type.currentData()
 
         def job(key: KeyChoice, use: PinUse) -> models.Activation:
-            signin.unlock(tokens, key, use.take())
+            use.unlock(signin, tokens, key)
             return signin.activate(tokens, key, user_type)
 
         self._with_pin(translate("CertificatesPage", "进行远程证书激活"), job, self._activated,
                        translate("CertificatesPage", "正在激活证书…"))
 
     def _activated(self, activation: models.Activation) -> None:
+        self._no_token_shown = False
         self.result.setText(translate(
             "CertificatesPage", "证书“{name}”已激活，今后可用CA锁登录。").format(
             name=activation.subject_cn))
@@ -316,7 +319,7 @@ class CertificatesPage(QWidget):
         signin, tokens = self.ctx.signin, self.ctx.tokens
 
         def job(key: KeyChoice, use: PinUse) -> SelfTestResult:
-            signin.unlock(tokens, key, use.take())
+            use.unlock(signin, tokens, key)
             return tokens.self_test(key.serial, key.cert_id).result(signin.token_timeout)
 
         self._with_pin(translate("CertificatesPage", "检测CA锁"), job, self._tested,
@@ -337,6 +340,7 @@ class CertificatesPage(QWidget):
                 message=message(info), code=info.code, advice=advice(info))
             self.result.setProperty("role", "critical")
         self.result.setText(text)
+        self._no_token_shown = False
         self.self_tested.emit(result)
 
     # --- 证书延期 -----------------------------------------------------------------------------
@@ -378,5 +382,6 @@ class CertificatesPage(QWidget):
         self.pin_change_dialog = open_pin_change(self, self.ctx.tokens, key, self._pin_changed)
 
     def _pin_changed(self) -> None:
+        self._no_token_shown = False
         self.result.setText(translate("CertificatesPage", "PIN码已修改，请牢记新PIN码。"))
         self.result.setProperty("role", "ok")

@@ -110,6 +110,7 @@ class DiagnosticsPage(QWidget):
         self.repair_button.clicked.connect(self.open_repair)
         # 撤销: put back the web portal's browser settings 一键修复 changed (Windows only).
         self.registry = system_registry()
+        self.undo_possible = False  # 一键修复's journal, read on a worker by check_undo
         self.undo_web_button = QPushButton(translate("DiagnosticsPage", "撤销网页版浏览器设置"))
         self.undo_web_button.setObjectName("undoWebPortal")
         self.undo_web_button.setToolTip(translate(
@@ -168,6 +169,7 @@ class DiagnosticsPage(QWidget):
         self.findings: list[Finding] = []
         self._items: list[QTreeWidgetItem] = []  # one per finding, same order
         self._enable()
+        self.check_undo()
         if autorun:
             self.run()
 
@@ -183,7 +185,7 @@ class DiagnosticsPage(QWidget):
         self.copy_button.setEnabled(self.report is not None and not busy)
         self.save_button.setEnabled(self.report is not None and not busy)
         self.repair_button.setEnabled(not busy)
-        self.undo_web_button.setVisible(self.registry is not None and webportal.can_undo())
+        self.undo_web_button.setVisible(self.registry is not None and self.undo_possible)
         self.undo_web_button.setEnabled(not busy)
         self.self_test_button.setEnabled(not busy and bool(self.tokens))
         self.token_picker.setEnabled(not busy and bool(self.tokens))
@@ -313,6 +315,7 @@ class DiagnosticsPage(QWidget):
         self._enable()
         self.finished.emit(report)
         self._load_tokens()
+        self.check_undo()
 
     def _select_first_problem(self) -> None:
         """The first of the worst findings, with its advice shown below the list."""
@@ -330,6 +333,15 @@ class DiagnosticsPage(QWidget):
         set_role(self.status, "critical")
         self._enable()
         show_error(self, error)
+
+    def check_undo(self) -> None:
+        """Whether 撤销 has web-portal settings to put back: the journal read on a worker."""
+        if self.registry is not None:
+            QueryOp(self, webportal.can_undo, self._undo_checked).run_in_background()
+
+    def _undo_checked(self, possible: bool) -> None:
+        self.undo_possible = possible
+        self._enable()
 
     # --- self-test --------------------------------------------------------------------------
     def _load_tokens(self) -> None:

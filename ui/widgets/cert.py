@@ -8,6 +8,7 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP
 from PySide6.QtWidgets import QFormLayout, QLabel, QWidget
 
 from ..i18n import message, translate
+from ..theme import set_role
 
 if TYPE_CHECKING:
     from hy_client.token.models import CertificateInfo
@@ -98,14 +99,8 @@ class CertificatePanel(QWidget):
         for key, text in texts.items():
             self.values[key].setText(text)
         self._role(STATUS_ROLE.get(cert.status, ""))
-        algorithm = self.values["algorithm"]
-        algorithm.setProperty("role", "warning" if cert.warning is not None else "")
-        algorithm.style().unpolish(algorithm)
-        algorithm.style().polish(algorithm)
+        set_role(self.values["algorithm"], "warning" if cert.warning is not None else "")
 
     def _role(self, role: str) -> None:
         for key in ("status", "validity"):
-            label = self.values[key]
-            label.setProperty("role", role)
-            label.style().unpolish(label)
-            label.style().polish(label)
+            set_role(self.values[key], role)

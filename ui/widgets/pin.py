@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..i18n import advice, translate
+from ..theme import set_role
 
 if TYPE_CHECKING:
     from hy_client.token.models import TokenFlags
@@ -85,9 +86,7 @@ class PinDialog(QDialog):
     def _warn(self, text: str, role: str) -> None:
         """``text``: translated already."""
         self.warning.setText(text)
-        self.warning.setProperty("role", role)
-        self.warning.style().unpolish(self.warning)
-        self.warning.style().polish(self.warning)  # the role's (bold) font counts for the size
+        set_role(self.warning, role)  # the role's (bold) font counts for the size
         self.warning.show()
 
     def showEvent(self, event: QShowEvent) -> None:

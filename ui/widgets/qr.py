@@ -9,6 +9,7 @@ from PySide6.QtGui import QColor, QPainter, QPaintEvent
 from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from ..i18n import translate
+from ..theme import set_role
 
 
 class QrWidget(QWidget):
@@ -114,9 +115,7 @@ class QrPanel(QWidget):
 
     def set_status(self, text: str, role: str = "info") -> None:
         self.status.setText(text)
-        self.status.setProperty("role", role)
-        self.status.style().unpolish(self.status)
-        self.status.style().polish(self.status)
+        set_role(self.status, role)
 
     def expire_now(self) -> None:
         """The platform said the code expired (clocks differ): same as the countdown ending."""
