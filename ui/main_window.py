@@ -41,8 +41,7 @@ from .reminders import BidReminders
 from .settings import open_settings
 from .widgets.renewal import (
     RenewalBanner,
-    current_advice,
-    current_record_advice,
+    current,
     make_tray,
     notify_tray,
 )
@@ -280,7 +279,8 @@ class MainWindow(QMainWindow):
         ctx = self.ctx
 
         def job() -> tuple[list[RenewalAdvice], list[RecordAdvice]]:
-            return current_advice(ctx, True), current_record_advice(ctx)
+            found = current(ctx, True)
+            return list(found.certificates), list(found.records)
 
         QueryOp(self, job, self._advice).failure(lambda _e: None).run_in_background()
 

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QObject, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QSystemTrayIcon, QWidget
 
 from hy_client import renewal
-from hy_client.errors import HyError
 from hy_client.renewal import RecordAdvice, RenewalAdvice
 
 from ..i18n import app_title, english, translate
@@ -20,25 +19,24 @@ if TYPE_CHECKING:
     from ..context import AppContext
 
 
-def current_advice(ctx: AppContext, with_bids: bool) -> list[RenewalAdvice]:
-    """The core's advice for the keys plugged in now (run on a worker): with a session, for the
-    account's own certificates against its open bids; without one (offline, not logged in) for
-    every key, never saying "renew now". Banner and tray render this."""
+def current(ctx: AppContext, with_bids: bool, *, records: bool = True
+            ) -> renewal.AccountAdvice:
+    """The core's advice for the keys plugged in now and the account's records (run on a
+    worker): with a session, the account's own certificates against its open bids; without one
+    (offline, not logged in) every key, never saying "renew now". Banner and tray render this."""
     from hy_client.token.models import all_tokens
 
     modules = ctx.tokens.scan().result(ctx.signin.token_timeout)
-    bids: list[Any] = []
-    known = False
-    holder = None
-    if with_bids:
-        try:
-            bids, known = ctx.client.bids(), True
-            holder = renewal.holder_of(ctx.client, bids)  # only this account's certificates
-        except HyError:
-            bids = []
-    return renewal.advise_tokens(all_tokens(modules), bids, now=datetime.now(UTC),
-                                 thresholds=ctx.settings.renewal_thresholds, bids_known=known,
-                                 holder=holder)
+    return renewal.advise_account(all_tokens(modules), ctx.client if with_bids else None,
+                                  now=datetime.now(UTC),
+                                  thresholds=ctx.settings.renewal_thresholds,
+                                  records=records, lenient=True)
+
+
+def current_advice(ctx: AppContext, with_bids: bool) -> list[RenewalAdvice]:
+    """The certificates' part of :func:`current` only."""
+    return list(current(ctx, with_bids, records=False).certificates)
+
 
 TITLES = {"info": str(QT_TRANSLATE_NOOP("RenewalBanner", "证书延期提醒")),
           "warning": str(QT_TRANSLATE_NOOP("RenewalBanner", "证书即将到期")),
@@ -46,17 +44,6 @@ TITLES = {"info": str(QT_TRANSLATE_NOOP("RenewalBanner", "证书延期提醒")),
 
 
 Advice = RenewalAdvice | RecordAdvice
-
-
-def current_record_advice(ctx: AppContext) -> list[RecordAdvice]:
-    """Qualifications and personnel certificates expiring or expired (on a worker; none when
-    the platform cannot be read): they reach the banner and the tray with the keys' advice."""
-    try:
-        records = ctx.client.records("qualifications") + ctx.client.records("personnel")
-    except HyError:
-        return []
-    return renewal.advise_records(records, now=datetime.now(UTC),
-                                  thresholds=ctx.settings.renewal_thresholds)
 
 
 def title(advice: Advice) -> str:
