@@ -60,10 +60,17 @@ def worst(advice: Sequence[Advice]) -> Advice | None:
     return renewal.most_urgent(advice)
 
 
-class RenewalBanner(QFrame):
-    """Hidden unless some advice needs action; 详情 asks the window to open the 证书 page."""
+def details_page(advice: Advice) -> str:
+    """The main window's page for this advice: 证书, or the record's own list (its spec,
+    ``qualification`` / ``personnel``, is that page's key)."""
+    return advice.spec if isinstance(advice, RecordAdvice) else "certificates"
 
-    details_requested = Signal()
+
+class RenewalBanner(QFrame):
+    """Hidden unless some advice needs action; 详情 asks the window to open the advice's page
+    (:func:`details_page`); 证书延期 is offered for a certificate only."""
+
+    details_requested = Signal(str)  # the page key
     renew_requested = Signal(str)  # the certificate's SHA-256
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -77,14 +84,21 @@ class RenewalBanner(QFrame):
         layout.addWidget(self.text, 1)
         self.details = QPushButton(translate("RenewalBanner", "查看证书"))
         self.details.setObjectName("renewalDetails")
-        self.details.clicked.connect(self.details_requested)
+        self.details.clicked.connect(self._details)
         self.renew = QPushButton(translate("RenewalBanner", "证书延期"))
         self.renew.setObjectName("renewalRenew")
-        self.renew.clicked.connect(
-            lambda: self.renew_requested.emit(self.advice.cert_sha256 if self.advice else ""))
+        self.renew.clicked.connect(self._renew)
         layout.addWidget(self.renew)
         layout.addWidget(self.details)
         self.hide()
+
+    def _details(self) -> None:
+        if self.advice is not None:
+            self.details_requested.emit(details_page(self.advice))
+
+    def _renew(self) -> None:
+        if isinstance(self.advice, RenewalAdvice):
+            self.renew_requested.emit(self.advice.cert_sha256)
 
     def set_advice(self, advice: Sequence[Advice]) -> None:
         top = worst(advice)
@@ -93,6 +107,7 @@ class RenewalBanner(QFrame):
             self.hide()
             return
         name = top.subject_cn if isinstance(top, RenewalAdvice) else ""
+        self.renew.setVisible(isinstance(top, RenewalAdvice))  # a record is renewed elsewhere
         who = translate("RenewalBanner", "（{name}）").format(name=name) if name else ""
         self.text.setText(f"<b>{title(top)}{who}</b><br>{text(top)}")
         self.setProperty("level", top.level)
