@@ -6,7 +6,8 @@ decrypt it with that certificate's key. So, per open bid (first rule that applie
 1. the certificate is not on any plugged key: ``cert_renewed`` when this program saw it on a
    key that now holds another certificate of the same holder (renewal re-keys: critical),
    otherwise ``key_missing``;
-2. it expires at or before the opening: ``cert_expires_before_opening`` (critical);
+2. it expires before the opening is over (``renewal.opens_after_expiry``: the advisor's own
+   rule, the decryption allowance included): ``cert_expires_before_opening`` (critical);
 3. its last self-test failed: ``self_test_failed`` (critical);
 4. no passing self-test recent enough: ``self_test_needed``. A test counts inside the reminder
    window before the opening (default 48 h) when made inside it; earlier, for a week;
@@ -338,12 +339,15 @@ def _deadline_tail(bid: Bid, now: datetime) -> str:
 
 def _assess_cert(bid: Bid, token: TokenInfo, cert: CertificateInfo, now: datetime,
                  tests: Mapping[str, SelfTestRecord], window: timedelta,
-                 advice: Sequence[renewal.RenewalAdvice]) -> BidReadiness:
+                 advice: Sequence[renewal.RenewalAdvice], bids: Sequence[Bid]) -> BidReadiness:
     described = _describe(cert.subject_cn, cert.organization, cert.sha256, cert.not_after)
-    if cert.not_after is not None and cert.not_after <= bid.bid_opening:
-        # the certificate's one renewal advice (window, bids to re-encrypt), not a second opinion
-        mine = renewal.find(advice, cert.sha256)
-        text = mine.message_zh if mine is not None else ""
+    if cert.not_after is not None and renewal.opens_after_expiry(bid.bid_opening,
+                                                                 cert.not_after):
+        # the certificate's one renewal advice (window, bids to re-encrypt), not a second opinion;
+        # asked of the advisor for this certificate when the list left it out (another holder's)
+        mine = renewal.find(advice, cert.sha256) or renewal.advise_certificate(cert, bids,
+                                                                               now=now)
+        text = mine.message_zh
         return _row(bid, "cert_expires_before_opening", described, text,
                     token_serial=token.serial, cert_id=cert.id)
     record = tests.get(cert.sha256.lower())
@@ -405,7 +409,8 @@ def assess(bids: Iterable[Bid], tokens: Sequence[TokenInfo], now: datetime, *,
         if not candidates:
             rows.append(_missing(bid, tokens, now, seen or {}))
             continue
-        options = [_assess_cert(bid, t, c, now, tests, window, advice) for t, c in candidates]
+        options = [_assess_cert(bid, t, c, now, tests, window, advice, bids)
+                   for t, c in candidates]
         rows.append(min(options, key=lambda r: _RANK.index(r.state)))
     return rows
 

@@ -221,6 +221,12 @@ def _reupload_en(bids: Sequence[BidNote]) -> str:
     return f" After renewing, re-encrypt and re-upload with the new certificate: {listed}."
 
 
+def opens_after_expiry(opening: datetime, expiry: datetime) -> bool:
+    """A bid is "late" for a certificate when its opening (with :data:`OPENING_ALLOWANCE` for
+    decryption) is not over by the expiry: the one rule for the advisor and 投标准备 alike."""
+    return opening + OPENING_ALLOWANCE > expiry
+
+
 def _notes(bids: Iterable[Bid]) -> list[tuple[str, BidNote]]:
     """(certificate fingerprint or "", bid) soonest opening first: made once per advice run."""
     return sorted(((b.cert_sha256.lower(), _note(b)) for b in bids),
@@ -248,8 +254,8 @@ def _advise(cert: CertificateLike, notes: Sequence[tuple[str, BidNote]], *, now:
     days_left = (expiry - now).days
     sha, cutoff = cert.sha256.lower(), now - OPENING_ALLOWANCE
     mine = [n for s, n in notes if (not s or s == sha) and n.opening > cutoff]
-    early = tuple(b for b in mine if b.opening + OPENING_ALLOWANCE <= expiry)
-    late = tuple(b for b in mine if b.opening + OPENING_ALLOWANCE > expiry)
+    early = tuple(b for b in mine if not opens_after_expiry(b.opening, expiry))
+    late = tuple(b for b in mine if opens_after_expiry(b.opening, expiry))
     ids = tuple(b.id for b in mine)
     until_day = _day(expiry)
 
