@@ -174,13 +174,15 @@ class ReadinessStore:
     shown, self-tests and certificates seen are a bidder's, never another account's. A damaged
     file is set aside and started afresh."""
 
-    def __init__(self, path: Path | None = None) -> None:
+    def __init__(self, path: Path | None = None, account_id: int | None = None) -> None:
         self.path = path or config.data_dir() / STORE_FILE
+        self.account_id = account_id  # whose store, when made by for_account
 
     @classmethod
     def for_account(cls, origin: str, account_id: int) -> ReadinessStore:
         """(platform origin, account id) → its own file; the origin hashed for a file name."""
-        return cls(config.data_dir() / f"readiness-{origin_tag(origin)}-{int(account_id)}.json")
+        return cls(config.data_dir() / f"readiness-{origin_tag(origin)}-{int(account_id)}.json",
+                   int(account_id))
 
     def _read(self) -> dict[str, Any]:
         try:
@@ -492,14 +494,15 @@ class ReadinessReport:
                 "renewal": [a.to_json() for a in self.renewal]}
 
 
-def _with_kept_keys(client: PlatformClient, bids: list[Bid]) -> list[Bid]:
+def _with_kept_keys(client: PlatformClient, bids: list[Bid], account_id: int | None) -> list[Bid]:
     """A bid listed without its certificate, for which a renewal kept the old key, is
     checked (self-test, reminders) against that old key, not the renewed one."""
     from . import renewal_journal
 
     if not any(not b.cert_sha256 for b in bids) or not renewal_journal.any_renewal():
         return bids
-    kept = renewal_journal.kept_keys(client.origin, client.me().id)
+    kept = renewal_journal.kept_keys(client.origin,
+                                     account_id if account_id is not None else client.me().id)
     return [b.model_copy(update={"cert_sha256": kept[b.id]})
             if not b.cert_sha256 and b.id in kept else b for b in bids]
 
@@ -510,15 +513,19 @@ def check(client: PlatformClient, service: TokenService | None, *,
           account_id: int | None = None) -> ReadinessReport:
     """Bids from the platform, certificates from the plugged keys, the rows and due reminders.
 
-    The store is the account's (``account_id``, else asked of the platform). Platform errors
+    The store is the account's (``account_id``, else the store's or asked of the platform);
+    the account id is asked of the platform at most once. Platform errors
     raise (the caller shows them: not logged in, offline); a key that cannot be read is a
     finding (``tokens_read`` False, rows ``key_missing``)."""
     settings = settings or config.load()
+    if account_id is None and store is not None:
+        account_id = store.account_id
     if store is None:
-        store = ReadinessStore.for_account(
-            client.origin, account_id if account_id is not None else client.me().id)
+        if account_id is None:
+            account_id = client.me().id
+        store = ReadinessStore.for_account(client.origin, account_id)
     now = now or datetime.now(UTC)
-    bids = _with_kept_keys(client, client.bids())
+    bids = _with_kept_keys(client, client.bids(), account_id)
     tokens: list[TokenInfo] = []
     tokens_read = False
     if service is not None:
