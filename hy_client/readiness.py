@@ -32,7 +32,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from . import config, errors, renewal
+from . import config, errors, renewal, support
 from .errors import SUPPORT_PHONE, HyError
 from .owner import origin_tag
 from .private import write_private
@@ -64,7 +64,7 @@ _RANK: tuple[State, ...] = ("ready", "self_test_needed", "self_test_failed",
                             "cert_expires_before_opening", "key_missing", "cert_renewed")
 SELF_TEST_FRESH = timedelta(days=7)
 STORE_FILE = "readiness.json"
-CENTRE_PHONES = "建设工程交易科 0734-8846540，政府采购科 0734-8846512"
+CENTRE_PHONES = support.CENTRE_PHONES_ZH
 
 
 def _minute(moment: datetime) -> str:
