@@ -37,6 +37,9 @@ def _e(code: str, zh: str, en: str, advice_zh: str = "", advice_en: str = "",
 
 
 SUPPORT_PHONE = "0734-8846545"
+# Password help of the Hunan unified registration platform (accounts never used in Hengyang);
+# here, the base layer, for the messages below; ``support`` lists it with the desks.
+PASSWORD_HELP_PHONES: tuple[str, str] = ("4007777016", "4006682666")
 _CALL = f"如仍无法解决，请致电技术支持 {SUPPORT_PHONE}。"
 _CALL_EN = f"If this persists, call technical support on {SUPPORT_PHONE}."
 
@@ -300,9 +303,9 @@ IDENTITY_ALREADY_REGISTERED = _e(
     "A201", "该统一社会信用代码（或身份证号）已经注册过账号",
     "An account with this USCC or ID number already exists",
     "一个单位（或个人）只能注册一个账号，请用已注册的账号登录；忘记用户名或密码请致电 "
-    "4007777016 或 4006682666。",
+    f"{PASSWORD_HELP_PHONES[0]} 或 {PASSWORD_HELP_PHONES[1]}。",
     "One account per unit or person: log in with it; for a lost username or password call "
-    "4007777016 or 4006682666.", 409)
+    f"{PASSWORD_HELP_PHONES[0]} or {PASSWORD_HELP_PHONES[1]}.", 409)
 RECORD_ACTION_REFUSED = _e(
     "P202", "记录当前的状态不允许该操作", "The record's status does not allow this",
     "请查看记录状态：审核中的记录需等待审核结果。", "Check the record's status.", 409)
@@ -405,7 +408,7 @@ RENEWAL_KEYGEN_UNSUPPORTED = _e(
     "Online renewal cannot generate this key here (SM2, or no on-key generation); renew at the CA.")
 RENEWAL_VERIFY_FAILED = _e(
     "T322", "新证书校验未通过，未启用新证书", "The new certificate did not verify; it is not in use",
-    "旧证书仍可正常使用。请重试延期；如仍失败，请致电技术支持 0734-8846545。",
+    f"旧证书仍可正常使用。请重试延期；如仍失败，请致电技术支持 {SUPPORT_PHONE}。",
     "The old certificate still works. Retry; if it fails again, call technical support.")
 RENEWAL_CSR_INVALID = _e(
     "A323", "证书请求（CSR）无效", "The certificate request is invalid",

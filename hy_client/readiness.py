@@ -6,7 +6,8 @@ decrypt it with that certificate's key. So, per open bid (first rule that applie
 1. the certificate is not on any plugged key: ``cert_renewed`` when this program saw it on a
    key that now holds another certificate of the same holder (renewal re-keys: critical),
    otherwise ``key_missing``;
-2. it expires at or before the opening: ``cert_expires_before_opening`` (critical);
+2. it expires before the opening is over (``renewal.opens_after_expiry``: the advisor's own
+   rule, the decryption allowance included): ``cert_expires_before_opening`` (critical);
 3. its last self-test failed: ``self_test_failed`` (critical);
 4. no passing self-test recent enough: ``self_test_needed``. A test counts inside the reminder
    window before the opening (default 48 h) when made inside it; earlier, for a week;
@@ -31,7 +32,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from . import config, errors, renewal
+from . import config, errors, renewal, support
 from .errors import SUPPORT_PHONE, HyError
 from .owner import origin_tag
 from .private import write_private
@@ -63,7 +64,7 @@ _RANK: tuple[State, ...] = ("ready", "self_test_needed", "self_test_failed",
                             "cert_expires_before_opening", "key_missing", "cert_renewed")
 SELF_TEST_FRESH = timedelta(days=7)
 STORE_FILE = "readiness.json"
-CENTRE_PHONES = "建设工程交易科 0734-8846540，政府采购科 0734-8846512"
+CENTRE_PHONES = support.CENTRE_PHONES_ZH
 
 
 def _minute(moment: datetime) -> str:
@@ -173,13 +174,15 @@ class ReadinessStore:
     shown, self-tests and certificates seen are a bidder's, never another account's. A damaged
     file is set aside and started afresh."""
 
-    def __init__(self, path: Path | None = None) -> None:
+    def __init__(self, path: Path | None = None, account_id: int | None = None) -> None:
         self.path = path or config.data_dir() / STORE_FILE
+        self.account_id = account_id  # whose store, when made by for_account
 
     @classmethod
     def for_account(cls, origin: str, account_id: int) -> ReadinessStore:
         """(platform origin, account id) → its own file; the origin hashed for a file name."""
-        return cls(config.data_dir() / f"readiness-{origin_tag(origin)}-{int(account_id)}.json")
+        return cls(config.data_dir() / f"readiness-{origin_tag(origin)}-{int(account_id)}.json",
+                   int(account_id))
 
     def _read(self) -> dict[str, Any]:
         try:
@@ -338,12 +341,15 @@ def _deadline_tail(bid: Bid, now: datetime) -> str:
 
 def _assess_cert(bid: Bid, token: TokenInfo, cert: CertificateInfo, now: datetime,
                  tests: Mapping[str, SelfTestRecord], window: timedelta,
-                 advice: Sequence[renewal.RenewalAdvice]) -> BidReadiness:
+                 advice: Sequence[renewal.RenewalAdvice], bids: Sequence[Bid]) -> BidReadiness:
     described = _describe(cert.subject_cn, cert.organization, cert.sha256, cert.not_after)
-    if cert.not_after is not None and cert.not_after <= bid.bid_opening:
-        # the certificate's one renewal advice (window, bids to re-encrypt), not a second opinion
-        mine = renewal.find(advice, cert.sha256)
-        text = mine.message_zh if mine is not None else ""
+    if cert.not_after is not None and renewal.opens_after_expiry(bid.bid_opening,
+                                                                 cert.not_after):
+        # the certificate's one renewal advice (window, bids to re-encrypt), not a second opinion;
+        # asked of the advisor for this certificate when the list left it out (another holder's)
+        mine = renewal.find(advice, cert.sha256) or renewal.advise_certificate(cert, bids,
+                                                                               now=now)
+        text = mine.message_zh
         return _row(bid, "cert_expires_before_opening", described, text,
                     token_serial=token.serial, cert_id=cert.id)
     record = tests.get(cert.sha256.lower())
@@ -405,7 +411,8 @@ def assess(bids: Iterable[Bid], tokens: Sequence[TokenInfo], now: datetime, *,
         if not candidates:
             rows.append(_missing(bid, tokens, now, seen or {}))
             continue
-        options = [_assess_cert(bid, t, c, now, tests, window, advice) for t, c in candidates]
+        options = [_assess_cert(bid, t, c, now, tests, window, advice, bids)
+                   for t, c in candidates]
         rows.append(min(options, key=lambda r: _RANK.index(r.state)))
     return rows
 
@@ -487,14 +494,15 @@ class ReadinessReport:
                 "renewal": [a.to_json() for a in self.renewal]}
 
 
-def _with_kept_keys(client: PlatformClient, bids: list[Bid]) -> list[Bid]:
+def _with_kept_keys(client: PlatformClient, bids: list[Bid], account_id: int | None) -> list[Bid]:
     """A bid listed without its certificate, for which a renewal kept the old key, is
     checked (self-test, reminders) against that old key, not the renewed one."""
     from . import renewal_journal
 
     if not any(not b.cert_sha256 for b in bids) or not renewal_journal.any_renewal():
         return bids
-    kept = renewal_journal.kept_keys(client.origin, client.me().id)
+    kept = renewal_journal.kept_keys(client.origin,
+                                     account_id if account_id is not None else client.me().id)
     return [b.model_copy(update={"cert_sha256": kept[b.id]})
             if not b.cert_sha256 and b.id in kept else b for b in bids]
 
@@ -505,15 +513,19 @@ def check(client: PlatformClient, service: TokenService | None, *,
           account_id: int | None = None) -> ReadinessReport:
     """Bids from the platform, certificates from the plugged keys, the rows and due reminders.
 
-    The store is the account's (``account_id``, else asked of the platform). Platform errors
+    The store is the account's (``account_id``, else the store's or asked of the platform);
+    the account id is asked of the platform at most once. Platform errors
     raise (the caller shows them: not logged in, offline); a key that cannot be read is a
     finding (``tokens_read`` False, rows ``key_missing``)."""
     settings = settings or config.load()
+    if account_id is None and store is not None:
+        account_id = store.account_id
     if store is None:
-        store = ReadinessStore.for_account(
-            client.origin, account_id if account_id is not None else client.me().id)
+        if account_id is None:
+            account_id = client.me().id
+        store = ReadinessStore.for_account(client.origin, account_id)
     now = now or datetime.now(UTC)
-    bids = _with_kept_keys(client, client.bids())
+    bids = _with_kept_keys(client, client.bids(), account_id)
     tokens: list[TokenInfo] = []
     tokens_read = False
     if service is not None:

@@ -42,7 +42,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
-from .errors import SUPPORT_PHONE
+from .errors import SUPPORT_PHONE, HyError
 from .forms.validators import CHINA_TZ, parse_date
 
 if TYPE_CHECKING:
@@ -220,6 +220,12 @@ def _reupload_en(bids: Sequence[BidNote]) -> str:
     return f" After renewing, re-encrypt and re-upload with the new certificate: {listed}."
 
 
+def opens_after_expiry(opening: datetime, expiry: datetime) -> bool:
+    """A bid is "late" for a certificate when its opening (with :data:`OPENING_ALLOWANCE` for
+    decryption) is not over by the expiry: the one rule for the advisor and 投标准备 alike."""
+    return opening + OPENING_ALLOWANCE > expiry
+
+
 def _notes(bids: Iterable[Bid]) -> list[tuple[str, BidNote]]:
     """(certificate fingerprint or "", bid) soonest opening first: made once per advice run."""
     return sorted(((b.cert_sha256.lower(), _note(b)) for b in bids),
@@ -247,8 +253,8 @@ def _advise(cert: CertificateLike, notes: Sequence[tuple[str, BidNote]], *, now:
     days_left = (expiry - now).days
     sha, cutoff = cert.sha256.lower(), now - OPENING_ALLOWANCE
     mine = [n for s, n in notes if (not s or s == sha) and n.opening > cutoff]
-    early = tuple(b for b in mine if b.opening + OPENING_ALLOWANCE <= expiry)
-    late = tuple(b for b in mine if b.opening + OPENING_ALLOWANCE > expiry)
+    early = tuple(b for b in mine if not opens_after_expiry(b.opening, expiry))
+    late = tuple(b for b in mine if opens_after_expiry(b.opening, expiry))
     ids = tuple(b.id for b in mine)
     until_day = _day(expiry)
 
@@ -429,6 +435,53 @@ def advise_records(records: Iterable[Record], *, now: datetime,
         out.append(RecordAdvice(record.id, record.spec, title, expires_on, level, days_left,
                                 code, zh, en))
     return out
+
+
+@dataclass(frozen=True)
+class AccountAdvice:
+    """What every surface shows for one account: its certificates' advice (keys plugged in,
+    against its open bids) and its records' expiry advice. ``bids_known`` False: no session or
+    the platform could not be read (the certificate advice then never says "renew now")."""
+
+    certificates: tuple[RenewalAdvice, ...]
+    records: tuple[RecordAdvice, ...]
+    bids: tuple[Bid, ...]
+    bids_known: bool
+
+
+def advise_account(tokens: Iterable[TokenInfo], client: PlatformClient | None, *,
+                   now: datetime, thresholds: Sequence[int] = DEFAULT_THRESHOLDS,
+                   records: bool = True, lenient: bool = False) -> AccountAdvice:
+    """The one decision of "the account's current advice": the keys' certificates that are the
+    account's (:func:`holder_of`) advised against its bids, and its qualifications' and
+    personnel's expiry (``records``). ``client`` None: no session, every key, bids unknown.
+    Platform errors raise; ``lenient`` (banner, tray): bids unknown and no record advice
+    instead."""
+    tokens = list(tokens)
+    bids: list[Bid] = []
+    holder: Holder | None = None
+    known = False
+    if client is not None:
+        try:
+            bids = client.bids()
+            holder = holder_of(client, bids)  # only this account's certificates
+            known = True
+        except HyError:
+            if not lenient:
+                raise
+            bids, holder = [], None
+    certificates = advise_tokens(tokens, bids, now=now, thresholds=thresholds,
+                                 bids_known=known, holder=holder)
+    record_advice: list[RecordAdvice] = []
+    if client is not None and records:
+        try:
+            found = client.records("qualifications") + client.records("personnel")
+        except HyError:
+            if not lenient:
+                raise
+        else:
+            record_advice = advise_records(found, now=now, thresholds=thresholds)
+    return AccountAdvice(tuple(certificates), tuple(record_advice), tuple(bids), known)
 
 
 def most_urgent(items: Iterable[RenewalAdvice | RecordAdvice]

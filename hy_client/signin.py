@@ -11,6 +11,7 @@ with the real service in the GUI, the CLI, tests and the benchmark.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import logging
 import time
@@ -24,6 +25,7 @@ from .api import models
 from .api.client import ApiError, PlatformClient, new_idempotency_key
 from .api.upload import CancelToken
 from .credentials import CredentialStore
+from .owner import origin_key
 from .private import write_private
 from .token.models import Algorithm, CertificateInfo, ModuleInfo, TokenFlags, TokenInfo
 
@@ -182,11 +184,8 @@ class SignIn:
         login (drafts are keyed by it and must be saved while the platform is down)."""
         if self.client.token is None and not self.restore():
             raise errors.HyError(errors.NOT_LOGGED_IN)
-        noted = _session_accounts().get(self.client.origin)
-        if isinstance(noted, dict):
-            with contextlib.suppress(ValueError, TypeError):
-                return models.Account.model_validate(noted)
-        return self.whoami()
+        noted = _noted_account(self.client.origin, self.client.token or "")
+        return noted if noted is not None else self.whoami()
 
     def whoami(self) -> models.Account:
         """The logged-in account; NOT_LOGGED_IN without a stored session, SESSION_EXPIRED after."""
@@ -196,13 +195,14 @@ class SignIn:
 
     def _remember(self, session: models.Session, method: str) -> LoginResult:
         log.info("%s login to %s as %s", method, self.client.origin, session.account.username)
+        # noted first: a stale note (this write failing) names another session and is refused
+        _note_session_account(self.client.origin, session.account, session.token)
         try:
             self.credentials.save_session_token(session.token)
             self.credentials.remember_username(session.account.username)
         except errors.HyError as exc:
             log.warning("session not remembered: %s (%s)", exc.code, exc.detail)
             return LoginResult(session, False, exc)
-        _note_session_account(self.client.origin, session.account)
         if self.credentials.uses_file:
             log.warning("no OS keyring: session kept in %s", self.credentials.file_path)
             return LoginResult(session, True, errors.HyError(errors.SESSION_IN_FILE))
@@ -211,7 +211,7 @@ class SignIn:
     def _forget_session(self) -> None:
         with contextlib.suppress(errors.HyError):
             self.credentials.clear_session_token()
-        _note_session_account(self.client.origin, None)
+        _note_session_account(self.client.origin, None, "")
 
     def logout(self) -> None:
         """End the session on the platform (when reachable) and always forget it locally."""
@@ -354,7 +354,13 @@ class SignIn:
 
 
 # --- whose session: (origin → account) beside the keyring, no secret in it -------------------
+# Each note names its session by a digest of the token: a note the keyring's session does not
+# match (its write failed after another login, another program's login) is never believed.
 SESSION_ACCOUNTS_FILE = "session-accounts.json"
+
+
+def _session_tag(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()[:32]
 
 
 def _session_accounts() -> dict[str, Any]:
@@ -365,13 +371,24 @@ def _session_accounts() -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
-def _note_session_account(origin: str, account: models.Account | None) -> None:
+def _noted_account(origin: str, token: str) -> models.Account | None:
+    """The account noted for this session at login; None unless the note is this session's."""
+    noted = _session_accounts().get(origin_key(origin))
+    if not token or not isinstance(noted, dict) or noted.get("session") != _session_tag(token):
+        return None
+    with contextlib.suppress(ValueError, TypeError):
+        return models.Account.model_validate(noted.get("account"))
+    return None
+
+
+def _note_session_account(origin: str, account: models.Account | None, token: str) -> None:
     data = _session_accounts()
+    key = origin_key(origin)
     if account is None:
-        if data.pop(origin, None) is None:
+        if data.pop(key, None) is None:
             return
     else:
-        data[origin] = account.model_dump(mode="json")
+        data[key] = {"session": _session_tag(token), "account": account.model_dump(mode="json")}
     try:
         write_private(config.data_dir() / SESSION_ACCOUNTS_FILE,
                       json.dumps(data, ensure_ascii=False))

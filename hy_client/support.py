@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import quote
 
+from .errors import PASSWORD_HELP_PHONES as PASSWORD_HELP_PHONES  # the manual lists it here
 from .errors import SUPPORT_PHONE
 
 
@@ -32,8 +33,8 @@ DESKS: tuple[Desk, ...] = (
          "USB keys, drivers, this program and signing in"),
 )
 
-# Password help of the Hunan unified registration platform (accounts never used in Hengyang).
-PASSWORD_HELP_PHONES: tuple[str, str] = ("4007777016", "4006682666")
+# The centre's own desks (not technical support), as a message names them when a bid is lost.
+CENTRE_PHONES_ZH = "，".join(f"{d.name_zh} {d.phone}" for d in DESKS if d.phone != SUPPORT_PHONE)
 
 NAME_CHANGE_EMAIL = "2939322251@qq.com"
 NAME_CHANGE_SUBJECT = "单位名称变更申请"

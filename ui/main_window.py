@@ -41,8 +41,7 @@ from .reminders import BidReminders
 from .settings import open_settings
 from .widgets.renewal import (
     RenewalBanner,
-    current_advice,
-    current_record_advice,
+    current,
     make_tray,
     notify_tray,
 )
@@ -140,7 +139,7 @@ class MainWindow(QMainWindow):
         self.nav.setFixedWidth(max(150, self.nav.sizeHintForColumn(0) + 24))  # English is wider
         self.nav.currentRowChanged.connect(self._show_page)
         self.banner = RenewalBanner()
-        self.banner.details_requested.connect(lambda: self.open_page("certificates"))
+        self.banner.details_requested.connect(self._open_details)
         self.banner.renew_requested.connect(self._renew)
         who = QLabel(i18n.translate("MainWindow", "当前账号：{name}（{username}）").format(
             name=account.display_name, username=account.username))
@@ -233,6 +232,10 @@ class MainWindow(QMainWindow):
         page = self.open_page("certificates")
         page.renew_for(cert_sha256)  # type: ignore[attr-defined]
 
+    def _open_details(self, key: str) -> None:
+        """The banner's 详情: the advice's page (the 证书 page if this account has no such)."""
+        self.open_page(key if key in self.page_keys() else "certificates")
+
     def open_page(self, key: str) -> QWidget:
         self.nav.setCurrentRow(self.page_keys().index(key))
         return self.pages[key]
@@ -281,7 +284,8 @@ class MainWindow(QMainWindow):
         ctx = self.ctx
 
         def job() -> tuple[list[RenewalAdvice], list[RecordAdvice]]:
-            return current_advice(ctx, True), current_record_advice(ctx)
+            found = current(ctx, True)
+            return list(found.certificates), list(found.records)
 
         QueryOp(self, job, self._advice).failure(lambda _e: None).run_in_background()
 

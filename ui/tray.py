@@ -25,7 +25,7 @@ from hy_client.errors import HyError
 from . import key_notice
 from .i18n import translate
 from .jobs import QueryOp
-from .widgets.renewal import current_advice, current_record_advice, make_tray, notify_tray
+from .widgets.renewal import current, make_tray, notify_tray
 
 if TYPE_CHECKING:
     from hy_client.api.models import Account
@@ -138,8 +138,8 @@ class TrayApp(QObject):
             with_bids = account is not None
 
             def job() -> tuple[list[RenewalAdvice], list[RecordAdvice]]:
-                return (current_advice(ctx, with_bids),
-                        current_record_advice(ctx) if with_bids else [])
+                found = current(ctx, with_bids)
+                return list(found.certificates), list(found.records)
 
             QueryOp(None, job, self._advised).failure(
                 lambda _e: self._advised(([], []))).run_in_background()

@@ -4,11 +4,8 @@ password, certificate extension (with this bidder's advice from the renewal advi
 from __future__ import annotations
 
 import argparse
-import contextlib
-import io
-from datetime import UTC, datetime
 
-from .. import config, errors, renewal, support
+from .. import errors, support
 from . import EXIT_OK
 from .platform_opts import add_platform_option, logged_in
 
@@ -46,18 +43,15 @@ def cmd_help(args: argparse.Namespace) -> int:
 
 
 def _advice_lines(args: argparse.Namespace) -> list[str]:
-    """This bidder's advice when a session and a key are at hand; else where to get it."""
-    from .renewal_cmd import _tokens, render
+    """This bidder's advice when a session and a key are at hand (the same as ``renewal``'s:
+    only the account's own certificates); else where to get it."""
+    from .renewal_cmd import account_advice, render
 
     try:
-        client = logged_in(args).client
-        bids = client.bids()
+        advice = account_advice(logged_in(args).client, None, records=False,
+                                quiet=True).certificates  # no key: said below, once
     except errors.HyError:
         return ["登录后运行 hy-client renewal，可查看结合您在投项目的延期建议。"]
-    with contextlib.redirect_stderr(io.StringIO()):  # no key plugged in: say so below, once
-        tokens = _tokens(None)
-    advice = renewal.advise_tokens(tokens, bids, now=datetime.now(UTC),
-                                   thresholds=config.load().renewal_thresholds)
     if not advice:
         return ["未读取到CA锁中的证书；插入CA锁后运行 hy-client renewal 查看延期建议。"]
     return [render(a) for a in advice]

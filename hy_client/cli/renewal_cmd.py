@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from .. import config, errors, renewal
 from ..driver_probe import command_token_service
@@ -18,6 +19,9 @@ from .platform_opts import (
     print_json,
     warn,
 )
+
+if TYPE_CHECKING:
+    from ..api.client import PlatformClient
 
 _LEVEL = {"ok": "正常", "info": "提示", "warning": "警告", "critical": "紧急"}
 
@@ -41,31 +45,33 @@ def register(sub: argparse._SubParsersAction) -> None:
     b.set_defaults(handler=cmd_bids)
 
 
-def _tokens(modules: list[str] | None) -> list[TokenInfo]:
-    """The plugged-in keys; none (with a note) when no key can be read."""
+def plugged_tokens(modules: list[str] | None, *, quiet: bool = False) -> list[TokenInfo]:
+    """The plugged-in keys; none (with a note unless ``quiet``) when no key can be read."""
     try:
         with command_token_service(modules) as tokens:
             return all_tokens(tokens.scan().result(60))
     except errors.HyError as exc:
-        warn(exc)
+        if not quiet:
+            warn(exc)
         return []
 
 
+def account_advice(client: PlatformClient, modules: list[str] | None, *, records: bool = True,
+                   quiet: bool = False) -> renewal.AccountAdvice:
+    """The core's advice for this account and the keys plugged in (``renewal``, ``help``)."""
+    return renewal.advise_account(plugged_tokens(modules, quiet=quiet), client,
+                                  now=datetime.now(UTC),
+                                  thresholds=config.load().renewal_thresholds, records=records)
+
+
 def cmd_renewal(args: argparse.Namespace) -> int:
-    settings = config.load()
     client = logged_in(args).client
-    bids = client.bids()
-    records = client.records("qualifications") + client.records("personnel")
-    now = datetime.now(UTC)
-    advice = renewal.advise_tokens(_tokens(args.module), bids, now=now,
-                                   thresholds=settings.renewal_thresholds,
-                                   holder=renewal.holder_of(client, bids))
-    record_advice = renewal.advise_records(records, now=now,
-                                           thresholds=settings.renewal_thresholds)
+    found = account_advice(client, args.module)
+    advice, record_advice = found.certificates, found.records
     if args.json:
         print_json({"certificates": [a.to_json() for a in advice],
                     "records": [a.to_json() for a in record_advice],
-                    "bids": bids})
+                    "bids": list(found.bids)})
     else:
         if not advice:
             print("未读取到CA锁中的证书（请插入CA锁后重试）", file=sys.stderr)

@@ -155,3 +155,24 @@ def test_activation_of_a_certificate_bound_elsewhere(client, tokens, provisioned
     with pytest.raises(ApiError) as excinfo:
         signin.activate(tokens, key, "bidder")
     assert excinfo.value.info is errors.CERT_ALREADY_BOUND
+
+
+def test_a_note_that_could_not_be_written_names_no_other_account(client, memory_keyring):
+    """Two companies log in one after the other on one PC; the second login's note of whose
+    session it is cannot be written (a directory where its temporary file goes): the first
+    company's note is not believed for the second company's session."""
+    import json
+
+    from hy_client import config
+    from hy_client.owner import origin_key
+    from hy_client.signin import SESSION_ACCOUNTS_FILE
+
+    first = SignIn(client).password_login(*register_account(client)).account
+    assert SignIn(make_client(client.platform.url)).known_account() == first
+    note = config.data_dir() / SESSION_ACCOUNTS_FILE
+    assert list(json.loads(note.read_text("utf-8"))) == [origin_key(client.origin)]
+    (note.parent / f"{note.name}.tmp").mkdir()  # every write of the note fails now
+    second = SignIn(client).password_login(*register_account(client)).account
+    assert second.id != first.id
+    assert SignIn(client).known_account() == second  # this run's session
+    assert SignIn(make_client(client.platform.url)).known_account() == second  # the next run's

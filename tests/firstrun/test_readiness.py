@@ -128,6 +128,27 @@ def test_certificate_expiring_before_the_opening_is_critical(keys, provisioned):
     assert "开标前过期" in advice.message_zh and "联系CA机构" in advice.message_zh
 
 
+def test_a_certificate_expiring_during_the_opening_is_the_advisors_late_bid(keys, provisioned):
+    """opening < expiry < opening + the decryption allowance: the advisor counts the bid as
+    late, so 投标准备 says the certificate expires before the opening is over, with the
+    advisor's text — also when the account's advice leaves the certificate out (another
+    unit's key, as a bid without a certificate fingerprint may pick)."""
+    _, tokens = keys
+    cert = provisioned.tokens["hy-tool"].certs["0a"]
+    opens_in = cert.not_valid_after_utc - NOW - renewal.OPENING_ALLOWANCE / 2
+    bids = [bid(1, opens_in, sha(cert), deadline_in=opens_in - timedelta(days=1))]
+    assert NOW + opens_in < cert.not_valid_after_utc
+    (row,) = readiness.assess(bids, tokens, NOW)
+    assert (row.state, row.level) == ("cert_expires_before_opening", "critical")
+    advice = renewal.find(renewal.advise_tokens(tokens, bids, now=NOW), sha(cert))
+    assert advice is not None and advice.reencrypt and row.advice_zh == advice.message_zh
+    others = renewal.Holder(codes=frozenset({"91430400MA4L0000X0"}))  # not hy-tool's unit
+    excluded = renewal.advise_tokens(tokens, bids, now=NOW, holder=others)
+    assert renewal.find(excluded, sha(cert)) is None
+    (row,) = readiness.assess(bids, tokens, NOW, advice=excluded)
+    assert row.state == "cert_expires_before_opening" and row.advice_zh == advice.message_zh
+
+
 def test_certificate_not_on_any_key_is_missing(keys):
     _, tokens = keys
     (row,) = readiness.assess([bid(1, timedelta(days=3), "ab" * 32)], tokens, NOW)

@@ -67,3 +67,31 @@ def test_a_new_qualification_already_expired_is_refused_in_the_form(qtbot, ctx):
     assert "已过期" in editor.form.error_for("expires_on")
     dialog.accept()
     window.close()
+
+
+def test_the_banner_for_a_record_opens_the_records_page(qtbot, ctx, platform):
+    """The most urgent item is a qualification long expired: the banner offers no 证书延期
+    (nothing to renew on a key) and 详情 opens 企业资质, not the 证书 page."""
+    from hy_client.renewal import RecordAdvice
+
+    account = ctx.signin.password_login(*register_account(ctx.client)).account
+    data = {"qual_type": "building_general", "grade": "grade2", "cert_no": "D2430009",
+            "issuer": "湖南省住房和城乡建设厅", "issued_on": "2018-01-01",
+            "expires_on": f"{_china_today() - timedelta(days=900)}"}
+    with sqlite3.connect(platform.data_dir / "sandbox.sqlite3", timeout=10) as db:
+        db.execute("INSERT INTO records (account_id, kind, spec, status, data, updated_at)"
+                   " VALUES (?, 'qualification', 'qualification', 'approved', ?, ?)",
+                   (account.id, json.dumps(data, ensure_ascii=False), time.time()))
+    window = MainWindow(ctx, account)
+    qtbot.addWidget(window)
+    window.show()
+    with qtbot.waitSignal(window.advice_ready, timeout=60000):
+        pass
+    banner = window.banner
+    assert isinstance(banner.advice, RecordAdvice) and "D2430009" in banner.text.text()
+    assert banner.isVisible() and not banner.renew.isVisible()
+    with qtbot.assertNotEmitted(banner.renew_requested):
+        banner.renew.click()  # hidden; were it clicked, nothing to renew
+    banner.details.click()
+    assert window.stack.currentWidget() is window.pages["qualification"]
+    window.close()

@@ -131,3 +131,27 @@ def test_every_surface_renders_the_same_advice(qtbot, ctx, demo, provisioned, ca
     (same,) = [c for c in report["renewal"] if c["cert_sha256"] == sha]
     assert same == demo.to_json()
     assert "请立即办理延期" not in json.dumps(report, ensure_ascii=False)
+
+
+def test_help_and_renewal_name_the_same_certificates(ctx, demo, provisioned, capsys):
+    """The PC also holds keys of the unit VALID_USCC names (hy-py's 张三, hy-tool's 钱七):
+    ``help`` speaks only of this account's certificates, as ``renewal`` does."""
+    from dataclasses import replace
+
+    config.save(replace(config.load(), pkcs11_modules=(provisioned.module,)))
+    assert cli.main(["renewal", "--json"]) in (0, 1)
+    mine = json.loads(capsys.readouterr().out)["certificates"]
+    names = {c["subject_cn"] for c in mine}
+    assert "赵六" in names and not names & {"钱七", "张三"}  # the other unit's are left out
+    assert cli.main(["help"]) == 0
+    shown = capsys.readouterr().out.split("证书（CA锁）延期", 1)[1]
+    lines = [line.strip() for line in shown.splitlines() if line.strip().startswith("[")]
+    assert sorted(lines) == sorted(f"[{renewal_level(c)}] 证书「{c['subject_cn']}」："
+                                   f"{c['message_zh']}" for c in mine)
+    assert "钱七" not in shown and "张三" not in shown
+
+
+def renewal_level(advice: dict) -> str:
+    from hy_client.cli.renewal_cmd import _LEVEL
+
+    return _LEVEL[advice["level"]]

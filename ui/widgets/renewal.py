@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QObject, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QSystemTrayIcon, QWidget
 
 from hy_client import renewal
-from hy_client.errors import HyError
 from hy_client.renewal import RecordAdvice, RenewalAdvice
 
 from ..i18n import app_title, english, translate
@@ -20,25 +19,24 @@ if TYPE_CHECKING:
     from ..context import AppContext
 
 
-def current_advice(ctx: AppContext, with_bids: bool) -> list[RenewalAdvice]:
-    """The core's advice for the keys plugged in now (run on a worker): with a session, for the
-    account's own certificates against its open bids; without one (offline, not logged in) for
-    every key, never saying "renew now". Banner and tray render this."""
+def current(ctx: AppContext, with_bids: bool, *, records: bool = True
+            ) -> renewal.AccountAdvice:
+    """The core's advice for the keys plugged in now and the account's records (run on a
+    worker): with a session, the account's own certificates against its open bids; without one
+    (offline, not logged in) every key, never saying "renew now". Banner and tray render this."""
     from hy_client.token.models import all_tokens
 
     modules = ctx.tokens.scan().result(ctx.signin.token_timeout)
-    bids: list[Any] = []
-    known = False
-    holder = None
-    if with_bids:
-        try:
-            bids, known = ctx.client.bids(), True
-            holder = renewal.holder_of(ctx.client, bids)  # only this account's certificates
-        except HyError:
-            bids = []
-    return renewal.advise_tokens(all_tokens(modules), bids, now=datetime.now(UTC),
-                                 thresholds=ctx.settings.renewal_thresholds, bids_known=known,
-                                 holder=holder)
+    return renewal.advise_account(all_tokens(modules), ctx.client if with_bids else None,
+                                  now=datetime.now(UTC),
+                                  thresholds=ctx.settings.renewal_thresholds,
+                                  records=records, lenient=True)
+
+
+def current_advice(ctx: AppContext, with_bids: bool) -> list[RenewalAdvice]:
+    """The certificates' part of :func:`current` only."""
+    return list(current(ctx, with_bids, records=False).certificates)
+
 
 TITLES = {"info": str(QT_TRANSLATE_NOOP("RenewalBanner", "证书延期提醒")),
           "warning": str(QT_TRANSLATE_NOOP("RenewalBanner", "证书即将到期")),
@@ -46,17 +44,6 @@ TITLES = {"info": str(QT_TRANSLATE_NOOP("RenewalBanner", "证书延期提醒")),
 
 
 Advice = RenewalAdvice | RecordAdvice
-
-
-def current_record_advice(ctx: AppContext) -> list[RecordAdvice]:
-    """Qualifications and personnel certificates expiring or expired (on a worker; none when
-    the platform cannot be read): they reach the banner and the tray with the keys' advice."""
-    try:
-        records = ctx.client.records("qualifications") + ctx.client.records("personnel")
-    except HyError:
-        return []
-    return renewal.advise_records(records, now=datetime.now(UTC),
-                                  thresholds=ctx.settings.renewal_thresholds)
 
 
 def title(advice: Advice) -> str:
@@ -73,10 +60,17 @@ def worst(advice: Sequence[Advice]) -> Advice | None:
     return renewal.most_urgent(advice)
 
 
-class RenewalBanner(QFrame):
-    """Hidden unless some advice needs action; 详情 asks the window to open the 证书 page."""
+def details_page(advice: Advice) -> str:
+    """The main window's page for this advice: 证书, or the record's own list (its spec,
+    ``qualification`` / ``personnel``, is that page's key)."""
+    return advice.spec if isinstance(advice, RecordAdvice) else "certificates"
 
-    details_requested = Signal()
+
+class RenewalBanner(QFrame):
+    """Hidden unless some advice needs action; 详情 asks the window to open the advice's page
+    (:func:`details_page`); 证书延期 is offered for a certificate only."""
+
+    details_requested = Signal(str)  # the page key
     renew_requested = Signal(str)  # the certificate's SHA-256
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -90,14 +84,21 @@ class RenewalBanner(QFrame):
         layout.addWidget(self.text, 1)
         self.details = QPushButton(translate("RenewalBanner", "查看证书"))
         self.details.setObjectName("renewalDetails")
-        self.details.clicked.connect(self.details_requested)
+        self.details.clicked.connect(self._details)
         self.renew = QPushButton(translate("RenewalBanner", "证书延期"))
         self.renew.setObjectName("renewalRenew")
-        self.renew.clicked.connect(
-            lambda: self.renew_requested.emit(self.advice.cert_sha256 if self.advice else ""))
+        self.renew.clicked.connect(self._renew)
         layout.addWidget(self.renew)
         layout.addWidget(self.details)
         self.hide()
+
+    def _details(self) -> None:
+        if self.advice is not None:
+            self.details_requested.emit(details_page(self.advice))
+
+    def _renew(self) -> None:
+        if isinstance(self.advice, RenewalAdvice):
+            self.renew_requested.emit(self.advice.cert_sha256)
 
     def set_advice(self, advice: Sequence[Advice]) -> None:
         top = worst(advice)
@@ -106,6 +107,7 @@ class RenewalBanner(QFrame):
             self.hide()
             return
         name = top.subject_cn if isinstance(top, RenewalAdvice) else ""
+        self.renew.setVisible(isinstance(top, RenewalAdvice))  # a record is renewed elsewhere
         who = translate("RenewalBanner", "（{name}）").format(name=name) if name else ""
         self.text.setText(f"<b>{title(top)}{who}</b><br>{text(top)}")
         self.setProperty("level", top.level)
