@@ -18,20 +18,25 @@ def _china_today():
     return (datetime.now(UTC) + timedelta(hours=8)).date()
 
 
+
+def approved_qualification(platform, account_id: int, cert_no: str, expires: str,
+                           issued: str) -> None:
+    """An approved 企业资质 written straight into the platform's data (as after a review)."""
+    data = {"qual_type": "building_general", "grade": "grade2", "cert_no": cert_no,
+            "issuer": "湖南省住房和城乡建设厅", "issued_on": issued, "expires_on": expires}
+    with sqlite3.connect(platform.data_dir / "sandbox.sqlite3", timeout=10) as db:
+        db.execute("INSERT INTO records (account_id, kind, spec, status, data, updated_at)"
+                   " VALUES (?, 'qualification', 'qualification', 'approved', ?, ?)",
+                   (account_id, json.dumps(data, ensure_ascii=False), time.time()))
+
 def test_expired_and_expiring_records_are_flagged(qtbot, ctx, platform):
     account = ctx.signin.password_login(*register_account(ctx.client)).account
     today = _china_today()
     rows = [("D2430001", f"{today - timedelta(days=3)}"),  # approved years ago, expired now
             ("D2430002", f"{today + timedelta(days=20)}"),  # expiring
             ("D2430003", f"{today + timedelta(days=400)}")]  # fine
-    with sqlite3.connect(platform.data_dir / "sandbox.sqlite3", timeout=10) as db:
-        for cert_no, expires in rows:
-            data = {"qual_type": "building_general", "grade": "grade2", "cert_no": cert_no,
-                    "issuer": "湖南省住房和城乡建设厅", "issued_on": "2020-01-01",
-                    "expires_on": expires}
-            db.execute("INSERT INTO records (account_id, kind, spec, status, data, updated_at)"
-                       " VALUES (?, 'qualification', 'qualification', 'approved', ?, ?)",
-                       (account.id, json.dumps(data, ensure_ascii=False), time.time()))
+    for cert_no, expires in rows:
+        approved_qualification(platform, account.id, cert_no, expires, "2020-01-01")
     window = MainWindow(ctx, account)
     qtbot.addWidget(window)
     window.show()
@@ -75,13 +80,8 @@ def test_the_banner_for_a_record_opens_the_records_page(qtbot, ctx, platform):
     from hy_client.renewal import RecordAdvice
 
     account = ctx.signin.password_login(*register_account(ctx.client)).account
-    data = {"qual_type": "building_general", "grade": "grade2", "cert_no": "D2430009",
-            "issuer": "湖南省住房和城乡建设厅", "issued_on": "2018-01-01",
-            "expires_on": f"{_china_today() - timedelta(days=900)}"}
-    with sqlite3.connect(platform.data_dir / "sandbox.sqlite3", timeout=10) as db:
-        db.execute("INSERT INTO records (account_id, kind, spec, status, data, updated_at)"
-                   " VALUES (?, 'qualification', 'qualification', 'approved', ?, ?)",
-                   (account.id, json.dumps(data, ensure_ascii=False), time.time()))
+    approved_qualification(platform, account.id, "D2430009",
+                           f"{_china_today() - timedelta(days=900)}", "2018-01-01")
     window = MainWindow(ctx, account)
     qtbot.addWidget(window)
     window.show()
